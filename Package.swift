@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// One target per layer; each knows only the layers below it.
+//   GrantLedgerEvents  Foundation only: the event catalog, envelope, validation, upcasting,
+//                      personal IDs, money and dates. No I/O.
+//   GrantLedgerLog     The append-only, hash-chained event log. The only target that touches SQLite.
+//   grants             The thin command-line executable.
+let package = Package(
+    name: "GrantLedger",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "GrantLedgerEvents", targets: ["GrantLedgerEvents"]),
+        .library(name: "GrantLedgerLog", targets: ["GrantLedgerLog"]),
+        .executable(name: "grants", targets: ["grants"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "GrantLedgerEvents"),
+        .target(
+            name: "GrantLedgerLog",
+            dependencies: [
+                "GrantLedgerEvents",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "grants",
+            dependencies: [
+                "GrantLedgerEvents",
+                "GrantLedgerLog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "grants-log-bench",
+            dependencies: [
+                "GrantLedgerEvents",
+                "GrantLedgerLog",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tools/LogBenchmark"
+        ),
+        .executableTarget(
+            name: "grants-schemas",
+            dependencies: ["GrantLedgerEvents"],
+            path: "Tools/SchemaExport"
+        ),
+        .testTarget(name: "GrantLedgerEventsTests", dependencies: ["GrantLedgerEvents"]),
+        .testTarget(
+            name: "GrantLedgerLogTests",
+            dependencies: ["GrantLedgerLog", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "grantsTests", dependencies: ["grants"]),
+    ]
+)

@@ -1,0 +1,98 @@
+/// Personal data found in an event's data by walking its definition.
+public struct PersonReference: Sendable, Hashable {
+    /// The resident ID as submitted, or nil if the sender already gave a pseudonym.
+    public var residentID: ResidentID?
+    /// The stored pseudonym.
+    public var pseudonym: String
+    /// A name given beside the person in the same object, if any.
+    public var name: String?
+}
+
+/// A party an event names: a person (by pseudonym) or an organisation (by credit code).
+public struct PartyReference: Sendable, Hashable, Comparable {
+    public enum Kind: String, Sendable { case person, organisation }
+    public let kind: Kind
+    public let id: String
+    public static func < (a: Self, b: Self) -> Bool { a.id < b.id }
+}
+
+extension EventDefinition {
+    /// Replaces every person field's resident ID with its pseudonym and removes every name
+    /// field, returning the data to store and the personal data taken out of it.
+    ///
+    /// A name belongs to the person field in the same object. Call only on validated data.
+    public func separatingPersonalData(
+        _ data: JSONObject, pseudonym: (ResidentID) -> String
+    ) -> (data: JSONObject, people: [PersonReference], parties: [PartyReference]) {
+        var people: [PersonReference] = []
+        var parties: Set<PartyReference> = []
+        let stored = Self.separate(data, fields: fields, pseudonym: pseudonym, people: &people, parties: &parties)
+        return (stored, people, parties.sorted())
+    }
+
+    private static func separate(
+        _ object: JSONObject, fields: [FieldDefinition], pseudonym: (ResidentID) -> String,
+        people: inout [PersonReference], parties: inout Set<PartyReference>
+    ) -> JSONObject {
+        var object = object
+        var person: PersonReference?
+        var name: String?
+        for field in fields {
+            guard let value = object[field.name] else { continue }
+            switch field.type {
+            case .person:
+                guard case .string(let text) = value else { continue }
+                let reference: PersonReference
+                if let id = try? ResidentID(validating: text) {
+                    reference = PersonReference(residentID: id, pseudonym: pseudonym(id))
+                } else {
+                    reference = PersonReference(residentID: nil, pseudonym: text)
+                }
+                object[field.name] = .string(reference.pseudonym)
+                parties.insert(PartyReference(kind: .person, id: reference.pseudonym))
+                if person == nil { person = reference } else { people.append(reference) }
+            case .personName:
+                name = value.stringValue
+                object[field.name] = nil
+            case .organisation:
+                if let code = value.stringValue { parties.insert(PartyReference(kind: .organisation, id: code)) }
+            case .object, .payee:
+                let nested: [FieldDefinition]
+                if case .object(let fields) = field.type { nested = fields } else { nested = Payee.fields }
+                if case .object(let inner) = value {
+                    object[field.name] = .object(separate(inner, fields: nested, pseudonym: pseudonym, people: &people, parties: &parties))
+                }
+            case .array(.object(let nested), _):
+                if case .array(let elements) = value {
+                    object[field.name] = .array(elements.map { element in
+                        guard case .object(let inner) = element else { return element }
+                        return .object(separate(inner, fields: nested, pseudonym: pseudonym, people: &people, parties: &parties))
+                    })
+                }
+            case .array(.person, _):
+                if case .array(let elements) = value {
+                    object[field.name] = .array(elements.map { element in
+                        guard case .string(let text) = element else { return element }
+                        let reference = (try? ResidentID(validating: text)).map {
+                            PersonReference(residentID: $0, pseudonym: pseudonym($0))
+                        } ?? PersonReference(residentID: nil, pseudonym: text)
+                        people.append(reference)
+                        parties.insert(PartyReference(kind: .person, id: reference.pseudonym))
+                        return .string(reference.pseudonym)
+                    })
+                }
+            case .array(.organisation, _):
+                for element in value.arrayValue ?? [] {
+                    if let code = element.stringValue { parties.insert(PartyReference(kind: .organisation, id: code)) }
+                }
+            default:
+                continue
+            }
+        }
+        if var person {
+            person.name = name
+            people.append(person)
+        }
+        return object
+    }
+}
