@@ -1,0 +1,50 @@
+/// A point in system time, in milliseconds since 1970-01-01T00:00:00Z: when the log recorded
+/// an event. Written as ISO 8601 UTC with milliseconds, `2026-11-21T19:41:29.123Z`, so that
+/// text order is time order.
+public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let millisecondsSinceEpoch: Int64
+
+    public init(millisecondsSinceEpoch: Int64) { self.millisecondsSinceEpoch = millisecondsSinceEpoch }
+
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.mmm]Z`, or a bare date (its midnight UTC).
+    public init?(_ text: String) {
+        if let date = LocalDate(text) {
+            self.init(millisecondsSinceEpoch: Int64(date.daysSinceEpoch) * 86_400_000)
+            return
+        }
+        let b = Array(text.utf8)
+        guard b.count == 20 || b.count == 24, b[10] == UInt8(ascii: "T"), b.last == UInt8(ascii: "Z"),
+            b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
+            let date = LocalDate(String(decoding: b[0..<10], as: UTF8.self)),
+            let h = LocalDate.number(b[11..<13]), let m = LocalDate.number(b[14..<16]),
+            let s = LocalDate.number(b[17..<19]), h < 24, m < 60, s < 60
+        else { return nil }
+        var millis = 0
+        if b.count == 24 {
+            guard b[19] == UInt8(ascii: "."), let ms = LocalDate.number(b[20..<23]) else { return nil }
+            millis = ms
+        }
+        let seconds = Int64(date.daysSinceEpoch) * 86_400 + Int64(h * 3600 + m * 60 + s)
+        self.init(millisecondsSinceEpoch: seconds * 1000 + Int64(millis))
+    }
+
+    public var date: LocalDate {
+        LocalDate(daysSinceEpoch: Int(millisecondsSinceEpoch.floorDiv(86_400_000)))
+    }
+
+    public var description: String {
+        let ms = millisecondsSinceEpoch.floorMod(86_400_000)
+        func pad(_ v: Int64, _ w: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, w - s.count)) + s
+        }
+        return "\(date)T\(pad(ms / 3_600_000, 2)):\(pad(ms / 60_000 % 60, 2)):\(pad(ms / 1000 % 60, 2)).\(pad(ms % 1000, 3))Z"
+    }
+
+    public static func < (a: Self, b: Self) -> Bool { a.millisecondsSinceEpoch < b.millisecondsSinceEpoch }
+}
+
+extension Int64 {
+    fileprivate func floorDiv(_ d: Int64) -> Int64 { self >= 0 ? self / d : (self - d + 1) / d }
+    fileprivate func floorMod(_ d: Int64) -> Int64 { self - floorDiv(d) * d }
+}

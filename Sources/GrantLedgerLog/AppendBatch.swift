@@ -1,0 +1,154 @@
+import GrantLedgerEvents
+
+/// One append transaction, line by line. Lives only inside ``EventLog/append(_:)``.
+struct AppendBatch {
+    /// Thrown to roll the transaction back when a line was rejected; carries the report.
+    struct Rollback: Error { let report: AppendReport }
+
+    let log: EventLog
+    let writer: any EventStorageWriter
+    let now: Timestamp
+    var report = AppendReport()
+    var head = ChainHead(position: 0, hash: HashChain.genesis)
+    /// Stream versions seen in this batch; cleared when large so memory stays bounded.
+    var streamVersions: [String: Int64] = [:]
+    /// People whose personal data this batch has already stored.
+    var peopleStored: Set<String> = []
+    static let cacheLimit = 100_000
+
+    init(log: EventLog, writer: any EventStorageWriter, now: Timestamp) {
+        self.log = log
+        self.writer = writer
+        self.now = now
+    }
+
+    mutating func start() throws {
+        if let last = try writer.lastEvent() { head = last }
+    }
+
+    mutating func add(_ line: SubmissionLine) throws {
+        report.lines += 1
+        func reject(_ path: String, _ message: String) {
+            report.reject(line: line.number, issues: [LineIssue(line: line.number, path: path, message: message)])
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(line.bytes)
+        } catch {
+            return reject("$", error.description)
+        }
+        let submission: EventSubmission
+        switch EventSubmission.parse(value, catalog: log.catalog) {
+        case .success(let parsed): submission = parsed
+        case .failure(let invalid):
+            report.reject(line: line.number, issues: invalid.issues.map {
+                LineIssue(line: line.number, path: $0.path, message: $0.message)
+            })
+            return
+        }
+        guard let definition = log.catalog.definition(type: submission.type, version: submission.schemaVersion) else {
+            return reject("$.type", "unknown event type")
+        }
+
+        // Personal data: resident IDs become pseudonyms, names leave the event.
+        let pseudonymizer = log.pseudonymizer
+        var needsKey = false
+        let separated = definition.separatingPersonalData(submission.data) { id in
+            guard let pseudonymizer else {
+                needsKey = true
+                return ""
+            }
+            return pseudonymizer.pseudonym(for: id)
+        }
+        var streamID = submission.streamID
+        if let id = StreamID.personKey(streamID) {
+            if let pseudonymizer { streamID = "person:" + pseudonymizer.pseudonym(for: id) } else { needsKey = true }
+        }
+        if needsKey {
+            return reject("$", "this event names a person by resident ID, and the pseudonym key is not available: pass --key-file (or set GRANTS_KEY_FILE)")
+        }
+        let data = CanonicalJSON.encode(.object(separated.data))
+
+        // Idempotency: the same event id is the same event, forever.
+        if let existing = try writer.event(withID: submission.eventID) {
+            if let difference = Self.difference(existing, submission, streamID: streamID, data: data) {
+                return reject(difference.path, "event id \(submission.eventID) is already in the log at position \(existing.position) with a different \(difference.field); a new fact needs a new event id")
+            }
+            report.duplicates += 1
+            report.record(.duplicate(line: line.number, position: existing.position, eventID: submission.eventID))
+            return
+        }
+
+        // Optimistic concurrency.
+        let current = try currentVersion(of: streamID)
+        switch submission.expectedVersion {
+        case .any: break
+        case .noStream where current != 0:
+            return reject("$.expectedVersion", "expected \(streamID) not to exist yet, but it has \(current) event\(current == 1 ? "" : "s"); read the stream and resubmit")
+        case .exactly(let expected) where expected != current:
+            return reject("$.expectedVersion", "expected \(streamID) at version \(expected), but it is at version \(current); read the stream and resubmit")
+        default: break
+        }
+
+        let position = head.position + 1
+        let version = current + 1
+        let hash = HashChain.hash(
+            position: position, eventID: submission.eventID, streamID: streamID, streamVersion: version,
+            type: submission.type, schemaVersion: submission.schemaVersion, occurredAt: submission.occurredAt,
+            recordedAt: now, actor: submission.actor, source: submission.source,
+            correlationID: submission.correlationID, causationID: submission.causationID, data: data, previous: head.hash)
+        let event = RecordedEvent(
+            position: position, eventID: submission.eventID, streamID: streamID, streamVersion: version,
+            type: submission.type, schemaVersion: submission.schemaVersion, occurredAt: submission.occurredAt,
+            recordedAt: now, actor: submission.actor, source: submission.source,
+            correlationID: submission.correlationID, causationID: submission.causationID, data: data, hash: hash)
+        try writer.insert(event, parties: separated.parties)
+        for person in separated.people {
+            guard let id = person.residentID else { continue }
+            if person.name == nil && peopleStored.contains(person.pseudonym) { continue }
+            try writer.storePersonalRecord(PersonalRecord(pseudonym: person.pseudonym, residentID: id, name: person.name))
+            if peopleStored.count >= Self.cacheLimit { peopleStored.removeAll(keepingCapacity: true) }
+            peopleStored.insert(person.pseudonym)
+        }
+        head = ChainHead(position: position, hash: hash)
+        if streamVersions.count >= Self.cacheLimit { streamVersions.removeAll(keepingCapacity: true) }
+        streamVersions[streamID] = version
+        report.appended += 1
+        if report.firstPosition == nil { report.firstPosition = position }
+        report.lastPosition = position
+        report.record(.appended(line: line.number, position: position, eventID: submission.eventID))
+    }
+
+    mutating func currentVersion(of streamID: String) throws -> Int64 {
+        if let cached = streamVersions[streamID] { return cached }
+        return try writer.version(ofStream: streamID) ?? 0
+    }
+
+    mutating func finish() throws -> AppendReport {
+        if report.rejectedLines > 0 {
+            report.firstPosition = nil
+            report.lastPosition = nil
+            report.appended = 0
+            throw Rollback(report: report)
+        }
+        if report.appended > 0 { try writer.setRecordedHead(head) }
+        report.committed = true
+        return report
+    }
+
+    /// The first envelope field in which a stored event differs from a resubmission.
+    static func difference(_ stored: RecordedEvent, _ new: EventSubmission, streamID: String, data: [UInt8])
+        -> (field: String, path: String)?
+    {
+        if stored.streamID != streamID { return ("stream id", "$.streamId") }
+        if stored.type != new.type { return ("type", "$.type") }
+        if stored.schemaVersion != new.schemaVersion { return ("schema version", "$.schemaVersion") }
+        if stored.occurredAt != new.occurredAt { return ("occurredAt", "$.occurredAt") }
+        if stored.actor != new.actor { return ("actor", "$.actor") }
+        if stored.source != new.source { return ("source", "$.source") }
+        if stored.correlationID != new.correlationID { return ("correlation id", "$.correlationId") }
+        if stored.causationID != new.causationID { return ("causation id", "$.causationId") }
+        if stored.data != data { return ("data", "$.data") }
+        return nil
+    }
+}

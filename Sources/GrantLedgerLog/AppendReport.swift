@@ -1,0 +1,79 @@
+import GrantLedgerEvents
+
+/// One line of input: its 1-based line number in the file and its bytes.
+public struct SubmissionLine: Sendable {
+    public let number: Int
+    public let bytes: [UInt8]
+    public init(number: Int, bytes: [UInt8]) {
+        self.number = number
+        self.bytes = bytes
+    }
+}
+
+/// A problem with one line of input: where (line and JSON path) and what.
+public struct LineIssue: Sendable, Hashable, CustomStringConvertible {
+    public let line: Int
+    public let path: String
+    public let message: String
+    public var description: String { "line \(line): \(path): \(message)" }
+}
+
+/// What happened to one line.
+public enum LineOutcome: Sendable, Hashable {
+    case appended(line: Int, position: Int64, eventID: String)
+    case duplicate(line: Int, position: Int64, eventID: String)
+    case rejected(line: Int)
+}
+
+/// The result of appending a file: all of it or none of it.
+public struct AppendReport: Sendable {
+    /// Lines that held an event (blank lines are skipped).
+    public internal(set) var lines = 0
+    public internal(set) var appended = 0
+    public internal(set) var duplicates = 0
+    public internal(set) var rejectedLines = 0
+    /// Every problem found, up to ``issueLimit``; ``rejectedLines`` counts them all.
+    public internal(set) var issues: [LineIssue] = []
+    /// The first ``outcomeLimit`` lines' outcomes, for reporting small files line by line.
+    public internal(set) var outcomes: [LineOutcome] = []
+    public internal(set) var firstPosition: Int64?
+    public internal(set) var lastPosition: Int64?
+    /// Whether the appended events were committed. False when any line was rejected.
+    public internal(set) var committed = false
+
+    public static let issueLimit = 1000
+    public static let outcomeLimit = 1000
+
+    /// True when every line is in the log: appended now or before.
+    public var isComplete: Bool { rejectedLines == 0 && committed }
+
+    mutating func reject(line: Int, issues lineIssues: [LineIssue]) {
+        rejectedLines += 1
+        record(.rejected(line: line))
+        for issue in lineIssues where issues.count < Self.issueLimit { issues.append(issue) }
+    }
+
+    mutating func record(_ outcome: LineOutcome) {
+        if outcomes.count < Self.outcomeLimit { outcomes.append(outcome) }
+    }
+}
+
+/// Supplies the recording time. Tests pass a fixed clock.
+public protocol RecordingClock: Sendable {
+    func now() -> Timestamp
+}
+
+public struct SystemClock: RecordingClock {
+    public init() {}
+    public func now() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(millisecondsSinceEpoch: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,30 @@
+import Foundation
+import GrantLedgerEvents
+
+extension EventLog {
+    /// The key file used when none is named: beside the database, `<db>.key`.
+    public static func defaultKeyFile(forDatabase path: String) -> String { path + ".key" }
+
+    /// Creates a ledger (database and pseudonym key) at `path`, or opens it if it exists.
+    public static func create(at path: String, keyFile: String? = nil, clock: any RecordingClock = SystemClock()) throws -> EventLog {
+        let storage = try SQLiteEventStorage(path: path, create: true)
+        let pseudonymizer = try Pseudonymizer.load(keyFile: keyFile ?? defaultKeyFile(forDatabase: path), createIfMissing: true)
+        return try EventLog(storage: storage, pseudonymizer: pseudonymizer, clock: clock)
+    }
+
+    /// Opens an existing ledger. The key file is loaded if it exists; without it the log can
+    /// be read and verified but not given resident IDs.
+    public static func open(at path: String, keyFile: String? = nil, clock: any RecordingClock = SystemClock()) throws -> EventLog {
+        let storage = try SQLiteEventStorage(path: path, create: false)
+        let keyPath = keyFile ?? defaultKeyFile(forDatabase: path)
+        var pseudonymizer: Pseudonymizer?
+        if keyFile != nil || FileManager.default.fileExists(atPath: keyPath) {
+            pseudonymizer = try Pseudonymizer.load(keyFile: keyPath, createIfMissing: false)
+        }
+        do {
+            return try EventLog(storage: storage, pseudonymizer: pseudonymizer, clock: clock)
+        } catch LogError.wrongKey {
+            throw LogError.wrongKey(path: keyPath)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import GrantLedgerEvents
+
+/// Where the log keeps its events: the seam between the log's rules (validation, idempotency,
+/// the hash chain, pseudonyms), which ``EventLog`` implements once, and a database.
+///
+/// A backend gives transactions and a handful of primitive reads and writes. It must enforce
+/// that event ids are unique and that (stream id, stream version) pairs are unique, and it
+/// must make a write transaction's effects durable when it returns. ``SQLiteEventStorage`` is
+/// the first backend; the contract tests in `Tests/GrantLedgerLogTests` are what any other
+/// backend (PostgreSQL, say) must pass.
+public protocol EventStorage: Sendable {
+    /// Runs `body` in one write transaction; if `body` throws, nothing it wrote is kept.
+    func write<T>(_ body: (any EventStorageWriter) throws -> T) throws -> T
+    /// Runs `body` on a consistent snapshot of the log.
+    func read<T>(_ body: (any EventStorageReader) throws -> T) throws -> T
+}
+
+/// Which events to read, in position order.
+public struct EventQuery: Sendable, Hashable {
+    public var fromPosition: Int64 = 1
+    public var toPosition: Int64 = .max
+    public var streamID: String?
+    public var type: String?
+    /// A pseudonym or credit code: events that name this party anywhere in their data.
+    public var party: String?
+    public var limit: Int?
+
+    public init(
+        from: Int64 = 1, to: Int64 = .max, streamID: String? = nil, type: String? = nil, party: String? = nil,
+        limit: Int? = nil
+    ) {
+        self.fromPosition = from
+        self.toPosition = to
+        self.streamID = streamID
+        self.type = type
+        self.party = party
+        self.limit = limit
+    }
+}
+
+/// The personal data held apart from the log for one pseudonym.
+public struct PersonalRecord: Sendable, Hashable {
+    public let pseudonym: String
+    public let residentID: ResidentID
+    public let name: String?
+}
+
+/// The last event of the log: its position and hash.
+public struct ChainHead: Sendable, Hashable {
+    public let position: Int64
+    public let hash: [UInt8]
+}
+
+public protocol EventStorageReader {
+    /// The last event's position and hash, or nil for an empty log.
+    func lastEvent() throws -> ChainHead?
+    /// The head the log recorded at its last commit (kept apart from the events, so that
+    /// removing events from the end is noticed).
+    func recordedHead() throws -> ChainHead?
+    /// Calls `body` with each matching event in position order until it returns false.
+    func forEachEvent(_ query: EventQuery, _ body: (RecordedEvent) throws -> Bool) throws
+    func event(withID eventID: String) throws -> RecordedEvent?
+    /// The stream's current version, or nil if it has no events.
+    func version(ofStream streamID: String) throws -> Int64?
+    func personalRecord(pseudonym: String) throws -> PersonalRecord?
+    /// A setting of the ledger (e.g. the key fingerprint).
+    func metadata(_ key: String) throws -> String?
+}
+
+public protocol EventStorageWriter: EventStorageReader {
+    /// Inserts one event, whose position must follow the last one, and indexes its parties.
+    func insert(_ event: RecordedEvent, parties: [PartyReference]) throws
+    func setRecordedHead(_ head: ChainHead) throws
+    /// Keeps a person's resident ID and name apart from the log.
+    func storePersonalRecord(_ record: PersonalRecord) throws
+    /// Erases a person's personal data; returns false if none was held.
+    func erasePersonalRecord(pseudonym: String, at time: Timestamp) throws -> Bool
+    func setMetadata(_ key: String, _ value: String) throws
+}

@@ -1,0 +1,37 @@
+import GrantLedgerEvents
+
+/// Errors of the event log, in words that say what was wrong and what to do.
+public enum LogError: Error, Sendable, CustomStringConvertible {
+    case missingKey(path: String)
+    case badKey(reason: String)
+    case wrongKey(path: String)
+    case notALedger(path: String, reason: String)
+    case noLedger(path: String)
+    case storage(String)
+    case corruptEvent(position: Int64, reason: String)
+    case personNotFound(String)
+    case unreadableInput(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .missingKey(let path):
+            "the pseudonym key file \(path) does not exist. Resident IDs cannot be pseudonymised without it: restore it from your backup, or pass --key-file (or set GRANTS_KEY_FILE). Reading and verifying do not need it."
+        case .badKey(let reason):
+            reason
+        case .wrongKey(let path):
+            "the key in \(path) is not the key this ledger was created with, so its pseudonyms would match no one already recorded. Use the ledger's own key file."
+        case .notALedger(let path, let reason):
+            "\(path) is not a GrantLedger database (\(reason)). Check --db, or run `grants init` on a new path."
+        case .noLedger(let path):
+            "there is no ledger at \(path). Create one with `grants init --db \(path)`, or point --db (or GRANTS_DB) at an existing one."
+        case .storage(let message):
+            "the database failed: \(message)"
+        case .corruptEvent(let position, let reason):
+            "the event at position \(position) cannot be read: \(reason). Run `grants verify` to check the log."
+        case .personNotFound(let who):
+            "no personal data is held for \(who)"
+        case .unreadableInput(let path, let reason):
+            "cannot read \(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,254 @@
+import Foundation
+import GRDB
+import GrantLedgerEvents
+
+/// The SQLite backend: one database file in WAL mode with `synchronous = FULL`, so that a
+/// write transaction that has returned survives a process crash or a power cut.
+///
+/// Tables: `events` (one row per event; `position` is the rowid; unique event ids and
+/// (stream, version) pairs; triggers refuse UPDATE and DELETE), `event_parties` (which events
+/// name which person or organisation), `ledger_head`, `ledger_meta`, and `personal_data` (raw
+/// resident IDs and names, the only table a person's erasure touches).
+public final class SQLiteEventStorage: EventStorage {
+    public let database: any DatabaseWriter
+
+    /// Opens a ledger file. With `create`, makes the file and its tables if needed; without,
+    /// a missing file or a database that is not a ledger is an error.
+    public convenience init(path: String, create: Bool = false) throws(LogError) {
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists && !create { throw LogError.noLedger(path: path) }
+        do {
+            let pool = try DatabasePool(path: path, configuration: Self.configuration())
+            try self.init(database: pool, create: create)
+        } catch let error as LogError {
+            throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw LogError.notALedger(path: path, reason: "the file is not an SQLite database")
+        } catch {
+            throw LogError.storage(String(describing: error))
+        }
+    }
+
+    /// A private in-memory ledger (tests, benchmarks of logic).
+    public static func inMemory() throws -> SQLiteEventStorage {
+        try SQLiteEventStorage(database: DatabaseQueue(configuration: configuration()), create: true)
+    }
+
+    public init(database: any DatabaseWriter, create: Bool) throws {
+        self.database = database
+        let migrator = Self.migrator
+        if create {
+            try migrator.migrate(database)
+        } else {
+            let applied = try database.read { db in try migrator.appliedIdentifiers(db) }
+            guard applied.contains("v1-event-log") else {
+                throw LogError.notALedger(path: database.path, reason: "it has no event-log tables")
+            }
+            // Later migrations are append-only and safe to apply on open.
+            try migrator.migrate(database)
+        }
+    }
+
+    static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // FULL: the WAL is fsynced at every commit, so an acknowledged append is durable
+            // even if the machine loses power. (NORMAL would only survive a process crash.)
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Erased personal data is overwritten on disk, not merely unlinked.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            // 64 MiB of page cache: appends of large files touch the unique indexes randomly.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
+        return configuration
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-event-log") { db in
+            try db.execute(sql: """
+                CREATE TABLE events (
+                    position INTEGER PRIMARY KEY,
+                    event_id BLOB NOT NULL UNIQUE,
+                    stream_id TEXT NOT NULL,
+                    stream_version INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    schema_version INTEGER NOT NULL,
+                    occurred_at TEXT NOT NULL,
+                    recorded_at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    correlation_id TEXT,
+                    causation_id TEXT,
+                    data TEXT NOT NULL,
+                    hash BLOB NOT NULL,
+                    UNIQUE (stream_id, stream_version)
+                );
+                CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events
+                BEGIN SELECT RAISE(ABORT, 'events are append-only: record a correction as a new event'); END;
+                CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
+                BEGIN SELECT RAISE(ABORT, 'events are append-only: record a correction as a new event'); END;
+                CREATE TABLE event_parties (
+                    party TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    PRIMARY KEY (party, position)
+                ) WITHOUT ROWID;
+                CREATE TABLE ledger_head (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    position INTEGER NOT NULL,
+                    hash BLOB NOT NULL
+                );
+                CREATE TABLE ledger_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE personal_data (
+                    pseudonym TEXT PRIMARY KEY,
+                    resident_id TEXT NOT NULL,
+                    name TEXT
+                );
+                CREATE TABLE personal_data_erasures (pseudonym TEXT NOT NULL, erased_at TEXT NOT NULL);
+                INSERT INTO ledger_meta (key, value) VALUES ('format', 'grantledger-event-log/1');
+                """)
+        }
+        return migrator
+    }
+
+    public func write<T>(_ body: (any EventStorageWriter) throws -> T) throws -> T {
+        try database.write { db in try body(SQLiteAccess(db: db)) }
+    }
+
+    public func read<T>(_ body: (any EventStorageReader) throws -> T) throws -> T {
+        try database.read { db in try body(SQLiteAccess(db: db)) }
+    }
+}
+
+/// Reads and writes inside one GRDB transaction. Statements are cached per connection.
+struct SQLiteAccess: EventStorageWriter {
+    let db: Database
+
+    static let columns = """
+        position, event_id, stream_id, stream_version, type, schema_version, occurred_at, recorded_at, \
+        actor, source, correlation_id, causation_id, data, hash
+        """
+
+    func lastEvent() throws -> ChainHead? {
+        let statement = try db.cachedStatement(sql: "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
+        guard let row = try Row.fetchOne(statement) else { return nil }
+        return ChainHead(position: row[0], hash: [UInt8](row[1] as Data))
+    }
+
+    func recordedHead() throws -> ChainHead? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT position, hash FROM ledger_head WHERE id = 1") else { return nil }
+        return ChainHead(position: row[0], hash: [UInt8](row[1] as Data))
+    }
+
+    func forEachEvent(_ query: EventQuery, _ body: (RecordedEvent) throws -> Bool) throws {
+        var sql: String
+        var arguments: StatementArguments
+        if let party = query.party {
+            sql = "SELECT \(Self.columns.split(separator: ",").map { "e." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")) FROM event_parties p JOIN events e ON e.position = p.position WHERE p.party = ? AND p.position BETWEEN ? AND ?"
+            arguments = [party, query.fromPosition, query.toPosition]
+            if let stream = query.streamID { sql += " AND e.stream_id = ?"; arguments += [stream] }
+            if let type = query.type { sql += " AND e.type = ?"; arguments += [type] }
+            sql += " ORDER BY p.position"
+        } else if let stream = query.streamID {
+            sql = "SELECT \(Self.columns) FROM events WHERE stream_id = ? AND position BETWEEN ? AND ?"
+            arguments = [stream, query.fromPosition, query.toPosition]
+            if let type = query.type { sql += " AND type = ?"; arguments += [type] }
+            sql += " ORDER BY stream_version"
+        } else {
+            sql = "SELECT \(Self.columns) FROM events WHERE position BETWEEN ? AND ?"
+            arguments = [query.fromPosition, query.toPosition]
+            if let type = query.type { sql += " AND type = ?"; arguments += [type] }
+            sql += " ORDER BY position"
+        }
+        if let limit = query.limit { sql += " LIMIT ?"; arguments += [limit] }
+        let statement = try db.cachedStatement(sql: sql)
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        while let row = try rows.next() {
+            guard try body(try Self.event(from: row)) else { return }
+        }
+    }
+
+    static func event(from row: Row) throws -> RecordedEvent {
+        let position: Int64 = row[0]
+        let idBytes: Data = row[1]
+        let occurred: String = row[6]
+        let recorded: String = row[7]
+        guard idBytes.count == 16, let occurredAt = LocalDate(occurred), let recordedAt = Timestamp(recorded) else {
+            throw LogError.corruptEvent(position: position, reason: "its event id, occurredAt or recordedAt is malformed")
+        }
+        let data: String = row[12]
+        let hash: Data = row[13]
+        return RecordedEvent(
+            position: position, eventID: UUIDText.format(idBytes), streamID: row[2], streamVersion: row[3],
+            type: row[4], schemaVersion: row[5], occurredAt: occurredAt, recordedAt: recordedAt, actor: row[8],
+            source: row[9], correlationID: row[10], causationID: row[11], data: Array(data.utf8), hash: [UInt8](hash))
+    }
+
+    func event(withID eventID: String) throws -> RecordedEvent? {
+        guard let id = UUIDText.parse(eventID) else { return nil }
+        let statement = try db.cachedStatement(sql: "SELECT \(Self.columns) FROM events WHERE event_id = ?")
+        return try Row.fetchOne(statement, arguments: [Data(id)]).map(Self.event(from:))
+    }
+
+    func version(ofStream streamID: String) throws -> Int64? {
+        let statement = try db.cachedStatement(
+            sql: "SELECT stream_version FROM events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1")
+        return try Int64.fetchOne(statement, arguments: [streamID])
+    }
+
+    func personalRecord(pseudonym: String) throws -> PersonalRecord? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT resident_id, name FROM personal_data WHERE pseudonym = ?",
+            arguments: [pseudonym])
+        else { return nil }
+        guard let id = try? ResidentID(validating: row[0]) else { return nil }
+        return PersonalRecord(pseudonym: pseudonym, residentID: id, name: row[1])
+    }
+
+    func metadata(_ key: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = ?", arguments: [key])
+    }
+
+    func insert(_ event: RecordedEvent, parties: [PartyReference]) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO events (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.execute(arguments: [
+            event.position, Data(UUIDText.parse(event.eventID) ?? []), event.streamID, event.streamVersion, event.type,
+            event.schemaVersion, event.occurredAt.description, event.recordedAt.description, event.actor, event.source,
+            event.correlationID, event.causationID, String(decoding: event.data, as: UTF8.self), Data(event.hash),
+        ])
+        if !parties.isEmpty {
+            let partyStatement = try db.cachedStatement(sql: "INSERT INTO event_parties (party, position) VALUES (?, ?)")
+            for party in parties {
+                try partyStatement.execute(arguments: [party.id, event.position])
+            }
+        }
+    }
+
+    func setRecordedHead(_ head: ChainHead) throws {
+        try db.execute(
+            sql: "INSERT INTO ledger_head (id, position, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position, hash = excluded.hash",
+            arguments: [head.position, Data(head.hash)])
+    }
+
+    func storePersonalRecord(_ record: PersonalRecord) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO personal_data (pseudonym, resident_id, name) VALUES (?, ?, ?)
+            ON CONFLICT (pseudonym) DO UPDATE SET name = coalesce(excluded.name, personal_data.name)
+            """)
+        try statement.execute(arguments: [record.pseudonym, record.residentID.digits, record.name])
+    }
+
+    func erasePersonalRecord(pseudonym: String, at time: Timestamp) throws -> Bool {
+        try db.execute(sql: "DELETE FROM personal_data WHERE pseudonym = ?", arguments: [pseudonym])
+        guard db.changesCount > 0 else { return false }
+        try db.execute(sql: "INSERT INTO personal_data_erasures (pseudonym, erased_at) VALUES (?, ?)",
+            arguments: [pseudonym, time.description])
+        return true
+    }
+
+    func setMetadata(_ key: String, _ value: String) throws {
+        try db.execute(sql: "INSERT INTO ledger_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            arguments: [key, value])
+    }
+}

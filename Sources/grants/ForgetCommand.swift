@@ -1,0 +1,24 @@
+import ArgumentParser
+import GrantLedgerEvents
+import GrantLedgerLog
+
+struct ForgetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forget",
+        abstract: "Erase the resident ID and name held for one person.",
+        discussion: """
+            The events keep only the person's pseudonym, so the hash chain is untouched and \
+            `grants verify` still passes. Afterwards the person is shown by pseudonym only.
+            """)
+
+    @Argument(help: "The person's resident ID or pseudonym.")
+    var person: String
+
+    @OptionGroup var ledger: LedgerOptions
+
+    func run() throws {
+        let log = try ledger.openLog()
+        let pseudonym = try log.forget(person: person)
+        print("Erased the personal data of \(pseudonym). Its events remain, under the pseudonym.")
+    }
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+@main
+struct Grants: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grants",
+        abstract: "GrantLedger: an event-sourced ledger of employment and training subsidies.",
+        discussion: """
+            Every fact is an event appended to a hash-chained SQLite log. The database is --db, \
+            or $GRANTS_DB, or ./grants.sqlite; its pseudonym key is --key-file, or $GRANTS_KEY_FILE, \
+            or the database path with .key added.
+            """,
+        subcommands: [
+            InitCommand.self, AppendCommand.self, EventsCommand.self, VerifyCommand.self,
+            ForgetCommand.self,
+        ])
+}
