@@ -26,6 +26,7 @@ let package = Package(
             dependencies: [
                 "GrantLedgerEvents",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -43,6 +44,9 @@ let package = Package(
                 "GrantLedgerEvents",
                 "GrantLedgerLog",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tools/LogBenchmark"
         ),

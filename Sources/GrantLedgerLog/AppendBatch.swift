@@ -69,25 +69,23 @@ struct AppendBatch {
         }
         let data = CanonicalJSON.encode(.object(separated.data))
 
-        // Idempotency: the same event id is the same event, forever.
-        if let existing = try writer.event(withID: submission.eventID) {
-            if let difference = Self.difference(existing, submission, streamID: streamID, data: data) {
-                return reject(difference.path, "event id \(submission.eventID) is already in the log at position \(existing.position) with a different \(difference.field); a new fact needs a new event id")
-            }
-            report.duplicates += 1
-            report.record(.duplicate(line: line.number, position: existing.position, eventID: submission.eventID))
-            return
-        }
-
-        // Optimistic concurrency.
+        // Optimistic concurrency. A resent event fails its expectation because it is already
+        // in the stream, so an unmet expectation first asks whether this is a resend.
         let current = try currentVersion(of: streamID)
+        var unmet: String?
         switch submission.expectedVersion {
         case .any: break
         case .noStream where current != 0:
-            return reject("$.expectedVersion", "expected \(streamID) not to exist yet, but it has \(current) event\(current == 1 ? "" : "s"); read the stream and resubmit")
+            unmet = "expected \(streamID) not to exist yet, but it has \(current) event\(current == 1 ? "" : "s"); read the stream and resubmit"
         case .exactly(let expected) where expected != current:
-            return reject("$.expectedVersion", "expected \(streamID) at version \(expected), but it is at version \(current); read the stream and resubmit")
+            unmet = "expected \(streamID) at version \(expected), but it is at version \(current); read the stream and resubmit"
         default: break
+        }
+        if let unmet {
+            if try !handleExisting(submission, streamID: streamID, data: data, line: line.number) {
+                reject("$.expectedVersion", unmet)
+            }
+            return
         }
 
         let position = head.position + 1
@@ -102,7 +100,14 @@ struct AppendBatch {
             type: submission.type, schemaVersion: submission.schemaVersion, occurredAt: submission.occurredAt,
             recordedAt: now, actor: submission.actor, source: submission.source,
             correlationID: submission.correlationID, causationID: submission.causationID, data: data, hash: hash)
-        try writer.insert(event, parties: separated.parties)
+        do {
+            try writer.insert(event, parties: separated.parties)
+        } catch EventStorageConflict.duplicateEventID {
+            // Idempotency: the same event id is the same event, forever. Checking after a
+            // failed insert costs nothing on the common path, where ids are new.
+            _ = try handleExisting(submission, streamID: streamID, data: data, line: line.number)
+            return
+        }
         for person in separated.people {
             guard let id = person.residentID else { continue }
             if person.name == nil && peopleStored.contains(person.pseudonym) { continue }
@@ -117,6 +122,20 @@ struct AppendBatch {
         if report.firstPosition == nil { report.firstPosition = position }
         report.lastPosition = position
         report.record(.appended(line: line.number, position: position, eventID: submission.eventID))
+    }
+
+    /// If the event id is already in the log, reports the line as a duplicate (same content)
+    /// or rejects it (different content) and returns true.
+    mutating func handleExisting(_ submission: EventSubmission, streamID: String, data: [UInt8], line: Int) throws -> Bool {
+        guard let existing = try writer.event(withID: submission.eventID) else { return false }
+        if let difference = Self.difference(existing, submission, streamID: streamID, data: data) {
+            report.reject(line: line, issues: [LineIssue(line: line, path: difference.path,
+                message: "event id \(submission.eventID) is already in the log at position \(existing.position) with a different \(difference.field); a new fact needs a new event id")])
+        } else {
+            report.duplicates += 1
+            report.record(.duplicate(line: line, position: existing.position, eventID: submission.eventID))
+        }
+        return true
     }
 
     mutating func currentVersion(of streamID: String) throws -> Int64 {

@@ -43,12 +43,23 @@ public struct PersonalRecord: Sendable, Hashable {
     public let pseudonym: String
     public let residentID: ResidentID
     public let name: String?
+
+    public init(pseudonym: String, residentID: ResidentID, name: String?) {
+        self.pseudonym = pseudonym
+        self.residentID = residentID
+        self.name = name
+    }
 }
 
 /// The last event of the log: its position and hash.
 public struct ChainHead: Sendable, Hashable {
     public let position: Int64
     public let hash: [UInt8]
+
+    public init(position: Int64, hash: [UInt8]) {
+        self.position = position
+        self.hash = hash
+    }
 }
 
 public protocol EventStorageReader {
@@ -67,8 +78,15 @@ public protocol EventStorageReader {
     func metadata(_ key: String) throws -> String?
 }
 
+/// Conflicts a backend reports in its domain's words rather than its database's.
+public enum EventStorageConflict: Error, Equatable {
+    /// An event with this id is already stored. Nothing of the insert was written.
+    case duplicateEventID(String)
+}
+
 public protocol EventStorageWriter: EventStorageReader {
     /// Inserts one event, whose position must follow the last one, and indexes its parties.
+    /// Throws ``EventStorageConflict/duplicateEventID(_:)`` if the event id is taken.
     func insert(_ event: RecordedEvent, parties: [PartyReference]) throws
     func setRecordedHead(_ head: ChainHead) throws
     /// Keeps a person's resident ID and name apart from the log.

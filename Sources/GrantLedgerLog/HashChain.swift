@@ -25,27 +25,36 @@ public enum HashChain {
         occurredAt: LocalDate, recordedAt: Timestamp, actor: String, source: String, correlationID: String?,
         causationID: String?, data: [UInt8], previous: [UInt8]
     ) -> [UInt8] {
-        var hasher = SHA256()
-        hasher.update(data: previous)
-        hasher.update(data: Array("GL1".utf8))
-        func field(_ bytes: some Collection<UInt8>) {
-            let n = UInt32(bytes.count)
-            hasher.update(data: [UInt8(n >> 24), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)])
-            hasher.update(data: Array(bytes))
+        // One contiguous buffer and one SHA-256 call: 26 small updates cost four times as much.
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(previous.count + data.count + 256)
+        buffer.append(contentsOf: previous)
+        buffer.append(contentsOf: "GL1".utf8)
+        func field(_ string: String) {
+            var string = string
+            string.withUTF8 { field($0) }
         }
-        field(String(position).utf8)
-        field(eventID.utf8)
-        field(streamID.utf8)
-        field(String(streamVersion).utf8)
-        field(type.utf8)
-        field(String(schemaVersion).utf8)
-        field(occurredAt.description.utf8)
-        field(recordedAt.description.utf8)
-        field(actor.utf8)
-        field(source.utf8)
-        field((correlationID ?? "").utf8)
-        field((causationID ?? "").utf8)
-        field(data)
-        return Array(hasher.finalize())
+        func field(_ bytes: UnsafeBufferPointer<UInt8>) {
+            let n = UInt32(bytes.count)
+            buffer.append(UInt8(n >> 24))
+            buffer.append(UInt8(n >> 16 & 0xFF))
+            buffer.append(UInt8(n >> 8 & 0xFF))
+            buffer.append(UInt8(n & 0xFF))
+            buffer.append(contentsOf: bytes)
+        }
+        field(String(position))
+        field(eventID)
+        field(streamID)
+        field(String(streamVersion))
+        field(type)
+        field(String(schemaVersion))
+        field(occurredAt.description)
+        field(recordedAt.description)
+        field(actor)
+        field(source)
+        field(correlationID ?? "")
+        field(causationID ?? "")
+        data.withUnsafeBufferPointer { field($0) }
+        return buffer.withUnsafeBytes { Array(SHA256.hash(data: $0)) }
     }
 }

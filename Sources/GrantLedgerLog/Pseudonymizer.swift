@@ -9,25 +9,41 @@ import GrantLedgerEvents
 /// log handed to auditors (who can verify and rebuild without it). Without the key, nobody can
 /// test a guessed resident ID against the log.
 public struct Pseudonymizer: Sendable {
-    // Kept as bytes: `SymmetricKey` is not `Sendable` in swift-crypto 3.
     private let keyBytes: [UInt8]
     private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+    /// HMAC state after absorbing the key, copied for each pseudonym: setting up the key is
+    /// most of the cost of a short HMAC. swift-crypto's digests are copy-on-write values and
+    /// this one is never mutated, so sharing it across threads is safe.
+    nonisolated(unsafe) private let keyed: HMAC<SHA256>
 
     public init(key: [UInt8]) throws(LogError) {
         guard key.count >= 32 else { throw LogError.badKey(reason: "a pseudonym key has at least 32 bytes, this one has \(key.count)") }
         self.keyBytes = key
+        self.keyed = HMAC<SHA256>(key: SymmetricKey(data: key))
     }
 
     public func pseudonym(for id: ResidentID) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(id.digits.utf8), using: key)
-        return "P" + Hex.string(Array(mac).prefix(12))
+        var mac = keyed
+        var digits = id.digits
+        digits.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
+        let code = mac.finalize()
+        return code.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: 25) { out in
+                out[0] = UInt8(ascii: "P")
+                for i in 0..<12 {
+                    out[1 + 2 * i] = Hex.digit(bytes[i] >> 4)
+                    out[2 + 2 * i] = Hex.digit(bytes[i] & 0x0F)
+                }
+                return 25
+            }
+        }
     }
 
     /// A fingerprint of the key, stored in the log so that a wrong key is noticed before it
     /// makes pseudonyms that match nothing already recorded.
     public var fingerprint: String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array("grantledger key fingerprint".utf8), using: key)
-        return Hex.string(Array(mac).prefix(8))
+        return Hex.string(Array(Array(mac).prefix(8)))
     }
 
     /// Reads a key file (64 hex digits), creating it with a fresh random key if asked to.

@@ -19,6 +19,15 @@ public final class SQLiteEventStorage: EventStorage {
         if !exists && !create { throw LogError.noLedger(path: path) }
         do {
             let pool = try DatabasePool(path: path, configuration: Self.configuration())
+            // DatabasePool sets `synchronous = NORMAL` when it turns WAL on, after
+            // `prepareDatabase` has run: set FULL again on the writer, which is the connection
+            // that commits, and refuse to go on if it did not take.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
+                    throw LogError.storage("SQLite did not accept synchronous = FULL; appends would not be durable")
+                }
+            }
             try self.init(database: pool, create: create)
         } catch let error as LogError {
             throw error
@@ -54,6 +63,7 @@ public final class SQLiteEventStorage: EventStorage {
         configuration.prepareDatabase { db in
             // FULL: the WAL is fsynced at every commit, so an acknowledged append is durable
             // even if the machine loses power. (NORMAL would only survive a process crash.)
+            // A DatabasePool resets this when it enables WAL; `init(path:create:)` sets it again.
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // Erased personal data is overwritten on disk, not merely unlinked.
             try db.execute(sql: "PRAGMA secure_delete = ON")
@@ -109,6 +119,11 @@ public final class SQLiteEventStorage: EventStorage {
                 """)
         }
         return migrator
+    }
+
+    /// SQLite's `synchronous` setting on the connection that commits (2 is FULL).
+    public func synchronousSetting() throws -> Int {
+        try database.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     public func write<T>(_ body: (any EventStorageWriter) throws -> T) throws -> T {
@@ -179,7 +194,7 @@ struct SQLiteAccess: EventStorageWriter {
         let data: String = row[12]
         let hash: Data = row[13]
         return RecordedEvent(
-            position: position, eventID: UUIDText.format(idBytes), streamID: row[2], streamVersion: row[3],
+            position: position, eventID: idBytes.withUnsafeBytes { UUIDText.format($0) }, streamID: row[2], streamVersion: row[3],
             type: row[4], schemaVersion: row[5], occurredAt: occurredAt, recordedAt: recordedAt, actor: row[8],
             source: row[9], correlationID: row[10], causationID: row[11], data: Array(data.utf8), hash: [UInt8](hash))
     }
@@ -191,9 +206,10 @@ struct SQLiteAccess: EventStorageWriter {
     }
 
     func version(ofStream streamID: String) throws -> Int64? {
-        let statement = try db.cachedStatement(
-            sql: "SELECT stream_version FROM events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1")
-        return try Int64.fetchOne(statement, arguments: [streamID])
+        let query = SQLiteStatementBinding(try db.cachedStatement(
+            sql: "SELECT stream_version FROM events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1"))
+        query.bind(streamID, at: 1)
+        return try query.firstInt64()
     }
 
     func personalRecord(pseudonym: String) throws -> PersonalRecord? {
@@ -208,20 +224,38 @@ struct SQLiteAccess: EventStorageWriter {
         try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = ?", arguments: [key])
     }
 
+    static let insertSQL = "INSERT INTO events (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    static let insertPartySQL = "INSERT INTO event_parties (party, position) VALUES (?, ?)"
+
     func insert(_ event: RecordedEvent, parties: [PartyReference]) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO events (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        try statement.execute(arguments: [
-            event.position, Data(UUIDText.parse(event.eventID) ?? []), event.streamID, event.streamVersion, event.type,
-            event.schemaVersion, event.occurredAt.description, event.recordedAt.description, event.actor, event.source,
-            event.correlationID, event.causationID, String(decoding: event.data, as: UTF8.self), Data(event.hash),
-        ])
-        if !parties.isEmpty {
-            let partyStatement = try db.cachedStatement(sql: "INSERT INTO event_parties (party, position) VALUES (?, ?)")
-            for party in parties {
-                try partyStatement.execute(arguments: [party.id, event.position])
-            }
+        let insert = SQLiteStatementBinding(try db.cachedStatement(sql: Self.insertSQL))
+        insert.bind(event.position, at: 1)
+        insert.bindBlob(UUIDText.parse(event.eventID) ?? [], at: 2)
+        insert.bind(event.streamID, at: 3)
+        insert.bind(event.streamVersion, at: 4)
+        insert.bind(event.type, at: 5)
+        insert.bind(Int64(event.schemaVersion), at: 6)
+        insert.bind(event.occurredAt.description, at: 7)
+        insert.bind(event.recordedAt.description, at: 8)
+        insert.bind(event.actor, at: 9)
+        insert.bind(event.source, at: 10)
+        insert.bind(event.correlationID, at: 11)
+        insert.bind(event.causationID, at: 12)
+        insert.bindText(event.data, at: 13)
+        insert.bindBlob(event.hash, at: 14)
+        do {
+            try insert.execute()
+        } catch let error as DatabaseError
+            where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && (error.message ?? "").contains("events.event_id")
+        {
+            throw EventStorageConflict.duplicateEventID(event.eventID)
+        }
+        guard !parties.isEmpty else { return }
+        let insertParty = SQLiteStatementBinding(try db.cachedStatement(sql: Self.insertPartySQL))
+        for party in parties {
+            insertParty.bind(party.id, at: 1)
+            insertParty.bind(event.position, at: 2)
+            try insertParty.execute()
         }
     }
 
@@ -232,11 +266,16 @@ struct SQLiteAccess: EventStorageWriter {
     }
 
     func storePersonalRecord(_ record: PersonalRecord) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO personal_data (pseudonym, resident_id, name) VALUES (?, ?, ?)
-            ON CONFLICT (pseudonym) DO UPDATE SET name = coalesce(excluded.name, personal_data.name)
-            """)
-        try statement.execute(arguments: [record.pseudonym, record.residentID.digits, record.name])
+        // Most events name a person without a name: those only need the row to exist, and
+        // INSERT OR IGNORE leaves an existing row (and its page) untouched.
+        let sql = record.name == nil
+            ? "INSERT OR IGNORE INTO personal_data (pseudonym, resident_id, name) VALUES (?, ?, ?)"
+            : "INSERT INTO personal_data (pseudonym, resident_id, name) VALUES (?, ?, ?) ON CONFLICT (pseudonym) DO UPDATE SET name = excluded.name"
+        let statement = SQLiteStatementBinding(try db.cachedStatement(sql: sql))
+        statement.bind(record.pseudonym, at: 1)
+        statement.bind(record.residentID.digits, at: 2)
+        statement.bind(record.name, at: 3)
+        try statement.execute()
     }
 
     func erasePersonalRecord(pseudonym: String, at time: Timestamp) throws -> Bool {

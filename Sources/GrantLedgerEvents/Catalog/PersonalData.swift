@@ -25,14 +25,19 @@ extension EventDefinition {
         _ data: JSONObject, pseudonym: (ResidentID) -> String
     ) -> (data: JSONObject, people: [PersonReference], parties: [PartyReference]) {
         var people: [PersonReference] = []
-        var parties: Set<PartyReference> = []
+        var parties: [PartyReference] = []
         let stored = Self.separate(data, fields: fields, pseudonym: pseudonym, people: &people, parties: &parties)
-        return (stored, people, parties.sorted())
+        // A handful of parties per event: sorting and dropping neighbours beats hashing.
+        parties.sort()
+        var unique: [PartyReference] = []
+        unique.reserveCapacity(parties.count)
+        for party in parties where unique.last != party { unique.append(party) }
+        return (stored, people, unique)
     }
 
     private static func separate(
         _ object: JSONObject, fields: [FieldDefinition], pseudonym: (ResidentID) -> String,
-        people: inout [PersonReference], parties: inout Set<PartyReference>
+        people: inout [PersonReference], parties: inout [PartyReference]
     ) -> JSONObject {
         var object = object
         var person: PersonReference?
@@ -49,13 +54,13 @@ extension EventDefinition {
                     reference = PersonReference(residentID: nil, pseudonym: text)
                 }
                 object[field.name] = .string(reference.pseudonym)
-                parties.insert(PartyReference(kind: .person, id: reference.pseudonym))
+                parties.append(PartyReference(kind: .person, id: reference.pseudonym))
                 if person == nil { person = reference } else { people.append(reference) }
             case .personName:
                 name = value.stringValue
                 object[field.name] = nil
             case .organisation:
-                if let code = value.stringValue { parties.insert(PartyReference(kind: .organisation, id: code)) }
+                if let code = value.stringValue { parties.append(PartyReference(kind: .organisation, id: code)) }
             case .object, .payee:
                 let nested: [FieldDefinition]
                 if case .object(let fields) = field.type { nested = fields } else { nested = Payee.fields }
@@ -77,13 +82,13 @@ extension EventDefinition {
                             PersonReference(residentID: $0, pseudonym: pseudonym($0))
                         } ?? PersonReference(residentID: nil, pseudonym: text)
                         people.append(reference)
-                        parties.insert(PartyReference(kind: .person, id: reference.pseudonym))
+                        parties.append(PartyReference(kind: .person, id: reference.pseudonym))
                         return .string(reference.pseudonym)
                     })
                 }
             case .array(.organisation, _):
                 for element in value.arrayValue ?? [] {
-                    if let code = element.stringValue { parties.insert(PartyReference(kind: .organisation, id: code)) }
+                    if let code = element.stringValue { parties.append(PartyReference(kind: .organisation, id: code)) }
                 }
             default:
                 continue

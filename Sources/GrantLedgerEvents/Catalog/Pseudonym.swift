@@ -12,8 +12,18 @@ public enum Pseudonym {
     /// Finds a valid resident ID hidden anywhere inside `text` (as a run of 17 digits and a
     /// check character). Returns the 1-based character range, for error messages.
     public static func embeddedResidentID(in text: String) -> ClosedRange<Int>? {
+        // Most text has no run of 17 digits: decide that without allocating.
+        var run = 0, longest = 0
+        for byte in text.utf8 {
+            if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                run += 1
+                longest = max(longest, run)
+            } else {
+                run = 0
+            }
+        }
+        guard longest >= 17 else { return nil }
         let bytes = Array(text.utf8)
-        guard bytes.count >= 18 else { return nil }
         var runStart = 0
         var i = 0
         func isDigit(_ b: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) }

@@ -22,7 +22,7 @@ extension EventDefinition {
     /// Checks `data` against this definition and returns every problem found (empty if valid).
     public func validate(_ data: JSONValue, path: String = "$.data") -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
-        FieldValidator.validateObject(data, fields: fields, path: path, owner: key.description, into: &issues)
+        FieldValidator.validateObject(data, fields: fields, path: { path }, owner: key.description, into: &issues)
         return issues
     }
 }
@@ -31,25 +31,27 @@ enum FieldValidator {
     static let maxReportedIssues = 20
 
     static func validateObject(
-        _ value: JSONValue, fields: [FieldDefinition], path: String, owner: String,
+        _ value: JSONValue, fields: [FieldDefinition], path: () -> String, owner: String,
         into issues: inout [ValidationIssue]
     ) {
+        // Paths are closures, rendered only when an issue is recorded: valid events, the
+        // common case, build no strings here.
         guard case .object(let object) = value else {
-            issues.append(.init(path: path, message: "expected an object, found \(describe(value))"))
+            issues.append(.init(path: path(), message: "expected an object, found \(describe(value))"))
             return
         }
         var seen = 0
         for field in fields {
-            let fieldPath = path + "." + field.name
+            func fieldPath() -> String { path() + "." + field.name }
             guard let member = object[field.name] else {
                 if field.isRequired {
-                    issues.append(.init(path: fieldPath, message: "missing required field (\(field.summary))"))
+                    issues.append(.init(path: fieldPath(), message: "missing required field (\(field.summary))"))
                 }
                 continue
             }
             seen += 1
             if member == .null {
-                issues.append(.init(path: fieldPath,
+                issues.append(.init(path: fieldPath(),
                     message: field.isRequired ? "must not be null (\(field.summary))" : "must not be null; leave the field out instead"))
                 continue
             }
@@ -59,20 +61,30 @@ enum FieldValidator {
         if seen < object.count {
             let known = Set(fields.map(\.name))
             for key in object.keys where !known.contains(key) {
-                issues.append(.init(path: path + "." + key,
+                issues.append(.init(path: path() + "." + key,
                     message: "unknown field; \(owner) has \(fields.map(\.name).joined(separator: ", "))"))
             }
         }
     }
 
-    static func validate(_ value: JSONValue, as type: FieldType, path: String, into issues: inout [ValidationIssue]) {
-        func fail(_ message: String) { issues.append(.init(path: path, message: message)) }
+    static func validate(_ value: JSONValue, as type: FieldType, path: () -> String, into issues: inout [ValidationIssue]) {
+        func fail(_ message: String) { issues.append(.init(path: path(), message: message)) }
         switch type {
         case .text(let maxLength):
             guard case .string(let s) = value else { return fail("expected text, found \(describe(value))") }
-            let count = s.unicodeScalars.count
-            if count == 0 || s.allSatisfy(\.isWhitespace) { return fail("must not be empty") }
-            if count > maxLength { return fail("is \(count) characters long; at most \(maxLength) are allowed") }
+            // Byte tests first: at most 4 UTF-8 bytes a character, and text that starts with
+            // a non-space byte is not blank. Characters are counted only when it matters.
+            let bytes = s.utf8.count
+            if bytes == 0 { return fail("must not be empty") }
+            if let first = s.utf8.first, first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D || first >= 0x80,
+                s.allSatisfy(\.isWhitespace)
+            {
+                return fail("must not be empty")
+            }
+            if bytes > maxLength {
+                let count = s.unicodeScalars.count
+                if count > maxLength { return fail("is \(count) characters long; at most \(maxLength) are allowed") }
+            }
             if let range = Pseudonym.embeddedResidentID(in: s) {
                 fail("characters \(range.lowerBound)-\(range.upperBound) look like a resident ID; the log stores resident IDs only in person fields, so remove it from this text")
             }
@@ -138,7 +150,7 @@ enum FieldValidator {
             guard case .array(let elements) = value else { return fail("expected an array, found \(describe(value))") }
             if elements.count < minItems { fail("needs at least \(minItems) item\(minItems == 1 ? "" : "s")") }
             for (i, element_) in elements.enumerated() {
-                validate(element_, as: element, path: "\(path)[\(i)]", into: &issues)
+                validate(element_, as: element, path: { "\(path())[\(i)]" }, into: &issues)
                 if issues.count >= maxReportedIssues { return }
             }
         case .object(let fields):
@@ -240,15 +252,27 @@ public enum UUIDText {
     }
 
     /// Lower-case canonical text of 16 bytes.
-    public static func format(_ bytes: some Collection<UInt8>) -> String {
-        let hex = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(36)
-        for (i, byte) in bytes.enumerated() {
-            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(0x2D) }
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0x0F)])
+    public static func format(_ bytes: UnsafeRawBufferPointer) -> String {
+        // Concrete and allocation-free but for the result: this runs for every event read.
+        String(unsafeUninitializedCapacity: 36) { out in
+            var o = 0
+            for i in 0..<min(16, bytes.count) {
+                if i == 4 || i == 6 || i == 8 || i == 10 {
+                    out[o] = 0x2D
+                    o += 1
+                }
+                let byte = bytes[i]
+                out[o] = hexDigit(byte >> 4)
+                out[o + 1] = hexDigit(byte & 0x0F)
+                o += 2
+            }
+            return o
         }
-        return String(decoding: out, as: UTF8.self)
     }
+
+    public static func format(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes { format($0) }
+    }
+
+    @inline(__always) static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x57 + v }
 }

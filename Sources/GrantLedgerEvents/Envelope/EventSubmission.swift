@@ -56,7 +56,7 @@ public struct EventSubmission: Sendable, Hashable {
         guard case .object(let object) = value else {
             return .failure(InvalidEvent(issues: [.init(path: "$", message: "an event is a JSON object, found \(FieldValidator.describe(value))")]))
         }
-        for key in object.keys where !envelopeFields.contains(key) {
+        for (key, _) in object.members where !envelopeFields.contains(key) {
             issues.append(.init(path: "$.\(key)",
                 message: "unknown envelope field; an event has \(envelopeFields.joined(separator: ", ")) (type-specific fields go inside data)"))
         }
@@ -173,18 +173,38 @@ public struct EventSubmission: Sendable, Hashable {
     }
 }
 
-/// Stream ids: `category:key`, e.g. `person:350203199001011234` (rewritten to the pseudonym
-/// at append), `certificate:S-2024-000123`, `class:XM-2024-0012`.
+/// Stream ids: `category:key`, e.g. `person:35020319900101123X` (rewritten to the pseudonym
+/// at append; a `person:` key must be a resident ID or a pseudonym), `certificate:S-2024-000123`, `class:XM-2024-0012`.
 public enum StreamID {
     public static func problem(_ s: String) -> String? {
-        guard let colon = s.firstIndex(of: ":") else {
+        // Checked on UTF-8 bytes: every event has a stream id, and Character iteration
+        // (grapheme breaking) cost more than the rest of the envelope.
+        let bytes = s.utf8
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else {
             return "a stream id is a category, a colon and a key, e.g. certificate:S-2024-000123"
         }
-        let category = s[..<colon], key = String(s[s.index(after: colon)...])
-        guard let first = category.first, first.isASCII, first.isLowercase, category.count <= 32,
-            category.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") })
-        else { return "the category of a stream id (before the colon) is lower-case letters, digits and '-', starting with a letter" }
-        if category == "person", ResidentID.isValid(key) { return nil }
+        let category = bytes[..<colon]
+        let categoryIsValid = (1...32).contains(category.count)
+            && (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(category.first!)
+            && category.allSatisfy {
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                    || $0 == UInt8(ascii: "-")
+            }
+        guard categoryIsValid else {
+            return "the category of a stream id (before the colon) is lower-case letters, digits and '-', starting with a letter"
+        }
+        let key = String(s[s.utf8.index(after: colon)...])
+        if category.elementsEqual("person".utf8) {
+            // Anything else would be kept as written: a mistyped resident ID would escape
+            // pseudonymisation and stay in the hash chain for ever.
+            if Pseudonym.isPseudonym(key) { return nil }
+            do {
+                _ = try ResidentID(validating: key)
+                return nil
+            } catch {
+                return "the key of a person: stream is the person's resident ID or pseudonym: \(error)"
+            }
+        }
         if let problem = FieldValidator.identifierProblem(key) { return "the key of a stream id: " + problem }
         return nil
     }

@@ -22,18 +22,23 @@ public struct CreditCode: Sendable, Hashable, CustomStringConvertible {
     }
 
     static let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY".utf8)
+    /// The value of each byte in the alphabet, -1 for bytes outside it.
+    private static let valueOf: [Int8] = (0..<256).map { byte in
+        alphabet.firstIndex(of: UInt8(byte)).map { Int8($0) } ?? -1
+    }
     private static let weights = (0..<17).map { i in (0..<i).reduce(1) { acc, _ in acc * 3 % 31 } }
 
     public init(validating text: String) throws(Problem) {
         let bytes = Array(text.utf8)
         guard bytes.count == 18 else { throw .wrongLength(text.count) }
-        var values: [Int] = []
-        values.reserveCapacity(18)
+        var sum = 0
+        var check = 0
         for (i, byte) in bytes.enumerated() {
-            guard let v = Self.alphabet.firstIndex(of: byte) else { throw .badCharacter(position: i + 1) }
-            values.append(v)
+            let v = Int(Self.valueOf[Int(byte)])
+            guard v >= 0 else { throw .badCharacter(position: i + 1) }
+            if i < 17 { sum += v * Self.weights[i] } else { check = v }
         }
-        guard values[17] == Self.checkValue(values[0..<17]) else { throw .badCheckCharacter }
+        guard check == (31 - sum % 31) % 31 else { throw .badCheckCharacter }
         code = text
     }
 

@@ -69,11 +69,15 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     public var yearMonth: YearMonth { YearMonth(year: year, month: month)! }
 
     public var description: String {
-        func pad(_ v: Int, _ width: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
+        // Written digit by digit: dates are formatted several times for every event appended.
+        String(unsafeUninitializedCapacity: 10) { out in
+            DigitWriter.write(year, width: 4, into: out, at: 0)
+            out[4] = UInt8(ascii: "-")
+            DigitWriter.write(month, width: 2, into: out, at: 5)
+            out[7] = UInt8(ascii: "-")
+            DigitWriter.write(day, width: 2, into: out, at: 8)
+            return 10
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 
     public static func < (a: LocalDate, b: LocalDate) -> Bool {
@@ -142,5 +146,17 @@ public struct YearMonth: Sendable, Hashable, Comparable, Codable, CustomStringCo
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
+    }
+}
+
+/// Writes zero-padded decimal numbers into a byte buffer.
+enum DigitWriter {
+    @inline(__always)
+    static func write(_ value: Int, width: Int, into out: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        var v = value
+        for i in stride(from: offset + width - 1, through: offset, by: -1) {
+            out[i] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: v % 10)
+            v /= 10
+        }
     }
 }

@@ -33,12 +33,25 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     public var description: String {
-        let ms = millisecondsSinceEpoch.floorMod(86_400_000)
-        func pad(_ v: Int64, _ w: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, w - s.count)) + s
+        let ms = Int(millisecondsSinceEpoch.floorMod(86_400_000))
+        let day = date
+        return String(unsafeUninitializedCapacity: 24) { out in
+            DigitWriter.write(day.year, width: 4, into: out, at: 0)
+            out[4] = UInt8(ascii: "-")
+            DigitWriter.write(day.month, width: 2, into: out, at: 5)
+            out[7] = UInt8(ascii: "-")
+            DigitWriter.write(day.day, width: 2, into: out, at: 8)
+            out[10] = UInt8(ascii: "T")
+            DigitWriter.write(ms / 3_600_000, width: 2, into: out, at: 11)
+            out[13] = UInt8(ascii: ":")
+            DigitWriter.write(ms / 60_000 % 60, width: 2, into: out, at: 14)
+            out[16] = UInt8(ascii: ":")
+            DigitWriter.write(ms / 1000 % 60, width: 2, into: out, at: 17)
+            out[19] = UInt8(ascii: ".")
+            DigitWriter.write(ms % 1000, width: 3, into: out, at: 20)
+            out[23] = UInt8(ascii: "Z")
+            return 24
         }
-        return "\(date)T\(pad(ms / 3_600_000, 2)):\(pad(ms / 60_000 % 60, 2)):\(pad(ms / 1000 % 60, 2)).\(pad(ms % 1000, 3))Z"
     }
 
     public static func < (a: Self, b: Self) -> Bool { a.millisecondsSinceEpoch < b.millisecondsSinceEpoch }

@@ -1,0 +1,330 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import GRDBSQLite
+import GrantLedgerEvents
+import GrantLedgerLog
+
+/// Measures the event log against plain SQLite on the same machine, in the same run.
+///
+///     swift run -c release grants-log-bench --events 1000000
+@main
+struct LogBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grants-log-bench",
+        abstract: "Benchmark GrantLedger's event log against plain SQLite inserts and scans of equal rows.")
+
+    @Option(help: "Events in the synthetic log.") var events = 1_000_000
+    @Option(help: "Events per batched append (one transaction each).") var batch = 10_000
+    @Option(help: "Single-event durable appends to time.") var singles = 500
+    @Option(help: "Stream reads to time.") var streamReads = 10_000
+    @Option(help: "Directory for the databases (emptied first).") var dir = "bench-out"
+    @Option(help: "Seed of the synthetic log.") var seed: UInt64 = 42
+    @Option(help: "Also write the results as JSON to this file.") var jsonOut: String?
+    @Flag(help: "Only time each stage of appending and reading, in memory.") var stages = false
+
+    func run() throws {
+        if stages { return try StageTimings.run(count: min(events, 50_000), seed: seed) }
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let people = max(1, events / 20)
+        var results = Results(events: events, batch: batch)
+        print("GrantLedger event-log benchmark: \(events) events, batches of \(batch), seed \(seed), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+
+        // 1. Batched append through the log: parse, validate, pseudonymise, hash, insert.
+        let log = try EventLog.create(at: "\(dir)/log.sqlite", clock: SystemClock())
+        var generator = SyntheticEvents(seed: seed, people: people)
+        var sampledStreams: [String] = []
+        var bytes = 0
+        var elapsed = Duration.zero
+        var done = 0
+        while done < events {
+            let count = min(batch, events - done)
+            var lines: [SubmissionLine] = []
+            lines.reserveCapacity(count)
+            for i in 0..<count {
+                let item = generator.next()
+                bytes += item.line.count
+                lines.append(SubmissionLine(number: i + 1, bytes: item.line))
+                if (done + i) % max(1, events / streamReads) == 0 { sampledStreams.append(item.streamID) }
+            }
+            let start = ContinuousClock.now
+            let report = try log.append(lines)
+            elapsed += ContinuousClock.now - start
+            guard report.isComplete, report.appended == count else {
+                throw ValidationError("append failed: \(report.issues.prefix(3))")
+            }
+            done += count
+        }
+        results.averageLineBytes = bytes / max(1, events)
+        results.logBatched = Double(events) / elapsed.seconds
+        results.rssAfterAppend = Memory.peakMiB()
+        print("  batched append ............ \(Format.rate(results.logBatched))  (avg line \(results.averageLineBytes) bytes, peak RSS \(results.rssAfterAppend) MiB)")
+
+        // 2. Plain SQLite: the same rows, prepared, inserted in the same batches.
+        let plain = try DatabasePool(path: "\(dir)/plain.sqlite", configuration: Plain.configuration())
+        // Same durability as the log: FULL on the committing connection (see SQLiteEventStorage).
+        try plain.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try plain.write { db in try db.execute(sql: Plain.schema) }
+        generator = SyntheticEvents(seed: seed, people: people)
+        elapsed = .zero
+        done = 0
+        while done < events {
+            let count = min(batch, events - done)
+            let rows = (0..<count).map { i in Plain.row(from: generator.next(), position: Int64(done + i + 1)) }
+            let start = ContinuousClock.now
+            try plain.write { db in
+                for row in rows { try Plain.insert(row, into: db) }
+            }
+            elapsed += ContinuousClock.now - start
+            done += count
+        }
+        results.plainBatched = Double(events) / elapsed.seconds
+        print("  plain batched insert ...... \(Format.rate(results.plainBatched))")
+
+        // 3. Single-event durable appends (one transaction and one fsync each).
+        var singleGenerator = SyntheticEvents(seed: seed &+ 1, people: people)
+        elapsed = .zero
+        for i in 0..<singles {
+            let line = SubmissionLine(number: 1, bytes: singleGenerator.next().line)
+            let start = ContinuousClock.now
+            let report = try log.append([line])
+            elapsed += ContinuousClock.now - start
+            guard report.appended == 1 else { throw ValidationError("single append \(i) failed: \(report.issues)") }
+        }
+        results.logSingle = Double(singles) / elapsed.seconds
+        singleGenerator = SyntheticEvents(seed: seed &+ 1, people: people)
+        elapsed = .zero
+        for i in 0..<singles {
+            let row = Plain.row(from: singleGenerator.next(), position: Int64(events + i + 1))
+            let start = ContinuousClock.now
+            try plain.write { db in try Plain.insert(row, into: db) }
+            elapsed += ContinuousClock.now - start
+        }
+        results.plainSingle = Double(singles) / elapsed.seconds
+        print("  single durable append ..... \(Format.rate(results.logSingle))   plain: \(Format.rate(results.plainSingle))")
+
+        // 4. Full read: every event decoded into its typed payload, vs a plain scan of all columns.
+        var start = ContinuousClock.now
+        var read = 0
+        var checksum = 0
+        try log.forEachTypedEvent { event in
+            read += 1
+            checksum &+= Int(event.envelope.position) &+ event.envelope.data.count
+            return true
+        }
+        results.logRead = Double(read) / (ContinuousClock.now - start).seconds
+        results.rssAfterRead = Memory.peakMiB()
+        start = ContinuousClock.now
+        var scanned = 0
+        try plain.read { db in
+            let rows = try Row.fetchCursor(db, sql: Plain.select)
+            while let row = try rows.next() {
+                let position: Int64 = row[0]
+                let data: String = row[12]
+                let hash: Data = row[13]
+                checksum &+= Int(position) &+ data.utf8.count &+ hash.count &+ (row[2] as String).utf8.count
+                scanned += 1
+            }
+        }
+        results.plainRead = Double(scanned) / (ContinuousClock.now - start).seconds
+        print("  full read, typed .......... \(Format.rate(results.logRead))   plain scan: \(Format.rate(results.plainRead))  (checksum \(checksum % 1000))")
+
+        // 5. One stream's events, read and decoded, in process.
+        try plain.write { db in try db.execute(sql: "CREATE INDEX plain_stream ON plain_events (stream_id, stream_version)") }
+        var logTimes: [Duration] = []
+        var plainTimes: [Duration] = []
+        var eventsPerStream = 0
+        for stream in sampledStreams {
+            let t0 = ContinuousClock.now
+            var n = 0
+            try log.forEachTypedEvent(EventQuery(streamID: stream)) { _ in n += 1; return true }
+            logTimes.append(ContinuousClock.now - t0)
+            eventsPerStream += n
+            let t1 = ContinuousClock.now
+            try plain.read { db in
+                let rows = try Row.fetchCursor(db.cachedStatement(sql: Plain.selectStream), arguments: [stream])
+                while let row = try rows.next() { checksum &+= (row[12] as String).utf8.count }
+            }
+            plainTimes.append(ContinuousClock.now - t1)
+        }
+        results.streamEvents = Double(eventsPerStream) / Double(max(1, sampledStreams.count))
+        (results.logStreamMedian, results.logStreamP99) = Format.percentiles(logTimes)
+        (results.plainStreamMedian, results.plainStreamP99) = Format.percentiles(plainTimes)
+        results.rssPeak = Memory.peakMiB()
+        print("  stream read ............... median \(results.logStreamMedian) µs, p99 \(results.logStreamP99) µs   plain: \(results.plainStreamMedian) / \(results.plainStreamP99) µs  (\(String(format: "%.1f", results.streamEvents)) events per stream)")
+
+        let verifyStart = ContinuousClock.now
+        let verification = try log.verify()
+        results.verify = Double(verification.eventsChecked) / (ContinuousClock.now - verifyStart).seconds
+        guard verification.isIntact else { throw ValidationError("verify failed: \(verification.problem!)") }
+        print("  verify .................... \(Format.rate(results.verify))")
+        print("")
+        print(results.table())
+        if let jsonOut {
+            try results.json().write(toFile: jsonOut, atomically: true, encoding: .utf8)
+        }
+    }
+}
+
+/// The ceiling: rows of the same shape in a table with no secondary index, no validation,
+/// no hashing: just prepared inserts and a scan, with the same durability settings.
+enum Plain {
+    static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
+        return configuration
+    }
+
+    static let schema = """
+        CREATE TABLE plain_events (
+            position INTEGER PRIMARY KEY, event_id BLOB NOT NULL, stream_id TEXT NOT NULL,
+            stream_version INTEGER NOT NULL, type TEXT NOT NULL, schema_version INTEGER NOT NULL,
+            occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL, actor TEXT NOT NULL, source TEXT NOT NULL,
+            correlation_id TEXT, causation_id TEXT, data TEXT NOT NULL, hash BLOB NOT NULL)
+        """
+    static let insert = "INSERT INTO plain_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    static let select = "SELECT * FROM plain_events ORDER BY position"
+    static let selectStream = "SELECT * FROM plain_events WHERE stream_id = ? ORDER BY stream_version"
+
+    struct Row {
+        let position: Int64
+        let eventID: [UInt8]
+        let streamID: String
+        let type: String
+        let schemaVersion: Int64
+        let occurredAt: String
+        let actor: String
+        let source: String
+        let data: [UInt8]
+        let hash: [UInt8]
+    }
+
+    static func row(from item: SyntheticEvents.Item, position: Int64) -> Row {
+        let s = item.submission
+        return Row(
+            position: position, eventID: UUIDText.parse(s["eventId"]?.stringValue ?? "") ?? [],
+            streamID: item.streamID, type: s["type"]?.stringValue ?? "", schemaVersion: s["schemaVersion"]?.integerValue ?? 1,
+            occurredAt: s["occurredAt"]?.stringValue ?? "", actor: s["actor"]?.stringValue ?? "",
+            source: s["source"]?.stringValue ?? "", data: CanonicalJSON.encode(s["data"] ?? .null),
+            hash: (0..<32).map { UInt8(truncatingIfNeeded: position &* 31 &+ Int64($0)) })
+    }
+
+    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+    /// Inserts with the SQLite C API, binding each value directly: the fastest plain insert.
+    static func insert(_ row: Row, into db: Database) throws {
+        let handle = try db.cachedStatement(sql: insert).sqliteStatement
+        sqlite3_reset(handle)
+        func text(_ s: String, _ i: Int32) {
+            var s = s
+            s.withUTF8 { _ = sqlite3_bind_text(handle, i, $0.baseAddress, Int32($0.count), transient) }
+        }
+        func blob(_ b: [UInt8], _ i: Int32) {
+            b.withUnsafeBytes { _ = sqlite3_bind_blob(handle, i, $0.baseAddress, Int32($0.count), transient) }
+        }
+        sqlite3_bind_int64(handle, 1, row.position)
+        blob(row.eventID, 2)
+        text(row.streamID, 3)
+        sqlite3_bind_int64(handle, 4, 1)
+        text(row.type, 5)
+        sqlite3_bind_int64(handle, 6, row.schemaVersion)
+        text(row.occurredAt, 7)
+        text("2026-11-21T00:00:00.000Z", 8)
+        text(row.actor, 9)
+        text(row.source, 10)
+        sqlite3_bind_null(handle, 11)
+        sqlite3_bind_null(handle, 12)
+        row.data.withUnsafeBufferPointer { buffer in
+            _ = buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                sqlite3_bind_text(handle, 13, $0, Int32(buffer.count), transient)
+            }
+        }
+        blob(row.hash, 14)
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        guard code == SQLITE_DONE else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "plain insert failed") }
+    }
+}
+
+struct Results {
+    let events: Int
+    let batch: Int
+    var averageLineBytes = 0
+    var logBatched = 0.0, plainBatched = 0.0
+    var logSingle = 0.0, plainSingle = 0.0
+    var logRead = 0.0, plainRead = 0.0
+    var verify = 0.0
+    var streamEvents = 0.0
+    var logStreamMedian = 0, logStreamP99 = 0, plainStreamMedian = 0, plainStreamP99 = 0
+    var rssAfterAppend = 0, rssAfterRead = 0, rssPeak = 0
+
+    func table() -> String {
+        func ratio(_ a: Double, _ b: Double) -> String { String(format: "%.0f%%", 100 * a / b) }
+        return """
+            | measure (\(events) events, \(averageLineBytes)-byte lines) | GrantLedger | plain SQLite | ratio | goal |
+            |---|---|---|---|---|
+            | batched append, events/s (batches of \(batch)) | \(Format.rate(logBatched)) | \(Format.rate(plainBatched)) | \(ratio(logBatched, plainBatched)) | ≥ 50% |
+            | single durable append, events/s | \(Format.rate(logSingle)) | \(Format.rate(plainSingle)) | \(ratio(logSingle, plainSingle)) | ≥ 80% |
+            | full read decoded into typed events, events/s | \(Format.rate(logRead)) | \(Format.rate(plainRead)) | \(ratio(logRead, plainRead)) | ≥ 40% |
+            | one stream's read, median / p99 µs (\(String(format: "%.1f", streamEvents)) events) | \(logStreamMedian) / \(logStreamP99) | \(plainStreamMedian) / \(plainStreamP99) | | p99 < 200 µs |
+            | verify (recompute the chain), events/s | \(Format.rate(verify)) | | | |
+            | peak RSS, MiB (after append / after read / end) | \(rssAfterAppend) / \(rssAfterRead) / \(rssPeak) | | | flat in events |
+            """
+    }
+
+    func json() -> String {
+        CanonicalJSON.string([
+            "events": .integer(Int64(events)), "batch": .integer(Int64(batch)),
+            "averageLineBytes": .integer(Int64(averageLineBytes)),
+            "logBatchedPerSecond": .integer(Int64(logBatched)), "plainBatchedPerSecond": .integer(Int64(plainBatched)),
+            "logSinglePerSecond": .integer(Int64(logSingle)), "plainSinglePerSecond": .integer(Int64(plainSingle)),
+            "logReadPerSecond": .integer(Int64(logRead)), "plainReadPerSecond": .integer(Int64(plainRead)),
+            "streamMedianMicroseconds": .integer(Int64(logStreamMedian)), "streamP99Microseconds": .integer(Int64(logStreamP99)),
+            "plainStreamMedianMicroseconds": .integer(Int64(plainStreamMedian)), "plainStreamP99Microseconds": .integer(Int64(plainStreamP99)),
+            "verifyPerSecond": .integer(Int64(verify)), "peakRSSMiB": .integer(Int64(rssPeak)),
+        ]) + "\n"
+    }
+}
+
+enum Format {
+    static func rate(_ perSecond: Double) -> String {
+        let n = Int(perSecond.rounded())
+        var s = String(n)
+        var i = s.count - 3
+        while i > 0 {
+            s.insert(",", at: s.index(s.startIndex, offsetBy: i))
+            i -= 3
+        }
+        return s + "/s"
+    }
+
+    /// Median and 99th percentile in whole microseconds.
+    static func percentiles(_ durations: [Duration]) -> (Int, Int) {
+        let sorted = durations.map { Int($0.seconds * 1_000_000) }.sorted()
+        guard !sorted.isEmpty else { return (0, 0) }
+        return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
+    }
+}
+
+enum Memory {
+    /// Peak resident set size (VmHWM) in MiB, from /proc/self/status.
+    static func peakMiB() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kib = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
+            return kib / 1024
+        }
+        return -1
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) / 1e18
+    }
+}
