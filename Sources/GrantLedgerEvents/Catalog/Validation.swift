@@ -127,7 +127,7 @@ enum FieldValidator {
             }
         case .personName:
             guard case .string(let s) = value else { return fail("expected a name, found \(describe(value))") }
-            if s.isEmpty || s.unicodeScalars.count > 50 { fail("a name has 1 to 50 characters") }
+            if s.isEmpty || s.unicodeScalars.count > 50 || s.allSatisfy(\.isWhitespace) { fail("a name has 1 to 50 characters, not all of them spaces") }
         case .organisation:
             guard case .string(let s) = value else {
                 return fail("expected a unified social credit code (18 characters), found \(describe(value))")
@@ -163,7 +163,7 @@ enum FieldValidator {
             if isWorker, o["person"] == nil || o["organisation"] != nil {
                 fail("a worker payee gives \"person\" (a resident ID) and no \"organisation\"")
             } else if !isWorker, o["organisation"] == nil || o["person"] != nil {
-                fail("a \(o["kind"]?.stringValue ?? "") payee gives \"organisation\" (a credit code) and no \"person\"")
+                fail("an organisation payee (\(o["kind"]?.stringValue ?? "")) gives \"organisation\" (a credit code) and no \"person\"")
             }
         }
     }

@@ -3,7 +3,7 @@ public struct EmploymentStarted: EventPayload {
     public static let definition = EventDefinition(
         type: "employment.started", title: "Employment started", chinese: "就业登记（入职）",
         summary: "A person starts a job: the contract's kind and length, whether it is labour dispatch, a public-welfare post, and whether this is their first job in the city.",
-        stream: "employment:<employer>:<person>",
+        stream: "employment:<employer>:<contract number>",
         feeds: ["XM-2023-187/(九)-b", "XM-2023-187/(二)-b", "JJ-2019-79/6.1", "JJ-2019-79/6.2-a", "JJ-2019-79/6.4",
             "JJ-2019-79/6.6", "JJ-2019-79/6.7", "BJ-2023/(四)-a", "BJ-2023/(八)"],
         fields: [
@@ -32,7 +32,7 @@ public struct EmploymentEnded: EventPayload {
     public static let definition = EventDefinition(
         type: "employment.ended", title: "Employment ended", chinese: "就业登记（离职）",
         summary: "A person's job with an employer ends on occurredAt.",
-        stream: "employment:<employer>:<person>", feeds: ["XM-2023-187/(九)-c", "JJ-2019-79/6.7"],
+        stream: "employment:<employer>:<contract number>", feeds: ["XM-2023-187/(九)-c", "JJ-2019-79/6.7"],
         fields: [
             .required("employee", .person, "The worker's resident ID", zh: "劳动者身份号码"),
             .required("employer", .organisation, "The employer", zh: "用人单位"),
@@ -48,7 +48,7 @@ public struct EmploymentMonthRecorded: EventPayload {
     public static let definition = EventDefinition(
         type: "employment.month-recorded", title: "Employment month recorded", chinese: "月度参保缴费记录",
         summary: "The social-insurance feed reports that a person worked a month for an employer, and whether contributions were paid.",
-        stream: "employment:<employer>:<person>",
+        stream: "employment:<employer>:<contract number>",
         feeds: ["XM-2023-187/(九)-b", "XM-2023-187/(九)-c", "XM-2023-187/(二)-b", "JJ-2019-79/6.2-a", "JJ-2019-79/6.7", "BJ-2023/(四)-a"],
         fields: [
             .required("employee", .person, "The worker's resident ID", zh: "劳动者身份号码"),
@@ -71,7 +71,7 @@ public struct ReferralMade: EventPayload {
     public static let definition = EventDefinition(
         type: "referral.made", title: "Labour-cooperation referral", chinese: "劳务协作输送",
         summary: "A labour-cooperation operating institution brings a worker to an employer; rewards follow after 3 and 6 months with that employer.",
-        stream: "referral:<agency>:<person>", feeds: ["XM-2023-187/(九)-b", "XM-2023-187/(九)-c"],
+        stream: "referral:<agency>:<referral number>", feeds: ["XM-2023-187/(九)-b", "XM-2023-187/(九)-c"],
         fields: [
             .required("agency", .organisation, "The labour-cooperation operating institution", zh: "劳务合作运营机构"),
             .required("worker", .person, "The worker's resident ID", zh: "劳动者身份号码"),

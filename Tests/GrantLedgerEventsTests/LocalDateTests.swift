@@ -1,0 +1,78 @@
+import Testing
+
+@testable import GrantLedgerEvents
+
+@Suite struct LocalDateTests {
+    @Test(arguments: ["2024-02-29", "2000-02-29", "2023-12-31", "0001-01-01", "9999-12-31", "1970-01-01"])
+    func parsesAndPrintsValidDates(text: String) throws {
+        #expect(try #require(LocalDate(text)).description == text)
+    }
+
+    @Test(arguments: [
+        "2023-02-29", "1900-02-29", "2024-04-31", "2024-13-01", "2024-00-10", "2024-01-00", "0000-01-01",
+        "2024-1-05", "2024/01/05", "20240105", "2024-01-05T00:00:00", " 2024-01-05", "２０２４-01-05", "",
+    ])
+    func rejectsInvalidDates(text: String) {
+        #expect(LocalDate(text) == nil)
+    }
+
+    @Test(arguments: [(2024, true), (2000, true), (2023, false), (1900, false), (2100, false), (2400, true)])
+    func knowsLeapYears(year: Int, leap: Bool) {
+        #expect(LocalDate.isLeap(year) == leap)
+        #expect(LocalDate.daysIn(month: 2, year: year) == (leap ? 29 : 28))
+    }
+
+    @Test func countsDaysFromTheEpoch() throws {
+        #expect(try #require(LocalDate("1970-01-01")).daysSinceEpoch == 0)
+        #expect(try #require(LocalDate("1970-01-02")).daysSinceEpoch == 1)
+        #expect(try #require(LocalDate("1969-12-31")).daysSinceEpoch == -1)
+        #expect(try #require(LocalDate("2000-03-01")).daysSinceEpoch == 11_017)
+        #expect(try #require(LocalDate("2024-05-20")).daysSinceEpoch == 19_863)
+    }
+
+    @Test func roundTripsDaysSinceEpochAcrossCenturies() throws {
+        var previous: LocalDate?
+        for days in stride(from: -200_000, through: 200_000, by: 37) {
+            let date = LocalDate(daysSinceEpoch: days)
+            #expect(date.daysSinceEpoch == days)
+            #expect(LocalDate(year: date.year, month: date.month, day: date.day) == date)
+            if let previous { #expect(previous < date) }
+            previous = date
+        }
+    }
+
+    @Test func addsDaysAcrossMonthAndYearEnds() throws {
+        let date = try #require(LocalDate("2024-02-28"))
+        #expect(date.adding(days: 1).description == "2024-02-29")
+        #expect(date.adding(days: 2).description == "2024-03-01")
+        #expect(date.adding(days: 308).description == "2025-01-01")
+        #expect(date.adding(days: -59).description == "2023-12-31")
+    }
+
+    @Test func ordersDates() throws {
+        let dates = try ["2024-05-20", "2020-11-20", "2024-05-06", "2019-12-20"].map { try #require(LocalDate($0)) }
+        #expect(dates.sorted().map(\.description) == ["2019-12-20", "2020-11-20", "2024-05-06", "2024-05-20"])
+        #expect(try #require(LocalDate("2024-01-31")) < #require(LocalDate("2024-02-01")))
+    }
+
+    @Test func parsesMonths() throws {
+        let month = try #require(YearMonth("2024-02"))
+        #expect(month.description == "2024-02")
+        #expect(month.firstDay.description == "2024-02-01")
+        #expect(month.lastDay.description == "2024-02-29")
+        #expect(try #require(YearMonth("2023-02")).lastDay.description == "2023-02-28")
+        #expect(month.adding(months: 11).description == "2025-01")
+        #expect(month.adding(months: -2).description == "2023-12")
+        #expect(try #require(LocalDate("2024-06-30")).yearMonth == YearMonth("2024-06"))
+        for bad in ["2024-13", "2024-00", "2024-6", "2024/06", "2024-06-01", "0000-01", ""] {
+            #expect(YearMonth(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func ordersMonthsByOrdinal() throws {
+        let a = try #require(YearMonth("2023-12")), b = try #require(YearMonth("2024-01"))
+        #expect(a < b)
+        #expect(b.ordinal - a.ordinal == 1)
+        #expect(YearMonth(ordinal: b.ordinal) == b)
+    }
+}
