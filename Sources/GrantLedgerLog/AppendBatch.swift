@@ -26,10 +26,25 @@ struct AppendBatch {
         if let last = try writer.lastEvent() { head = last }
     }
 
-    mutating func add(_ line: SubmissionLine) throws {
-        report.lines += 1
-        func reject(_ path: String, _ message: String) {
-            report.reject(line: line.number, issues: [LineIssue(line: line.number, path: path, message: message)])
+    /// A line after the work that needs no database: parsed, validated, pseudonymised and
+    /// canonically encoded. Pure, so it runs off the writer's thread (see ``EventLog/append(_:)``).
+    enum Prepared: Sendable {
+        case rejected(line: Int, issues: [LineIssue])
+        case ready(PreparedEvent)
+    }
+
+    struct PreparedEvent: Sendable {
+        let line: Int
+        let submission: EventSubmission
+        let streamID: String
+        let data: [UInt8]
+        let parties: [PartyReference]
+        let people: [PersonReference]
+    }
+
+    static func prepare(_ line: SubmissionLine, catalog: EventCatalog, pseudonymizer: Pseudonymizer?) -> Prepared {
+        func reject(_ path: String, _ message: String) -> Prepared {
+            .rejected(line: line.number, issues: [LineIssue(line: line.number, path: path, message: message)])
         }
         let value: JSONValue
         do {
@@ -38,20 +53,17 @@ struct AppendBatch {
             return reject("$", error.description)
         }
         let submission: EventSubmission
-        switch EventSubmission.parse(value, catalog: log.catalog) {
+        switch EventSubmission.parse(value, catalog: catalog) {
         case .success(let parsed): submission = parsed
         case .failure(let invalid):
-            report.reject(line: line.number, issues: invalid.issues.map {
+            return .rejected(line: line.number, issues: invalid.issues.map {
                 LineIssue(line: line.number, path: $0.path, message: $0.message)
             })
-            return
         }
-        guard let definition = log.catalog.definition(type: submission.type, version: submission.schemaVersion) else {
+        guard let definition = catalog.definition(type: submission.type, version: submission.schemaVersion) else {
             return reject("$.type", "unknown event type")
         }
-
         // Personal data: resident IDs become pseudonyms, names leave the event.
-        let pseudonymizer = log.pseudonymizer
         var needsKey = false
         let separated = definition.separatingPersonalData(submission.data) { id in
             guard let pseudonymizer else {
@@ -67,7 +79,22 @@ struct AppendBatch {
         if needsKey {
             return reject("$", "this event names a person by resident ID, and the pseudonym key is not available: pass --key-file (or set GRANTS_KEY_FILE)")
         }
-        let data = CanonicalJSON.encode(.object(separated.data))
+        return .ready(PreparedEvent(
+            line: line.number, submission: submission, streamID: streamID,
+            data: CanonicalJSON.encode(.object(separated.data)), parties: separated.parties, people: separated.people))
+    }
+
+    /// Chains and stores one prepared line, in order.
+    mutating func add(_ prepared: Prepared) throws {
+        report.lines += 1
+        let item: PreparedEvent
+        switch prepared {
+        case .rejected(let line, let issues):
+            report.reject(line: line, issues: issues)
+            return
+        case .ready(let ready): item = ready
+        }
+        let submission = item.submission, streamID = item.streamID, data = item.data
 
         // Optimistic concurrency. A resent event fails its expectation because it is already
         // in the stream, so an unmet expectation first asks whether this is a resend.
@@ -82,8 +109,8 @@ struct AppendBatch {
         default: break
         }
         if let unmet {
-            if try !handleExisting(submission, streamID: streamID, data: data, line: line.number) {
-                reject("$.expectedVersion", unmet)
+            if try !handleExisting(submission, streamID: streamID, data: data, line: item.line) {
+                report.reject(line: item.line, issues: [LineIssue(line: item.line, path: "$.expectedVersion", message: unmet)])
             }
             return
         }
@@ -101,14 +128,14 @@ struct AppendBatch {
             recordedAt: now, actor: submission.actor, source: submission.source,
             correlationID: submission.correlationID, causationID: submission.causationID, data: data, hash: hash)
         do {
-            try writer.insert(event, parties: separated.parties)
+            try writer.insert(event, parties: item.parties)
         } catch EventStorageConflict.duplicateEventID {
             // Idempotency: the same event id is the same event, forever. Checking after a
             // failed insert costs nothing on the common path, where ids are new.
-            _ = try handleExisting(submission, streamID: streamID, data: data, line: line.number)
+            _ = try handleExisting(submission, streamID: streamID, data: data, line: item.line)
             return
         }
-        for person in separated.people {
+        for person in item.people {
             guard let id = person.residentID else { continue }
             if person.name == nil && peopleStored.contains(person.pseudonym) { continue }
             try writer.storePersonalRecord(PersonalRecord(pseudonym: person.pseudonym, residentID: id, name: person.name))
@@ -121,7 +148,7 @@ struct AppendBatch {
         report.appended += 1
         if report.firstPosition == nil { report.firstPosition = position }
         report.lastPosition = position
-        report.record(.appended(line: line.number, position: position, eventID: submission.eventID))
+        report.record(.appended(line: item.line, position: position, eventID: submission.eventID))
     }
 
     /// If the event id is already in the log, reports the line as a duplicate (same content)

@@ -42,13 +42,34 @@ public final class EventLog: Sendable {
             return try storage.write { writer in
                 var batch = AppendBatch(log: self, writer: writer, now: clock.now())
                 try batch.start()
-                for line in lines { try batch.add(line) }
+                let catalog = self.catalog, pseudonymizer = self.pseudonymizer
+                // Two-stage pipeline: while this thread chains and inserts one chunk, the next
+                // chunk is parsed, validated and pseudonymised on another core. Order, and
+                // so the chain, is kept because chunks are consumed in the order read.
+                var iterator = lines.makeIterator()
+                var inFlight: PreparedChunk?
+                while true {
+                    var chunk: [SubmissionLine] = []
+                    chunk.reserveCapacity(Self.chunkSize)
+                    while chunk.count < Self.chunkSize, let line = iterator.next() { chunk.append(line) }
+                    let next = chunk.isEmpty ? nil : PreparedChunk(chunk, catalog: catalog, pseudonymizer: pseudonymizer,
+                        inBackground: inFlight != nil || chunk.count == Self.chunkSize)
+                    if let inFlight {
+                        for prepared in inFlight.wait() { try batch.add(prepared) }
+                    }
+                    guard let next else { break }
+                    inFlight = next
+                }
                 return try batch.finish()
             }
         } catch let rollback as AppendBatch.Rollback {
             return rollback.report
         }
     }
+
+    /// Lines prepared together; large enough to amortise a thread hand-off, small enough
+    /// that two chunks in flight stay a few megabytes.
+    static let chunkSize = 1024
 
     /// Appends submissions already parsed (for tools that build events in code).
     public func append(_ submissions: [EventSubmission]) throws -> AppendReport {
