@@ -47,13 +47,15 @@ public final class EventLog: Sendable {
                 // chunk is parsed, validated and pseudonymised on another core. Order, and
                 // so the chain, is kept because chunks are consumed in the order read.
                 var iterator = lines.makeIterator()
-                var inFlight: PreparedChunk?
+                var inFlight: PipelinedChunk<AppendBatch.Prepared>?
                 while true {
                     var chunk: [SubmissionLine] = []
                     chunk.reserveCapacity(Self.chunkSize)
                     while chunk.count < Self.chunkSize, let line = iterator.next() { chunk.append(line) }
-                    let next = chunk.isEmpty ? nil : PreparedChunk(chunk, catalog: catalog, pseudonymizer: pseudonymizer,
-                        inBackground: inFlight != nil || chunk.count == Self.chunkSize)
+                    let lines = chunk
+                    let next = chunk.isEmpty ? nil : PipelinedChunk(inBackground: inFlight != nil || chunk.count == Self.chunkSize) {
+                        lines.map { AppendBatch.prepare($0, catalog: catalog, pseudonymizer: pseudonymizer) }
+                    }
                     if let inFlight {
                         for prepared in inFlight.wait() { try batch.add(prepared) }
                     }
@@ -69,7 +71,7 @@ public final class EventLog: Sendable {
 
     /// Lines prepared together; large enough to amortise a thread hand-off, small enough
     /// that two chunks in flight stay a few megabytes.
-    static let chunkSize = 1024
+    public static let chunkSize = 1024
 
     /// Appends submissions already parsed (for tools that build events in code).
     public func append(_ submissions: [EventSubmission]) throws -> AppendReport {
@@ -93,8 +95,36 @@ public final class EventLog: Sendable {
     }
 
     /// Like ``forEachEvent(_:_:)``, with each event's data upgraded and decoded into its type.
+    ///
+    /// Decoding is most of the cost of a read, so long reads decode the next chunk of events
+    /// on another core while `body` handles this one; events still arrive one by one, in order.
     public func forEachTypedEvent(_ query: EventQuery = EventQuery(), _ body: (TypedEvent) throws -> Bool) throws {
-        try forEachEvent(query) { event in try body(try typed(event)) }
+        try storage.read { reader in
+            var chunk: [RecordedEvent] = []
+            var inFlight: PipelinedChunk<Result<TypedEvent, any Error>>?
+            var stopped = false
+            func deliver(_ decoded: PipelinedChunk<Result<TypedEvent, any Error>>?) throws {
+                guard let decoded, !stopped else { return }
+                for result in decoded.wait() where !stopped {
+                    if try !body(try result.get()) { stopped = true }
+                }
+            }
+            func decode(_ events: [RecordedEvent], inBackground: Bool) -> PipelinedChunk<Result<TypedEvent, any Error>> {
+                PipelinedChunk(inBackground: inBackground) { events.map { event in Result { try self.typed(event) } } }
+            }
+            try reader.forEachEvent(query) { event in
+                chunk.append(event)
+                guard chunk.count == Self.chunkSize else { return true }
+                let next = decode(chunk, inBackground: true)
+                chunk.removeAll(keepingCapacity: true)
+                try deliver(inFlight)
+                inFlight = next
+                return !stopped
+            }
+            let last = chunk.isEmpty ? nil : decode(chunk, inBackground: false)
+            try deliver(inFlight)
+            try deliver(last)
+        }
     }
 
     public func typed(_ event: RecordedEvent) throws -> TypedEvent {

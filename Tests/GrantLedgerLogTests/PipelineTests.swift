@@ -1,0 +1,92 @@
+import GrantLedgerEvents
+import GrantLedgerLog
+import Testing
+
+/// Appending and typed reading run in two stages on two cores once a file or a read spans
+/// several chunks (``EventLog/chunkSize`` events). These tests cross chunk boundaries.
+@Suite struct PipelineTests {
+    /// `count` certificate events on distinct streams, as submission lines.
+    static func lines(_ count: Int, from first: Int = 1) -> [SubmissionLine] {
+        (first..<first + count).map { n in
+            let line = Sample.certificateIssued(n, number: "S\(100_000 + n)", holder: People.all[n % People.all.count])
+            return SubmissionLine(number: n - first + 1, bytes: Array(line.utf8))
+        }
+    }
+
+    static var count: Int { EventLog.chunkSize * 2 + 300 }
+
+    @Test(arguments: Backend.allCases)
+    func appendsManyChunksInOrder(backend: Backend) throws {
+        let ledger = try backend.makeLedger()
+        let log = try ledger.log()
+        let report = try log.append(Self.lines(Self.count))
+        #expect(report.isComplete)
+        #expect(report.appended == Self.count)
+        #expect((report.firstPosition, report.lastPosition) == (1, Int64(Self.count)))
+        var expected: Int64 = 1
+        try log.forEachEvent { event in
+            #expect(event.position == expected)
+            #expect(event.eventID == Sample.eventID(Int(expected)))
+            expected += 1
+            return true
+        }
+        #expect(expected == Int64(Self.count) + 1)
+        #expect(try log.verify().isIntact)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aBadLineInALaterChunkRejectsTheWholeFile(backend: Backend) throws {
+        let ledger = try backend.makeLedger()
+        let log = try ledger.log()
+        var lines = Self.lines(Self.count)
+        let badLine = EventLog.chunkSize * 2 + 7
+        lines[badLine - 1] = SubmissionLine(number: badLine, bytes: Array(#"{"eventId": "not-a-uuid"}"#.utf8))
+        let report = try log.append(lines)
+        #expect(!report.isComplete)
+        #expect(report.appended == 0)
+        #expect(report.rejectedLines == 1)
+        #expect(report.issues.allSatisfy { $0.line == badLine })
+        #expect(try log.head() == nil)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func typedReadsDeliverEveryEventInOrderAndStopWhenAsked(backend: Backend) throws {
+        let ledger = try backend.makeLedger()
+        let log = try ledger.log()
+        #expect(try log.append(Self.lines(Self.count)).isComplete)
+
+        var positions: [Int64] = []
+        try log.forEachTypedEvent { event in
+            positions.append(event.envelope.position)
+            #expect(event.payload is CertificateIssued)
+            return true
+        }
+        #expect(positions == Array(1...Int64(Self.count)))
+
+        // Stop inside the second chunk: nothing after the stop is delivered.
+        let stopAt = EventLog.chunkSize + 17
+        var delivered = 0
+        try log.forEachTypedEvent { _ in
+            delivered += 1
+            return delivered < stopAt
+        }
+        #expect(delivered == stopAt)
+    }
+
+    @Test func aReadFailureInALaterChunkIsThrownAtItsPosition() throws {
+        let ledger = try Backend.onDiskQueue.makeLedger()
+        let log = try ledger.log()
+        #expect(try log.append(Self.lines(Self.count)).isComplete)
+        let broken = Int64(EventLog.chunkSize + 5)
+        try ledger.tampering.dropAppendOnlyTriggers()
+        try ledger.tampering.setData("{\"certificateNumber\":1}", at: broken)
+        var delivered: Int64 = 0
+        #expect(throws: LogError.self) {
+            try log.forEachTypedEvent { _ in
+                delivered += 1
+                return true
+            }
+        }
+        #expect(delivered == broken - 1)
+    }
+}
