@@ -8,8 +8,20 @@ extension EventLog {
     /// Creates a ledger (database and pseudonym key) at `path`, or opens it if it exists.
     public static func create(at path: String, keyFile: String? = nil, clock: any RecordingClock = SystemClock()) throws -> EventLog {
         let storage = try SQLiteEventStorage(path: path, create: true)
-        let pseudonymizer = try Pseudonymizer.load(keyFile: keyFile ?? defaultKeyFile(forDatabase: path), createIfMissing: true)
-        return try EventLog(storage: storage, pseudonymizer: pseudonymizer, clock: clock)
+        let keyPath = keyFile ?? defaultKeyFile(forDatabase: path)
+        // A ledger that already has a key gets no new one: it would match no one recorded, and
+        // left behind it would stop the ledger being opened at all.
+        if !FileManager.default.fileExists(atPath: keyPath),
+            try storage.read({ try $0.metadata("key-fingerprint") }) != nil
+        {
+            throw LogError.missingKey(path: keyPath)
+        }
+        let pseudonymizer = try Pseudonymizer.load(keyFile: keyPath, createIfMissing: true)
+        do {
+            return try EventLog(storage: storage, pseudonymizer: pseudonymizer, clock: clock)
+        } catch LogError.wrongKey {
+            throw LogError.wrongKey(path: keyPath)
+        }
     }
 
     /// Opens an existing ledger. The key file is loaded if it exists; without it the log can

@@ -1,0 +1,149 @@
+import Foundation
+import GRDB
+import GrantLedgerEvents
+import GrantLedgerLog
+import Testing
+
+/// The ledger as files: `EventLog.create` and `open`, the key file, and the SQLite settings
+/// that make an acknowledged append durable.
+@Suite("Ledger files and keys")
+struct LedgerFileTests {
+    @Test("create makes the database and a 0600 key file; open reads it back")
+    func createAndOpen() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("grants.sqlite")
+        let created = try EventLog.create(at: path, clock: FixedClock())
+        #expect(FileManager.default.fileExists(atPath: path))
+        let keyPath = EventLog.defaultKeyFile(forDatabase: path)
+        #expect(keyPath == path + ".key")
+        let attributes = try FileManager.default.attributesOfItem(atPath: keyPath)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let keyText = String(decoding: try #require(FileManager.default.contents(atPath: keyPath)), as: UTF8.self)
+        #expect(keyText.count == 65 && keyText.hasSuffix("\n"))
+        try created.appendAccepted([Sample.personRegistered(1, person: People.zhang)])
+        let events = try created.allEvents()
+        try #require(events.count == 1)
+
+        let reopened = try EventLog.open(at: path)
+        #expect(try reopened.allEvents() == events)
+        #expect(reopened.pseudonymizer != nil)
+        #expect(try reopened.partyKey(for: People.zhang) == events[0].dataObject?["person"]?.stringValue)
+        // create again leaves the ledger and the key as they are.
+        _ = try EventLog.create(at: path)
+        #expect(String(decoding: try #require(FileManager.default.contents(atPath: keyPath)), as: UTF8.self) == keyText)
+        #expect(try EventLog.open(at: path).allEvents() == events)
+    }
+
+    @Test("the file is in WAL mode with synchronous = FULL")
+    func durableSettings() throws {
+        let directory = try TemporaryDirectory()
+        let storage = try SQLiteEventStorage(path: directory.path("l.sqlite"), create: true)
+        let (mode, synchronous) = try storage.database.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+        }
+        #expect(mode == "wal")
+        #expect(synchronous == 2, "2 is FULL")
+    }
+
+    @Test("opening a missing ledger says to run grants init")
+    func missingLedger() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("none.sqlite")
+        let error = #expect(throws: LogError.self) { try EventLog.open(at: path) }
+        guard case .noLedger? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(error?.description.contains("grants init --db \(path)") == true)
+        #expect(!FileManager.default.fileExists(atPath: path), "open must not create a ledger")
+    }
+
+    @Test("a file that is not a ledger is refused")
+    func notALedger() throws {
+        let directory = try TemporaryDirectory()
+        let text = directory.path("notes.txt")
+        try Data(String(repeating: "not a database\n", count: 200).utf8).write(to: URL(fileURLWithPath: text))
+        let error = #expect(throws: LogError.self) { try EventLog.open(at: text) }
+        guard case .notALedger? = error else { Issue.record("got \(String(describing: error))"); return }
+
+        let other = directory.path("other.sqlite")
+        try DatabaseQueue(path: other).write { db in try db.execute(sql: "CREATE TABLE t (x)") }
+        let noTables = #expect(throws: LogError.self) { try EventLog.open(at: other) }
+        #expect(noTables?.description.contains("it has no event-log tables") == true)
+    }
+
+    @Test("another key file is refused as the wrong key, naming it")
+    func wrongKeyFile() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("grants.sqlite")
+        _ = try EventLog.create(at: path)
+        let otherKey = directory.path("other.key")
+        try Data((String(repeating: "ab", count: 32) + "\n").utf8).write(to: URL(fileURLWithPath: otherKey))
+        let error = #expect(throws: LogError.self) { try EventLog.open(at: path, keyFile: otherKey) }
+        guard case .wrongKey(let named)? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(named == otherKey)
+        #expect(error?.description.contains("not the key this ledger was created with") == true)
+    }
+
+    @Test("create with another key names that key file")
+    func createWithWrongKey() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("grants.sqlite")
+        _ = try EventLog.create(at: path)
+        let otherKey = directory.path("other.key")
+        try Data((String(repeating: "cd", count: 32) + "\n").utf8).write(to: URL(fileURLWithPath: otherKey))
+        let error = #expect(throws: LogError.self) { try EventLog.create(at: path, keyFile: otherKey) }
+        guard case .wrongKey(let named)? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(named == otherKey)
+    }
+
+    @Test("create on a ledger whose key is lost makes no new key, and the ledger stays readable")
+    func createAfterKeyLost() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("grants.sqlite")
+        try EventLog.create(at: path).appendAccepted([Sample.personRegistered(1, person: People.zhang)])
+        try FileManager.default.removeItem(atPath: path + ".key")
+
+        let error = #expect(throws: LogError.self) { try EventLog.create(at: path) }
+        guard case .missingKey? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(!FileManager.default.fileExists(atPath: path + ".key"), "no stray key was written")
+        #expect(try EventLog.open(at: path).allEvents().count == 1)
+    }
+
+    @Test("a named key file that does not exist is an error; a missing default key only disables pseudonymising")
+    func missingKeyFile() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("grants.sqlite")
+        try EventLog.create(at: path).appendAccepted([Sample.reversal(1)])
+        let error = #expect(throws: LogError.self) { try EventLog.open(at: path, keyFile: directory.path("gone.key")) }
+        guard case .missingKey? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(error?.description.contains("Reading and verifying do not need it") == true)
+
+        try FileManager.default.removeItem(atPath: path + ".key")
+        let keyless = try EventLog.open(at: path)
+        #expect(keyless.pseudonymizer == nil)
+        #expect(try keyless.allEvents().count == 1)
+        #expect(try keyless.verify().isIntact)
+        let report = try keyless.append(lines: [Sample.personRegistered(2, person: People.li)])
+        #expect(report.issues.first?.message.contains("pseudonym key is not available") == true)
+    }
+
+    @Test("malformed and short keys are refused", arguments: ["xyz", String(repeating: "ab", count: 31), ""])
+    func badKeyFile(contents: String) throws {
+        let directory = try TemporaryDirectory()
+        let keyPath = directory.path("bad.key")
+        try Data(contents.utf8).write(to: URL(fileURLWithPath: keyPath))
+        let error = #expect(throws: LogError.self) { try Pseudonymizer.load(keyFile: keyPath, createIfMissing: false) }
+        guard case .badKey? = error else { Issue.record("got \(String(describing: error))"); return }
+    }
+
+    @Test("pseudonyms are P and 24 hex digits, stable per key, different across keys")
+    func pseudonyms() throws {
+        #expect(throws: LogError.self) { try Pseudonymizer(key: Array(repeating: 1, count: 31)) }
+        let id = try ResidentID(validating: People.zhang)
+        let a = TestKeys.primary.pseudonym(for: id)
+        #expect(Pseudonym.isPseudonym(a))
+        #expect(a == TestKeys.primary.pseudonym(for: try ResidentID(validating: People.zhang.lowercased())))
+        #expect(a != TestKeys.other.pseudonym(for: id))
+        #expect(a != TestKeys.primary.pseudonym(for: try ResidentID(validating: People.li)))
+        #expect(TestKeys.primary.fingerprint != TestKeys.other.fingerprint)
+        #expect(!TestKeys.primary.fingerprint.isEmpty)
+    }
+}

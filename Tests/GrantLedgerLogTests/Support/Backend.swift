@@ -1,0 +1,178 @@
+import Foundation
+import GRDB
+import GrantLedgerEvents
+import GrantLedgerLog
+
+/// Every storage configuration the contract suite runs against. A new backend (PostgreSQL,
+/// say) adds a case here, makes its storage and implements ``LedgerTampering``; every contract
+/// test then runs against it too.
+enum Backend: String, CaseIterable, Sendable, CustomStringConvertible {
+    case inMemoryQueue = "in-memory DatabaseQueue"
+    case onDiskQueue = "on-disk DatabaseQueue"
+    case onDiskPool = "on-disk DatabasePool (WAL)"
+
+    var description: String { rawValue }
+
+    /// A fresh, empty ledger store on this backend.
+    func makeLedger() throws -> TestLedger {
+        switch self {
+        case .inMemoryQueue:
+            return TestLedger(backend: self, storage: try SQLiteEventStorage.inMemory(), directory: nil)
+        case .onDiskQueue:
+            let directory = try TemporaryDirectory()
+            let queue = try DatabaseQueue(path: directory.path("ledger.sqlite"), configuration: Self.durableConfiguration)
+            return TestLedger(backend: self, storage: try SQLiteEventStorage(database: queue, create: true), directory: directory)
+        case .onDiskPool:
+            let directory = try TemporaryDirectory()
+            let storage = try SQLiteEventStorage(path: directory.path("ledger.sqlite"), create: true)
+            return TestLedger(backend: self, storage: storage, directory: directory)
+        }
+    }
+
+    /// What the production pool sets, for the hand-made on-disk queue.
+    static var durableConfiguration: Configuration {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+        }
+        return configuration
+    }
+}
+
+/// One ledger store under test, and the temporary directory that holds it (removed when the
+/// ledger is released).
+final class TestLedger: Sendable {
+    let backend: Backend
+    let storage: SQLiteEventStorage
+    let directory: TemporaryDirectory?
+
+    init(backend: Backend, storage: SQLiteEventStorage, directory: TemporaryDirectory?) {
+        self.backend = backend
+        self.storage = storage
+        self.directory = directory
+    }
+
+    /// An event log over this store. Several logs may share one store (a second key, no key).
+    /// The log keeps the store's directory alive for as long as it lives.
+    func log(
+        key: Pseudonymizer? = TestKeys.primary, catalog: EventCatalog = .standard,
+        clock: any RecordingClock = FixedClock()
+    ) throws -> EventLog {
+        try EventLog(storage: KeepingAlive(storage: storage, owner: self), catalog: catalog, pseudonymizer: key, clock: clock)
+    }
+
+    var tampering: any LedgerTampering { SQLiteTampering(database: storage.database) }
+}
+
+/// A storage that forwards to another and holds on to the ledger (and so its temporary
+/// directory) it belongs to. It also shows that the log needs nothing of a backend but the
+/// ``EventStorage`` protocol.
+struct KeepingAlive: EventStorage {
+    let storage: any EventStorage
+    let owner: TestLedger
+
+    func write<T>(_ body: (any EventStorageWriter) throws -> T) throws -> T { try storage.write(body) }
+    func read<T>(_ body: (any EventStorageReader) throws -> T) throws -> T { try storage.read(body) }
+}
+
+/// What an attacker with write access to the database could do, and what an auditor reading
+/// the raw tables sees. The contract tests use it to check that the log notices tampering and
+/// never stores personal data outside the erasable table.
+protocol LedgerTampering {
+    /// Every value stored in every table except `except`, as text (blobs as UTF-8 and hex).
+    func storedText(exceptTables except: Set<String>) throws -> [String]
+    /// Every value stored in the named table, as text.
+    func storedText(inTable table: String) throws -> [String]
+    /// Runs a statement as is (e.g. an UPDATE the triggers should refuse).
+    func execute(_ sql: String) throws
+    /// Removes the triggers that keep `events` append-only.
+    func dropAppendOnlyTriggers() throws
+    /// The stored data text of the event at `position`.
+    func data(at position: Int64) throws -> String
+    /// Overwrites the stored data text of the event at `position`.
+    func setData(_ data: String, at position: Int64) throws
+    func deleteEvent(at position: Int64) throws
+}
+
+struct SQLiteTampering: LedgerTampering {
+    let database: any DatabaseWriter
+
+    func storedText(exceptTables except: Set<String>) throws -> [String] {
+        let tables = try database.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        return try tables.filter { !except.contains($0) }.flatMap { try storedText(inTable: $0) }
+    }
+
+    func storedText(inTable table: String) throws -> [String] {
+        try database.read { db in
+            var values: [String] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier)")
+            while let row = try rows.next() {
+                for (_, value) in row {
+                    switch value.storage {
+                    case .null: continue
+                    case .int64(let i): values.append(String(i))
+                    case .double(let d): values.append(String(d))
+                    case .string(let s): values.append(s)
+                    case .blob(let data):
+                        values.append(String(decoding: data, as: UTF8.self))
+                        values.append(data.map { String(format: "%02x", $0) }.joined())
+                    }
+                }
+            }
+            return values
+        }
+    }
+
+    func execute(_ sql: String) throws {
+        try database.write { db in try db.execute(sql: sql) }
+    }
+
+    func dropAppendOnlyTriggers() throws {
+        try execute("DROP TRIGGER events_refuse_update; DROP TRIGGER events_refuse_delete")
+    }
+
+    func data(at position: Int64) throws -> String {
+        let data = try database.read { db in
+            try String.fetchOne(db, sql: "SELECT data FROM events WHERE position = ?", arguments: [position])
+        }
+        guard let data else { throw TestFailure("no event at position \(position)") }
+        return data
+    }
+
+    func setData(_ data: String, at position: Int64) throws {
+        try database.write { db in
+            try db.execute(sql: "UPDATE events SET data = ? WHERE position = ?", arguments: [data, position])
+            guard db.changesCount == 1 else { throw TestFailure("no event at position \(position) to alter") }
+        }
+    }
+
+    func deleteEvent(at position: Int64) throws {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM events WHERE position = ?", arguments: [position])
+            guard db.changesCount == 1 else { throw TestFailure("no event at position \(position) to delete") }
+        }
+    }
+}
+
+/// A directory under the system's temporary directory, removed on release.
+final class TemporaryDirectory: Sendable {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("grantledger-log-tests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

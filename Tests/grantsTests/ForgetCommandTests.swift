@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+@Suite("grants forget")
+struct ForgetCommandTests {
+    @Test("erases a person's data: events remain under the pseudonym, verify passes, a second forget fails")
+    func forget() async throws {
+        let directory = try await LedgerDirectory.initialised()
+        try directory.write("events.jsonl", lines: Sample.file)
+        #expect(try await directory.grants("append", "events.jsonl").status == 0)
+        let before = try await directory.eventObjects()
+        let pseudonym = try #require((before[0]["data"] as? [String: Any])?["person"] as? String)
+
+        let result = try await directory.grants("forget", Sample.zhang)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdoutLines == ["Erased the personal data of \(pseudonym). Its events remain, under the pseudonym."])
+
+        let after = try await directory.eventObjects()
+        #expect(after.map { $0["hash"] as? String } == before.map { $0["hash"] as? String })
+        let text = try await directory.grants("events", "--to", "1")
+        #expect(text.stdoutLines.first == "#1  2024-03-05  person.registered v1  person:\(pseudonym) @1")
+        #expect(!text.stdout.contains("350203********123X"), "the masked ID is gone with the personal data")
+        #expect(try await directory.grants("verify").status == 0)
+        // The key still finds the events.
+        #expect(try await directory.eventObjects("--party", Sample.zhang).count == 3)
+
+        let again = try await directory.grants("forget", Sample.zhang)
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("no personal data is held for 350203********123X"))
+    }
+}
