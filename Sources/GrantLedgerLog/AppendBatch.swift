@@ -46,6 +46,9 @@ struct AppendBatch {
         func reject(_ path: String, _ message: String) -> Prepared {
             .rejected(line: line.number, issues: [LineIssue(line: line.number, path: path, message: message)])
         }
+        if let readError = line.readError {
+            return reject("$", "the input could not be read from here on (\(readError)), so none of it is appended; send the file again")
+        }
         let value: JSONValue
         do {
             value = try JSONParser.parse(line.bytes)
@@ -175,6 +178,10 @@ struct AppendBatch {
             report.firstPosition = nil
             report.lastPosition = nil
             report.appended = 0
+            report.outcomes = report.outcomes.map { outcome in
+                if case .appended(let line, _, _) = outcome { return .withheld(line: line) }
+                return outcome
+            }
             throw Rollback(report: report)
         }
         if report.appended > 0 { try writer.setRecordedHead(head) }

@@ -4,9 +4,20 @@ import GrantLedgerEvents
 public struct SubmissionLine: Sendable {
     public let number: Int
     public let bytes: [UInt8]
+    /// Set when the input could not be read past this point: the line is rejected, and with
+    /// it the whole file, rather than a truncated file being appended as if complete.
+    public let readError: String?
+
     public init(number: Int, bytes: [UInt8]) {
         self.number = number
         self.bytes = bytes
+        self.readError = nil
+    }
+
+    public init(number: Int, readError: String) {
+        self.number = number
+        self.bytes = []
+        self.readError = readError
     }
 }
 
@@ -23,6 +34,8 @@ public enum LineOutcome: Sendable, Hashable {
     case appended(line: Int, position: Int64, eventID: String)
     case duplicate(line: Int, position: Int64, eventID: String)
     case rejected(line: Int)
+    /// A valid line not appended because another line of the file was rejected.
+    case withheld(line: Int)
 }
 
 /// The result of appending a file: all of it or none of it.

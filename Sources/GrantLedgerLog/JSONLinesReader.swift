@@ -47,7 +47,17 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
                 if isBlank(line) { return nil }
                 return SubmissionLine(number: lineNumber, bytes: line)
             }
-            let chunk = (try? handle.read(upToCount: Self.chunkSize)) ?? nil
+            let chunk: Data?
+            do {
+                chunk = try handle.read(upToCount: Self.chunkSize)
+            } catch {
+                // Not the end of the file: report it as a line that rejects the whole file.
+                atEnd = true
+                buffer.removeAll()
+                start = 0
+                lineNumber += 1
+                return SubmissionLine(number: lineNumber, readError: String(describing: error))
+            }
             buffer.removeSubrange(0..<start)
             start = 0
             if let chunk, !chunk.isEmpty {

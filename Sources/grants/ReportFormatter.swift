@@ -11,7 +11,7 @@ enum ReportFormatter {
                     switch outcome {
                     case .appended(let line, let position, let id): out += "\(file):\(line): appended at position \(position) (\(id))\n"
                     case .duplicate(let line, let position, let id): out += "\(file):\(line): duplicate of position \(position) (\(id)), not appended again\n"
-                    case .rejected: break
+                    case .rejected, .withheld: break
                     }
                 }
             }

@@ -90,3 +90,27 @@ import Testing
         #expect(delivered == broken - 1)
     }
 }
+
+/// What a rolled-back append reports about its good lines, and about input that broke off.
+@Suite struct RolledBackAppendTests {
+    @Test func goodLinesOfARejectedFileAreWithheldNotAppended() throws {
+        let ledger = try Backend.inMemoryQueue.makeLedger()
+        let log = try ledger.log()
+        var lines = PipelineTests.lines(3)
+        lines.append(SubmissionLine(number: 4, bytes: Array("{".utf8)))
+        let report = try log.append(lines)
+        #expect(report.outcomes == [.withheld(line: 1), .withheld(line: 2), .withheld(line: 3), .rejected(line: 4)])
+        #expect(try log.head() == nil)
+    }
+
+    @Test func inputThatCannotBeReadToTheEndAppendsNothing() throws {
+        let ledger = try Backend.inMemoryQueue.makeLedger()
+        let log = try ledger.log()
+        let lines = PipelineTests.lines(2) + [SubmissionLine(number: 3, readError: "Input/output error")]
+        let report = try log.append(lines)
+        #expect(!report.isComplete)
+        #expect(report.issues.map(\.line) == [3])
+        #expect(report.issues.first?.message.contains("could not be read") == true)
+        #expect(try log.head() == nil)
+    }
+}
