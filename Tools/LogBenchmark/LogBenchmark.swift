@@ -22,9 +22,11 @@ struct LogBenchmark: ParsableCommand {
     @Option(help: "Seed of the synthetic log.") var seed: UInt64 = 42
     @Option(help: "Also write the results as JSON to this file.") var jsonOut: String?
     @Flag(help: "Only time each stage of appending and reading, in memory.") var stages = false
+    @Option(help: "Only write the synthetic log as JSON Lines to this file (for timing the CLI).") var writeJsonl: String?
 
     func run() throws {
         if stages { return try StageTimings.run(count: min(events, 50_000), seed: seed) }
+        if let writeJsonl { return try writeLines(to: writeJsonl) }
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let people = max(1, events / 20)
@@ -202,6 +204,27 @@ struct LogBenchmark: ParsableCommand {
         if let jsonOut {
             try results.json().write(toFile: jsonOut, atomically: true, encoding: .utf8)
         }
+    }
+}
+
+extension LogBenchmark {
+    /// Streams `events` synthetic lines to a file, 10,000 at a time.
+    func writeLines(to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw ValidationError("cannot create \(path)")
+        }
+        defer { try? handle.close() }
+        var generator = SyntheticEvents(seed: seed, people: max(1, events / 20))
+        var buffer: [UInt8] = []
+        for i in 0..<events {
+            buffer.append(contentsOf: generator.next().line)
+            buffer.append(UInt8(ascii: "\n"))
+            if i % 10_000 == 9_999 || i == events - 1 {
+                try handle.write(contentsOf: buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        print("wrote \(events) events to \(path)")
     }
 }
 
