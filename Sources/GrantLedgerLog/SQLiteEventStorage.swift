@@ -144,6 +144,10 @@ struct SQLiteAccess: EventStorageWriter {
         actor, source, correlation_id, causation_id, data, hash
         """
 
+    /// ``columns`` qualified with the `events` table's alias `e`, for joins.
+    static let qualifiedColumns = columns.split(separator: ",")
+        .map { "e." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+
     func lastEvent() throws -> ChainHead? {
         let statement = try db.cachedStatement(sql: "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
         guard let row = try Row.fetchOne(statement) else { return nil }
@@ -159,7 +163,7 @@ struct SQLiteAccess: EventStorageWriter {
         var sql: String
         var arguments: StatementArguments
         if let party = query.party {
-            sql = "SELECT \(Self.columns.split(separator: ",").map { "e." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")) FROM event_parties p JOIN events e ON e.position = p.position WHERE p.party = ? AND p.position BETWEEN ? AND ?"
+            sql = "SELECT \(Self.qualifiedColumns) FROM event_parties p JOIN events e ON e.position = p.position WHERE p.party = ? AND p.position BETWEEN ? AND ?"
             arguments = [party, query.fromPosition, query.toPosition]
             if let stream = query.streamID { sql += " AND e.stream_id = ?"; arguments += [stream] }
             if let type = query.type { sql += " AND e.type = ?"; arguments += [type] }

@@ -35,6 +35,14 @@ extension EventDefinition {
         return (stored, people, unique)
     }
 
+    /// A person field's value: a resident ID to pseudonymise, or already a pseudonym.
+    private static func reference(to text: String, pseudonym: (ResidentID) -> String) -> PersonReference {
+        if let id = try? ResidentID(validating: text) {
+            return PersonReference(residentID: id, pseudonym: pseudonym(id))
+        }
+        return PersonReference(residentID: nil, pseudonym: text)
+    }
+
     private static func separate(
         _ object: JSONObject, fields: [FieldDefinition], pseudonym: (ResidentID) -> String,
         people: inout [PersonReference], parties: inout [PartyReference]
@@ -47,12 +55,7 @@ extension EventDefinition {
             switch field.type {
             case .person:
                 guard case .string(let text) = value else { continue }
-                let reference: PersonReference
-                if let id = try? ResidentID(validating: text) {
-                    reference = PersonReference(residentID: id, pseudonym: pseudonym(id))
-                } else {
-                    reference = PersonReference(residentID: nil, pseudonym: text)
-                }
+                let reference = Self.reference(to: text, pseudonym: pseudonym)
                 object[field.name] = .string(reference.pseudonym)
                 parties.append(PartyReference(kind: .person, id: reference.pseudonym))
                 if person == nil { person = reference } else { people.append(reference) }
@@ -78,9 +81,7 @@ extension EventDefinition {
                 if case .array(let elements) = value {
                     object[field.name] = .array(elements.map { element in
                         guard case .string(let text) = element else { return element }
-                        let reference = (try? ResidentID(validating: text)).map {
-                            PersonReference(residentID: $0, pseudonym: pseudonym($0))
-                        } ?? PersonReference(residentID: nil, pseudonym: text)
+                        let reference = Self.reference(to: text, pseudonym: pseudonym)
                         people.append(reference)
                         parties.append(PartyReference(kind: .person, id: reference.pseudonym))
                         return .string(reference.pseudonym)

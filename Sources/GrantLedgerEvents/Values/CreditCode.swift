@@ -64,10 +64,9 @@ public struct CreditCode: Sendable, Hashable, CustomStringConvertible {
 extension ResidentID {
     /// Completes 17 digits with their GB 11643 check character (for test data and the generator).
     public static func withCheckCharacter(_ first17: String) -> String? {
-        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
         let digits = first17.utf8.map { Int($0) - 48 }
         guard digits.count == 17, digits.allSatisfy({ (0...9).contains($0) }) else { return nil }
         let sum = zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 }
-        return first17 + String(Array("10X98765432")[sum % 11])
+        return first17 + String(decoding: [checkCharacters[sum % 11]], as: UTF8.self)
     }
 }

@@ -27,8 +27,8 @@ public struct ResidentID: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    private static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    private static let checkCharacters = Array("10X98765432".utf8)
+    static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    static let checkCharacters = Array("10X98765432".utf8)
 
     public init(validating text: String) throws(Problem) {
         let bytes = Array(text.utf8)
