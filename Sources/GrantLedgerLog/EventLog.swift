@@ -129,12 +129,8 @@ public final class EventLog: Sendable {
 
     public func typed(_ event: RecordedEvent) throws -> TypedEvent {
         do {
-            guard case .object(let data) = try event.dataValue() else {
-                throw LogError.corruptEvent(position: event.position, reason: "its data is not a JSON object")
-            }
-            return TypedEvent(envelope: event, payload: try catalog.decode(type: event.type, version: event.schemaVersion, data: data))
-        } catch let error as LogError {
-            throw error
+            return TypedEvent(envelope: event,
+                payload: try catalog.decode(type: event.type, version: event.schemaVersion, canonicalData: event.data))
         } catch {
             throw LogError.corruptEvent(position: event.position, reason: String(describing: error))
         }

@@ -56,6 +56,13 @@ enum StageTimings {
                 sink &+= payload is EmploymentMonthRecorded ? 1 : 0
             }
         }
+        try stage("read: decode from canonical bytes") {
+            for (i, data) in encoded.enumerated() {
+                let payload = try catalog.decode(type: submissions[i].type, version: submissions[i].schemaVersion,
+                    canonicalData: data)
+                sink &+= payload is EmploymentMonthRecorded ? 1 : 0
+            }
+        }
         print("  (checksum \(sink % 10))")
     }
 }

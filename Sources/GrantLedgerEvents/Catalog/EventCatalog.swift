@@ -86,6 +86,21 @@ public struct EventCatalog: Sendable {
         return data
     }
 
+    /// Decodes stored canonical JSON into the typed payload of the current version. Current
+    /// versions decode straight from the bytes (``CanonicalJSONDecoder``); older ones, and
+    /// anything the fast path does not expect, are parsed, upgraded and decoded exactly.
+    public func decode(type: String, version: Int, canonicalData: [UInt8]) throws -> any EventPayload {
+        if let payloadType = payloadTypes[type], payloadType.definition.version == version,
+            let payload = try? CanonicalJSONDecoder().decode(payloadType, from: canonicalData)
+        {
+            return payload
+        }
+        guard case .object(let data) = try JSONParser.parse(canonicalData) else {
+            throw UpcastError(type: type, fromVersion: version, reason: "its data is not a JSON object")
+        }
+        return try decode(type: type, version: version, data: data)
+    }
+
     /// Decodes stored data into the typed payload of the current version, upgrading it first.
     public func decode(type: String, version: Int, data: JSONObject) throws -> any EventPayload {
         guard let payloadType = payloadTypes[type] else {
