@@ -11,6 +11,7 @@ public enum LogError: Error, Sendable, CustomStringConvertible {
     case corruptEvent(position: Int64, reason: String)
     case personNotFound(String)
     case unreadableInput(path: String, reason: String)
+    case busy(seconds: Int)
 
     public var description: String {
         switch self {
@@ -32,6 +33,8 @@ public enum LogError: Error, Sendable, CustomStringConvertible {
             "no personal data is held for \(who)"
         case .unreadableInput(let path, let reason):
             "cannot read \(path): \(reason)"
+        case .busy(let seconds):
+            "another append has held the ledger for more than \(seconds) seconds, so this one gave up and wrote nothing; send it again when that one has finished"
         }
     }
 }

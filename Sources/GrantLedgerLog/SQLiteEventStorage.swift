@@ -58,8 +58,14 @@ public final class SQLiteEventStorage: EventStorage {
         }
     }
 
+    /// How long an append waits for another process's append to finish before giving up.
+    /// Intake tools run side by side (the training portal's export, the social-insurance feed);
+    /// one file is one transaction, and a million lines take under a minute.
+    public static let writeWaitSeconds = 300
+
     static func configuration() -> Configuration {
         var configuration = Configuration()
+        configuration.busyMode = .timeout(TimeInterval(writeWaitSeconds))
         configuration.prepareDatabase { db in
             // FULL: the WAL is fsynced at every commit, so an acknowledged append is durable
             // even if the machine loses power. (NORMAL would only survive a process crash.)
@@ -127,7 +133,11 @@ public final class SQLiteEventStorage: EventStorage {
     }
 
     public func write<T>(_ body: (any EventStorageWriter) throws -> T) throws -> T {
-        try database.write { db in try body(SQLiteAccess(db: db)) }
+        do {
+            return try database.write { db in try body(SQLiteAccess(db: db)) }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            throw LogError.busy(seconds: Self.writeWaitSeconds)
+        }
     }
 
     public func read<T>(_ body: (any EventStorageReader) throws -> T) throws -> T {
