@@ -18,17 +18,7 @@ public final class SQLiteEventStorage: EventStorage {
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create { throw LogError.noLedger(path: path) }
         do {
-            let pool = try DatabasePool(path: path, configuration: Self.configuration())
-            // DatabasePool sets `synchronous = NORMAL` when it turns WAL on, after
-            // `prepareDatabase` has run: set FULL again on the writer, which is the connection
-            // that commits, and refuse to go on if it did not take.
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-                guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
-                    throw LogError.storage("SQLite did not accept synchronous = FULL; appends would not be durable")
-                }
-            }
-            try self.init(database: pool, create: create)
+            try self.init(database: try Self.openDurablePool(path: path), create: create)
         } catch let error as LogError {
             throw error
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
@@ -36,6 +26,22 @@ public final class SQLiteEventStorage: EventStorage {
         } catch {
             throw LogError.storage(String(describing: error))
         }
+    }
+
+    /// Opens a WAL database pool with the log's durability and cache settings: what the log
+    /// runs on, and what the benchmark's plain-SQLite ceiling runs on, so both are the same.
+    public static func openDurablePool(path: String) throws -> DatabasePool {
+        let pool = try DatabasePool(path: path, configuration: configuration())
+        // DatabasePool sets `synchronous = NORMAL` when it turns WAL on, after
+        // `prepareDatabase` has run: set FULL again on the writer, which is the connection
+        // that commits, and refuse to go on if it did not take.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
+                throw LogError.storage("SQLite did not accept synchronous = FULL; appends would not be durable")
+            }
+        }
+        return pool
     }
 
     /// A private in-memory ledger (tests, benchmarks of logic).

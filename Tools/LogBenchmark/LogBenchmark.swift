@@ -64,9 +64,8 @@ struct LogBenchmark: ParsableCommand {
         print("  batched append ............ \(Format.rate(results.logBatched))  (avg line \(results.averageLineBytes) bytes, peak RSS \(results.rssAfterAppend) MiB)")
 
         // 2. Plain SQLite: the same rows, prepared, inserted in the same batches.
-        let plain = try DatabasePool(path: "\(dir)/plain.sqlite", configuration: Plain.configuration())
-        // Same durability as the log: FULL on the committing connection (see SQLiteEventStorage).
-        try plain.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        // Same durability and cache as the log: the same function opens both.
+        let plain = try SQLiteEventStorage.openDurablePool(path: "\(dir)/plain.sqlite")
         try plain.write { db in try db.execute(sql: Plain.schema) }
         generator = SyntheticEvents(seed: seed, people: people)
         elapsed = .zero
@@ -86,8 +85,7 @@ struct LogBenchmark: ParsableCommand {
 
         // 2b. Plain SQLite with the log's indexes (unique event id, unique stream version, one
         // party-index row per party): what SQLite alone costs for the same guarantees.
-        let indexed = try DatabasePool(path: "\(dir)/plain-indexed.sqlite", configuration: Plain.configuration())
-        try indexed.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        let indexed = try SQLiteEventStorage.openDurablePool(path: "\(dir)/plain-indexed.sqlite")
         try indexed.write { db in try db.execute(sql: Plain.schema + ";" + Plain.indexes) }
         generator = SyntheticEvents(seed: seed, people: people)
         elapsed = .zero
@@ -239,15 +237,6 @@ extension LogBenchmark {
 /// The ceiling: rows of the same shape in a table with no secondary index, no validation,
 /// no hashing: just prepared inserts and a scan, with the same durability settings.
 enum Plain {
-    static func configuration() -> Configuration {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            try db.execute(sql: "PRAGMA cache_size = -65536")
-        }
-        return configuration
-    }
-
     static let schema = """
         CREATE TABLE plain_events (
             position INTEGER PRIMARY KEY, event_id BLOB NOT NULL, stream_id TEXT NOT NULL,
