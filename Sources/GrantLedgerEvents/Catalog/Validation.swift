@@ -234,13 +234,7 @@ public enum UUIDText {
         out.reserveCapacity(16)
         var high: UInt8? = nil
         for (i, c) in b.enumerated() where i != 8 && i != 13 && i != 18 && i != 23 {
-            let v: UInt8
-            switch c {
-            case 0x30...0x39: v = c - 0x30
-            case 0x61...0x66: v = c - 0x61 + 10
-            case 0x41...0x46: v = c - 0x41 + 10
-            default: return nil
-            }
+            guard let v = Hex.value(c) else { return nil }
             if let h = high {
                 out.append(h << 4 | v)
                 high = nil
@@ -262,8 +256,8 @@ public enum UUIDText {
                     o += 1
                 }
                 let byte = bytes[i]
-                out[o] = hexDigit(byte >> 4)
-                out[o + 1] = hexDigit(byte & 0x0F)
+                out[o] = Hex.digit(byte >> 4)
+                out[o + 1] = Hex.digit(byte & 0x0F)
                 o += 2
             }
             return o
@@ -273,6 +267,4 @@ public enum UUIDText {
     public static func format(_ bytes: [UInt8]) -> String {
         bytes.withUnsafeBytes { format($0) }
     }
-
-    @inline(__always) static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x57 + v }
 }

@@ -98,12 +98,11 @@ public enum CanonicalJSON {
         case 0x0C: out.append(UInt8(ascii: "f"))
         case 0x0D: out.append(UInt8(ascii: "r"))
         default:
-            let hex = Array("0123456789abcdef".utf8)
             out.append(UInt8(ascii: "u"))
             out.append(UInt8(ascii: "0"))
             out.append(UInt8(ascii: "0"))
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0x0F)])
+            out.append(Hex.digit(byte >> 4))
+            out.append(Hex.digit(byte & 0x0F))
         }
     }
 }
