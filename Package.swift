@@ -5,6 +5,9 @@ import PackageDescription
 //   GrantLedgerEvents  Foundation only: the event catalog, envelope, validation, upcasting,
 //                      personal IDs, money and dates. No I/O.
 //   GrantLedgerLog     The append-only, hash-chained event log. The only target that touches SQLite.
+//   GrantLedgerPolicy  The policy catalog (YAML documents under Policies/) and the rules engine:
+//                      a pure function of facts, catalog and date to entitlements. No I/O but
+//                      reading the catalog's files.
 //   grants             The thin command-line executable.
 let package = Package(
     name: "GrantLedger",
@@ -12,12 +15,14 @@ let package = Package(
     products: [
         .library(name: "GrantLedgerEvents", targets: ["GrantLedgerEvents"]),
         .library(name: "GrantLedgerLog", targets: ["GrantLedgerLog"]),
+        .library(name: "GrantLedgerPolicy", targets: ["GrantLedgerPolicy"]),
         .executable(name: "grants", targets: ["grants"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "GrantLedgerEvents"),
@@ -30,11 +35,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "GrantLedgerPolicy",
+            dependencies: ["GrantLedgerEvents", .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "grants",
             dependencies: [
                 "GrantLedgerEvents",
                 "GrantLedgerLog",
+                "GrantLedgerPolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,7 +62,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "grants-schemas",
-            dependencies: ["GrantLedgerEvents"],
+            dependencies: ["GrantLedgerEvents", "GrantLedgerPolicy"],
             path: "Tools/SchemaExport"
         ),
         .testTarget(name: "GrantLedgerEventsTests", dependencies: ["GrantLedgerEvents"]),
@@ -60,6 +70,7 @@ let package = Package(
             name: "GrantLedgerLogTests",
             dependencies: ["GrantLedgerLog", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "GrantLedgerPolicyTests", dependencies: ["GrantLedgerPolicy"]),
         .testTarget(name: "grantsTests", dependencies: ["grants"]),
     ]
 )
