@@ -125,14 +125,14 @@ enum PolicyListing {
     static func amount(_ form: AmountForm) -> String {
         switch form {
         case .fixed(let fen): "\(fen) fixed"
-        case .table(let by, let values): "by \(by): " + values.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        case .decided(let minimum, let maximum):
-            switch (minimum, maximum) {
-            case let (low?, high?): "decided \(low)–\(high)"
-            case let (nil, high?): "decided, at most \(high)"
-            case let (low?, nil): "decided, at least \(low)"
-            case (nil, nil): "decided (no amount in the document)"
-            }
+        case .table(let by, let values):
+            "by \(by): " + values.sorted { $0.key < $1.key }.map { key, tier in
+                switch tier {
+                case .fixed(let fen): "\(key) \(fen)"
+                case .decided(let minimum, let maximum): "\(key) \(decided(minimum, maximum))"
+                }
+            }.joined(separator: ", ")
+        case .decided(let minimum, let maximum): decided(minimum, maximum)
         case .cost(let of, let ceiling): "\(of), at most \(ceiling)"
         case .monthly(let perMonth, let months): "\(perMonth) a month, at most \(months) months"
         case .milestones(let stages): stages.map { "\($0.amount) after \($0.afterMonths) months" }.joined(separator: " + ")
@@ -142,6 +142,15 @@ enum PolicyListing {
                 + ", at most \(formula.maximum)"
         case .perDay(let rate, let days, let ceiling): "\(ceiling ? "at most " : "")\(rate) a day, at most \(days) days"
         case .percent(let of, let percent): "\(percent)% of \(of)"
+        }
+    }
+
+    static func decided(_ minimum: Fen?, _ maximum: Fen?) -> String {
+        switch (minimum, maximum) {
+        case let (low?, high?): "decided \(low)–\(high)"
+        case let (nil, high?): "decided, at most \(high)"
+        case let (low?, nil): "decided, at least \(low)"
+        case (nil, nil): "decided (no amount in the document)"
         }
     }
 

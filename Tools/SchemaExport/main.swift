@@ -1,4 +1,5 @@
-// grants-schemas: writes EventSchemas/ from the event catalog (schemas, README.md, examples/valid.jsonl),
+// grants-schemas: writes EventSchemas/ from the event catalog (schemas, README.md, examples/valid.jsonl)
+// and the bundled copy of Policies/ (Sources/GrantLedgerPolicy/Catalog/BundledPolicies.swift),
 // or with --check reports which committed files are stale, for CI.
 //
 //     swift run grants-schemas [--check] [--root <package directory>]
@@ -7,6 +8,7 @@
 
 import Foundation
 import GrantLedgerEvents
+import GrantLedgerPolicy
 
 let usage = "usage: grants-schemas [--check] [--root <package directory>]"
 var check = false
@@ -50,12 +52,25 @@ for key in catalog.definitions.keys.sorted() {
 }
 guard exampleProblems.isEmpty else { fail(exampleProblems.joined(separator: "\n")) }
 
-let files: [EventSchemaFiles.File]
+var files: [EventSchemaFiles.File]
 do {
     files = try EventSchemaFiles.generate(catalog: catalog, validExamples: examples)
 } catch {
     fail("the valid examples must be fixed first:\n\(error)")
 }
+
+// The policy files, embedded in the binary as its default catalog (checked first: a broken
+// catalog must not be bundled).
+let policyDirectory = root + "/Policies"
+do {
+    _ = try PolicyCatalog.load(directory: policyDirectory)
+} catch {
+    fail("Policies/ must pass `grants policies check` before it is bundled:\n\(error)")
+}
+let policyNames = ((try? manager.contentsOfDirectory(atPath: policyDirectory)) ?? [])
+    .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+let policyFiles = policyNames.map { ($0, String(decoding: manager.contents(atPath: policyDirectory + "/" + $0) ?? Data(), as: UTF8.self)) }
+files.append(EventSchemaFiles.File(path: BundledPolicySource.path, contents: BundledPolicySource.generate(policyFiles)))
 
 // Schema files the catalog no longer has (a removed type or version) are stale too.
 let generated = Set(files.map(\.path))
@@ -76,7 +91,7 @@ if check {
         fail((stale.map { "stale: \($0)" } + orphans.map { "not in the catalog: \($0)" }).joined(separator: "\n")
             + "\nrun `swift run grants-schemas` and commit the result")
     }
-    print("\(EventSchemaFiles.directory)/ is up to date (\(files.count) generated files)")
+    print("\(EventSchemaFiles.directory)/ and the bundled policies are up to date (\(files.count) generated files)")
 } else {
     for file in files where stale.contains(file.path) {
         let url = URL(fileURLWithPath: root + "/" + file.path)

@@ -28,6 +28,11 @@ public enum EventSchemaFiles {
         public let path: String
         /// The whole text, UTF-8 when written.
         public let contents: String
+
+        public init(path: String, contents: String) {
+            self.path = path
+            self.contents = contents
+        }
     }
 
     /// Valid examples that are missing, or that the log would refuse.

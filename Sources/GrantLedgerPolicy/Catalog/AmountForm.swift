@@ -6,7 +6,8 @@ public enum AmountForm: Sendable, Hashable {
     /// The same amount per head or per fact.
     case fixed(Fen)
     /// Tiered by an attribute: certificate level, rating stars or tier, award level, session mode.
-    case table(by: String, values: [String: Fen])
+    /// A tier may itself be a range or a ceiling left to a decision.
+    case table(by: String, values: [String: Tier])
     /// A range or a ceiling the document leaves to a decision (an `amount.decided` event).
     /// The engine checks the decision lies inside and waits for it until then.
     case decided(minimum: Fen?, maximum: Fen?)
@@ -22,6 +23,19 @@ public enum AmountForm: Sendable, Hashable {
     case perDay(rate: Fen, maxDays: Int, rateIsCeiling: Bool)
     /// A percentage of an amount attribute of the fact (e.g. half of an insurance premium).
     case percent(of: String, percent: Int)
+
+    /// One tier of a table: an amount, or a range to be decided.
+    public enum Tier: Sendable, Hashable {
+        case fixed(Fen)
+        case decided(minimum: Fen?, maximum: Fen?)
+
+        var writtenAmounts: [Fen] {
+            switch self {
+            case .fixed(let fen): [fen]
+            case .decided(let minimum, let maximum): [minimum, maximum].compactMap { $0 }
+            }
+        }
+    }
 
     public struct Milestone: Sendable, Hashable {
         public let afterMonths: Int
@@ -46,7 +60,7 @@ public enum AmountForm: Sendable, Hashable {
     var writtenAmounts: [Fen] {
         switch self {
         case .fixed(let fen): [fen]
-        case .table(_, let values): Array(values.values)
+        case .table(_, let values): values.values.flatMap(\.writtenAmounts)
         case .decided(let minimum, let maximum): [minimum, maximum].compactMap { $0 }
         case .cost(_, let ceiling): [ceiling]
         case .monthly(let perMonth, let months): [Fen(perMonth.value * Int64(months))]

@@ -33,6 +33,8 @@ public enum TriggerKind: String, CaseIterable, Sendable, Hashable {
     static let person: [String: AttributeType] = [
         "person.groups": .set, "person.registeredIn": .set, "person.hukouDivision": .text,
     ]
+    /// Every kind of fact offers these.
+    static let common: [String: AttributeType] = ["application.approved": .flag]
     static let employmentAttributes: [String: AttributeType] = [
         "employment.contract": .text, "employment.contractMonths": .integer, "employment.labourDispatch": .flag,
         "employment.monthsSinceHire": .integer, "employment.pensionPaid": .flag, "employment.firstTimeInCity": .flag,
@@ -45,11 +47,15 @@ public enum TriggerKind: String, CaseIterable, Sendable, Hashable {
     ]
     static let certificateAttributes: [String: AttributeType] = [
         "certificate.kind": .text, "certificate.level": .text, "certificate.occupation": .text,
-        "certificate.firstOfKind": .flag,
+        "certificate.firstOfKind": .flag, "certificate.tier": .text,
     ]
 
     /// The attributes this kind of fact offers, with their types.
     public var attributes: [String: AttributeType] {
+        ownAttributes.merging(Self.common) { a, _ in a }
+    }
+
+    private var ownAttributes: [String: AttributeType] {
         switch self {
         case .trainee:
             Self.person.merging(Self.employmentAttributes) { a, _ in a }.merging(Self.trainingClass) { a, _ in a }
@@ -66,8 +72,8 @@ public enum TriggerKind: String, CaseIterable, Sendable, Hashable {
                 "employment.contractMonths": .integer,
             ]) { a, _ in a }
         case .rating:
-            ["rating.kind": .text, "rating.level": .text, "rating.stars": .integer, "rating.tier": .integer,
-             "rating.upgradedFrom": .text]
+            ["rating.kind": .text, "rating.level": .text, "rating.kindAndLevel": .text, "rating.stars": .integer,
+             "rating.tier": .integer, "rating.upgradedFrom": .text]
         case .referral:
             Self.person.merging(Self.employmentAttributes) { a, _ in a }.merging(["referral.firstTimeInCity": .flag]) { a, _ in a }
         case .employment:
@@ -78,7 +84,7 @@ public enum TriggerKind: String, CaseIterable, Sendable, Hashable {
         case .mentorSession:
             ["session.mode": .text]
         case .award:
-            ["award.kind": .text, "award.level": .text, "award.place": .integer]
+            ["award.kind": .text, "award.level": .text, "award.place": .integer, "award.tier": .text]
         case .studentService:
             Self.person.merging(["service.days": .integer, "organiser.ratings": .set]) { a, _ in a }
         case .insurancePremium:
@@ -86,7 +92,7 @@ public enum TriggerKind: String, CaseIterable, Sendable, Hashable {
         case .application:
             ["application.requestedAmount": .fen]
         case .fund:
-            ["fund.tranche": .text, "fund.clause": .text, "fund.recipient": .text]
+            ["fund.tranche": .text, "fund.clause": .text, "fund.recipient": .text, "fund.amount": .fen]
         }
     }
 

@@ -256,7 +256,7 @@ struct PolicyFileReader {
                 table["values"]?.error("expected a mapping of tier to amount", hint: "Write {L5: 700, L4: 1000}.")
                 return nil
             }
-            var values: [String: Fen] = [:]
+            var values: [String: AmountForm.Tier] = [:]
             for (key, amount) in mapping {
                 let keyValue = YAMLValue(node: key, file: file, path: valuesNode.path, log: log)
                 guard let tier = keyValue.nonEmptyText else { continue }
@@ -264,7 +264,18 @@ struct PolicyFileReader {
                     keyValue.error("tier \(tier) is given twice", hint: "Keep one.")
                     continue
                 }
-                if let fen = yuan(YAMLValue(node: amount, file: file, path: "\(valuesNode.path).\(tier)", log: log)) { values[tier] = fen }
+                let amountValue = YAMLValue(node: amount, file: file, path: "\(valuesNode.path).\(tier)", log: log)
+                if case .mapping = amount {
+                    guard let bounds = amountValue.fields(known: ["min", "max"]) else { continue }
+                    let minimum = bounds["min"].flatMap(yuan), maximum = bounds["max"].flatMap(yuan)
+                    if let minimum, let maximum, minimum > maximum {
+                        amountValue.error("min \(minimum) is above max \(maximum)", hint: "Swap them.")
+                        continue
+                    }
+                    values[tier] = .decided(minimum: minimum, maximum: maximum)
+                } else if let fen = yuan(amountValue) {
+                    values[tier] = .fixed(fen)
+                }
             }
             guard let by, !values.isEmpty else { return nil }
             return .table(by: by, values: values)

@@ -50,8 +50,11 @@ struct PolicyLinter {
         var seen: [String: SourceLocation] = [:]
         let versions = Dictionary(grouping: documents, by: \.id)
         for document in documents {
+            // A cross-cutting rule may be stated inside a paying clause (JJ-2019-79/6.7's "not
+            // combinable with 6.1"): it then shares that clause's id.
+            let ruleClauses = Set(document.rules.map(\.clause))
             let entries = document.rules.map { ($0.clause, $0.location) } + document.provisions.map { ($0.clause, $0.location) }
-                + document.crossRules.map { ($0.clause, $0.location) }
+                + document.crossRules.filter { !ruleClauses.contains($0.clause) }.map { ($0.clause, $0.location) }
             for (clause, location) in entries {
                 if let first = seen[clause], (versions[document.id]?.count ?? 1) == 1 || first.file == location.file {
                     log.error(location, clause, "clause \(clause) is defined twice (first at \(first))",
@@ -78,7 +81,7 @@ struct PolicyLinter {
     }
 
     private static let payees: [TriggerKind: Set<PayeeKind>] = [
-        .trainee: [.institution, .enterprise, .department, .organisation],
+        .trainee: [.institution, .enterprise, .department, .organisation, .worker],
         .certificate: [.worker], .apprenticeship: [.enterprise], .rating: [.organisation, .institution, .enterprise, .agency],
         .referral: [.agency], .employment: [.enterprise, .organisation, .worker], .enterpriseYear: [.enterprise],
         .mentorSession: [.worker], .award: [.worker, .organisation, .enterprise], .studentService: [.enterprise, .organisation, .institution],

@@ -1,0 +1,332 @@
+import GrantLedgerEvents
+
+/// Works out an entitlement's amount, range and tranches from its rule's amount form and
+/// staging, writing the arithmetic into the explanation.
+struct AmountCalculator {
+    let rule: PolicyRule
+    let candidate: Candidate
+    let index: FactIndex
+    let date: LocalDate
+    let document: PolicyDocument
+
+    func apply(to entitlement: inout Entitlement) {
+        guard entitlement.status == .eligible || entitlement.status == .awaitingEvidence else { return }
+        let waitingForEvidence = entitlement.status == .awaitingEvidence
+        switch rule.amount {
+        case .fixed(let fen):
+            entitlement.explanation.parameters.append("amount = \(fen) per head (\(rule.clause))")
+            settle(&entitlement, fen, "\(fen) fixed by \(rule.clause)")
+        case .table(let by, let values):
+            guard let value = candidate.attributes[by] else {
+                wait(&entitlement, "\(by) is not recorded yet, so the tier is unknown")
+                return
+            }
+            let key = value.description
+            guard let tier = values[key] else {
+                entitlement.status = .excluded
+                entitlement.explanation.refusal = .init(
+                    clause: rule.clause, reason: "\(by) is \(key); the clause pays only \(values.keys.sorted().joined(separator: ", "))")
+                return
+            }
+            entitlement.explanation.parameters.append("\(by) = \(key)")
+            switch tier {
+            case .fixed(let fen): settle(&entitlement, fen, "\(fen) for \(by) \(key) (\(rule.clause))")
+            case .decided(let minimum, let maximum): decide(&entitlement, minimum: minimum, maximum: maximum, what: "for \(by) \(key)")
+            }
+        case .decided(let minimum, let maximum):
+            decide(&entitlement, minimum: minimum, maximum: maximum, what: "")
+        case .cost(let of, let ceiling):
+            guard case .integer(let cost)? = candidate.attributes[of] else {
+                wait(&entitlement, "\(of) is not recorded, so the cost-based amount cannot be worked out")
+                return
+            }
+            let amount = Fen(min(cost, ceiling.value))
+            entitlement.explanation.parameters.append("\(of) = \(Fen(cost)), ceiling = \(ceiling)")
+            settle(&entitlement, amount, "min(cost \(Fen(cost)), ceiling \(ceiling)) = \(amount)")
+        case .percent(let of, let percent):
+            guard case .integer(let base)? = candidate.attributes[of] else {
+                wait(&entitlement, "\(of) is not recorded")
+                return
+            }
+            let amount = Fen(base * Int64(percent) / 100)
+            settle(&entitlement, amount, "\(Fen(base)) × \(percent)% = \(amount) (rounded down to the fen)")
+        case .perDay(let rate, let maxDays, let ceiling):
+            guard case .integer(let recorded)? = candidate.attributes["service.days"] else {
+                wait(&entitlement, "the number of days is not recorded")
+                return
+            }
+            let days = min(Int64(maxDays), recorded)
+            let total = Fen(rate.value * days)
+            entitlement.explanation.parameters.append("days = \(recorded), counted = \(days) (at most \(maxDays))")
+            if ceiling {
+                entitlement.explanation.arithmetic.append("at most \(rate) a day × \(days) days = at most \(total)")
+                decide(&entitlement, minimum: nil, maximum: total, what: "for \(days) days")
+            } else {
+                settle(&entitlement, total, "\(rate) × \(days) days = \(total)")
+            }
+        case .monthly(let perMonth, let maxMonths):
+            monthly(&entitlement, perMonth: perMonth, maxMonths: maxMonths)
+        case .milestones(let stages):
+            milestones(&entitlement, stages)
+        case .steps(let formula):
+            steps(&entitlement, formula)
+        }
+        if waitingForEvidence, entitlement.status == .eligible { entitlement.status = .awaitingEvidence }
+        stage(&entitlement, waitingForEvidence: waitingForEvidence)
+    }
+
+    // MARK: Simple forms
+
+    private func settle(_ entitlement: inout Entitlement, _ amount: Fen, _ arithmetic: String) {
+        entitlement.explanation.arithmetic.append(arithmetic)
+        entitlement.amount = amount
+    }
+
+    private func wait(_ entitlement: inout Entitlement, _ reason: String) {
+        entitlement.status = .awaitingEvidence
+        if entitlement.explanation.refusal == nil { entitlement.explanation.refusal = .init(clause: rule.clause, reason: reason) }
+    }
+
+    /// A range or ceiling left to a decision: the latest `amount.decided` under the clause for
+    /// this payee's application, checked against the range.
+    private func decide(_ entitlement: inout Entitlement, minimum: Fen?, maximum: Fen?, what: String) {
+        let applications: [FactIndex.Entry<ApplicationSubmitted>] =
+            if rule.trigger == .application, let own = index.applications[String(candidate.key.dropFirst("application:".count))] {
+                [own]
+            } else {
+                index.applications(clause: rule.clause, payee: candidate.payee, subject: candidate.subject)
+            }
+        let bounds = [minimum.map { "at least \($0)" }, maximum.map { "at most \($0)" }].compactMap { $0 }.joined(separator: " and ")
+        let rangeText = bounds.isEmpty ? "no amount in the document" : bounds
+        entitlement.explanation.parameters.append("decision range\(what.isEmpty ? "" : " " + what): \(rangeText)")
+        if maximum != nil { entitlement.range = (minimum ?? .zero)...(maximum!) }
+        for application in applications {
+            entitlement.explanation.facts.append(application.fact.cited("application"))
+        }
+        if !applications.isEmpty, applications.allSatisfy({ index.rejections[$0.event.applicationId] != nil }),
+           let rejected = applications.last.flatMap({ index.rejections[$0.event.applicationId] }) {
+            entitlement.explanation.facts.append(rejected.fact.cited("rejection"))
+            entitlement.status = .excluded
+            entitlement.explanation.refusal = .init(clause: rule.clause, reason: "the application was rejected: \(rejected.event.reason)")
+            return
+        }
+        let decisions = applications.flatMap { index.decisions[$0.event.applicationId] ?? [] }.filter { $0.event.clause == rule.clause }
+        guard let decision = decisions.max(by: { ($0.fact.occurredAt, $0.fact.position) < ($1.fact.occurredAt, $1.fact.position) }) else {
+            entitlement.status = entitlement.status == .awaitingEvidence ? .awaitingEvidence : .awaitingDecision
+            if entitlement.explanation.refusal == nil {
+                entitlement.explanation.refusal = .init(clause: rule.clause, reason: "the document leaves the amount to a decision (\(rangeText)); none is recorded")
+            }
+            return
+        }
+        entitlement.explanation.facts.append(decision.fact.cited("amount decision"))
+        let amount = decision.event.amount
+        if let minimum, amount < minimum {
+            outOfRange(&entitlement, amount, "below the minimum \(minimum)")
+        } else if let maximum, amount > maximum {
+            outOfRange(&entitlement, amount, "above the maximum \(maximum)")
+        } else {
+            entitlement.range = nil
+            settle(&entitlement, amount, "decided \(amount) by \(decision.event.decidedBy) (\(rangeText)): \(decision.event.basis)")
+        }
+    }
+
+    private func outOfRange(_ entitlement: inout Entitlement, _ amount: Fen, _ problem: String) {
+        entitlement.status = .awaitingDecision
+        entitlement.explanation.refusal = .init(
+            clause: rule.clause, reason: "the decided amount \(amount) is \(problem) of the clause; a new decision within the range is needed")
+    }
+
+    // MARK: Monthly and milestones
+
+    private func monthly(_ entitlement: inout Entitlement, perMonth: Fen, maxMonths: Int) {
+        let lastMonth = document.inForce.to?.yearMonth
+        let eligible = candidate.months.filter { lastMonth == nil || $0.month <= lastMonth! }
+        let counted = Array(eligible.prefix(maxMonths))
+        entitlement.explanation.parameters.append("rate = \(perMonth) a month, at most \(maxMonths) months")
+        for month in counted { entitlement.explanation.facts.append(month.fact.cited("month \(month.month)")) }
+        entitlement.tranches = counted.map {
+            Tranche(label: "\($0.month)", amount: perMonth, releasedBy: "social insurance paid for \($0.month)",
+                    dueDate: $0.month.lastDay, state: .due)
+        }
+        if eligible.count > counted.count {
+            entitlement.explanation.arithmetic.append("\(eligible.count) qualifying months, of which the first \(maxMonths) count")
+        }
+        if candidate.months.count > eligible.count, let lastMonth {
+            entitlement.explanation.arithmetic.append("months after \(lastMonth) fall outside \(document.id)'s period")
+        }
+        guard !counted.isEmpty else {
+            wait(&entitlement, "no month with social insurance paid by the employer is recorded yet")
+            return
+        }
+        settle(&entitlement, Fen(perMonth.value * Int64(counted.count)), "\(counted.count) months × \(perMonth) = \(Fen(perMonth.value * Int64(counted.count)))")
+    }
+
+    private func milestones(_ entitlement: inout Entitlement, _ stages: [AmountForm.Milestone]) {
+        guard let stay = candidate.stay else { return }
+        for month in stay.months { entitlement.explanation.facts.append(month.fact.cited("month \(month.month)")) }
+        if let fact = stay.ended?.fact { entitlement.explanation.facts.append(fact.cited("end of the stay")) }
+        let months = stay.months.count
+        let run = stay.months.first.map { "\($0.month)–\(stay.months.last!.month)" } ?? "none"
+        entitlement.explanation.parameters.append("consecutive months with the employer = \(months) (\(run))")
+        entitlement.tranches = stages.map { stage in
+            if months >= stage.afterMonths {
+                let released = stay.months[stage.afterMonths - 1].month
+                return Tranche(label: "after \(stage.afterMonths) months", amount: stage.amount,
+                               releasedBy: "\(stage.afterMonths) consecutive months with the same employer", dueDate: released.lastDay, state: .due)
+            }
+            return Tranche(label: "after \(stage.afterMonths) months", amount: stage.amount,
+                           releasedBy: "\(stage.afterMonths) consecutive months with the same employer", dueDate: nil,
+                           state: stay.ended == nil ? .waiting : .forfeited)
+        }
+        let due = entitlement.tranches.filter { $0.state == .due }
+        if !due.isEmpty {
+            let total = Fen(due.reduce(0) { $0 + $1.amount.value })
+            settle(&entitlement, total, due.map { "\($0.amount) \($0.label) (\($0.dueDate!))" }.joined(separator: " + ") + " = \(total)")
+        }
+        if let ended = stay.ended, entitlement.tranches.contains(where: { $0.state == .forfeited }) {
+            if due.isEmpty { entitlement.status = .excluded }
+            entitlement.explanation.refusal = .init(
+                clause: rule.clause, reason: "the stay ended after \(months) month\(months == 1 ? "" : "s"): \(ended.reason)")
+        } else if due.count < stages.count {
+            if due.isEmpty { entitlement.status = .awaitingEvidence }
+            let next = stages[due.count].afterMonths
+            entitlement.explanation.refusal = .init(clause: rule.clause, reason: "\(months) of \(next) months so far; the next tranche waits for month \(next)")
+        }
+    }
+
+    // MARK: Steps
+
+    private func steps(_ entitlement: inout Entitlement, _ formula: AmountForm.StepFormula) {
+        var best: (amount: Fen, text: String)?
+        var below: [String] = []
+        for measure in formula.measures {
+            guard case .integer(let count)? = candidate.attributes[measure.count] else { continue }
+            entitlement.explanation.parameters.append("\(measure.count) = \(count)")
+            guard count >= measure.threshold else {
+                below.append("\(measure.count) \(count) is below \(measure.threshold)")
+                continue
+            }
+            let steps = (count - measure.threshold) / measure.every
+            let amount = Fen(formula.base.value + steps * formula.increment.value)
+            let text = "\(formula.base) for \(measure.threshold) + \(steps) × \(formula.increment) for each further \(measure.every) (\(measure.count) \(count)) = \(amount)"
+            if best == nil || amount > best!.amount { best = (amount, text) }
+        }
+        if formula.measures.count > 1 { entitlement.explanation.arithmetic.append("the more favourable measure counts; they are not added") }
+        guard let best else {
+            if candidate.periodComplete {
+                entitlement.status = .excluded
+                entitlement.explanation.refusal = .init(clause: rule.clause, reason: below.joined(separator: "; "))
+            } else {
+                wait(&entitlement, "the year is not over: \(below.joined(separator: "; ")) so far")
+            }
+            return
+        }
+        entitlement.explanation.arithmetic.append(best.text)
+        let amount = min(best.amount, formula.maximum)
+        guard candidate.periodComplete else {
+            entitlement.explanation.arithmetic.append("running figure \(amount); the year is not over")
+            wait(&entitlement, "the year is not over; the award is worked out on the full year")
+            return
+        }
+        entitlement.amount = amount
+        if best.amount > formula.maximum {
+            entitlement.status = .capped
+            entitlement.explanation.arithmetic.append("capped at the yearly maximum \(formula.maximum)")
+            entitlement.explanation.refusal = .init(clause: rule.clause, reason: "\(best.amount) exceeds the yearly maximum \(formula.maximum)")
+        }
+    }
+
+    // MARK: Staging
+
+    private func stage(_ entitlement: inout Entitlement, waitingForEvidence: Bool) {
+        guard let staging = rule.staging else { return }
+        switch staging {
+        case .advance(let percent, let clause):
+            guard let total = entitlement.amount else { return }
+            let advance = Fen(total.value * Int64(percent) / 100)
+            let balance = total - advance
+            // The advance needs the training to have taken place and nothing but its results outstanding.
+            let onlyResultsMissing = !waitingForEvidence || entitlement.explanation.refusal.map {
+                $0.reason.hasPrefix("certificate.") || $0.reason.hasPrefix("assessment.")
+            } ?? true
+            let advanceDue = candidate.completedOn != nil && onlyResultsMissing
+            entitlement.tranches = [
+                Tranche(label: "advance \(percent)%", amount: advance, releasedBy: "the training has taken place (\(clause))",
+                        dueDate: advanceDue ? candidate.completedOn : nil, state: advanceDue ? .due : .waiting),
+                Tranche(label: "balance \(100 - percent)%", amount: balance, releasedBy: "results: the certificate (\(clause))",
+                        dueDate: waitingForEvidence ? nil : candidate.date, state: waitingForEvidence ? .waiting : .due),
+            ]
+            entitlement.explanation.arithmetic.append("\(clause): \(total) × \(percent)% = \(advance) in advance, \(balance) after results")
+            if waitingForEvidence {
+                entitlement.amount = advanceDue ? advance : nil
+            }
+        case .upfront(let percent, let clause):
+            guard let total = entitlement.amount else { return }
+            let upfront = Fen(total.value * Int64(percent) / 100)
+            let remainder = total - upfront
+            var tranches = [Tranche(label: "up front \(percent)%", amount: upfront, releasedBy: "allocation (\(clause))",
+                                    dueDate: candidate.date, state: .due)]
+            entitlement.explanation.arithmetic.append("\(clause): \(total) × \(percent)% = \(upfront) up front")
+            entitlement.explanation.readings.append("\(clause): the remaining \(100 - percent)% is paid as \(100 - percent)% × min(1, achieved / target); the document does not say how completion maps to money, this is the catalog's reading")
+            guard let (target, _) = candidate.target else {
+                tranches.append(Tranche(label: "performance \(100 - percent)%", amount: remainder, releasedBy: "target completion (no target is linked to the allocation)", dueDate: nil, state: .waiting))
+                entitlement.tranches = tranches
+                entitlement.amount = upfront
+                return
+            }
+            guard date >= target.periodEnd else {
+                tranches.append(Tranche(label: "performance \(100 - percent)%", amount: remainder,
+                                        releasedBy: "completion of target \(target.targetId) at \(target.periodEnd)", dueDate: nil, state: .waiting))
+                entitlement.tranches = tranches
+                entitlement.amount = upfront
+                return
+            }
+            guard let achieved = TargetCounter(index: index).achieved(target) else {
+                tranches.append(Tranche(label: "performance \(100 - percent)%", amount: remainder,
+                                        releasedBy: "completion of target \(target.targetId) (metric \(target.metric) is not counted by the engine)", dueDate: nil, state: .waiting))
+                entitlement.tranches = tranches
+                entitlement.amount = upfront
+                return
+            }
+            let ratioNumerator = min(achieved, target.value)
+            let earned = target.value == 0 ? remainder : Fen(remainder.value * ratioNumerator / target.value)
+            entitlement.explanation.arithmetic.append(
+                "target \(target.targetId): achieved \(achieved) of \(target.value); \(remainder) × min(1, \(achieved)/\(target.value)) = \(earned)")
+            tranches.append(Tranche(label: "performance \(100 - percent)%", amount: earned,
+                                    releasedBy: "completion of target \(target.targetId)", dueDate: target.periodEnd, state: .due))
+            if earned < remainder {
+                tranches.append(Tranche(label: "performance shortfall", amount: remainder - earned,
+                                        releasedBy: "target not met", dueDate: nil, state: .forfeited))
+            }
+            entitlement.tranches = tranches
+            entitlement.amount = upfront + earned
+        }
+    }
+}
+
+/// Counts what a target measures, from the facts. Training person-times are completions of
+/// classes filed in the unit; new skilled (high-skill) talents are certificates with a level
+/// (L3 and above) from those classes.
+struct TargetCounter {
+    let index: FactIndex
+
+    func achieved(_ target: TargetSet) -> Int64? {
+        let period = DateRange(from: target.periodStart, to: target.periodEnd)
+        let classes = index.classes.values.filter { target.scope == "city" || $0.event.division == target.unit }
+        let ids = Set(classes.map(\.event.classId))
+        switch target.metric {
+        case "training-person-times":
+            return Int64(ids.reduce(0) { total, id in
+                total + (index.completions[id]?.values.filter { period.contains($0.fact.occurredAt) }.count ?? 0)
+            })
+        case "new-skilled-talents", "new-high-skill-talents":
+            let high = target.metric == "new-high-skill-talents"
+            return Int64(index.certificates.filter { entry in
+                guard let classId = entry.event.classId, ids.contains(classId), let level = entry.event.level else { return false }
+                return period.contains(entry.fact.occurredAt) && (!high || level.isHighSkill)
+            }.count)
+        default:
+            return nil
+        }
+    }
+}

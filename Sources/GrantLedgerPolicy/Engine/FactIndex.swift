@@ -1,0 +1,183 @@
+import GrantLedgerEvents
+
+/// The facts of the log, indexed the ways the triggers look them up. Built once per
+/// evaluation from the facts dated on or before the evaluation date.
+struct FactIndex {
+    typealias Entry<P> = (fact: Fact, event: P)
+
+    struct Spell {
+        let start: Entry<EmploymentStarted>
+        var end: Entry<EmploymentEnded>?
+    }
+
+    var registrations: [String: [Entry<PersonRegistered>]] = [:]
+    var groupChanges: [String: [(fact: Fact, group: KeyGroup, joined: Bool, until: LocalDate?)]] = [:]
+    var enterprises: [String: Entry<EnterpriseRegistered>] = [:]
+    var institutions: [String: Entry<InstitutionRegistered>] = [:]
+    var listings: [String: [(fact: Fact, jurisdiction: Jurisdiction, occupations: [String]?, listed: Bool)]] = [:]
+    var ratings: [Entry<OrganisationRated>] = []
+    var ratingsByOrganisation: [String: [Entry<OrganisationRated>]] = [:]
+    var withdrawals: [String: [Entry<OrganisationRatingWithdrawn>]] = [:]
+    var classes: [String: Entry<ClassFiled>] = [:]
+    var enrolments: [String: [Entry<TrainingEnrolled>]] = [:]
+    var completions: [String: [String: Entry<TrainingCompleted>]] = [:]
+    var assessments: [String: [String: Entry<TrainingAssessed>]] = [:]
+    var certificates: [Entry<CertificateIssued>] = []
+    var certificatesByHolder: [String: [Entry<CertificateIssued>]] = [:]
+    var revocations: [String: Entry<CertificateRevoked>] = [:]
+    var apprenticeships: [Entry<ApprenticeshipStarted>] = []
+    var diplomas: [String: [Entry<DiplomaAwarded>]] = [:]
+    var spells: [String: [Spell]] = [:]
+    var spellsByEmployer: [String: [(employee: String, index: Int)]] = [:]
+    /// Months by "employee|employer", in month order.
+    var months: [String: [YearMonth: Entry<EmploymentMonthRecorded>]] = [:]
+    var monthsByEmployee: [String: [Entry<EmploymentMonthRecorded>]] = [:]
+    var referrals: [Entry<ReferralMade>] = []
+    var mentorSessions: [Entry<MentorSessionHeld>] = []
+    var studentServices: [Entry<StudentServiceDelivered>] = []
+    var awards: [Entry<AwardGranted>] = []
+    var premiums: [Entry<InsurancePremiumPaid>] = []
+    var applications: [String: Entry<ApplicationSubmitted>] = [:]
+    var applicationsByClause: [String: [Entry<ApplicationSubmitted>]] = [:]
+    var approvals: [String: Entry<ApplicationApproved>] = [:]
+    var rejections: [String: Entry<ApplicationRejected>] = [:]
+    var decisions: [String: [Entry<AmountDecided>]] = [:]
+    var targets: [String: Entry<TargetSet>] = [:]
+    var funds: [Entry<FundAllocated>] = []
+
+    init(facts: [Fact], through date: LocalDate) {
+        let ordered = facts.filter { $0.occurredAt <= date }.sorted { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
+        for fact in ordered { add(fact) }
+    }
+
+    private mutating func add(_ fact: Fact) {
+        switch fact.payload {
+        case let event as PersonRegistered: registrations[event.person, default: []].append((fact, event))
+        case let event as PersonGroupJoined:
+            groupChanges[event.person, default: []].append((fact, event.group, true, event.until))
+        case let event as PersonGroupLeft: groupChanges[event.person, default: []].append((fact, event.group, false, nil))
+        case let event as EnterpriseRegistered: enterprises[event.enterprise] = (fact, event)
+        case let event as InstitutionRegistered: institutions[event.institution] = (fact, event)
+        case let event as InstitutionCatalogListed:
+            listings[event.institution, default: []].append((fact, event.jurisdiction, event.occupations, true))
+        case let event as InstitutionCatalogDelisted:
+            listings[event.institution, default: []].append((fact, event.jurisdiction, nil, false))
+        case let event as OrganisationRated:
+            ratings.append((fact, event))
+            ratingsByOrganisation[event.organisation, default: []].append((fact, event))
+        case let event as OrganisationRatingWithdrawn: withdrawals[event.organisation, default: []].append((fact, event))
+        case let event as ClassFiled: classes[event.classId] = (fact, event)
+        case let event as TrainingEnrolled: enrolments[event.classId, default: []].append((fact, event))
+        case let event as TrainingCompleted: completions[event.classId, default: [:]][event.trainee] = (fact, event)
+        case let event as TrainingAssessed: assessments[event.classId, default: [:]][event.trainee] = (fact, event)
+        case let event as CertificateIssued:
+            certificates.append((fact, event))
+            certificatesByHolder[event.holder, default: []].append((fact, event))
+        case let event as CertificateRevoked: revocations[event.certificateNumber] = (fact, event)
+        case let event as ApprenticeshipStarted: apprenticeships.append((fact, event))
+        case let event as DiplomaAwarded: diplomas[event.student, default: []].append((fact, event))
+        case let event as EmploymentStarted:
+            spells[event.employee, default: []].append(Spell(start: (fact, event)))
+            spellsByEmployer[event.employer, default: []].append((event.employee, spells[event.employee]!.count - 1))
+        case let event as EmploymentEnded:
+            if let index = spells[event.employee]?.lastIndex(where: { $0.start.event.employer == event.employer && $0.end == nil }) {
+                spells[event.employee]![index].end = (fact, event)
+            }
+        case let event as EmploymentMonthRecorded:
+            months[event.employee + "|" + event.employer, default: [:]][event.month] = (fact, event)
+            monthsByEmployee[event.employee, default: []].append((fact, event))
+        case let event as ReferralMade: referrals.append((fact, event))
+        case let event as MentorSessionHeld: mentorSessions.append((fact, event))
+        case let event as StudentServiceDelivered: studentServices.append((fact, event))
+        case let event as AwardGranted: awards.append((fact, event))
+        case let event as InsurancePremiumPaid: premiums.append((fact, event))
+        case let event as ApplicationSubmitted:
+            applications[event.applicationId] = (fact, event)
+            applicationsByClause[event.clause, default: []].append((fact, event))
+        case let event as ApplicationApproved: approvals[event.applicationId] = (fact, event)
+        case let event as ApplicationRejected: rejections[event.applicationId] = (fact, event)
+        case let event as AmountDecided: decisions[event.applicationId, default: []].append((fact, event))
+        case let event as TargetSet: targets[event.targetId] = (fact, event)
+        case let event as FundAllocated: funds.append((fact, event))
+        default: break
+        }
+    }
+
+    // MARK: People
+
+    /// The key groups a person belongs to on a date.
+    func groups(of person: String, on date: LocalDate) -> Set<String> {
+        var groups: Set<String> = []
+        for change in groupChanges[person] ?? [] where change.fact.occurredAt <= date {
+            if change.joined {
+                if change.until.map({ $0 >= date }) ?? true { groups.insert(change.group.rawValue) } else { groups.remove(change.group.rawValue) }
+            } else {
+                groups.remove(change.group.rawValue)
+            }
+        }
+        return groups
+    }
+
+    func groupFacts(of person: String, on date: LocalDate) -> [Fact] {
+        (groupChanges[person] ?? []).filter { $0.fact.occurredAt <= date }.map(\.fact)
+    }
+
+    func registeredIn(_ person: String, on date: LocalDate) -> Set<String> {
+        Set((registrations[person] ?? []).filter { $0.fact.occurredAt <= date }.map(\.event.registeredIn))
+    }
+
+    func hukou(of person: String) -> String? { registrations[person]?.last { $0.event.hukouDivision != nil }?.event.hukouDivision }
+
+    // MARK: Organisations
+
+    func division(of organisation: String) -> String? {
+        enterprises[organisation]?.event.division ?? institutions[organisation]?.event.division
+    }
+
+    /// The ratings an organisation holds on a date (rated, not withdrawn since, not past validity).
+    func ratings(of organisation: String, on date: LocalDate) -> Set<String> {
+        var held: Set<String> = []
+        var events: [(Fact, String, Bool, LocalDate?)] = (ratingsByOrganisation[organisation] ?? []).map { ($0.fact, $0.event.rating, true, $0.event.validUntil) }
+        events += (withdrawals[organisation] ?? []).map { ($0.fact, $0.event.rating, false, nil) }
+        for (fact, rating, granted, validUntil) in events.sorted(by: { ($0.0.occurredAt, $0.0.position) < ($1.0.occurredAt, $1.0.position) })
+        where fact.occurredAt <= date {
+            if granted, validUntil.map({ $0 >= date }) ?? true { held.insert(rating) } else { held.remove(rating) }
+        }
+        return held
+    }
+
+    /// Whether an institution was in a jurisdiction's catalogue for an occupation on a date.
+    func isCatalogued(_ institution: String, in jurisdiction: Jurisdiction, occupation: String, on date: LocalDate) -> Bool {
+        var listed = false
+        for entry in listings[institution] ?? [] where entry.jurisdiction == jurisdiction && entry.fact.occurredAt <= date {
+            listed = entry.listed && (entry.occupations.map { $0.contains(occupation) } ?? true)
+        }
+        return listed
+    }
+
+    // MARK: Employment
+
+    /// The employment spell of a person with an employer (or, with no employer, any spell) covering a date.
+    func spell(of person: String, employer: String?, on date: LocalDate) -> Spell? {
+        (spells[person] ?? []).last { spell in
+            (employer == nil || spell.start.event.employer == employer) && spell.start.fact.occurredAt <= date
+                && (spell.end.map { $0.fact.occurredAt >= date } ?? true)
+        }
+    }
+
+    func months(of person: String, with employer: String) -> [YearMonth: Entry<EmploymentMonthRecorded>] {
+        months[person + "|" + employer] ?? [:]
+    }
+
+    // MARK: Applications
+
+    /// Applications under a clause by a payee (and about a subject, when both name one).
+    func applications(clause: String, payee: String, subject: String?) -> [Entry<ApplicationSubmitted>] {
+        (applicationsByClause[clause] ?? []).filter { entry in
+            let party = entry.event.payee.organisation ?? entry.event.payee.person
+            guard party == payee else { return false }
+            if let subject, let named = entry.event.subject { return named == subject }
+            return true
+        }
+    }
+}

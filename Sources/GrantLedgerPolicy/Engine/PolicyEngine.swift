@@ -1,0 +1,100 @@
+import GrantLedgerEvents
+
+/// The rules engine: a pure function of the facts, the catalog and an evaluation date to the
+/// entitlements those facts earn. No I/O, no clock: the same inputs give the same output.
+public struct PolicyEngine: Sendable {
+    public let catalog: PolicyCatalog
+
+    public init(catalog: PolicyCatalog) { self.catalog = catalog }
+
+    /// Every entitlement earned by the facts dated on or before `date`, in a stable order
+    /// (date, clause, id), after the cross-cutting rules and limits.
+    public func evaluate(_ facts: [Fact], on date: LocalDate) -> [Entitlement] {
+        let index = FactIndex(facts: facts, through: date)
+        let triggers = Triggers(index: index, date: date)
+        var entitlements: [Entitlement] = []
+        var order: [String: (LocalDate, String)] = [:]
+        var trainings: [String: Candidate.Training] = [:]
+        for document in catalog.documents {
+            for rule in document.rules {
+                for candidate in triggers.candidates(for: rule, catalog: catalog) {
+                    guard let entitlement = evaluate(rule, document: document, candidate: candidate, index: index, date: date) else { continue }
+                    order[entitlement.id] = (candidate.date, candidate.keyFact)
+                    trainings[entitlement.id] = candidate.training
+                    entitlements.append(entitlement)
+                }
+            }
+        }
+        entitlements.sort { a, b in
+            let (x, y) = (order[a.id]!, order[b.id]!)
+            return (x.0, x.1, a.clause, a.id) < (y.0, y.1, b.clause, b.id)
+        }
+        var limits = CrossCutting(
+            catalog: catalog, entitlements: entitlements, trainings: trainings, keyFacts: order.mapValues(\.1))
+        limits.apply()
+        return limits.entitlements.sorted { ($0.date, $0.clause, $0.id) < ($1.date, $1.clause, $1.id) }
+    }
+
+    func evaluate(_ rule: PolicyRule, document: PolicyDocument, candidate: Candidate, index: FactIndex, date: LocalDate) -> Entitlement? {
+        // Where: the fact must belong to the document's jurisdiction.
+        let located = candidate.jurisdiction.map { $0 == document.jurisdiction }
+            ?? (rule.trigger == .application || candidate.places.contains(where: document.contains(division:)))
+        guard located else { return nil }
+        var candidate = candidate
+        candidate.attributes["application.approved"] = approval(rule: rule, candidate: candidate, index: index)
+        // Which facts: those that fail `match` are not this rule's business.
+        for test in rule.match {
+            guard case .holds = test.evaluate(candidate.attributes[test.attribute]) else { return nil }
+        }
+        // When: before the document, not its business; after it, expired.
+        guard candidate.date >= document.inForce.from else { return nil }
+        var entitlement = Entitlement(
+            id: "\(rule.clause)#\(candidate.key)", clause: rule.clause, title: rule.title,
+            payee: PayeeRef(kind: rule.payee, id: candidate.payee), subject: candidate.subject, date: candidate.date,
+            status: .eligible, amount: nil, range: nil, tranches: [], explanation: Explanation())
+        entitlement.explanation.facts = candidate.facts
+        if let reading = rule.reading { entitlement.explanation.readings.append(reading) }
+        if let end = document.inForce.to, candidate.date > end {
+            entitlement.status = .expired
+            entitlement.explanation.refusal = .init(clause: rule.clause, reason: "the fact is dated \(candidate.date), after \(document.id) ended on \(end)")
+            return entitlement
+        }
+        // Conditions.
+        for test in rule.conditions {
+            switch test.evaluate(candidate.attributes[test.attribute]) {
+            case .holds:
+                entitlement.explanation.parameters.append("\(test.attribute) = \(candidate.attributes[test.attribute]!)")
+            case .fails(let reason):
+                entitlement.status = .excluded
+                entitlement.explanation.refusal = .init(clause: rule.clause, reason: reason)
+                return entitlement
+            case .unknown(let reason):
+                if entitlement.status == .eligible {
+                    entitlement.status = .awaitingEvidence
+                    entitlement.explanation.refusal = .init(clause: rule.clause, reason: reason)
+                }
+            }
+        }
+        // A revoked certificate is no evidence.
+        if let number = candidate.certificate, let revoked = index.revocations[number] {
+            let clause = catalog.documents.flatMap(\.crossRules).first { $0.kind == .revocation && $0.covers.contains(rule.clause) }?.clause ?? rule.clause
+            entitlement.status = .excluded
+            entitlement.explanation.facts.append(revoked.fact.cited("certificate revoked"))
+            entitlement.explanation.refusal = .init(
+                clause: clause, reason: "certificate \(number) was revoked on \(revoked.fact.occurredAt) (\(revoked.event.reason)); nothing is paid on it and anything paid is to be recovered")
+            return entitlement
+        }
+        var amounts = AmountCalculator(rule: rule, candidate: candidate, index: index, date: date, document: document)
+        amounts.apply(to: &entitlement)
+        return entitlement
+    }
+
+    /// Whether an application under the rule's clause for this payee (and subject) was approved:
+    /// true, false if rejected, nil if there is none or it is pending.
+    func approval(rule: PolicyRule, candidate: Candidate, index: FactIndex) -> AttributeValue? {
+        let applications = index.applications(clause: rule.clause, payee: candidate.payee, subject: candidate.subject)
+        if applications.contains(where: { index.approvals[$0.event.applicationId] != nil }) { return .flag(true) }
+        if !applications.isEmpty, applications.allSatisfy({ index.rejections[$0.event.applicationId] != nil }) { return .flag(false) }
+        return nil
+    }
+}

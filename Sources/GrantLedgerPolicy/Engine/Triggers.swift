@@ -1,0 +1,495 @@
+import GrantLedgerEvents
+
+/// Finds the candidates of each trigger kind in the facts. One function per kind.
+struct Triggers {
+    let index: FactIndex
+    let date: LocalDate
+
+    func candidates(for rule: PolicyRule, catalog: PolicyCatalog) -> [Candidate] {
+        switch rule.trigger {
+        case .trainee: trainees(paying: rule.payee)
+        case .certificate: certificates()
+        case .apprenticeship: apprenticeships()
+        case .rating: ratings()
+        case .referral: referrals()
+        case .employment: employments()
+        case .enterpriseYear: enterpriseYears(parameters: rule.parameters)
+        case .mentorSession: mentorSessions()
+        case .award: awards()
+        case .studentService: studentServices()
+        case .insurancePremium: premiums()
+        case .application: applications(clause: rule.clause)
+        case .fund: funds(parameters: rule.parameters)
+        }
+    }
+
+    // MARK: Shared attributes
+
+    func person(_ person: String, on date: LocalDate) -> ([String: AttributeValue], [Citation]) {
+        var attributes: [String: AttributeValue] = [
+            "person.groups": .set(index.groups(of: person, on: date)),
+            "person.registeredIn": .set(index.registeredIn(person, on: date)),
+        ]
+        if let hukou = index.hukou(of: person) { attributes["person.hukouDivision"] = .text(hukou) }
+        let citations = index.groupFacts(of: person, on: date).map { $0.cited("key-group membership") }
+            + (index.registrations[person] ?? []).prefix(1).map { $0.fact.cited("registration") }
+        return (attributes, citations)
+    }
+
+    /// Attributes of a person's employment with an employer (or any employer) on a date.
+    func employment(_ person: String, employer: String?, on date: LocalDate, trainingStart: LocalDate? = nil)
+        -> ([String: AttributeValue], [Citation], String?)
+    {
+        guard let spell = index.spell(of: person, employer: employer, on: date) else {
+            if let employer { return (employerAttributes(employer, on: date), [], employer) }
+            return ([:], [], nil)
+        }
+        let started = spell.start.event
+        var attributes = employerAttributes(started.employer, on: date)
+        attributes["employment.contract"] = .text(started.contract)
+        switch started.contract {
+        case "open-ended": attributes["employment.contractMonths"] = .integer(1200)
+        case "fixed-term": if let months = started.contractMonths { attributes["employment.contractMonths"] = .integer(Int64(months)) }
+        default: attributes["employment.contractMonths"] = .integer(0)
+        }
+        attributes["employment.labourDispatch"] = .flag(started.labourDispatch)
+        if let first = started.firstTimeInCity { attributes["employment.firstTimeInCity"] = .flag(first) }
+        attributes["employment.publicWelfarePost"] = .flag(started.publicWelfarePost ?? false)
+        let reference = trainingStart ?? date
+        let hired = spell.start.fact.occurredAt
+        var months = (reference.year - hired.year) * 12 + (reference.month - hired.month)
+        if reference.day < hired.day { months -= 1 }
+        attributes["employment.monthsSinceHire"] = .integer(Int64(max(0, months)))
+        let recorded = index.months(of: person, with: started.employer)
+        attributes["employment.pensionPaid"] = .flag(recorded.values.contains { $0.event.pensionPaid && $0.event.month <= date.yearMonth })
+        var citations = [spell.start.fact.cited("employment")]
+        if let pension = recorded.values.filter({ $0.event.pensionPaid && $0.event.month <= date.yearMonth }).min(by: { $0.event.month < $1.event.month }) {
+            citations.append(pension.fact.cited("pension paid"))
+        }
+        return (attributes, citations, started.employer)
+    }
+
+    func employerAttributes(_ employer: String, on date: LocalDate) -> [String: AttributeValue] {
+        var attributes: [String: AttributeValue] = ["employer.ratings": .set(index.ratings(of: employer, on: date))]
+        if let enterprise = index.enterprises[employer] {
+            attributes["employer.keyIndustry"] = .text(enterprise.event.keyIndustry ?? "none")
+        }
+        return attributes
+    }
+
+    func places(of organisation: String?) -> Set<String> {
+        guard let organisation, let division = index.division(of: organisation) else { return [] }
+        return [division]
+    }
+
+    func certificateAttributes(_ entry: FactIndex.Entry<CertificateIssued>) -> [String: AttributeValue] {
+        let certificate = entry.event
+        var attributes: [String: AttributeValue] = [
+            "certificate.kind": .text(certificate.kind.rawValue), "certificate.occupation": .text(certificate.occupation),
+            "certificate.tier": .text(certificate.level?.rawValue ?? certificate.kind.rawValue),
+        ]
+        if let level = certificate.level { attributes["certificate.level"] = .text(level.rawValue) }
+        let earlier = (index.certificatesByHolder[certificate.holder] ?? []).contains {
+            $0.event.kind == certificate.kind && $0.event.occupation == certificate.occupation
+                && ($0.fact.occurredAt, $0.fact.position) < (entry.fact.occurredAt, entry.fact.position)
+        }
+        attributes["certificate.firstOfKind"] = .flag(!earlier)
+        return attributes
+    }
+
+    func classAttributes(_ filed: ClassFiled, on date: LocalDate) -> [String: AttributeValue] {
+        var attributes: [String: AttributeValue] = [
+            "class.kind": .text(filed.kind), "class.projectBased": .flag(filed.projectBased), "class.hours": .integer(Int64(filed.classHours)),
+            "class.offlineSharePercent": .integer(Int64(filed.offlineHours * 100 / max(filed.classHours, 1))),
+            "class.occupation": .text(filed.occupation),
+            "organiser.ratings": .set(index.ratings(of: filed.organiser, on: date)),
+            "organiser.catalogued": .flag(index.isCatalogued(filed.organiser, in: filed.jurisdiction, occupation: filed.occupation, on: filed.startDate)),
+        ]
+        if let practical = filed.practicalHours { attributes["class.practicalHours"] = .integer(Int64(practical)) }
+        if let cost = filed.costPerTrainee { attributes["class.costPerTrainee"] = .integer(cost.value) }
+        if let level = filed.level { attributes["class.level"] = .text(level.rawValue) }
+        if let department = filed.department { attributes["class.department"] = .text(department) }
+        return attributes
+    }
+
+    // MARK: Training
+
+    func trainees(paying payee: PayeeKind) -> [Candidate] {
+        var certificatesByClass: [String: [String: FactIndex.Entry<CertificateIssued>]] = [:]
+        for entry in index.certificates {
+            if let classId = entry.event.classId { certificatesByClass[classId, default: [:]][entry.event.holder] = entry }
+        }
+        var result: [Candidate] = []
+        for (classId, filed) in index.classes.sorted(by: { $0.key < $1.key }) {
+            let completions = index.completions[classId] ?? [:]
+            let assessments = index.assessments[classId] ?? [:]
+            let certificates = certificatesByClass[classId] ?? [:]
+            let trainees = Set(completions.keys).union(assessments.keys).union(certificates.keys)
+            for trainee in trainees.sorted() {
+                let certificate = certificates[trainee], completion = completions[trainee], assessment = assessments[trainee]
+                guard let dated = certificate?.fact ?? assessment?.fact ?? completion?.fact else { continue }
+                var facts = [filed.fact.cited("class filing")]
+                var attributes = classAttributes(filed.event, on: dated.occurredAt)
+                let enrolment = index.enrolments[classId]?.first { $0.event.trainee == trainee }
+                if let enrolment { facts.append(enrolment.fact.cited("enrolment")) }
+                if let completion {
+                    facts.append(completion.fact.cited("completion"))
+                    attributes["training.attendedHours"] = .integer(Int64(completion.event.attendedHours))
+                }
+                attributes["training.completed"] = .flag(completion != nil)
+                if let assessment {
+                    facts.append(assessment.fact.cited("assessment"))
+                    attributes["assessment.result"] = .text(assessment.event.result)
+                }
+                if let certificate {
+                    facts.append(certificate.fact.cited("certificate"))
+                    attributes.merge(certificateAttributes(certificate)) { a, _ in a }
+                }
+                let (personAttributes, personFacts) = person(trainee, on: dated.occurredAt)
+                attributes.merge(personAttributes) { a, _ in a }
+                let employer = enrolment?.event.employer ?? certificate?.event.employer
+                    ?? (index.spell(of: trainee, employer: filed.event.organiser, on: dated.occurredAt) != nil ? filed.event.organiser : nil)
+                let (employmentAttributes, employmentFacts, employerID) = employment(
+                    trainee, employer: employer, on: dated.occurredAt, trainingStart: filed.event.startDate)
+                attributes.merge(employmentAttributes) { a, _ in a }
+                attributes["employment.employerIsOrganiser"] = .flag(employerID == filed.event.organiser)
+                facts += personFacts + employmentFacts
+                let payeeID: String = switch payee {
+                case .worker: trainee
+                case .department: filed.event.department ?? filed.event.organiser
+                default: filed.event.organiser
+                }
+                result.append(Candidate(
+                    key: "class:\(classId)/\(trainee)", payee: payeeID, subject: trainee, date: dated.occurredAt,
+                    jurisdiction: filed.event.jurisdiction, places: [filed.event.division], facts: facts, attributes: attributes,
+                    keyFact: certificate?.fact.eventID ?? dated.eventID, certificate: certificate?.event.certificateNumber,
+                    training: .init(id: "class:\(classId)", occupation: certificate?.event.occupation ?? filed.event.occupation,
+                                    level: certificate?.event.level?.rawValue ?? filed.event.level?.rawValue),
+                    completedOn: completion?.fact.occurredAt ?? (filed.event.endDate <= date ? filed.event.endDate : nil)))
+            }
+        }
+        return result
+    }
+
+    func certificates() -> [Candidate] {
+        index.certificates.map { entry in
+            let certificate = entry.event
+            var attributes = certificateAttributes(entry)
+            var facts = [entry.fact.cited("certificate")]
+            var jurisdiction: Jurisdiction?
+            var places: Set<String> = []
+            if let classId = certificate.classId, let filed = index.classes[classId] {
+                attributes.merge(classAttributes(filed.event, on: entry.fact.occurredAt)) { a, _ in a }
+                facts.append(filed.fact.cited("class filing"))
+                jurisdiction = filed.event.jurisdiction
+                places.insert(filed.event.division)
+            }
+            let (personAttributes, personFacts) = person(certificate.holder, on: entry.fact.occurredAt)
+            attributes.merge(personAttributes) { a, _ in a }
+            let (employmentAttributes, employmentFacts, employer) = employment(certificate.holder, employer: certificate.employer, on: entry.fact.occurredAt)
+            attributes.merge(employmentAttributes) { a, _ in a }
+            facts += personFacts + employmentFacts
+            if jurisdiction == nil {
+                places.formUnion(index.registeredIn(certificate.holder, on: entry.fact.occurredAt))
+                places.formUnion(self.places(of: employer))
+                if let employer {
+                    places.formUnion(index.months(of: certificate.holder, with: employer).values.map(\.event.insuredIn))
+                }
+            }
+            return Candidate(
+                key: "certificate:\(certificate.certificateNumber)", payee: certificate.holder, subject: certificate.holder,
+                date: entry.fact.occurredAt, jurisdiction: jurisdiction, places: places, facts: facts, attributes: attributes,
+                keyFact: entry.fact.eventID, certificate: certificate.certificateNumber,
+                training: .init(id: certificate.classId.map { "class:\($0)" } ?? "certificate:\(certificate.certificateNumber)",
+                                occupation: certificate.occupation, level: certificate.level?.rawValue))
+        }
+    }
+
+    func apprenticeships() -> [Candidate] {
+        index.apprenticeships.map { entry in
+            let started = entry.event
+            var attributes: [String: AttributeValue] = ["apprenticeship.model": .text(started.model)]
+            if let hours = started.plannedHours { attributes["apprenticeship.plannedHours"] = .integer(Int64(hours)) }
+            var facts = [entry.fact.cited("apprenticeship")]
+            let (personAttributes, personFacts) = person(started.apprentice, on: entry.fact.occurredAt)
+            attributes.merge(personAttributes) { a, _ in a }
+            facts += personFacts
+            if let diploma = index.diplomas[started.apprentice]?.last {
+                attributes["diploma.schoolLevel"] = .text(diploma.event.schoolLevel)
+                if let hours = diploma.event.classHours { attributes["diploma.classHours"] = .integer(Int64(hours)) }
+                facts.append(diploma.fact.cited("diploma"))
+            }
+            var date = entry.fact.occurredAt
+            let spell = (index.spells[started.apprentice] ?? []).first { $0.start.event.employer == started.enterprise }
+            if let spell {
+                facts.append(spell.start.fact.cited("employment"))
+                attributes["employment.joinedEnterprise"] = .flag(true)
+                switch spell.start.event.contract {
+                case "open-ended": attributes["employment.contractMonths"] = .integer(1200)
+                case "fixed-term": if let months = spell.start.event.contractMonths { attributes["employment.contractMonths"] = .integer(Int64(months)) }
+                default: attributes["employment.contractMonths"] = .integer(0)
+                }
+            }
+            let document = places(of: started.enterprise)
+            let insured = index.months(of: started.apprentice, with: started.enterprise).values
+                .filter { $0.event.socialInsurancePaid && $0.event.month >= entry.fact.occurredAt.yearMonth }
+                .sorted { $0.event.month < $1.event.month }
+            attributes["employment.insuredMonths"] = .integer(Int64(insured.count))
+            if let first = insured.first {
+                facts.append(first.fact.cited("social insurance month"))
+                if started.model == "graduation-year-student" { date = max(date, first.fact.occurredAt) }
+            }
+            if spell == nil, insured.isEmpty, started.model == "graduation-year-student" {
+                attributes["employment.joinedEnterprise"] = nil  // not yet: awaiting evidence
+            } else if spell == nil {
+                attributes["employment.joinedEnterprise"] = .flag(!insured.isEmpty)
+            }
+            return Candidate(
+                key: "apprenticeship:\(started.apprenticeshipId)", payee: started.enterprise, subject: started.apprentice, date: date,
+                places: document.union(insured.map(\.event.insuredIn)), facts: facts, attributes: attributes, keyFact: entry.fact.eventID)
+        }
+    }
+
+    // MARK: Organisations
+
+    func ratings() -> [Candidate] {
+        index.ratings.map { entry in
+            let rated = entry.event
+            var attributes: [String: AttributeValue] = [
+                "rating.kind": .text(rated.rating), "rating.upgradedFrom": .text(rated.upgradedFrom?.rawValue ?? "none"),
+            ]
+            if let level = rated.level {
+                attributes["rating.level"] = .text(level.rawValue)
+                attributes["rating.kindAndLevel"] = .text("\(rated.rating)/\(level.rawValue)")
+            }
+            if let stars = rated.stars { attributes["rating.stars"] = .integer(Int64(stars)) }
+            if let tier = rated.tier { attributes["rating.tier"] = .integer(Int64(tier)) }
+            return Candidate(
+                key: "rating:\(entry.fact.eventID)", payee: rated.organisation, date: entry.fact.occurredAt,
+                places: places(of: rated.organisation), facts: [entry.fact.cited("rating")], attributes: attributes,
+                keyFact: entry.fact.eventID)
+        }
+    }
+
+    // MARK: Employment
+
+    /// The run of consecutive months with social insurance paid by an employer, from a month on.
+    func stay(of person: String, with employer: String, from start: YearMonth) -> Candidate.Stay {
+        let recorded = index.months(of: person, with: employer)
+        var run: [(month: YearMonth, fact: Fact)] = []
+        guard let first = recorded.keys.filter({ $0 >= start && recorded[$0]!.event.socialInsurancePaid }).min() else {
+            return Candidate.Stay(months: [], ended: endOfSpell(person, employer))
+        }
+        var month = first
+        while let entry = recorded[month], entry.event.socialInsurancePaid {
+            run.append((month, entry.fact))
+            month = month.adding(months: 1)
+        }
+        var stay = Candidate.Stay(months: run, ended: nil)
+        if let entry = recorded[month] {
+            stay.ended = (month.lastDay, "no social insurance paid by the employer in \(month)", entry.fact)
+        } else if let later = recorded.keys.filter({ $0 > month }).min() {
+            stay.ended = (month.lastDay, "no month recorded with the employer in \(month) (next recorded: \(later))", recorded[later]!.fact)
+        } else if let other = (index.monthsByEmployee[person] ?? []).first(where: { $0.event.month == month && $0.event.employer != employer }) {
+            stay.ended = (month.firstDay, "in \(month) the worker was insured by another employer", other.fact)
+        } else if let ended = endOfSpell(person, employer), ended.date <= month.lastDay {
+            stay.ended = ended
+        }
+        return stay
+    }
+
+    private func endOfSpell(_ person: String, _ employer: String) -> (date: LocalDate, reason: String, fact: Fact?)? {
+        guard let end = (index.spells[person] ?? []).last(where: { $0.start.event.employer == employer })?.end else { return nil }
+        return (end.fact.occurredAt, "employment ended (\(end.event.reason))", end.fact)
+    }
+
+    func referrals() -> [Candidate] {
+        index.referrals.map { entry in
+            let referral = entry.event
+            var attributes: [String: AttributeValue] = ["referral.firstTimeInCity": .flag(referral.firstTimeInCity)]
+            var facts = [entry.fact.cited("referral")]
+            let (personAttributes, personFacts) = person(referral.worker, on: entry.fact.occurredAt)
+            attributes.merge(personAttributes) { a, _ in a }
+            facts += personFacts
+            let spell = (index.spells[referral.worker] ?? []).first {
+                $0.start.event.employer == referral.employer && $0.start.fact.occurredAt >= entry.fact.occurredAt.adding(days: -31)
+            }
+            if let spell {
+                attributes.merge(employerAttributes(referral.employer, on: date)) { a, _ in a }
+                attributes["employment.labourDispatch"] = .flag(spell.start.event.labourDispatch)
+                attributes["employment.contract"] = .text(spell.start.event.contract)
+                if let first = spell.start.event.firstTimeInCity { attributes["employment.firstTimeInCity"] = .flag(first) }
+                facts.append(spell.start.fact.cited("employment"))
+            }
+            let stay = stay(of: referral.worker, with: referral.employer, from: entry.fact.occurredAt.yearMonth)
+            let places = places(of: referral.employer).union(stay.months.compactMap { ($0.fact.payload as? EmploymentMonthRecorded)?.insuredIn })
+            return Candidate(
+                key: "referral:\(entry.fact.eventID)", payee: referral.agency, subject: referral.worker, date: entry.fact.occurredAt,
+                places: places, facts: facts, attributes: attributes, keyFact: entry.fact.eventID, stay: stay)
+        }
+    }
+
+    func employments() -> [Candidate] {
+        index.spells.keys.sorted().flatMap { person -> [Candidate] in
+            (index.spells[person] ?? []).map { spell -> Candidate in
+                let started = spell.start
+                var (attributes, facts, _) = employment(person, employer: started.event.employer, on: started.fact.occurredAt)
+                let (personAttributes, personFacts) = self.person(person, on: started.fact.occurredAt)
+                attributes.merge(personAttributes) { a, _ in a }
+                facts += personFacts
+                if let end = spell.end { facts.append(end.fact.cited("employment ended")) }
+                let months = index.months(of: person, with: started.event.employer).values
+                    .filter { month in
+                        month.event.socialInsurancePaid && month.event.month >= started.fact.occurredAt.yearMonth
+                            && (spell.end.map { month.event.month <= $0.fact.occurredAt.yearMonth } ?? true)
+                    }
+                    .sorted { $0.event.month < $1.event.month }
+                var places = places(of: started.event.employer).union(months.map(\.event.insuredIn))
+                if let division = started.event.division { places.insert(division) }
+                return Candidate(
+                    key: "employment:\(started.fact.eventID)", payee: started.event.employer, subject: person, date: started.fact.occurredAt,
+                    places: places, facts: facts, attributes: attributes, keyFact: started.fact.eventID,
+                    months: months.map { ($0.event.month, $0.fact) })
+            }
+        }
+    }
+
+    func enterpriseYears(parameters: [String: AttributeValue]) -> [Candidate] {
+        struct Tally { var stable: [Citation] = []; var skilled: [Citation] = []; var highSkill: [Citation] = [] }
+        var tallies: [String: [Int: Tally]] = [:]
+        // New skilled talents: certificates with a level, issued to the enterprise's employees in the year.
+        for entry in index.certificates where entry.event.level != nil {
+            let employer = entry.event.employer ?? index.spell(of: entry.event.holder, employer: nil, on: entry.fact.occurredAt)?.start.event.employer
+            guard let employer, index.revocations[entry.event.certificateNumber] == nil else { continue }
+            let year = entry.fact.occurredAt.year
+            tallies[employer, default: [:]][year, default: Tally()].skilled.append(entry.fact.cited("new skilled talent"))
+            if entry.event.level!.isHighSkill {
+                tallies[employer, default: [:]][year, default: Tally()].highSkill.append(entry.fact.cited("new high-skill talent"))
+            }
+        }
+        // Stable hires: people of the named groups hired in the year whose run of months with the
+        // enterprise reaches the stable months (or, without that parameter, the year's end).
+        let groups: [[String]] = {
+            guard case .set(let names)? = parameters["hireGroups"] else { return [] }
+            return names.sorted().map { $0.split(separator: "+").map(String.init) }
+        }()
+        let stableMonths: Int? = if case .integer(let months)? = parameters["stableMonths"] { Int(months) } else { nil }
+        if !groups.isEmpty {
+            for person in index.spells.keys.sorted() {
+                for spell in index.spells[person] ?? [] {
+                    let hired = spell.start.fact.occurredAt
+                    let held = index.groups(of: person, on: hired)
+                    guard groups.contains(where: { $0.allSatisfy(held.contains) }) else { continue }
+                    let run = stay(of: person, with: spell.start.event.employer, from: hired.yearMonth)
+                    guard let first = run.months.first else { continue }
+                    let needed = stableMonths.map { first.month.adding(months: $0 - 1) }
+                        ?? YearMonth(year: hired.year, month: 12)!
+                    guard let reached = run.months.first(where: { $0.month == needed }) else { continue }
+                    tallies[spell.start.event.employer, default: [:]][needed.year, default: Tally()].stable
+                        .append(reached.fact.cited("stable hire"))
+                }
+            }
+        }
+        var result: [Candidate] = []
+        for (employer, years) in tallies.sorted(by: { $0.key < $1.key }) {
+            for (year, tally) in years.sorted(by: { $0.key < $1.key }) {
+                let end = LocalDate(year: year, month: 12, day: 31)!
+                let on = min(end, date)
+                var attributes = employerAttributes(employer, on: on)
+                attributes["count.stableHires"] = .integer(Int64(tally.stable.count))
+                attributes["count.newSkilled"] = .integer(Int64(tally.skilled.count))
+                attributes["count.newHighSkill"] = .integer(Int64(tally.highSkill.count))
+                var facts = tally.stable + tally.skilled + tally.highSkill.filter { citation in !tally.skilled.contains { $0.eventID == citation.eventID } }
+                if let rating = index.ratingsByOrganisation[employer]?.first { facts.append(rating.fact.cited("rating")) }
+                result.append(Candidate(
+                    key: "enterprise-year:\(employer)/\(year)", payee: employer, date: on, places: places(of: employer),
+                    facts: facts, attributes: attributes, keyFact: "\(employer)/\(year)", periodComplete: date >= end))
+            }
+        }
+        return result
+    }
+
+    // MARK: Services, awards, insurance
+
+    func mentorSessions() -> [Candidate] {
+        index.mentorSessions.map { entry in
+            var places = places(of: entry.event.organiser)
+            places.formUnion(index.registeredIn(entry.event.mentor, on: entry.fact.occurredAt))
+            return Candidate(
+                key: "mentor-session:\(entry.event.sessionId)", payee: entry.event.mentor, subject: entry.event.mentor,
+                date: entry.fact.occurredAt, places: places, facts: [entry.fact.cited("mentor session")],
+                attributes: ["session.mode": .text(entry.event.mode)], keyFact: entry.fact.eventID)
+        }
+    }
+
+    func awards() -> [Candidate] {
+        index.awards.map { entry in
+            let award = entry.event
+            var attributes: [String: AttributeValue] = ["award.kind": .text(award.award)]
+            if let level = award.level { attributes["award.level"] = .text(level.rawValue) }
+            if let place = award.place { attributes["award.place"] = .integer(Int64(place)) }
+            attributes["award.tier"] = .text(award.place.map { "\(award.award)/\($0)" } ?? award.award)
+            var places = places(of: award.organisation)
+            if let person = award.person { places.formUnion(index.registeredIn(person, on: entry.fact.occurredAt)) }
+            return Candidate(
+                key: "award:\(award.awardId)", payee: award.person ?? award.organisation ?? "", subject: award.person,
+                date: entry.fact.occurredAt, places: places, facts: [entry.fact.cited("award")], attributes: attributes,
+                keyFact: entry.fact.eventID)
+        }
+    }
+
+    func studentServices() -> [Candidate] {
+        index.studentServices.map { entry in
+            var (attributes, facts) = person(entry.event.student, on: entry.fact.occurredAt)
+            attributes["service.days"] = .integer(Int64(entry.event.days))
+            attributes["organiser.ratings"] = .set(index.ratings(of: entry.event.organiser, on: entry.fact.occurredAt))
+            var places = places(of: entry.event.organiser)
+            if let filed = index.classes[entry.event.classId] { places.insert(filed.event.division) }
+            return Candidate(
+                key: "student-service:\(entry.fact.eventID)", payee: entry.event.organiser, subject: entry.event.student,
+                date: entry.fact.occurredAt, jurisdiction: index.classes[entry.event.classId]?.event.jurisdiction, places: places,
+                facts: [entry.fact.cited("student service")] + facts, attributes: attributes, keyFact: entry.fact.eventID)
+        }
+    }
+
+    func premiums() -> [Candidate] {
+        index.premiums.map { entry in
+            var (attributes, facts) = person(entry.event.insured, on: entry.fact.occurredAt)
+            attributes["insurance.days"] = .integer(Int64(entry.event.days))
+            attributes["insurance.premium"] = .integer(entry.event.premium.value)
+            return Candidate(
+                key: "insurance:\(entry.event.policyNumber)", payee: entry.event.insured, subject: entry.event.insured,
+                date: entry.fact.occurredAt, places: index.registeredIn(entry.event.insured, on: entry.fact.occurredAt),
+                facts: [entry.fact.cited("insurance premium")] + facts, attributes: attributes, keyFact: entry.fact.eventID)
+        }
+    }
+
+    // MARK: Applications and funds
+
+    func applications(clause: String) -> [Candidate] {
+        (index.applicationsByClause[clause] ?? []).map { entry in
+            let application = entry.event
+            var attributes: [String: AttributeValue] = [:]
+            if let requested = application.requestedAmount { attributes["application.requestedAmount"] = .integer(requested.value) }
+            return Candidate(
+                key: "application:\(application.applicationId)", payee: application.payee.organisation ?? application.payee.person ?? "",
+                subject: application.subject, date: entry.fact.occurredAt, facts: [entry.fact.cited("application")],
+                attributes: attributes, keyFact: entry.fact.eventID)
+        }
+    }
+
+    func funds(parameters: [String: AttributeValue]) -> [Candidate] {
+        guard case .set(let clauses)? = parameters["funds"] else { return [] }
+        return index.funds.filter { clauses.contains($0.event.clause) && $0.event.tranche != "performance" }.map { entry in
+            let fund = entry.event
+            var facts = [entry.fact.cited("fund allocation")]
+            let target = fund.targetId.flatMap { index.targets[$0] }
+            if let target { facts.append(target.fact.cited("target")) }
+            return Candidate(
+                key: "fund:\(fund.fundId)", payee: fund.recipient, date: entry.fact.occurredAt, places: [fund.recipient], facts: facts,
+                attributes: ["fund.tranche": .text(fund.tranche), "fund.clause": .text(fund.clause), "fund.recipient": .text(fund.recipient),
+                             "fund.amount": .integer(fund.amount.value)],
+                keyFact: entry.fact.eventID, target: target.map { ($0.event, $0.fact) })
+        }
+    }
+}
