@@ -15,9 +15,15 @@ public struct PolicyEngine: Sendable {
         var entitlements: [Entitlement] = []
         var order: [String: (LocalDate, String)] = [:]
         var trainings: [String: Candidate.Training] = [:]
+        // Several rules share a trigger (17 read trainees): find each kind's candidates once.
+        var cache: [String: [Candidate]] = [:]
         for document in catalog.documents {
             for rule in document.rules {
-                for candidate in triggers.candidates(for: rule, catalog: catalog) {
+                let cacheKey = rule.trigger == .application
+                    ? rule.clause : "\(rule.trigger.rawValue)|\(rule.payee.rawValue)|\(rule.parameters.sorted { $0.key < $1.key })"
+                let candidates = cache[cacheKey] ?? triggers.candidates(for: rule, catalog: catalog)
+                cache[cacheKey] = candidates
+                for candidate in candidates {
                     guard let entitlement = evaluate(rule, document: document, candidate: candidate, index: index, date: date) else { continue }
                     order[entitlement.id] = (candidate.date, candidate.keyFact)
                     trainings[entitlement.id] = candidate.training
