@@ -6,7 +6,7 @@ import GrantLedgerPolicy
 struct PoliciesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policies",
-        abstract: "Check, list and explain the policy catalog.",
+        abstract: "Check and list the policy catalog, and the facts its rules can test.",
         discussion: """
             The catalog is one YAML file per policy document. Without --policies the five bundled \
             documents are used (the files under Policies/ in the source tree).

@@ -86,6 +86,8 @@ struct CommandLineTests {
             "  verify                  Check the hash chain and name the first position",
             "                          altered, removed or reordered.",
             "  forget                  Erase the resident ID and name held for one person.",
+            "  policies                Check and list the policy catalog, and the facts its",
+            "                          rules can test.",
         ])
         #expect(result.stdout.contains("USAGE: grants <subcommand>"))
     }
