@@ -20,7 +20,7 @@ public struct PolicyEngine: Sendable {
         for document in catalog.documents {
             for rule in document.rules {
                 let cacheKey = rule.trigger == .application
-                    ? rule.clause : "\(rule.trigger.rawValue)|\(rule.payee.rawValue)|\(rule.parameters.sorted { $0.key < $1.key })"
+                    ? rule.clause : "\(rule.trigger.rawValue)|\(rule.parameters.sorted { $0.key < $1.key })"
                 let candidates = cache[cacheKey] ?? triggers.candidates(for: rule, catalog: catalog)
                 cache[cacheKey] = candidates
                 for candidate in candidates {
@@ -47,6 +47,8 @@ public struct PolicyEngine: Sendable {
             ?? (rule.trigger == .application || candidate.places.contains(where: document.contains(division:)))
         guard located else { return nil }
         var candidate = candidate
+        if rule.trigger == .trainee, rule.payee == .worker, let trainee = candidate.subject { candidate.payee = trainee }
+        if rule.trigger == .trainee, rule.payee == .department { candidate.payee = candidate.department ?? candidate.payee }
         candidate.attributes["application.approved"] = approval(rule: rule, candidate: candidate, index: index)
         // Which facts: those that fail `match` are not this rule's business.
         for test in rule.match {

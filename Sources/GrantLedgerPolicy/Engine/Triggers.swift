@@ -7,7 +7,7 @@ struct Triggers {
 
     func candidates(for rule: PolicyRule, catalog: PolicyCatalog) -> [Candidate] {
         switch rule.trigger {
-        case .trainee: trainees(paying: rule.payee)
+        case .trainee: trainees()
         case .certificate: certificates()
         case .apprenticeship: apprenticeships()
         case .rating: ratings()
@@ -114,7 +114,9 @@ struct Triggers {
 
     // MARK: Training
 
-    func trainees(paying payee: PayeeKind) -> [Candidate] {
+    /// Paid to the organiser; `PolicyEngine` redirects them to the trainee or the organising
+    /// department for rules paying a worker or a department.
+    func trainees() -> [Candidate] {
         var certificatesByClass: [String: [String: FactIndex.Entry<CertificateIssued>]] = [:]
         for entry in index.certificates {
             if let classId = entry.event.classId { certificatesByClass[classId, default: [:]][entry.event.holder] = entry }
@@ -154,18 +156,14 @@ struct Triggers {
                 attributes.merge(employmentAttributes) { a, _ in a }
                 attributes["employment.employerIsOrganiser"] = .flag(employerID == filed.event.organiser)
                 facts += personFacts + employmentFacts
-                let payeeID: String = switch payee {
-                case .worker: trainee
-                case .department: filed.event.department ?? filed.event.organiser
-                default: filed.event.organiser
-                }
                 result.append(Candidate(
-                    key: "class:\(classId)/\(trainee)", payee: payeeID, subject: trainee, date: dated.occurredAt,
+                    key: "class:\(classId)/\(trainee)", payee: filed.event.organiser, subject: trainee, date: dated.occurredAt,
                     jurisdiction: filed.event.jurisdiction, places: [filed.event.division], facts: facts, attributes: attributes,
                     keyFact: certificate?.fact.eventID ?? dated.eventID, certificate: certificate?.event.certificateNumber,
                     training: .init(id: "class:\(classId)", occupation: certificate?.event.occupation ?? filed.event.occupation,
                                     level: certificate?.event.level?.rawValue ?? filed.event.level?.rawValue),
-                    completedOn: completion?.fact.occurredAt ?? (filed.event.endDate <= date ? filed.event.endDate : nil)))
+                    completedOn: completion?.fact.occurredAt ?? (filed.event.endDate <= date ? filed.event.endDate : nil),
+                    department: filed.event.department))
             }
         }
         return result
