@@ -61,6 +61,11 @@ let package = Package(
             path: "Tools/LogBenchmark"
         ),
         .executableTarget(
+            name: "grants-policy-bench",
+            dependencies: ["GrantLedgerEvents", "GrantLedgerPolicy"],
+            path: "Tools/PolicyBenchmark"
+        ),
+        .executableTarget(
             name: "grants-schemas",
             dependencies: ["GrantLedgerEvents", "GrantLedgerPolicy"],
             path: "Tools/SchemaExport"
