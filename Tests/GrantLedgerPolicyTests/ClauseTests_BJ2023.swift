@@ -269,12 +269,6 @@ enum ClauseTests_BJ2023 {
         @Test("BJ-2023/(四)-a: who counts as a stable hire (49 others + 1)", arguments: Special.allCases)
         func stableHire(_ special: Special) throws {
             let entitlement = try only(Self.given(special: special), Self.clause)
-            if special == .firstInsuredTwoMonthsAfterHire {
-                withKnownIssue("engine: the run starts at the first insured month on or after the hire, not at the hire (Triggers.stay / enterpriseYears)") {
-                    #expect(entitlement.explanation.parameters.contains("count.stableHires = 49"))
-                }
-                return
-            }
             #expect(entitlement.explanation.parameters.contains("count.stableHires = \(special.counts ? 50 : 49)"))
             #expect(entitlement.status == (special.counts ? .eligible : .excluded))
             #expect(entitlement.amount == (special.counts ? yuan(50_000) : nil))
@@ -312,11 +306,9 @@ enum ClauseTests_BJ2023 {
             SelfTraining.certificates(100, level: "L4", into: &given)
             let hiring = try only(given, Self.clause)
             let training = try only(given, SelfTraining.clause)
-            withKnownIssue("engine: both are keyed on the enterprise-year, so BJ-2023/principle takes them for the same fact (Triggers.enterpriseYears keyFact, CrossCutting.applyMostFavourable)") {
-                #expect(hiring.status == .eligible)
-                #expect(training.status == .eligible)
-                #expect(hiring.explanation.refusal == nil)
-            }
+            #expect(hiring.status == .eligible)
+            #expect(training.status == .eligible)
+            #expect(hiring.explanation.refusal == nil)
         }
     }
 

@@ -911,19 +911,27 @@ enum ClauseTests_JJ201979 {
             #expect(found[3].range == nil)
         }
 
-        @Test("JJ-2019-79/5.3: each training's allowance follows its own decision")
+        @Test("JJ-2019-79/5.3: each training's allowance follows the decision on the application that cites it")
         func decisionPerTraining() throws {
             var given = Self.given(count: 3)
+            let certificates = given.facts.filter { $0.type == "certificate.issued" }.map(\.eventID)
             for (i, amount) in [(1, Int64(300)), (2, 400), (3, 500)] {
-                record(.decided(amount), in: &given, id: "APP-\(i)", clause: Self.clause, payee: .worker, worker, subject: worker,
-                       on: "2020-0\(i + 1)-25")
+                given.apply("APP-\(i)", clause: Self.clause, payee: .worker, worker, subject: worker, evidence: [certificates[i - 1]],
+                            on: "2020-0\(i + 1)-25")
+                given.decide("APP-\(i)", clause: Self.clause, yuan: amount, on: "2020-0\(i + 1)-25")
             }
             let found = given.entitlements(Self.clause, on: "2021-12-31")
             try #require(found.count == 3)
             #expect(found.map(\.status) == [.eligible, .eligible, .eligible])
-            withKnownIssue("engine: a decision is looked up by clause, payee and subject only, so the latest decision pays every training (AmountCalculator.decide, FactIndex.applications)") {
-                #expect(found.map(\.amount) == [yuan(300), yuan(400), yuan(500)])
-            }
+            #expect(found.map(\.amount) == [yuan(300), yuan(400), yuan(500)])
+        }
+
+        @Test("JJ-2019-79/5.3: an application that cites no evidence concerns every training of the worker under the clause")
+        func decisionWithoutEvidence() throws {
+            var given = Self.given(count: 2)
+            given.apply("APP-1", clause: Self.clause, payee: .worker, worker, subject: worker, on: "2020-03-25")
+            given.decide("APP-1", clause: Self.clause, yuan: 300, on: "2020-03-25")
+            #expect(given.entitlements(Self.clause, on: "2021-12-31").map(\.amount) == [yuan(300), yuan(300)])
         }
     }
 

@@ -241,9 +241,7 @@ enum ClauseTests_XM2023187 {
             record(.rejected, in: &given, clause: Self.clause, payee: .worker, Self.holder, subject: Self.holder, on: "2024-06-01")
             let entitlement = try only(given, Self.clause, on: "2024-12-31")
             #expect(entitlement.status == .excluded)
-            withKnownIssue("engine: the range is set before the rejection is checked and not cleared (AmountCalculator.decide); Entitlement.range is only 'while awaiting' a decision") {
-                #expect(entitlement.range == nil)
-            }
+            #expect(entitlement.range == nil)
         }
 
         @Test("XM-2023-187/(一)-c: only qualification and skill-level certificates qualify", arguments: [
@@ -438,27 +436,21 @@ enum ClauseTests_XM2023187 {
         @Test("XM-2023-187/(二)-b: not yet joined the enterprise: awaiting evidence")
         func notJoinedYet() throws {
             let entitlement = try only(Self.given(joins: false, months: 0).given, Self.clause, on: "2024-12-31")
-            withKnownIssue("engine: insuredMonths 0 fails the condition and overrides the joinedEnterprise 'not yet' (Triggers.apprenticeships)") {
-                #expect(entitlement.status == .awaitingEvidence)
-                #expect(entitlement.explanation.refusal?.reason == "employment.joinedEnterprise is not recorded yet")
-            }
+            #expect(entitlement.status == .awaitingEvidence)
+            #expect(entitlement.explanation.refusal?.reason == "employment.joinedEnterprise is not recorded yet")
         }
 
         @Test("XM-2023-187/(二)-b: joined, first insured month not reported yet: awaiting evidence, not excluded")
         func firstMonthNotYetReported() throws {
             // Joined on 2024-07-01, evaluated 2024-07-15: July's social insurance cannot be reported yet.
             let entitlement = try only(Self.given(months: 0).given, Self.clause, on: "2024-07-15")
-            withKnownIssue("engine: insuredMonths 0 is a failed condition, not missing evidence (Triggers.apprenticeships)") {
-                #expect(entitlement.status == .awaitingEvidence)
-            }
+            #expect(entitlement.status == .awaitingEvidence)
         }
 
         @Test("XM-2023-187/(二)-b: a month insured outside Xiamen is not 缴纳我市社会保险")
         func insuredOutsideXiamen() throws {
             let entitlement = try only(Self.given(insuredIn: "330108").given, Self.clause, on: "2024-12-31")
-            withKnownIssue("engine: employment.insuredMonths counts months insured anywhere (Triggers.apprenticeships)") {
-                #expect(entitlement.status != .eligible)
-            }
+            #expect(entitlement.status != .eligible)
         }
 
         @Test("XM-2023-187/(二)-b: an enterprise in Binjiang earns nothing here")
@@ -770,9 +762,7 @@ enum ClauseTests_XM2023187 {
         @Test("XM-2023-187/(六)-b: awaiting the approval, nothing is due yet")
         func nothingDueWhileAwaiting() throws {
             let entitlement = try only(Self.given(approved: nil).given, Self.clause, on: "2024-12-31")
-            withKnownIssue("engine: fixed amounts stay set while awaiting evidence (AmountCalculator.apply); Entitlement.amount says nil") {
-                #expect(entitlement.amount == nil)
-            }
+            #expect(entitlement.amount == nil)
         }
 
         @Test("XM-2023-187/(六)-b: the application rejected: excluded")

@@ -160,7 +160,8 @@ struct Given {
     // MARK: Money
 
     @discardableResult
-    mutating func apply(_ id: String, clause: String, payee: PayeeKind, _ party: String, subject: String? = nil, on day: String) -> String {
+    mutating func apply(_ id: String, clause: String, payee: PayeeKind, _ party: String, subject: String? = nil,
+                        evidence: [String]? = nil, on day: String) -> String {
         var payeeObject: [String: JSONValue] = ["kind": .string(payee.rawValue)]
         payeeObject[payee == .worker ? "person" : "organisation"] = .string(party)
         var data: [String: JSONValue] = [
@@ -168,6 +169,7 @@ struct Given {
             "payee": .object(JSONObject(unsortedMembers: payeeObject.map { ($0.key, $0.value) })!),
         ]
         if let subject { data["subject"] = .string(subject) }
+        if let evidence { data["evidence"] = .array(evidence.map(JSONValue.string)) }
         return event("application.submitted", on: day, data)
     }
 

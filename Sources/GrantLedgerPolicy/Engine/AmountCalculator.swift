@@ -73,6 +73,9 @@ struct AmountCalculator {
         }
         if waitingForEvidence, entitlement.status == .eligible { entitlement.status = .awaitingEvidence }
         stage(&entitlement, waitingForEvidence: waitingForEvidence)
+        // Nothing is due while evidence is awaited, but an advance already earned; the amount it
+        // would be stays in the arithmetic.
+        if entitlement.status == .awaitingEvidence, rule.staging == nil { entitlement.amount = nil }
     }
 
     // MARK: Simple forms
@@ -94,7 +97,8 @@ struct AmountCalculator {
             if rule.trigger == .application, let own = index.applications[String(candidate.key.dropFirst("application:".count))] {
                 [own]
             } else {
-                index.applications(clause: rule.clause, payee: candidate.payee, subject: candidate.subject)
+                index.applications(clause: rule.clause, payee: candidate.payee, subject: candidate.subject,
+                                   facts: Set(candidate.facts.map(\.eventID)))
             }
         let bounds = [minimum.map { "at least \($0)" }, maximum.map { "at most \($0)" }].compactMap { $0 }.joined(separator: " and ")
         let rangeText = bounds.isEmpty ? "no amount in the document" : bounds
@@ -107,6 +111,7 @@ struct AmountCalculator {
            let rejected = applications.last.flatMap({ index.rejections[$0.event.applicationId] }) {
             entitlement.explanation.facts.append(rejected.fact.cited("rejection"))
             entitlement.status = .excluded
+            entitlement.range = nil
             entitlement.explanation.refusal = .init(clause: rule.clause, reason: "the application was rejected: \(rejected.event.reason)")
             return
         }

@@ -29,6 +29,8 @@ struct Candidate {
     var periodComplete = true
     /// For `upfront` staging: the allocation and the target its remainder follows.
     var target: (event: TargetSet, fact: Fact)?
+    /// For apprenticeships: the months insured with the enterprise and where.
+    var insured: [(place: String, fact: Fact)] = []
     /// For trainees: the organising department, payee of the clauses that pay a department.
     var department: String?
 

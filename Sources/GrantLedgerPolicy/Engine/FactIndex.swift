@@ -171,12 +171,15 @@ struct FactIndex {
 
     // MARK: Applications
 
-    /// Applications under a clause by a payee (and about a subject, when both name one).
-    func applications(clause: String, payee: String, subject: String?) -> [Entry<ApplicationSubmitted>] {
+    /// Applications under a clause by a payee about one fact: the subject must agree when both
+    /// name one, and an application that lists its evidence concerns only the facts it lists.
+    /// (An application without evidence concerns every fact of that payee under the clause.)
+    func applications(clause: String, payee: String, subject: String?, facts: Set<String>) -> [Entry<ApplicationSubmitted>] {
         (applicationsByClause[clause] ?? []).filter { entry in
             let party = entry.event.payee.organisation ?? entry.event.payee.person
             guard party == payee else { return false }
-            if let subject, let named = entry.event.subject { return named == subject }
+            if let subject, let named = entry.event.subject, named != subject { return false }
+            if let evidence = entry.event.evidence { return evidence.contains(where: facts.contains) }
             return true
         }
     }

@@ -25,7 +25,10 @@ public struct PolicyEngine: Sendable {
                 cache[cacheKey] = candidates
                 for candidate in candidates {
                     guard let entitlement = evaluate(rule, document: document, candidate: candidate, index: index, date: date) else { continue }
-                    order[entitlement.id] = (candidate.date, candidate.keyFact)
+                    // An enterprise-year is a different fact for each clause: stable hires for one,
+                    // trained talents for another.
+                    let keyFact = rule.trigger == .enterpriseYear ? "\(rule.clause)|\(candidate.keyFact)" : candidate.keyFact
+                    order[entitlement.id] = (candidate.date, keyFact)
                     trainings[entitlement.id] = candidate.training
                     entitlements.append(entitlement)
                 }
@@ -49,6 +52,12 @@ public struct PolicyEngine: Sendable {
         var candidate = candidate
         if rule.trigger == .trainee, rule.payee == .worker, let trainee = candidate.subject { candidate.payee = trainee }
         if rule.trigger == .trainee, rule.payee == .department { candidate.payee = candidate.department ?? candidate.payee }
+        if rule.trigger == .apprenticeship {
+            // Months of social insurance paid in the document's jurisdiction; none yet is missing
+            // evidence (the student may still join), not a failure.
+            let local = candidate.insured.filter { document.contains(division: $0.place) }.count
+            candidate.attributes["employment.insuredMonths"] = local > 0 ? .integer(Int64(local)) : nil
+        }
         candidate.attributes["application.approved"] = approval(rule: rule, candidate: candidate, index: index)
         // Which facts: those that fail `match` are not this rule's business.
         for test in rule.match {
@@ -100,7 +109,8 @@ public struct PolicyEngine: Sendable {
     /// Whether an application under the rule's clause for this payee (and subject) was approved:
     /// true, false if rejected, nil if there is none or it is pending.
     func approval(rule: PolicyRule, candidate: Candidate, index: FactIndex) -> AttributeValue? {
-        let applications = index.applications(clause: rule.clause, payee: candidate.payee, subject: candidate.subject)
+        let applications = index.applications(clause: rule.clause, payee: candidate.payee, subject: candidate.subject,
+                                              facts: Set(candidate.facts.map(\.eventID)))
         if applications.contains(where: { index.approvals[$0.event.applicationId] != nil }) { return .flag(true) }
         if !applications.isEmpty, applications.allSatisfy({ index.rejections[$0.event.applicationId] != nil }) { return .flag(false) }
         return nil

@@ -232,7 +232,8 @@ struct Triggers {
             let insured = index.months(of: started.apprentice, with: started.enterprise).values
                 .filter { $0.event.socialInsurancePaid && $0.event.month >= entry.fact.occurredAt.yearMonth }
                 .sorted { $0.event.month < $1.event.month }
-            attributes["employment.insuredMonths"] = .integer(Int64(insured.count))
+            // `employment.insuredMonths` is set by the engine from `insured`: only months insured in
+            // the rule's own jurisdiction count.
             if let first = insured.first {
                 facts.append(first.fact.cited("social insurance month"))
                 if started.model == "graduation-year-student" { date = max(date, first.fact.occurredAt) }
@@ -244,7 +245,8 @@ struct Triggers {
             }
             return Candidate(
                 key: "apprenticeship:\(started.apprenticeshipId)", payee: started.enterprise, subject: started.apprentice, date: date,
-                places: document.union(insured.map(\.event.insuredIn)), facts: facts, attributes: attributes, keyFact: entry.fact.eventID)
+                places: document.union(insured.map(\.event.insuredIn)), facts: facts, attributes: attributes, keyFact: entry.fact.eventID,
+                insured: insured.map { ($0.event.insuredIn, $0.fact) })
         }
     }
 
@@ -379,7 +381,8 @@ struct Triggers {
                     let held = index.groups(of: person, on: hired)
                     guard groups.contains(where: { $0.allSatisfy(held.contains) }) else { continue }
                     let run = stay(of: person, with: spell.start.event.employer, from: hired.yearMonth)
-                    guard let first = run.months.first else { continue }
+                    // Stable from the month of hire: a first insured month later than that is a gap.
+                    guard let first = run.months.first, first.month == hired.yearMonth else { continue }
                     let needed = stableMonths.map { first.month.adding(months: $0 - 1) }
                         ?? YearMonth(year: hired.year, month: 12)!
                     guard let reached = run.months.first(where: { $0.month == needed }) else { continue }
