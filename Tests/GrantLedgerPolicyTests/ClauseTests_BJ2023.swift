@@ -696,7 +696,7 @@ enum ClauseTests_BJ2023 {
         func notFiled() throws {
             let entitlement = try only(Self.given(rating: nil).given, Self.clause)
             #expect(entitlement.status == .excluded)
-            #expect(entitlement.explanation.refusal?.reason == "organiser.ratings is none, the rule requires any of filed-training-institution, master-studio")
+            #expect(entitlement.explanation.refusal?.reason == "organiser.ratings is (none), the rule requires any of filed-training-institution, master-studio")
         }
 
         @Test("BJ-2023/(九): a training-pass certificate is neither skill-level nor special-ability")

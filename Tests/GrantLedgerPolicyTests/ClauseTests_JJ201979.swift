@@ -369,7 +369,7 @@ enum ClauseTests_JJ201979 {
         func notRated() throws {
             let entitlement = try only(trained(kind: "difficult-enterprise").given, Self.clause)
             #expect(entitlement.status == .excluded)
-            #expect(entitlement.explanation.refusal?.reason == "organiser.ratings is none, the rule requires any of enterprise-in-difficulty")
+            #expect(entitlement.explanation.refusal?.reason == "organiser.ratings is (none), the rule requires any of enterprise-in-difficulty")
         }
 
         @Test("JJ-2019-79/6.3 with 5.2: 480 in advance, 320 after the certificate")

@@ -178,7 +178,7 @@ enum ClauseTests_XM2023187 {
             let entitlement = try only(trained(kind: "entrepreneurship", group: nil).given, Self.clause, on: "2024-12-31")
             #expect(entitlement.status == .excluded)
             #expect(entitlement.explanation.refusal?.reason
-                == "person.groups is none, the rule requires any of migrant-worker, registered-unemployed, employment-difficulty, graduate-within-two-years, veteran")
+                == "person.groups is (none), the rule requires any of migrant-worker, registered-unemployed, employment-difficulty, graduate-within-two-years, veteran")
         }
 
         @Test("XM-2023-187/(一)-b: a certificate the day after the period is expired")
@@ -508,7 +508,7 @@ enum ClauseTests_XM2023187 {
         func notDemonstration() throws {
             let entitlement = try only(Self.given(rated: false).given, Self.clause, on: "2024-12-31")
             #expect(entitlement.status == .excluded)
-            #expect(entitlement.explanation.refusal?.reason == "organiser.ratings is none, the rule requires any of demonstration-enterprise")
+            #expect(entitlement.explanation.refusal?.reason == "organiser.ratings is (none), the rule requires any of demonstration-enterprise")
         }
 
         @Test("XM-2023-187/(三): a training-pass certificate is not the enterprise's own assessment certificate")

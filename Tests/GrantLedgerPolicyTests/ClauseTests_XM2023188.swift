@@ -126,7 +126,7 @@ enum ClauseTests_XM2023188 {
             (KeyGroup?.some(.employmentDifficulty), nil),
             (KeyGroup?.some(.zeroEmploymentFamily), nil),
             (KeyGroup?.some(.migrantWorker), "person.groups is migrant-worker, the rule requires any of employment-difficulty, zero-employment-family"),
-            (KeyGroup?.none, "person.groups is none, the rule requires any of employment-difficulty, zero-employment-family"),
+            (KeyGroup?.none, "person.groups is (none), the rule requires any of employment-difficulty, zero-employment-family"),
         ])
         func groups(_ group: KeyGroup?, _ refusal: String?) throws {
             let entitlement = try only(Self.given(group: group).given, Self.clause)

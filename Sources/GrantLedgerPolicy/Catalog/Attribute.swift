@@ -25,7 +25,7 @@ public enum AttributeValue: Sendable, Hashable, CustomStringConvertible {
         case .text(let text): text
         case .integer(let value): String(value)
         case .flag(let value): String(value)
-        case .set(let names): names.isEmpty ? "none" : names.sorted().joined(separator: ", ")
+        case .set(let names): names.isEmpty ? "(none)" : names.sorted().joined(separator: ", ")
         }
     }
 }
