@@ -13,50 +13,12 @@ enum ClauseTests_BJ2023 {
     static let xiamen = "91350203MAXM230009"       // an enterprise in 思明区, outside Binjiang
     static let person = "person-bj"
 
-    static func lastID(_ given: Given) -> String { given.facts.last!.eventID }
-
-    static func cites(_ entitlement: Entitlement, _ eventID: String) -> Bool {
-        entitlement.explanation.facts.contains { $0.eventID == eventID }
-    }
-
     static func only(_ given: Given, _ clause: String, on day: String = "2024-03-31") throws -> Entitlement {
         let found = given.entitlements(clause, on: day)
         try #require(found.count == 1, "expected one \(clause) entitlement, got \(found.map { "\($0.status) \($0.explanation.refusal?.description ?? "")" })")
         return found[0]
     }
 
-    enum Decision: Sendable {
-        case none, decided(Int64), rejected
-    }
-
-    struct DecisionCase: Sendable, CustomTestStringConvertible {
-        let name: String
-        let decision: Decision
-        let status: Entitlement.Status
-        let amount: Int64?
-        let refusal: String?
-        var testDescription: String { name }
-    }
-
-    static func record(_ decision: Decision, in given: inout Given, clause: String, payee: PayeeKind, _ party: String,
-                       subject: String? = nil, on day: String) {
-        given.apply("APP-1", clause: clause, payee: payee, party, subject: subject, on: day)
-        switch decision {
-        case .none: break
-        case .decided(let amount): given.decide("APP-1", clause: clause, yuan: amount, on: day)
-        case .rejected: given.reject("APP-1", on: day)
-        }
-    }
-
-    static func check(_ entitlement: Entitlement, _ example: DecisionCase, range: ClosedRange<Fen>?) {
-        #expect(entitlement.status == example.status)
-        #expect(entitlement.amount == example.amount.map(yuan))
-        #expect(entitlement.explanation.refusal?.reason == example.refusal)
-        if example.status == .awaitingDecision { #expect(entitlement.range == range) }
-        if example.status == .eligible { #expect(entitlement.range == nil) }
-    }
-
-    static let rejected = "the application was rejected: 材料不全"
     static let undecided = "the document leaves the amount to a decision (no amount in the document); none is recorded"
 
     /// An organisation registered in `division`, rated on `day`.

@@ -13,12 +13,6 @@ enum ClauseTests_JJ201979 {
     static let organisation = "52350582MJJJ790004" // a base or studio in 350582
     static let worker = "worker-jj"
 
-    static func lastID(_ given: Given) -> String { given.facts.last!.eventID }
-
-    static func cites(_ entitlement: Entitlement, _ eventID: String) -> Bool {
-        entitlement.explanation.facts.contains { $0.eventID == eventID }
-    }
-
     static func only(_ given: Given, _ clause: String, on day: String = "2021-12-31") throws -> Entitlement {
         let found = given.entitlements(clause, on: day)
         try #require(found.count == 1, "expected one \(clause) entitlement, got \(found.map { "\($0.status) \($0.explanation.refusal?.description ?? "")" })")
@@ -92,39 +86,6 @@ enum ClauseTests_JJ201979 {
     }
 
     static let registeredElsewhere = "person.registeredIn is 350203, the rule requires any of 350582, 晋江市"
-
-    enum Decision: Sendable {
-        case none, decided(Int64), rejected
-    }
-
-    struct DecisionCase: Sendable, CustomTestStringConvertible {
-        let name: String
-        let decision: Decision
-        let status: Entitlement.Status
-        let amount: Int64?
-        let refusal: String?
-        var testDescription: String { name }
-    }
-
-    static func record(_ decision: Decision, in given: inout Given, id: String = "APP-1", clause: String, payee: PayeeKind, _ party: String,
-                       subject: String? = nil, on day: String) {
-        given.apply(id, clause: clause, payee: payee, party, subject: subject, on: day)
-        switch decision {
-        case .none: break
-        case .decided(let amount): given.decide(id, clause: clause, yuan: amount, on: day)
-        case .rejected: given.reject(id, on: day)
-        }
-    }
-
-    static func check(_ entitlement: Entitlement, _ example: DecisionCase, range: ClosedRange<Fen>?) {
-        #expect(entitlement.status == example.status)
-        #expect(entitlement.amount == example.amount.map(yuan))
-        #expect(entitlement.explanation.refusal?.reason == example.refusal)
-        if example.status == .awaitingDecision { #expect(entitlement.range == range) }
-        if example.status == .eligible { #expect(entitlement.range == nil) }
-    }
-
-    static let rejected = "the application was rejected: 材料不全"
 
     // MARK: - 6.1
 

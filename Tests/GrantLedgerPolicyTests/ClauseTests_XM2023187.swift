@@ -14,12 +14,6 @@ enum ClauseTests_XM2023187 {
     static let binjiang = "91330108MABJ000009"      // an organisation outside Xiamen (滨江区)
     static let trainee = "trainee-xm"
 
-    static func lastID(_ given: Given) -> String { given.facts.last!.eventID }
-
-    static func cites(_ entitlement: Entitlement, _ eventID: String) -> Bool {
-        entitlement.explanation.facts.contains { $0.eventID == eventID }
-    }
-
     /// The single entitlement of a clause on a date.
     static func only(_ given: Given, _ clause: String, on day: String) throws -> Entitlement {
         let found = given.entitlements(clause, on: day)
@@ -51,41 +45,6 @@ enum ClauseTests_XM2023187 {
         }
         return (given, key)
     }
-
-    /// How a decided amount stands: no decision, a decision of some yuan, or a rejected application.
-    enum Decision: Sendable {
-        case none, decided(Int64), rejected
-    }
-
-    struct DecisionCase: Sendable, CustomTestStringConvertible {
-        let name: String
-        let decision: Decision
-        let status: Entitlement.Status
-        let amount: Int64?
-        let refusal: String?
-        var testDescription: String { name }
-    }
-
-    /// Records an application (and its decision or rejection) under a clause.
-    static func record(_ decision: Decision, in given: inout Given, clause: String, payee: PayeeKind, _ party: String,
-                       subject: String? = nil, on day: String) {
-        given.apply("APP-1", clause: clause, payee: payee, party, subject: subject, on: day)
-        switch decision {
-        case .none: break
-        case .decided(let amount): given.decide("APP-1", clause: clause, yuan: amount, on: day)
-        case .rejected: given.reject("APP-1", on: day)
-        }
-    }
-
-    static func check(_ entitlement: Entitlement, _ example: DecisionCase, range: ClosedRange<Fen>?) {
-        #expect(entitlement.status == example.status)
-        #expect(entitlement.amount == example.amount.map(yuan))
-        #expect(entitlement.explanation.refusal?.reason == example.refusal)
-        if example.status == .awaitingDecision { #expect(entitlement.range == range) }
-        if example.status == .eligible { #expect(entitlement.range == nil) }
-    }
-
-    static let rejected = "the application was rejected: 材料不全"
 
     // MARK: - (一)-a
 

@@ -16,29 +16,6 @@ enum ClauseTests_XM2023188 {
         return found[0]
     }
 
-    enum Decision: Sendable {
-        case none, decided(Int64), rejected
-    }
-
-    struct DecisionCase: Sendable, CustomTestStringConvertible {
-        let name: String
-        let decision: Decision
-        let status: Entitlement.Status
-        let amount: Int64?
-        let refusal: String?
-        var testDescription: String { name }
-    }
-
-    static func record(_ decision: Decision, in given: inout Given, clause: String, payee: PayeeKind, _ party: String,
-                       subject: String? = nil, on day: String) {
-        given.apply("APP-1", clause: clause, payee: payee, party, subject: subject, on: day)
-        switch decision {
-        case .none: break
-        case .decided(let amount): given.decide("APP-1", clause: clause, yuan: amount, on: day)
-        case .rejected: given.reject("APP-1", on: day)
-        }
-    }
-
     /// No amount in the document: nothing to check a decision against, no range to show.
     static let cases: [DecisionCase] = [
         DecisionCase(name: "no decision: awaiting one", decision: .none, status: .awaitingDecision, amount: nil,

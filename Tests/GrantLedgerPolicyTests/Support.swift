@@ -196,3 +196,46 @@ struct Given {
         entitlements(on: day).filter { $0.clause == clause }
     }
 }
+
+// MARK: Shared by the clause tests
+
+/// How a decided amount stands: no decision, a decision of some yuan, or a rejected application.
+enum Decision: Sendable {
+    case none, decided(Int64), rejected
+}
+
+struct DecisionCase: Sendable, CustomTestStringConvertible {
+    let name: String
+    let decision: Decision
+    let status: Entitlement.Status
+    let amount: Int64?
+    let refusal: String?
+    var testDescription: String { name }
+}
+
+/// Records an application (and its decision or rejection) under a clause.
+func record(_ decision: Decision, in given: inout Given, id: String = "APP-1", clause: String, payee: PayeeKind, _ party: String,
+            subject: String? = nil, on day: String) {
+    given.apply(id, clause: clause, payee: payee, party, subject: subject, on: day)
+    switch decision {
+    case .none: break
+    case .decided(let amount): given.decide(id, clause: clause, yuan: amount, on: day)
+    case .rejected: given.reject(id, on: day)
+    }
+}
+
+func check(_ entitlement: Entitlement, _ example: DecisionCase, range: ClosedRange<Fen>?) {
+    #expect(entitlement.status == example.status)
+    #expect(entitlement.amount == example.amount.map(yuan))
+    #expect(entitlement.explanation.refusal?.reason == example.refusal)
+    if example.status == .awaitingDecision { #expect(entitlement.range == range) }
+    if example.status == .eligible { #expect(entitlement.range == nil) }
+}
+
+let rejected = "the application was rejected: 材料不全"
+
+func lastID(_ given: Given) -> String { given.facts.last!.eventID }
+
+func cites(_ entitlement: Entitlement, _ eventID: String) -> Bool {
+    entitlement.explanation.facts.contains { $0.eventID == eventID }
+}
