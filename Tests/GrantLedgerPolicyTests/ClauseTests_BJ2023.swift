@@ -251,9 +251,14 @@ enum ClauseTests_BJ2023 {
             #expect(entitlement.explanation.refusal?.reason == "application.approved is false, the rule requires true")
         }
 
-        @Test("BJ-2023/(四)-a: before December's insurance is recorded nothing is granted")
-        func yearNotOver() {
-            #expect(Self.given(stable: 60).entitlements(Self.clause, on: "2023-11-30").allSatisfy { $0.status == .awaitingEvidence })
+        @Test("BJ-2023/(四)-a: before December's insurance is recorded, the hires still unbroken give a running figure")
+        func yearNotOver() throws {
+            let found = Self.given(stable: 60).entitlements(Self.clause, on: "2023-11-30")
+            try #require(found.count == 1)
+            #expect(found[0].status == .awaitingEvidence)
+            #expect(found[0].amount == nil)
+            #expect(found[0].explanation.parameters.contains("count.stableHires = 60"))
+            #expect(found[0].explanation.arithmetic.contains("running figure ¥50,000.00; the year is not over"))
         }
 
         @Test("BJ-2023/(四)-a: an enterprise in Xiamen earns nothing here")

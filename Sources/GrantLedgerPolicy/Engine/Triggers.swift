@@ -385,9 +385,14 @@ struct Triggers {
                     guard let first = run.months.first, first.month == hired.yearMonth else { continue }
                     let needed = stableMonths.map { first.month.adding(months: $0 - 1) }
                         ?? YearMonth(year: hired.year, month: 12)!
-                    guard let reached = run.months.first(where: { $0.month == needed }) else { continue }
-                    tallies[spell.start.event.employer, default: [:]][needed.year, default: Tally()].stable
-                        .append(reached.fact.cited("stable hire"))
+                    if let reached = run.months.first(where: { $0.month == needed }) {
+                        tallies[spell.start.event.employer, default: [:]][needed.year, default: Tally()].stable
+                            .append(reached.fact.cited("stable hire"))
+                    } else if needed > date.yearMonth, run.ended == nil, let last = run.months.last, last.month >= date.yearMonth.adding(months: -1) {
+                        // The year is not over: a hire still unbroken counts toward the running figure.
+                        tallies[spell.start.event.employer, default: [:]][needed.year, default: Tally()].stable
+                            .append(last.fact.cited("stable so far"))
+                    }
                 }
             }
         }
