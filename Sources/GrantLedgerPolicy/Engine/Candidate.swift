@@ -29,10 +29,13 @@ struct Candidate {
     var periodComplete = true
     /// For `upfront` staging: the allocation and the target its remainder follows.
     var target: (event: TargetSet, fact: Fact)?
-    /// For apprenticeships: the months insured with the enterprise and where.
-    var insured: [(place: String, fact: Fact)] = []
-    /// For trainees: the organising department, payee of the clauses that pay a department.
-    var department: String?
+    /// Who is paid when a rule names another kind of payee than the trigger's own (a trainee's
+    /// class pays its organiser; a clause paying the worker pays the trainee).
+    var payees: [PayeeKind: String] = [:]
+    /// Counts that depend on the rule's jurisdiction: for each attribute, the place of every
+    /// item counted. The engine sets the attribute to the number inside the document's
+    /// jurisdiction, or leaves it unrecorded when there is none.
+    var localCounts: [String: [String]] = [:]
 
     struct Training: Hashable {
         let id: String

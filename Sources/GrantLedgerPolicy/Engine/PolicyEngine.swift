@@ -50,13 +50,10 @@ public struct PolicyEngine: Sendable {
             ?? (rule.trigger == .application || candidate.places.contains(where: document.contains(division:)))
         guard located else { return nil }
         var candidate = candidate
-        if rule.trigger == .trainee, rule.payee == .worker, let trainee = candidate.subject { candidate.payee = trainee }
-        if rule.trigger == .trainee, rule.payee == .department { candidate.payee = candidate.department ?? candidate.payee }
-        if rule.trigger == .apprenticeship {
-            // Months of social insurance paid in the document's jurisdiction; none yet is missing
-            // evidence (the student may still join), not a failure.
-            let local = candidate.insured.filter { document.contains(division: $0.place) }.count
-            candidate.attributes["employment.insuredMonths"] = local > 0 ? .integer(Int64(local)) : nil
+        if let payee = candidate.payees[rule.payee] { candidate.payee = payee }
+        for (attribute, places) in candidate.localCounts {
+            let local = places.filter(document.contains(division:)).count
+            candidate.attributes[attribute] = local > 0 ? .integer(Int64(local)) : nil
         }
         candidate.attributes["application.approved"] = approval(rule: rule, candidate: candidate, index: index)
         // Which facts: those that fail `match` are not this rule's business.

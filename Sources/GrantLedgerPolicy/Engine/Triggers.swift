@@ -114,8 +114,8 @@ struct Triggers {
 
     // MARK: Training
 
-    /// Paid to the organiser; `PolicyEngine` redirects them to the trainee or the organising
-    /// department for rules paying a worker or a department.
+    /// Paid to the organiser, or to the trainee or the organising department for rules paying a
+    /// worker or a department.
     func trainees() -> [Candidate] {
         var certificatesByClass: [String: [String: FactIndex.Entry<CertificateIssued>]] = [:]
         for entry in index.certificates {
@@ -163,7 +163,7 @@ struct Triggers {
                     training: .init(id: "class:\(classId)", occupation: certificate?.event.occupation ?? filed.event.occupation,
                                     level: certificate?.event.level?.rawValue ?? filed.event.level?.rawValue),
                     completedOn: completion?.fact.occurredAt ?? (filed.event.endDate <= date ? filed.event.endDate : nil),
-                    department: filed.event.department))
+                    payees: [.worker: trainee, .department: filed.event.department ?? filed.event.organiser]))
             }
         }
         return result
@@ -228,12 +228,12 @@ struct Triggers {
                 default: attributes["employment.contractMonths"] = .integer(0)
                 }
             }
-            let document = places(of: started.enterprise)
+            let enterprisePlaces = places(of: started.enterprise)
             let insured = index.months(of: started.apprentice, with: started.enterprise).values
                 .filter { $0.event.socialInsurancePaid && $0.event.month >= entry.fact.occurredAt.yearMonth }
                 .sorted { $0.event.month < $1.event.month }
-            // `employment.insuredMonths` is set by the engine from `insured`: only months insured in
-            // the rule's own jurisdiction count.
+            // Only months insured in the rule's own jurisdiction count; none yet is missing evidence
+            // (the student may still join), not a failure.
             if let first = insured.first {
                 facts.append(first.fact.cited("social insurance month"))
                 if started.model == "graduation-year-student" { date = max(date, first.fact.occurredAt) }
@@ -245,8 +245,8 @@ struct Triggers {
             }
             return Candidate(
                 key: "apprenticeship:\(started.apprenticeshipId)", payee: started.enterprise, subject: started.apprentice, date: date,
-                places: document.union(insured.map(\.event.insuredIn)), facts: facts, attributes: attributes, keyFact: entry.fact.eventID,
-                insured: insured.map { ($0.event.insuredIn, $0.fact) })
+                places: enterprisePlaces.union(insured.map(\.event.insuredIn)), facts: facts, attributes: attributes, keyFact: entry.fact.eventID,
+                localCounts: ["employment.insuredMonths": insured.map(\.event.insuredIn)])
         }
     }
 
