@@ -103,26 +103,10 @@ struct PolicyFileReader {
         let clause = clauseID(fields.required("clause", hint: "Give the clause id exactly as in POLICIES.md."), document: document)
         let title = fields.required("title", hint: "Give a short English title.")?.nonEmptyText
         let quote = fields.required("quote", hint: "Quote the original Chinese sentence the rule rests on.")?.nonEmptyText
-        var payee: PayeeKind?
-        if let payeeValue = fields.required("payee", hint: "Say who is paid: \(PayeeKind.allCases.map(\.rawValue).joined(separator: ", ")).") {
-            payee = payeeValue.nonEmptyText.flatMap { text in
-                PayeeKind(rawValue: text) ?? {
-                    payeeValue.error("unknown payee kind \(text)", hint: "Use one of \(PayeeKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-                    return nil
-                }()
-            }
-        }
-        var trigger: TriggerKind?
-        if let triggerValue = fields.required("trigger", hint: "Say which facts trigger the rule: \(TriggerKind.allCases.map(\.rawValue).joined(separator: ", ")).") {
-            trigger = triggerValue.nonEmptyText.flatMap { text in
-                TriggerKind(rawValue: text) ?? {
-                    let suggestion = YAMLValue.closest(to: text, in: TriggerKind.allCases.map(\.rawValue)).map { " Did you mean `\($0)`?" } ?? ""
-                    triggerValue.error("unknown trigger \(text)",
-                                       hint: "Use one of \(TriggerKind.allCases.map(\.rawValue).joined(separator: ", ")).\(suggestion)")
-                    return nil
-                }()
-            }
-        }
+        let payee = fields.required("payee", hint: "Say who is paid: \(PayeeKind.allCases.map(\.rawValue).joined(separator: ", ")).")?
+            .choice(PayeeKind.self, "payee kind")
+        let trigger = fields.required("trigger", hint: "Say which facts trigger the rule: \(TriggerKind.allCases.map(\.rawValue).joined(separator: ", ")).")?
+            .choice(TriggerKind.self, "trigger")
         let attributes = trigger?.attributes ?? [:]
         let parameters = fields["parameters"].map { readParameters($0, trigger: trigger) } ?? [:]
         let match = fields["match"].map { readConditions($0, attributes: attributes, trigger: trigger) } ?? []
@@ -266,12 +250,7 @@ struct PolicyFileReader {
                 }
                 let amountValue = YAMLValue(node: amount, file: file, path: "\(valuesNode.path).\(tier)", log: log)
                 if case .mapping = amount {
-                    guard let bounds = amountValue.fields(known: ["min", "max"]) else { continue }
-                    let minimum = bounds["min"].flatMap(yuan), maximum = bounds["max"].flatMap(yuan)
-                    if let minimum, let maximum, minimum > maximum {
-                        amountValue.error("min \(minimum) is above max \(maximum)", hint: "Swap them.")
-                        continue
-                    }
+                    guard let (minimum, maximum) = bounds(amountValue) else { continue }
                     values[tier] = .decided(minimum: minimum, maximum: maximum)
                 } else if let fen = yuan(amountValue) {
                     values[tier] = .fixed(fen)
@@ -280,12 +259,7 @@ struct PolicyFileReader {
             guard let by, !values.isEmpty else { return nil }
             return .table(by: by, values: values)
         case "decided":
-            guard let bounds = body.fields(known: ["min", "max"]) else { return nil }
-            let minimum = bounds["min"].flatMap(yuan), maximum = bounds["max"].flatMap(yuan)
-            if let minimum, let maximum, minimum > maximum {
-                body.error("min \(minimum) is above max \(maximum)", hint: "Swap them.")
-                return nil
-            }
+            guard let (minimum, maximum) = bounds(body) else { return nil }
             return .decided(minimum: minimum, maximum: maximum)
         case "cost":
             guard let cost = body.fields(known: ["of", "ceiling"]) else { return nil }
@@ -354,6 +328,17 @@ struct PolicyFileReader {
         }
     }
 
+    /// `{min:, max:}` of a decision, either side optional, in yuan.
+    private func bounds(_ value: YAMLValue) -> (minimum: Fen?, maximum: Fen?)? {
+        guard let bounds = value.fields(known: ["min", "max"]) else { return nil }
+        let minimum = bounds["min"].flatMap(yuan), maximum = bounds["max"].flatMap(yuan)
+        if let minimum, let maximum, minimum > maximum {
+            value.error("min \(minimum) is above max \(maximum)", hint: "Swap them.")
+            return nil
+        }
+        return (minimum, maximum)
+    }
+
     private func readRange(_ value: YAMLValue) -> ClosedRange<Fen>? {
         guard let fields = value.fields(known: ["min", "max"]) else { return nil }
         let minimum = fields["min"].flatMap(yuan) ?? .zero
@@ -401,15 +386,8 @@ struct PolicyFileReader {
     private func readCrossRule(_ value: YAMLValue, document: String?) -> CrossRule? {
         guard let fields = value.fields(known: ["clause", "kind", "title", "quote", "covers", "perYear", "reading"]) else { return nil }
         let clause = clauseID(fields.required("clause", hint: "Give the clause id exactly as in POLICIES.md."), document: document)
-        var kind: CrossRule.Kind?
-        if let kindValue = fields.required("kind", hint: "Say which kind: \(CrossRule.Kind.allCases.map(\.rawValue).joined(separator: ", ")).") {
-            kind = kindValue.nonEmptyText.flatMap { text in
-                CrossRule.Kind(rawValue: text) ?? {
-                    kindValue.error("unknown cross-cutting rule \(text)", hint: "Use one of \(CrossRule.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
-                    return nil
-                }()
-            }
-        }
+        let kind = fields.required("kind", hint: "Say which kind: \(CrossRule.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")?
+            .choice(CrossRule.Kind.self, "cross-cutting rule")
         let title = fields.required("title", hint: "Give a short English title.")?.nonEmptyText
         let quote = fields.required("quote", hint: "Quote the original Chinese sentence.")?.nonEmptyText
         let covers = fields.required("covers", hint: "List the clause ids the rule applies to.")?.textList

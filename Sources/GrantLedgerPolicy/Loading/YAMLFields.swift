@@ -66,6 +66,18 @@ struct YAMLValue {
         }
     }
 
+    /// The value as one of an enumeration's names, or nil and an error listing them (with the
+    /// closest one when the value looks like a misspelling).
+    func choice<Choice: RawRepresentable & CaseIterable>(_ type: Choice.Type, _ what: String) -> Choice?
+    where Choice.RawValue == String {
+        guard let text = nonEmptyText else { return nil }
+        if let choice = Choice(rawValue: text) { return choice }
+        let names = Choice.allCases.map(\.rawValue)
+        let suggestion = Self.closest(to: text, in: names).map { " Did you mean `\($0)`?" } ?? ""
+        error("unknown \(what) \(text)", hint: "Use one of \(names.joined(separator: ", ")).\(suggestion)")
+        return nil
+    }
+
     var list: [YAMLValue]? {
         guard case .sequence(let sequence) = node else {
             error("expected a list, found \(node.kindName)", hint: "Write a list: [a, b] or one `- item` per line.")
