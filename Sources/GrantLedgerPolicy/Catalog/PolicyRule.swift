@@ -40,6 +40,9 @@ public struct PolicyRule: Sendable, Hashable {
         }
     }
 
+    /// Whether the rule tests `application.approved` (which the engine then looks up).
+    var testsApproval: Bool { (match + conditions).contains { $0.attribute == "application.approved" } }
+
     /// The document id: the part of the clause id before the slash.
     public var documentID: String { String(clause.prefix { $0 != "/" }) }
 }

@@ -55,7 +55,10 @@ public struct PolicyEngine: Sendable {
             let local = places.filter(document.contains(division:)).count
             candidate.attributes[attribute] = local > 0 ? .integer(Int64(local)) : nil
         }
-        candidate.attributes["application.approved"] = approval(rule: rule, candidate: candidate, index: index)
+        // Looking for an approval costs a scan of the clause's applications: only where the rule asks.
+        if rule.testsApproval {
+            candidate.attributes["application.approved"] = approval(rule: rule, candidate: candidate, index: index)
+        }
         // Which facts: those that fail `match` are not this rule's business.
         for test in rule.match {
             guard case .holds = test.evaluate(candidate.attributes[test.attribute]) else { return nil }
