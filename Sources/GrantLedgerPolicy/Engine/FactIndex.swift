@@ -17,7 +17,8 @@ struct FactIndex {
     var listings: [String: [(fact: Fact, jurisdiction: Jurisdiction, occupations: [String]?, listed: Bool)]] = [:]
     var ratings: [Entry<OrganisationRated>] = []
     var ratingsByOrganisation: [String: [Entry<OrganisationRated>]] = [:]
-    var withdrawals: [String: [Entry<OrganisationRatingWithdrawn>]] = [:]
+    /// Ratings granted and withdrawn, per organisation, in date order (facts are added in that order).
+    var ratingChanges: [String: [(fact: Fact, rating: String, granted: Bool, validUntil: LocalDate?)]] = [:]
     var classes: [String: Entry<ClassFiled>] = [:]
     var enrolments: [String: [Entry<TrainingEnrolled>]] = [:]
     var completions: [String: [String: Entry<TrainingCompleted>]] = [:]
@@ -65,7 +66,9 @@ struct FactIndex {
         case let event as OrganisationRated:
             ratings.append((fact, event))
             ratingsByOrganisation[event.organisation, default: []].append((fact, event))
-        case let event as OrganisationRatingWithdrawn: withdrawals[event.organisation, default: []].append((fact, event))
+            ratingChanges[event.organisation, default: []].append((fact, event.rating, true, event.validUntil))
+        case let event as OrganisationRatingWithdrawn:
+            ratingChanges[event.organisation, default: []].append((fact, event.rating, false, nil))
         case let event as ClassFiled: classes[event.classId] = (fact, event)
         case let event as TrainingEnrolled: enrolments[event.classId, default: []].append((fact, event))
         case let event as TrainingCompleted: completions[event.classId, default: [:]][event.trainee] = (fact, event)
@@ -137,11 +140,8 @@ struct FactIndex {
     /// The ratings an organisation holds on a date (rated, not withdrawn since, not past validity).
     func ratings(of organisation: String, on date: LocalDate) -> Set<String> {
         var held: Set<String> = []
-        var events: [(Fact, String, Bool, LocalDate?)] = (ratingsByOrganisation[organisation] ?? []).map { ($0.fact, $0.event.rating, true, $0.event.validUntil) }
-        events += (withdrawals[organisation] ?? []).map { ($0.fact, $0.event.rating, false, nil) }
-        for (fact, rating, granted, validUntil) in events.sorted(by: { ($0.0.occurredAt, $0.0.position) < ($1.0.occurredAt, $1.0.position) })
-        where fact.occurredAt <= date {
-            if granted, validUntil.map({ $0 >= date }) ?? true { held.insert(rating) } else { held.remove(rating) }
+        for change in ratingChanges[organisation] ?? [] where change.fact.occurredAt <= date {
+            if change.granted, change.validUntil.map({ $0 >= date }) ?? true { held.insert(change.rating) } else { held.remove(change.rating) }
         }
         return held
     }

@@ -47,11 +47,7 @@ struct Triggers {
         let started = spell.start.event
         var attributes = employerAttributes(started.employer, on: date)
         attributes["employment.contract"] = .text(started.contract)
-        switch started.contract {
-        case "open-ended": attributes["employment.contractMonths"] = .integer(1200)
-        case "fixed-term": if let months = started.contractMonths { attributes["employment.contractMonths"] = .integer(Int64(months)) }
-        default: attributes["employment.contractMonths"] = .integer(0)
-        }
+        attributes["employment.contractMonths"] = contractMonths(started)
         attributes["employment.labourDispatch"] = .flag(started.labourDispatch)
         if let first = started.firstTimeInCity { attributes["employment.firstTimeInCity"] = .flag(first) }
         attributes["employment.publicWelfarePost"] = .flag(started.publicWelfarePost ?? false)
@@ -60,13 +56,22 @@ struct Triggers {
         var months = (reference.year - hired.year) * 12 + (reference.month - hired.month)
         if reference.day < hired.day { months -= 1 }
         attributes["employment.monthsSinceHire"] = .integer(Int64(max(0, months)))
-        let recorded = index.months(of: person, with: started.employer)
-        attributes["employment.pensionPaid"] = .flag(recorded.values.contains { $0.event.pensionPaid && $0.event.month <= date.yearMonth })
+        let pension = index.months(of: person, with: started.employer).values
+            .filter { $0.event.pensionPaid && $0.event.month <= date.yearMonth }.min { $0.event.month < $1.event.month }
+        attributes["employment.pensionPaid"] = .flag(pension != nil)
         var citations = [spell.start.fact.cited("employment")]
-        if let pension = recorded.values.filter({ $0.event.pensionPaid && $0.event.month <= date.yearMonth }).min(by: { $0.event.month < $1.event.month }) {
-            citations.append(pension.fact.cited("pension paid"))
-        }
+        if let pension { citations.append(pension.fact.cited("pension paid")) }
         return (attributes, citations, started.employer)
+    }
+
+    /// A contract's length in months: open-ended counts as 1200, task-based or none as 0,
+    /// a fixed term without its length as not recorded.
+    func contractMonths(_ started: EmploymentStarted) -> AttributeValue? {
+        switch started.contract {
+        case "open-ended": .integer(1200)
+        case "fixed-term": started.contractMonths.map { .integer(Int64($0)) }
+        default: .integer(0)
+        }
     }
 
     func employerAttributes(_ employer: String, on date: LocalDate) -> [String: AttributeValue] {
@@ -222,11 +227,7 @@ struct Triggers {
             if let spell {
                 facts.append(spell.start.fact.cited("employment"))
                 attributes["employment.joinedEnterprise"] = .flag(true)
-                switch spell.start.event.contract {
-                case "open-ended": attributes["employment.contractMonths"] = .integer(1200)
-                case "fixed-term": if let months = spell.start.event.contractMonths { attributes["employment.contractMonths"] = .integer(Int64(months)) }
-                default: attributes["employment.contractMonths"] = .integer(0)
-                }
+                attributes["employment.contractMonths"] = contractMonths(spell.start.event)
             }
             let enterprisePlaces = places(of: started.enterprise)
             let insured = index.months(of: started.apprentice, with: started.enterprise).values
