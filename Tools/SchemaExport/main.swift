@@ -61,16 +61,16 @@ do {
 
 // The policy files, embedded in the binary as its default catalog (checked first: a broken
 // catalog must not be bundled).
-let policyDirectory = root + "/Policies"
+let policyFiles: [(name: String, text: String)]
 do {
-    _ = try PolicyCatalog.load(directory: policyDirectory)
+    policyFiles = try PolicyCatalog.files(in: root + "/Policies")
+    _ = try PolicyCatalog.load(files: policyFiles)
 } catch {
     fail("Policies/ must pass `grants policies check` before it is bundled:\n\(error)")
 }
-let policyNames = ((try? manager.contentsOfDirectory(atPath: policyDirectory)) ?? [])
-    .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-let policyFiles = policyNames.map { ($0, String(decoding: manager.contents(atPath: policyDirectory + "/" + $0) ?? Data(), as: UTF8.self)) }
-files.append(EventSchemaFiles.File(path: BundledPolicySource.path, contents: BundledPolicySource.generate(policyFiles)))
+files.append(EventSchemaFiles.File(
+    path: BundledPolicySource.path,
+    contents: BundledPolicySource.generate(policyFiles.map { (($0.name as NSString).lastPathComponent, $0.text) })))
 
 // Schema files the catalog no longer has (a removed type or version) are stale too.
 let generated = Set(files.map(\.path))

@@ -25,6 +25,11 @@ public struct PolicyCatalog: Sendable {
 
     /// Loads every `*.yaml` / `*.yml` file of a directory (not its subdirectories).
     public static func load(directory: String) throws(PolicyCatalogError) -> PolicyCatalog {
+        try load(files: files(in: directory))
+    }
+
+    /// The policy files of a directory as (path, text), sorted by name.
+    public static func files(in directory: String) throws(PolicyCatalogError) -> [(name: String, text: String)] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -50,7 +55,7 @@ public struct PolicyCatalog: Sendable {
                                       hint: "Put one YAML file per document in it (see Policies/README.md)."))
         }
         guard issues.isEmpty else { throw PolicyCatalogError(issues: issues) }
-        return try load(files: files)
+        return files
     }
 
     /// Loads policy files given as (name, text) pairs; the names appear in error messages.
