@@ -8,6 +8,8 @@ import PackageDescription
 //   GrantLedgerPolicy  The policy catalog (YAML documents under Policies/) and the rules engine:
 //                      a pure function of facts, catalog and date to entitlements. No I/O but
 //                      reading the catalog's files.
+//   GrantLedgerProjections  Entitlements, payouts, payments, targets and funds, derived from the
+//                      log by the rules engine into tables beside it; kept current, rebuilt on demand.
 //   grants             The thin command-line executable.
 let package = Package(
     name: "GrantLedger",
@@ -16,6 +18,7 @@ let package = Package(
         .library(name: "GrantLedgerEvents", targets: ["GrantLedgerEvents"]),
         .library(name: "GrantLedgerLog", targets: ["GrantLedgerLog"]),
         .library(name: "GrantLedgerPolicy", targets: ["GrantLedgerPolicy"]),
+        .library(name: "GrantLedgerProjections", targets: ["GrantLedgerProjections"]),
         .executable(name: "grants", targets: ["grants"]),
     ],
     dependencies: [
@@ -39,12 +42,23 @@ let package = Package(
             name: "GrantLedgerPolicy",
             dependencies: ["GrantLedgerEvents", .product(name: "Yams", package: "Yams")]
         ),
+        .target(
+            name: "GrantLedgerProjections",
+            dependencies: [
+                "GrantLedgerEvents",
+                "GrantLedgerLog",
+                "GrantLedgerPolicy",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "grants",
             dependencies: [
                 "GrantLedgerEvents",
                 "GrantLedgerLog",
                 "GrantLedgerPolicy",
+                "GrantLedgerProjections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -76,6 +90,10 @@ let package = Package(
             dependencies: ["GrantLedgerLog", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "GrantLedgerPolicyTests", dependencies: ["GrantLedgerPolicy"]),
+        .testTarget(
+            name: "GrantLedgerProjectionsTests",
+            dependencies: ["GrantLedgerProjections", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "grantsTests", dependencies: ["grants"]),
     ]
 )

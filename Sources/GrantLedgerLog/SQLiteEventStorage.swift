@@ -311,3 +311,26 @@ struct SQLiteAccess: EventStorageWriter {
             arguments: [key, value])
     }
 }
+
+extension SQLiteEventStorage {
+    /// The log's reads on a connection the caller already holds, inside its transaction: for
+    /// projections kept in the same file, which read the events they apply in the transaction
+    /// that writes their rows, so that both commit together.
+    public static func reader(on db: Database) -> any EventStorageReader { SQLiteAccess(db: db) }
+
+    /// The last position recorded at or before `time`, or 0: what the log knew then.
+    public static func lastPosition(knownAt time: Timestamp, on db: Database) throws -> Int64 {
+        // Appends take their time under the write lock, so recording times rise with position
+        // (positions run 1, 2, 3 … with no holes): a binary search finds the last one.
+        let probe = try db.cachedStatement(sql: "SELECT recorded_at FROM events WHERE position = ?")
+        func recorded(_ position: Int64) throws -> Timestamp? {
+            try String.fetchOne(probe, arguments: [position]).flatMap(Timestamp.init)
+        }
+        var low: Int64 = 0, high = try Int64.fetchOne(db, sql: "SELECT max(position) FROM events") ?? 0
+        while low < high {
+            let middle = low + (high - low + 1) / 2
+            if let at = try recorded(middle), at <= time { low = middle } else { high = middle - 1 }
+        }
+        return low
+    }
+}

@@ -8,6 +8,8 @@ struct AmountCalculator {
     let index: FactIndex
     let date: LocalDate
     let document: PolicyDocument
+    /// Target figures kept outside the facts given (a projection's); nil to count from the facts.
+    let progress: (any TargetProgress)?
 
     func apply(to entitlement: inout Entitlement) {
         guard entitlement.status == .eligible || entitlement.status == .awaitingEvidence else { return }
@@ -280,13 +282,14 @@ struct AmountCalculator {
                 return
             }
             guard date >= target.periodEnd else {
+                index.review.note(target.periodEnd)
                 tranches.append(Tranche(label: "performance \(100 - percent)%", amount: remainder,
                                         releasedBy: "completion of target \(target.targetId) at \(target.periodEnd)", dueDate: nil, state: .waiting))
                 entitlement.tranches = tranches
                 entitlement.amount = upfront
                 return
             }
-            guard let achieved = TargetCounter(index: index).achieved(target) else {
+            guard let achieved = progress?.achieved(target, through: date) ?? TargetCounter(index: index).achieved(target) else {
                 tranches.append(Tranche(label: "performance \(100 - percent)%", amount: remainder,
                                         releasedBy: "completion of target \(target.targetId) (metric \(target.metric) is not counted by the engine)", dueDate: nil, state: .waiting))
                 entitlement.tranches = tranches
@@ -309,29 +312,47 @@ struct AmountCalculator {
     }
 }
 
-/// Counts what a target measures, from the facts. Training person-times are completions of
-/// classes filed in the unit; new skilled (high-skill) talents are certificates with a level
-/// (L3 and above) from those classes.
+/// Counts what a target measures, from the facts (see ``TargetSet/counts(_:level:class:on:)``).
 struct TargetCounter {
     let index: FactIndex
 
     func achieved(_ target: TargetSet) -> Int64? {
-        let period = DateRange(from: target.periodStart, to: target.periodEnd)
-        let classes = index.classes.values.filter { target.scope == "city" || $0.event.division == target.unit }
-        let ids = Set(classes.map(\.event.classId))
-        switch target.metric {
-        case "training-person-times":
-            return Int64(ids.reduce(0) { total, id in
-                total + (index.completions[id]?.values.filter { period.contains($0.fact.occurredAt) }.count ?? 0)
-            })
-        case "new-skilled-talents", "new-high-skill-talents":
-            let high = target.metric == "new-high-skill-talents"
-            return Int64(index.certificates.filter { entry in
-                guard let classId = entry.event.classId, ids.contains(classId), let level = entry.event.level else { return false }
-                return period.contains(entry.fact.occurredAt) && (!high || level.isHighSkill)
-            }.count)
-        default:
-            return nil
+        guard TargetSet.countedMetrics.contains(target.metric) else { return nil }
+        var count: Int64 = 0
+        for (id, filed) in index.classes {
+            for completion in index.completions[id]?.values ?? [:].values
+            where target.counts(.completion, level: nil, class: filed.event, on: completion.fact.occurredAt) {
+                count += 1
+            }
+        }
+        for entry in index.certificates {
+            guard let id = entry.event.classId, let filed = index.classes[id] else { continue }
+            if target.counts(.certificate, level: entry.event.level, class: filed.event, on: entry.fact.occurredAt) { count += 1 }
+        }
+        return count
+    }
+}
+
+extension TargetSet {
+    /// The metrics counted from events; the others (shares, the "131" completeness) are
+    /// reported by the bureau, not derived.
+    public static let countedMetrics: Set<String> = ["training-person-times", "new-skilled-talents", "new-high-skill-talents"]
+
+    public enum CountedFact: String, Sendable { case completion, certificate }
+
+    /// Whether a training fact counts toward this target: one person-time per completion, one
+    /// new skilled (high-skill) talent per certificate with a level (L3 and above), from a class
+    /// filed in the target's unit (its division, or its department for a department's target;
+    /// any class for a city's) and dated within the target's period.
+    public func counts(_ fact: CountedFact, level: CertificateLevel?, class filed: ClassFiled, on date: LocalDate) -> Bool {
+        guard date >= periodStart, date <= periodEnd else { return false }
+        let inUnit = scope == "city" || filed.division == unit || (scope == "department" && filed.department == unit)
+        guard inUnit else { return false }
+        switch (metric, fact) {
+        case ("training-person-times", .completion): return true
+        case ("new-skilled-talents", .certificate): return level != nil
+        case ("new-high-skill-talents", .certificate): return level?.isHighSkill ?? false
+        default: return false
         }
     }
 }

@@ -45,9 +45,17 @@ struct FactIndex {
     var decisions: [String: [Entry<AmountDecided>]] = [:]
     var targets: [String: Entry<TargetSet>] = [:]
     var funds: [Entry<FundAllocated>] = []
+    /// When the evaluation's result may change with no new fact, only because time passes.
+    let review: ReviewDate
 
     init(facts: [Fact], through date: LocalDate) {
-        let ordered = facts.filter { $0.occurredAt <= date }.sorted { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
+        review = ReviewDate(evaluatedOn: date)
+        var ordered: [Fact] = []
+        ordered.reserveCapacity(facts.count)
+        for fact in facts {
+            if fact.occurredAt <= date { ordered.append(fact) } else { review.note(fact.occurredAt) }
+        }
+        ordered.sort { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
         for fact in ordered { add(fact) }
     }
 
@@ -113,6 +121,7 @@ struct FactIndex {
         var groups: Set<String> = []
         for change in groupChanges[person] ?? [] where change.fact.occurredAt <= date {
             if change.joined {
+                if let until = change.until, until >= date { review.note(until.adding(days: 1)) }
                 if change.until.map({ $0 >= date }) ?? true { groups.insert(change.group.rawValue) } else { groups.remove(change.group.rawValue) }
             } else {
                 groups.remove(change.group.rawValue)
@@ -141,6 +150,7 @@ struct FactIndex {
     func ratings(of organisation: String, on date: LocalDate) -> Set<String> {
         var held: Set<String> = []
         for change in ratingChanges[organisation] ?? [] where change.fact.occurredAt <= date {
+            if change.granted, let until = change.validUntil, until >= date { review.note(until.adding(days: 1)) }
             if change.granted, change.validUntil.map({ $0 >= date }) ?? true { held.insert(change.rating) } else { held.remove(change.rating) }
         }
         return held
@@ -182,5 +192,21 @@ struct FactIndex {
             if let evidence = entry.event.evidence { return evidence.contains(where: facts.contains) }
             return true
         }
+    }
+}
+
+/// The first date after an evaluation's own on which its result may differ with no new fact:
+/// a rating or key-group membership runs out, a class ends, a year or target period closes.
+/// A projection evaluated on one date re-evaluates once its clock reaches this date.
+final class ReviewDate {
+    let evaluatedOn: LocalDate
+    private(set) var date: LocalDate?
+
+    init(evaluatedOn: LocalDate) { self.evaluatedOn = evaluatedOn }
+
+    /// Notes that something changes on `day`; days on or before the evaluation date are past.
+    func note(_ day: LocalDate) {
+        guard day > evaluatedOn else { return }
+        if date.map({ day < $0 }) ?? true { date = day }
     }
 }

@@ -10,7 +10,20 @@ public struct PolicyEngine: Sendable {
     /// Every entitlement earned by the facts dated on or before `date`, in a stable order
     /// (date, clause, id), after the cross-cutting rules and limits.
     public func evaluate(_ facts: [Fact], on date: LocalDate) -> [Entitlement] {
+        evaluation(facts, on: date).entitlements
+    }
+
+    /// The entitlements, and the date from which they may change with no new fact.
+    ///
+    /// `targets` supplies target figures counted outside `facts`: a projection evaluates one
+    /// person or organisation at a time, while a target counts a whole city's trainees.
+    public func evaluation(_ facts: [Fact], on date: LocalDate, targets: (any TargetProgress)? = nil) -> Evaluation {
         let index = FactIndex(facts: facts, through: date)
+        let entitlements = entitlements(index: index, date: date, targets: targets)
+        return Evaluation(entitlements: entitlements, reviewBy: index.review.date)
+    }
+
+    private func entitlements(index: FactIndex, date: LocalDate, targets: (any TargetProgress)?) -> [Entitlement] {
         let triggers = Triggers(index: index, date: date)
         var entitlements: [Entitlement] = []
         var order: [String: (LocalDate, String)] = [:]
@@ -24,7 +37,8 @@ public struct PolicyEngine: Sendable {
                 let candidates = cache[cacheKey] ?? triggers.candidates(for: rule, catalog: catalog)
                 cache[cacheKey] = candidates
                 for candidate in candidates {
-                    guard let entitlement = evaluate(rule, document: document, candidate: candidate, index: index, date: date) else { continue }
+                    guard let entitlement = evaluate(rule, document: document, candidate: candidate, index: index, date: date, targets: targets)
+                    else { continue }
                     // An enterprise-year is a different fact for each clause: stable hires for one,
                     // trained talents for another.
                     let keyFact = rule.trigger == .enterpriseYear ? "\(rule.clause)|\(candidate.keyFact)" : candidate.keyFact
@@ -44,7 +58,10 @@ public struct PolicyEngine: Sendable {
         return limits.entitlements.sorted { ($0.date, $0.clause, $0.id) < ($1.date, $1.clause, $1.id) }
     }
 
-    func evaluate(_ rule: PolicyRule, document: PolicyDocument, candidate: Candidate, index: FactIndex, date: LocalDate) -> Entitlement? {
+    func evaluate(
+        _ rule: PolicyRule, document: PolicyDocument, candidate: Candidate, index: FactIndex, date: LocalDate,
+        targets: (any TargetProgress)?
+    ) -> Entitlement? {
         // Where: the fact must belong to the document's jurisdiction.
         let located = candidate.jurisdiction.map { $0 == document.jurisdiction }
             ?? (rule.trigger == .application || candidate.places.contains(where: document.contains(division:)))
@@ -101,7 +118,7 @@ public struct PolicyEngine: Sendable {
                 clause: clause, reason: "certificate \(number) was revoked on \(revoked.fact.occurredAt) (\(revoked.event.reason)); nothing is paid on it and anything paid is to be recovered")
             return entitlement
         }
-        var amounts = AmountCalculator(rule: rule, candidate: candidate, index: index, date: date, document: document)
+        var amounts = AmountCalculator(rule: rule, candidate: candidate, index: index, date: date, document: document, progress: targets)
         amounts.apply(to: &entitlement)
         return entitlement
     }
@@ -115,4 +132,18 @@ public struct PolicyEngine: Sendable {
         if !applications.isEmpty, applications.allSatisfy({ index.rejections[$0.event.applicationId] != nil }) { return .flag(false) }
         return nil
     }
+}
+
+/// What an evaluation found, and how long it holds.
+public struct Evaluation: Sendable {
+    public let entitlements: [Entitlement]
+    /// The first date after the evaluation date on which the same facts may give a different
+    /// result (a rating runs out, a class or year ends, a target period closes); nil if never.
+    public let reviewBy: LocalDate?
+}
+
+/// Target figures counted over the whole log, for evaluations given only part of it.
+public protocol TargetProgress {
+    /// How much of `target` was achieved by `date`; nil if the metric is not counted from events.
+    func achieved(_ target: TargetSet, through date: LocalDate) -> Int64?
 }

@@ -121,6 +121,15 @@ struct Triggers {
 
     /// Paid to the organiser, or to the trainee or the organising department for rules paying a
     /// worker or a department.
+    /// The class's end date once the evaluation date has reached it.
+    func classEnded(_ filed: ClassFiled) -> LocalDate? {
+        guard filed.endDate <= date else {
+            index.review.note(filed.endDate)
+            return nil
+        }
+        return filed.endDate
+    }
+
     func trainees() -> [Candidate] {
         var certificatesByClass: [String: [String: FactIndex.Entry<CertificateIssued>]] = [:]
         for entry in index.certificates {
@@ -167,7 +176,7 @@ struct Triggers {
                     keyFact: certificate?.fact.eventID ?? dated.eventID, certificate: certificate?.event.certificateNumber,
                     training: .init(id: "class:\(classId)", occupation: certificate?.event.occupation ?? filed.event.occupation,
                                     level: certificate?.event.level?.rawValue ?? filed.event.level?.rawValue),
-                    completedOn: completion?.fact.occurredAt ?? (filed.event.endDate <= date ? filed.event.endDate : nil),
+                    completedOn: completion?.fact.occurredAt ?? classEnded(filed.event),
                     payees: [.worker: trainee, .department: filed.event.department ?? filed.event.organiser]))
             }
         }
@@ -401,6 +410,8 @@ struct Triggers {
         for (employer, years) in tallies.sorted(by: { $0.key < $1.key }) {
             for (year, tally) in years.sorted(by: { $0.key < $1.key }) {
                 let end = LocalDate(year: year, month: 12, day: 31)!
+                // A year still running is dated on the evaluation date, and its figure runs on.
+                if date < end { index.review.note(date.adding(days: 1)) }
                 let on = min(end, date)
                 var attributes = employerAttributes(employer, on: on)
                 attributes["count.stableHires"] = .integer(Int64(tally.stable.count))

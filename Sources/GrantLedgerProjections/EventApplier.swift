@@ -1,0 +1,203 @@
+import GRDB
+import GrantLedgerEvents
+import GrantLedgerLog
+import GrantLedgerPolicy
+
+/// Applies one event to the projections' own tables (payments, classes, targets and their
+/// counted facts, funds, and the links that say whose entitlements an event can change), and
+/// reports the scopes whose entitlements it makes stale.
+struct EventApplier {
+    let catalog: EventCatalog
+    let schema: ProjectionSchema
+    /// The business date the entitlements are evaluated on: a late target count matters to a
+    /// fund only once the target's period has ended by then.
+    var asOf: LocalDate
+    private var targets: [TargetSet]?
+
+    init(catalog: EventCatalog, schema: ProjectionSchema, asOf: LocalDate) {
+        self.catalog = catalog
+        self.schema = schema
+        self.asOf = asOf
+    }
+
+    /// Event types whose facts are context for other scopes' entitlements: when one arrives,
+    /// every scope linked to what it describes is re-evaluated.
+    static let contextTypes: Set<String> = [
+        "enterprise.registered", "institution.registered", "institution.catalog-listed", "institution.catalog-delisted",
+        "organisation.rated", "organisation.rating-withdrawn", "class.filed", "application.submitted",
+        "application.approved", "application.rejected", "amount.decided", "certificate.revoked", "target.set",
+    ]
+
+    mutating func apply(_ event: RecordedEvent, store: Database, events: any EventStorageReader) throws -> Set<Scope> {
+        let references = try EventReferences(event, catalog: catalog)
+        let payload = try decode(event)
+        var stale = Set(references.persons.map(Scope.person) + references.organisations.map(Scope.organisation))
+        var keys = references.organisations.map { "org:" + $0 } + references.classes.map { "class:" + $0 }
+            + references.applications.map { "app:" + $0 } + references.certificates.map { "cert:" + $0 }
+            + references.targets.map { "target:" + $0 }
+
+        switch payload {
+        case let filed as ClassFiled:
+            try store.execute(sql: """
+                INSERT OR REPLACE INTO \(schema[.classes]) (class_id, division, department, jurisdiction, position) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [filed.classId, filed.division, filed.department, filed.jurisdiction.rawValue, event.position])
+            let counted = try Row.fetchAll(store, sql: "SELECT position, kind, level, occurred_at FROM \(schema[.trainingFacts]) WHERE class_id = ?",
+                arguments: [filed.classId])
+            for row in counted {
+                stale.formUnion(try count(position: row[0], kind: row[1], level: row[2], occurredAt: row[3], filed: filed, store: store, events: events))
+            }
+        case let completed as TrainingCompleted:
+            stale.formUnion(try addTrainingFact(event, classId: completed.classId, kind: .completion, level: nil, store: store, events: events))
+        case let certificate as CertificateIssued:
+            if let classId = certificate.classId, certificate.level != nil {
+                stale.formUnion(try addTrainingFact(event, classId: classId, kind: .certificate, level: certificate.level, store: store, events: events))
+            }
+        case let target as TargetSet:
+            try store.execute(sql: """
+                INSERT OR REPLACE INTO \(schema[.targets]) (target_id, clause, metric, scope, unit, period_start, period_end, value, fund,
+                    note, position, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [target.targetId, target.clause, target.metric, target.scope, target.unit, target.periodStart.description,
+                                 target.periodEnd.description, target.value, target.fund?.value, target.note, event.position, event.eventID])
+            try store.execute(sql: "DELETE FROM \(schema[.targetEvents]) WHERE target_id = ?", arguments: [target.targetId])
+            targets = try loadTargets(store: store, events: events)
+            if TargetSet.countedMetrics.contains(target.metric) {
+                let rows = try Row.fetchAll(store, sql: """
+                    SELECT t.position, t.kind, t.level, t.occurred_at, c.position FROM \(schema[.trainingFacts]) t
+                    JOIN \(schema[.classes]) c ON c.class_id = t.class_id
+                    WHERE t.occurred_at BETWEEN ? AND ? ORDER BY t.position
+                    """, arguments: [target.periodStart.description, target.periodEnd.description])
+                var filedAt: [Int64: ClassFiled] = [:]
+                for row in rows {
+                    let classPosition: Int64 = row[4]
+                    if filedAt[classPosition] == nil { filedAt[classPosition] = try self.payload(at: classPosition, events: events) }
+                    guard let filed = filedAt[classPosition] else { continue }
+                    try record(row[0], kind: row[1], level: row[2], occurredAt: row[3], filed: filed, toward: target, store: store)
+                }
+            }
+            stale.formUnion(try fundRecipients(of: [target.targetId], store: store))
+        case let fund as FundAllocated:
+            try store.execute(sql: """
+                INSERT OR REPLACE INTO \(schema[.funds]) (fund_id, clause, recipient, amount, tranche, period_start, period_end, target_id,
+                    date, position, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [fund.fundId, fund.clause, fund.recipient, fund.amount.value, fund.tranche, fund.periodStart?.description,
+                                 fund.periodEnd?.description, fund.targetId, event.occurredAt.description, event.position, event.eventID])
+            stale.insert(.organisation(fund.recipient))
+            keys.append("fund:" + fund.fundId)
+        case let paid as DisbursementMade:
+            let payee = paid.payee.organisation ?? paid.payee.person ?? ""
+            try store.execute(sql: """
+                INSERT OR REPLACE INTO \(schema[.disbursements]) (disbursement_id, clause, payee_kind, payee_id, subject, application_id,
+                    fund_id, amount, reversed, date, position, match_key, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
+                """, arguments: [paid.disbursementId, paid.clause, paid.payee.kind.rawValue, payee, paid.subject, paid.applicationId,
+                                 paid.fundId, paid.amount.value, event.occurredAt.description, event.position,
+                                 MatchKey.of(clause: paid.clause, payee: payee, subject: paid.subject), event.eventID])
+        case let reversed as DisbursementReversed:
+            try store.execute(sql: "UPDATE \(schema[.disbursements]) SET reversed = reversed + ? WHERE disbursement_id = ?",
+                arguments: [reversed.amount.value, reversed.disbursementId])
+        case let ordered as ClawbackOrdered:
+            try store.execute(sql: """
+                INSERT OR REPLACE INTO \(schema[.clawbacks]) (clawback_id, clause, payee_kind, payee_id, amount, reason, disbursement_id,
+                    date, position, recovered, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+                """, arguments: [ordered.clawbackId, ordered.clause, ordered.payee.kind.rawValue,
+                                 ordered.payee.organisation ?? ordered.payee.person ?? "", ordered.amount.value, ordered.reason,
+                                 ordered.disbursementId, event.occurredAt.description, event.position, event.eventID])
+        case let recovered as ClawbackRecovered:
+            try store.execute(sql: "UPDATE \(schema[.clawbacks]) SET recovered = recovered + ? WHERE clawback_id = ?",
+                arguments: [recovered.amount.value, recovered.clawbackId])
+        default:
+            break
+        }
+
+        // Link what the event describes to the scopes it concerns, so that a later change to
+        // it (a rating withdrawn, an application approved) reaches them.
+        let link = try store.cachedStatement(sql: "INSERT OR IGNORE INTO \(schema[.links]) (key, scope) VALUES (?, ?)")
+        for key in keys {
+            for scope in stale where scope.key != key { try link.execute(arguments: [key, scope.key]) }
+        }
+        if Self.contextTypes.contains(event.type) {
+            let linked = try store.cachedStatement(sql: "SELECT scope FROM \(schema[.links]) WHERE key = ?")
+            for key in keys {
+                for scope in try String.fetchAll(linked, arguments: [key]) { if let scope = Scope(key: scope) { stale.insert(scope) } }
+            }
+        }
+        return stale
+    }
+
+    // MARK: Targets
+
+    private mutating func addTrainingFact(
+        _ event: RecordedEvent, classId: String, kind: TargetSet.CountedFact, level: CertificateLevel?, store: Database,
+        events: any EventStorageReader
+    ) throws -> Set<Scope> {
+        try store.execute(sql: """
+            INSERT OR REPLACE INTO \(schema[.trainingFacts]) (class_id, position, kind, level, occurred_at) VALUES (?, ?, ?, ?, ?)
+            """, arguments: [classId, event.position, kind.rawValue, level?.rawValue, event.occurredAt.description])
+        guard let classPosition = try Int64.fetchOne(store, sql: "SELECT position FROM \(schema[.classes]) WHERE class_id = ?",
+                                                     arguments: [classId]),
+              let filed: ClassFiled = try payload(at: classPosition, events: events)
+        else { return [] }
+        return try count(position: event.position, kind: kind.rawValue, level: level?.rawValue, occurredAt: event.occurredAt.description,
+                         filed: filed, store: store, events: events)
+    }
+
+    /// Records a training fact toward every target it counts for; returns the fund scopes to
+    /// re-evaluate (those whose target period has ended by the evaluation date).
+    private mutating func count(
+        position: Int64, kind: String, level: String?, occurredAt: String, filed: ClassFiled, store: Database,
+        events: any EventStorageReader
+    ) throws -> Set<Scope> {
+        if targets == nil { targets = try loadTargets(store: store, events: events) }
+        var touched: [String] = []
+        for target in targets! {
+            if try record(position, kind: kind, level: level, occurredAt: occurredAt, filed: filed, toward: target, store: store),
+               target.periodEnd <= asOf {
+                touched.append(target.targetId)
+            }
+        }
+        return try fundRecipients(of: touched, store: store)
+    }
+
+    @discardableResult
+    private func record(
+        _ position: Int64, kind: String, level: String?, occurredAt: String, filed: ClassFiled, toward target: TargetSet, store: Database
+    ) throws -> Bool {
+        guard let kind = TargetSet.CountedFact(rawValue: kind), let date = LocalDate(occurredAt),
+              target.counts(kind, level: level.flatMap(CertificateLevel.init(rawValue:)), class: filed, on: date)
+        else { return false }
+        try store.execute(sql: "INSERT OR IGNORE INTO \(schema[.targetEvents]) (target_id, position, occurred_at) VALUES (?, ?, ?)",
+            arguments: [target.targetId, position, occurredAt])
+        return true
+    }
+
+    private func loadTargets(store: Database, events: any EventStorageReader) throws -> [TargetSet] {
+        try Int64.fetchAll(store, sql: "SELECT position FROM \(schema[.targets]) ORDER BY target_id").compactMap { position in
+            try payload(at: position, events: events)
+        }
+    }
+
+    private func fundRecipients(of targets: [String], store: Database) throws -> Set<Scope> {
+        guard !targets.isEmpty else { return [] }
+        let marks = targets.map { _ in "?" }.joined(separator: ", ")
+        return Set(try String.fetchAll(store, sql: "SELECT DISTINCT recipient FROM \(schema[.funds]) WHERE target_id IN (\(marks))",
+            arguments: StatementArguments(targets)).map(Scope.organisation))
+    }
+
+    // MARK: Decoding
+
+    private func decode(_ event: RecordedEvent) throws -> any EventPayload {
+        do {
+            return try catalog.decode(type: event.type, version: event.schemaVersion, canonicalData: event.data)
+        } catch {
+            throw LogError.corruptEvent(position: event.position, reason: String(describing: error))
+        }
+    }
+
+    private func payload<P: EventPayload>(at position: Int64, events: any EventStorageReader) throws -> P? {
+        var found: P?
+        try events.forEachEvent(EventQuery(from: position, to: position)) { event in
+            found = try decode(event) as? P
+            return false
+        }
+        return found
+    }
+}

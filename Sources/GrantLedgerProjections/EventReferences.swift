@@ -1,0 +1,81 @@
+import GrantLedgerEvents
+import GrantLedgerLog
+
+/// Whose an entitlement is, for keeping projections current: a person's entitlements are
+/// re-evaluated from the person's events, an organisation's (or a fund recipient's) from its own.
+///
+/// An entitlement about a worker (a trainee, a referred or hired worker) belongs to that
+/// worker's scope, whoever is paid; one about no worker belongs to its payee's.
+public enum Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
+    case person(String)
+    case organisation(String)
+
+    public init?(key: String) {
+        if key.hasPrefix("person:") { self = .person(String(key.dropFirst(7))) }
+        else if key.hasPrefix("org:") { self = .organisation(String(key.dropFirst(4))) }
+        else { return nil }
+    }
+
+    public var key: String {
+        switch self {
+        case .person(let id): "person:" + id
+        case .organisation(let id): "org:" + id
+        }
+    }
+
+    public var description: String { key }
+    public static func < (a: Scope, b: Scope) -> Bool { a.key < b.key }
+}
+
+/// What an event names, found by walking its definition's fields: the people and
+/// organisations (the parties), and the classes, applications, certificates, targets and
+/// funds whose other events give it context.
+struct EventReferences {
+    var persons: [String] = []
+    var organisations: [String] = []
+    var classes: [String] = []
+    var applications: [String] = []
+    var certificates: [String] = []
+    var targets: [String] = []
+    var funds: [String] = []
+
+    init(_ event: RecordedEvent, catalog: EventCatalog) throws {
+        guard let definition = catalog.definition(type: event.type, version: event.schemaVersion) else { return }
+        guard case .object(let data) = try event.dataValue() else { return }
+        collect(data, fields: definition.fields)
+    }
+
+    private mutating func collect(_ object: JSONObject, fields: [FieldDefinition]) {
+        for field in fields {
+            guard let value = object[field.name] else { continue }
+            collect(value, type: field.type, name: field.name)
+        }
+    }
+
+    private mutating func collect(_ value: JSONValue, type: FieldType, name: String) {
+        switch (type, value) {
+        case (.person, .string(let id)): append(id, to: \.persons)
+        case (.organisation, .string(let id)): append(id, to: \.organisations)
+        case (.payee, .object(let payee)):
+            if case .string(let id)? = payee["person"] { append(id, to: \.persons) }
+            if case .string(let id)? = payee["organisation"] { append(id, to: \.organisations) }
+        case (.identifier, .string(let id)):
+            switch name {
+            case "classId": append(id, to: \.classes)
+            case "applicationId": append(id, to: \.applications)
+            case "certificateNumber": append(id, to: \.certificates)
+            case "targetId": append(id, to: \.targets)
+            case "fundId": append(id, to: \.funds)
+            default: break
+            }
+        case (.array(let element, _), .array(let items)):
+            for item in items { collect(item, type: element, name: name) }
+        case (.object(let fields), .object(let inner)): collect(inner, fields: fields)
+        default: break
+        }
+    }
+
+    private mutating func append(_ id: String, to list: WritableKeyPath<EventReferences, [String]>) {
+        if !self[keyPath: list].contains(id) { self[keyPath: list].append(id) }
+    }
+}

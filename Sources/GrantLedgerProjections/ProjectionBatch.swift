@@ -1,0 +1,116 @@
+import GRDB
+import GrantLedgerEvents
+import GrantLedgerLog
+import GrantLedgerPolicy
+
+/// One transaction's work on one set of projection tables: apply events past the checkpoint,
+/// evaluate the scopes they made stale, move the checkpoint. The log is read through `events`
+/// (the same connection as `db` for the ledger's own projections).
+struct ProjectionBatch {
+    let schema: ProjectionSchema
+    let db: Database
+    let events: any EventStorageReader
+    let engine: PolicyEngine
+    let catalog: EventCatalog
+
+    init(schema: ProjectionSchema, db: Database, events: (any EventStorageReader)? = nil, engine: PolicyEngine, catalog: EventCatalog) throws {
+        self.schema = schema
+        self.db = db
+        self.events = events ?? SQLiteEventStorage.reader(on: db)
+        self.engine = engine
+        self.catalog = catalog
+    }
+
+    struct Applied {
+        var events = 0
+        var scopes = 0
+        var position: Int64
+        var asOf: LocalDate?
+    }
+
+    // MARK: Checkpoint and date
+
+    func checkpoint() throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT min(position) FROM \(schema[.checkpoints])") ?? 0
+    }
+
+    func asOf() throws -> LocalDate? {
+        try String.fetchOne(db, sql: "SELECT value FROM \(schema[.meta]) WHERE key = 'as-of'").flatMap(LocalDate.init)
+    }
+
+    private func save(position: Int64, asOf: LocalDate?) throws {
+        for name in ProjectionSchema.projections.map(\.name) {
+            try db.execute(sql: """
+                INSERT INTO \(schema[.checkpoints]) (projection, position) VALUES (?, ?)
+                ON CONFLICT (projection) DO UPDATE SET position = excluded.position
+                """, arguments: [name, position])
+        }
+        if let asOf {
+            try db.execute(sql: "INSERT INTO \(schema[.meta]) (key, value) VALUES ('as-of', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                arguments: [asOf.description])
+        }
+    }
+
+    /// The next events past the checkpoint, up to `upTo`, at most `limit` of them.
+    private func nextEvents(from checkpoint: Int64, upTo: Int64, limit: Int) throws -> [RecordedEvent] {
+        var batch: [RecordedEvent] = []
+        try events.forEachEvent(EventQuery(from: checkpoint + 1, to: upTo, limit: limit)) { batch.append($0); return true }
+        return batch
+    }
+
+    // MARK: Incremental
+
+    /// Applies up to `limit` events past the checkpoint (not past `upTo`) and re-evaluates the
+    /// scopes they touch, plus those whose review date the log's date has reached.
+    func catchUp(upTo: Int64, limit: Int, asOf fixed: LocalDate? = nil, beforeCommit: ((Int64) throws -> Void)? = nil) throws -> Applied {
+        let start = try checkpoint()
+        let previous = try asOf()
+        let batch = try nextEvents(from: start, upTo: upTo, limit: limit)
+        guard let last = batch.last else { return Applied(position: start, asOf: previous) }
+        let date = fixed ?? max(previous ?? businessDate(of: last.recordedAt), businessDate(of: last.recordedAt))
+        var applier = EventApplier(catalog: catalog, schema: schema, asOf: date)
+        var stale: Set<Scope> = []
+        for event in batch { stale.formUnion(try applier.apply(event, store: db, events: events)) }
+        if date != previous {
+            let due = try String.fetchAll(db, sql: "SELECT scope FROM \(schema[.scopes]) WHERE review_by <= ?", arguments: [date.description])
+            stale.formUnion(due.compactMap(Scope.init(key:)))
+        }
+        let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, schema: schema, limit: last.position, asOf: date)
+        for scope in stale.sorted() { try evaluator.refresh(scope, store: db, events: events) }
+        try save(position: last.position, asOf: date)
+        try beforeCommit?(last.position)
+        return Applied(events: batch.count, scopes: stale.count, position: last.position, asOf: date)
+    }
+
+    // MARK: Rebuild
+
+    /// A rebuild's first pass: applies events and notes every scope they touch, evaluating none.
+    func applyEvents(upTo: Int64, limit: Int, asOf fixed: LocalDate? = nil) throws -> Int64 {
+        let start = try checkpoint()
+        let batch = try nextEvents(from: start, upTo: upTo, limit: limit)
+        guard let last = batch.last else { return start }
+        let date = fixed ?? businessDate(of: last.recordedAt)
+        var applier = EventApplier(catalog: catalog, schema: schema, asOf: date)
+        let note = try db.cachedStatement(sql: "INSERT OR IGNORE INTO \(schema[.scopes]) (scope, review_by, evaluated_at) VALUES (?, NULL, 0)")
+        for event in batch {
+            for scope in try applier.apply(event, store: db, events: events) { try note.execute(arguments: [scope.key]) }
+        }
+        try save(position: last.position, asOf: date)
+        return last.position
+    }
+
+    /// A rebuild's second pass: evaluates the next `limit` scopes after `after`, in key order.
+    func evaluateScopes(after: String, limit: Int, only: Set<Scope>? = nil) throws -> (count: Int, last: String?) {
+        let keys = try String.fetchAll(db, sql: "SELECT scope FROM \(schema[.scopes]) WHERE scope > ? ORDER BY scope LIMIT ?",
+                                       arguments: [after, limit])
+        guard let asOf = try asOf() else { return (0, keys.last) }
+        let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, schema: schema, limit: try checkpoint(), asOf: asOf)
+        var count = 0
+        for key in keys {
+            guard let scope = Scope(key: key), only.map({ $0.contains(scope) }) ?? true else { continue }
+            try evaluator.refresh(scope, store: db, events: events)
+            count += 1
+        }
+        return (count, keys.last)
+    }
+}

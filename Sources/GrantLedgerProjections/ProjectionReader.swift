@@ -1,0 +1,25 @@
+import GRDB
+import GrantLedgerEvents
+import GrantLedgerLog
+
+/// Reads projections: the live ones, or a snapshot built for an "as of" question.
+public struct ProjectionReader: Sendable {
+    let database: any DatabaseReader
+    let schema: ProjectionSchema
+    public let log: EventLog
+    /// The last position the projections reflect.
+    public let position: Int64
+    /// The business date the entitlements were evaluated on.
+    public let asOf: LocalDate?
+
+    init(database: any DatabaseReader, schema: ProjectionSchema, log: EventLog) throws {
+        self.database = database
+        self.schema = schema
+        self.log = log
+        (position, asOf) = try database.read { db in
+            let position = try Int64.fetchOne(db, sql: "SELECT min(position) FROM \(schema[.checkpoints])") ?? 0
+            let asOf = try String.fetchOne(db, sql: "SELECT value FROM \(schema[.meta]) WHERE key = 'as-of'").flatMap(LocalDate.init)
+            return (position, asOf)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import GRDB
+
+/// The projections' tables, kept in the ledger file beside the log.
+///
+/// Every table exists twice over a rebuild: the live tables (`proj_…`), which readers use and
+/// the runner keeps current, and the tables a rebuild fills (`projnext_…`), which replace the
+/// live ones in one transaction once they have caught up, so a reader sees the old state or
+/// the new, never a half-built one. Secondary indexes are made at the swap, after the bulk load.
+struct ProjectionSchema {
+    static let live = ProjectionSchema(prefix: "proj_")
+    static let next = ProjectionSchema(prefix: "projnext_")
+
+    let prefix: String
+
+    subscript(table: Table) -> String { prefix + table.rawValue }
+
+    enum Table: String, CaseIterable {
+        case meta, checkpoints, scopes, links
+        case entitlements, tranches
+        case disbursements, clawbacks
+        case classes, trainingFacts = "training_facts", targets, targetEvents = "target_events", funds
+    }
+
+    /// The projections an auditor compares by digest, and the tables each is made of.
+    static let projections: [(name: String, tables: [Table])] = [
+        ("entitlements", [.entitlements, .tranches]),
+        ("payments", [.disbursements, .clawbacks]),
+        ("performance", [.targets, .targetEvents]),
+        ("funds", [.funds]),
+    ]
+
+    func create(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS \(self[.meta]) (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS \(self[.checkpoints]) (projection TEXT PRIMARY KEY, position INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS \(self[.scopes]) (
+                scope TEXT PRIMARY KEY, review_by TEXT, evaluated_at INTEGER NOT NULL DEFAULT 0);
+            CREATE TABLE IF NOT EXISTS \(self[.links]) (
+                key TEXT NOT NULL, scope TEXT NOT NULL, PRIMARY KEY (key, scope)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS \(self[.entitlements]) (
+                id TEXT PRIMARY KEY, scope TEXT NOT NULL, clause TEXT NOT NULL, title TEXT NOT NULL,
+                payee_kind TEXT NOT NULL, payee_id TEXT NOT NULL, subject TEXT, date TEXT NOT NULL,
+                status TEXT NOT NULL, amount INTEGER, range_low INTEGER, range_high INTEGER,
+                match_key TEXT NOT NULL, detail TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS \(self[.tranches]) (
+                entitlement_id TEXT NOT NULL, seq INTEGER NOT NULL, scope TEXT NOT NULL, label TEXT NOT NULL,
+                amount INTEGER NOT NULL, released_by TEXT NOT NULL, due_date TEXT, state TEXT NOT NULL,
+                PRIMARY KEY (entitlement_id, seq)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS \(self[.disbursements]) (
+                disbursement_id TEXT PRIMARY KEY, clause TEXT NOT NULL, payee_kind TEXT NOT NULL, payee_id TEXT NOT NULL,
+                subject TEXT, application_id TEXT, fund_id TEXT, amount INTEGER NOT NULL, reversed INTEGER NOT NULL DEFAULT 0,
+                date TEXT NOT NULL, position INTEGER NOT NULL, match_key TEXT NOT NULL, event_id TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS \(self[.clawbacks]) (
+                clawback_id TEXT PRIMARY KEY, clause TEXT NOT NULL, payee_kind TEXT NOT NULL, payee_id TEXT NOT NULL,
+                amount INTEGER NOT NULL, reason TEXT NOT NULL, disbursement_id TEXT, date TEXT NOT NULL,
+                position INTEGER NOT NULL, recovered INTEGER NOT NULL DEFAULT 0, event_id TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS \(self[.classes]) (
+                class_id TEXT PRIMARY KEY, division TEXT NOT NULL, department TEXT, jurisdiction TEXT NOT NULL,
+                position INTEGER NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS \(self[.trainingFacts]) (
+                class_id TEXT NOT NULL, position INTEGER NOT NULL, kind TEXT NOT NULL, level TEXT,
+                occurred_at TEXT NOT NULL, PRIMARY KEY (class_id, position)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS \(self[.targets]) (
+                target_id TEXT PRIMARY KEY, clause TEXT NOT NULL, metric TEXT NOT NULL, scope TEXT NOT NULL,
+                unit TEXT NOT NULL, period_start TEXT NOT NULL, period_end TEXT NOT NULL, value INTEGER NOT NULL,
+                fund INTEGER, note TEXT, position INTEGER NOT NULL, event_id TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS \(self[.targetEvents]) (
+                target_id TEXT NOT NULL, position INTEGER NOT NULL, occurred_at TEXT NOT NULL,
+                PRIMARY KEY (target_id, position)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS \(self[.funds]) (
+                fund_id TEXT PRIMARY KEY, clause TEXT NOT NULL, recipient TEXT NOT NULL, amount INTEGER NOT NULL,
+                tranche TEXT NOT NULL, period_start TEXT, period_end TEXT, target_id TEXT, date TEXT NOT NULL,
+                position INTEGER NOT NULL, event_id TEXT NOT NULL) WITHOUT ROWID;
+            """)
+    }
+
+    /// The lookups queries and the runner make, by name `<table>_<columns>`.
+    func createIndexes(_ db: Database) throws {
+        let indexes: [(Table, String)] = [
+            (.scopes, "review_by"), (.entitlements, "scope"), (.entitlements, "payee_id"), (.entitlements, "subject"),
+            (.entitlements, "match_key"), (.tranches, "scope"), (.tranches, "state, due_date"),
+            (.disbursements, "match_key"), (.disbursements, "payee_id"), (.disbursements, "subject"),
+            (.clawbacks, "payee_id"), (.targets, "unit"), (.funds, "recipient"),
+        ]
+        for (table, columns) in indexes {
+            let name = "\(self[table])_\(columns.replacingOccurrences(of: ", ", with: "_"))"
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(name) ON \(self[table]) (\(columns))")
+        }
+    }
+
+    func drop(_ db: Database) throws {
+        for table in Table.allCases { try db.execute(sql: "DROP TABLE IF EXISTS \(self[table])") }
+    }
+
+    func exists(_ db: Database) throws -> Bool { try db.tableExists(self[.checkpoints]) }
+
+    /// Replaces the live tables by these, in the caller's transaction.
+    func swap(into live: ProjectionSchema, _ db: Database) throws {
+        try live.drop(db)
+        for table in Table.allCases {
+            try db.execute(sql: "ALTER TABLE \(self[table]) RENAME TO \(live[table])")
+        }
+        try live.createIndexes(db)
+    }
+}

@@ -1,0 +1,193 @@
+import Crypto
+import Foundation
+import GRDB
+import GrantLedgerEvents
+import GrantLedgerLog
+import GrantLedgerPolicy
+
+/// The projections of one ledger: kept current as events arrive, rebuilt from the log on
+/// demand, and read by the query commands and the service.
+///
+/// They live in the ledger file beside the log (tables `proj_…`), so an event and the rows it
+/// produces can commit in one transaction. A checkpoint per projection records the last
+/// position applied, in the same transaction as the rows: after a crash the runner resumes
+/// from it, applying no event twice and skipping none.
+///
+/// Entitlements are evaluated on the *business date of the log*: the date (China Standard
+/// Time) on which its last event was recorded. Two rebuilds of the same log therefore give
+/// the same rows, on any machine and any day. Each scope's evaluation notes the first later
+/// date on which its result could change with no new event (a year ends, a rating runs out);
+/// when the log's date reaches it, the scope is evaluated again.
+public final class Projections: Sendable {
+    public let log: EventLog
+    public let policies: PolicyCatalog
+    let database: any DatabaseWriter
+
+    public init(log: EventLog, policies: PolicyCatalog) throws {
+        guard let storage = log.storage as? SQLiteEventStorage else {
+            throw ProjectionError.unsupportedStorage
+        }
+        self.log = log
+        self.policies = policies
+        self.database = storage.database
+    }
+
+    /// The projections, in the order their digests are printed.
+    public static let names = ProjectionSchema.projections.map(\.name)
+
+    /// Events applied per transaction while catching up.
+    public static let batchSize = 2_000
+
+    // MARK: - Catching up
+
+    public struct CatchUpReport: Sendable, Equatable {
+        public var eventsApplied = 0
+        public var scopesEvaluated = 0
+        /// The checkpoint after catching up.
+        public var position: Int64 = 0
+        public var asOf: LocalDate?
+        /// True when the projections did not exist and were built with a rebuild.
+        public var rebuilt = false
+    }
+
+    /// Applies every event past the checkpoint, in transactions of ``batchSize`` events, and
+    /// re-evaluates the scopes they touch. With no projections yet, builds them (a rebuild).
+    ///
+    /// `beforeCommit` is for tests: it runs inside each batch's transaction with the batch's
+    /// last position and may throw, to show that a crash loses the batch and nothing else.
+    @discardableResult
+    public func catchUp(beforeCommit: ((Int64) throws -> Void)? = nil) throws -> CatchUpReport {
+        let exists = try database.read { try ProjectionSchema.live.exists($0) }
+        if !exists {
+            let report = try rebuild()
+            return CatchUpReport(eventsApplied: Int(report.position), scopesEvaluated: report.scopes, position: report.position,
+                                 asOf: report.asOf, rebuilt: true)
+        }
+        var report = CatchUpReport()
+        while true {
+            let done = try database.write { db -> Bool in
+                let batch = try ProjectionBatch(schema: .live, db: db, engine: PolicyEngine(catalog: policies), catalog: log.catalog)
+                let applied = try batch.catchUp(upTo: .max, limit: Self.batchSize, beforeCommit: beforeCommit)
+                report.eventsApplied += applied.events
+                report.scopesEvaluated += applied.scopes
+                report.position = applied.position
+                report.asOf = applied.asOf
+                return applied.events == 0
+            }
+            if done { return report }
+        }
+    }
+
+    // MARK: - Rebuilding
+
+    public struct RebuildReport: Sendable {
+        public var position: Int64
+        public var asOf: LocalDate?
+        public var scopes: Int
+        /// Each projection's digest: SHA-256 of its rows in key order.
+        public var digests: [(name: String, digest: String)]
+    }
+
+    public struct RebuildProgress: Sendable {
+        public enum Phase: String, Sendable { case events, scopes }
+        public let phase: Phase
+        public let done: Int64
+        public let total: Int64
+    }
+
+    /// Builds every projection afresh from position 0 into new tables, catches them up to the
+    /// head, and swaps them for the live ones in one transaction. Readers see the old
+    /// projections until the swap and the new ones after; never a half-built state.
+    public func rebuild(progress: (@Sendable (RebuildProgress) -> Void)? = nil) throws -> RebuildReport {
+        try database.write { db in
+            try ProjectionSchema.next.drop(db)
+            try ProjectionSchema.next.create(db)
+        }
+        let engine = PolicyEngine(catalog: policies)
+        let catalog = log.catalog
+        // Events: in transactions of a chunk each, so appends by others wait at most one chunk.
+        let head = try database.read { db in try SQLiteEventStorage.reader(on: db).lastEvent()?.position ?? 0 }
+        var position: Int64 = 0
+        while position < head {
+            position = try database.write { db in
+                let batch = try ProjectionBatch(schema: .next, db: db, engine: engine, catalog: catalog)
+                return try batch.applyEvents(upTo: head, limit: 20_000)
+            }
+            progress?(RebuildProgress(phase: .events, done: position, total: head))
+        }
+        // Scopes: each evaluated once, on the final date.
+        let total = try database.read { db in try Int64.fetchOne(db, sql: "SELECT count(*) FROM \(ProjectionSchema.next[.scopes])") ?? 0 }
+        var after = ""
+        var evaluated: Int64 = 0
+        while true {
+            let (count, last) = try database.write { db in
+                let batch = try ProjectionBatch(schema: .next, db: db, engine: engine, catalog: catalog)
+                return try batch.evaluateScopes(after: after, limit: 500)
+            }
+            guard let last else { break }
+            after = last
+            evaluated += Int64(count)
+            progress?(RebuildProgress(phase: .scopes, done: evaluated, total: total))
+        }
+        // Swap, then apply whatever was appended meanwhile as an ordinary catch-up.
+        try database.write { db in
+            try ProjectionSchema.next.swap(into: .live, db)
+        }
+        let caughtUp = try catchUp()
+        let digests = try self.digests()
+        return RebuildReport(position: caughtUp.position == 0 ? position : caughtUp.position,
+                             asOf: try status().asOf, scopes: Int(evaluated) + caughtUp.scopesEvaluated, digests: digests)
+    }
+
+    // MARK: - State
+
+    public struct Status: Sendable {
+        public var exists: Bool
+        public var checkpoints: [(projection: String, position: Int64)]
+        public var asOf: LocalDate?
+        public var head: Int64
+    }
+
+    public func status() throws -> Status {
+        try database.read { db in
+            let head = try SQLiteEventStorage.reader(on: db).lastEvent()?.position ?? 0
+            guard try ProjectionSchema.live.exists(db) else { return Status(exists: false, checkpoints: [], asOf: nil, head: head) }
+            let rows = try Row.fetchAll(db, sql: "SELECT projection, position FROM \(ProjectionSchema.live[.checkpoints]) ORDER BY projection")
+            let asOf = try String.fetchOne(db, sql: "SELECT value FROM \(ProjectionSchema.live[.meta]) WHERE key = 'as-of'")
+            return Status(exists: true, checkpoints: rows.map { ($0[0], $0[1]) }, asOf: asOf.flatMap(LocalDate.init), head: head)
+        }
+    }
+
+    /// Each projection's digest over its live rows.
+    public func digests() throws -> [(name: String, digest: String)] {
+        try database.read { db in try ProjectionDigest.digests(db, schema: .live) }
+    }
+
+    /// A reader of the live projections, caught up first.
+    public func reader() throws -> ProjectionReader {
+        try catchUp()
+        return try ProjectionReader(database: database, schema: .live, log: log)
+    }
+}
+
+public enum ProjectionError: Error, CustomStringConvertible, Equatable {
+    case unsupportedStorage
+    case unknownEntitlement(String)
+    case positionBeyondHead(Int64, head: Int64)
+
+    public var description: String {
+        switch self {
+        case .unsupportedStorage: "projections are kept in an SQLite ledger file; this log has another storage"
+        case .unknownEntitlement(let id):
+            "no entitlement \"\(id)\": ids look like CLAUSE#KEY (see the id column of `grants entitlements`)"
+        case .positionBeyondHead(let position, let head):
+            "--position \(position) is past the last event (\(head)): give a position from 0 to \(head)"
+        }
+    }
+}
+
+/// The business date of a recording time: the date in China Standard Time (UTC+8), where
+/// the bureaus record.
+func businessDate(of time: Timestamp) -> LocalDate {
+    Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch + 8 * 3_600_000).date
+}

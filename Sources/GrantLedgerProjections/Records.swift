@@ -1,0 +1,90 @@
+import Foundation
+import GrantLedgerEvents
+import GrantLedgerPolicy
+
+/// An entitlement as the projection stores and reports it. Amounts are fen.
+public struct EntitlementRecord: Codable, Sendable, Hashable {
+    public var id: String
+    public var clause: String
+    public var title: String
+    public var payeeKind: String
+    public var payeeID: String
+    public var subject: String?
+    public var date: String
+    public var status: String
+    /// The amount granted (nil while awaiting evidence or a decision, or when refused).
+    public var amount: Int64?
+    public var rangeLow: Int64?
+    public var rangeHigh: Int64?
+    public var tranches: [TrancheRecord]
+    public var explanation: ExplanationRecord
+
+    public struct TrancheRecord: Codable, Sendable, Hashable {
+        public var label: String
+        public var amount: Int64
+        public var releasedBy: String
+        public var dueDate: String?
+        /// due, waiting or forfeited, as the engine says; payouts add paid.
+        public var state: String
+    }
+
+    public struct ExplanationRecord: Codable, Sendable, Hashable {
+        public var facts: [CitationRecord]
+        public var parameters: [String]
+        public var arithmetic: [String]
+        public var readings: [String]
+        public var refusal: RefusalRecord?
+    }
+
+    public struct CitationRecord: Codable, Sendable, Hashable {
+        public var eventID: String
+        public var type: String
+        public var date: String
+        public var role: String
+    }
+
+    public struct RefusalRecord: Codable, Sendable, Hashable {
+        public var clause: String
+        public var reason: String
+    }
+
+    init(_ entitlement: Entitlement) {
+        id = entitlement.id
+        clause = entitlement.clause
+        title = entitlement.title
+        payeeKind = entitlement.payee.kind.rawValue
+        payeeID = entitlement.payee.id
+        subject = entitlement.subject
+        date = entitlement.date.description
+        status = entitlement.status.rawValue
+        amount = entitlement.amount?.value
+        rangeLow = entitlement.range?.lowerBound.value
+        rangeHigh = entitlement.range?.upperBound.value
+        tranches = entitlement.tranches.map {
+            TrancheRecord(label: $0.label, amount: $0.amount.value, releasedBy: $0.releasedBy, dueDate: $0.dueDate?.description,
+                          state: $0.state.rawValue)
+        }
+        let explanation = entitlement.explanation
+        self.explanation = ExplanationRecord(
+            facts: explanation.facts.map { CitationRecord(eventID: $0.eventID, type: $0.type, date: $0.date.description, role: $0.role) },
+            parameters: explanation.parameters, arithmetic: explanation.arithmetic, readings: explanation.readings,
+            refusal: explanation.refusal.map { RefusalRecord(clause: $0.clause, reason: $0.reason) })
+    }
+
+    /// What the row keeps beside its columns: tranches and explanation, as sorted-key JSON
+    /// (no floating point anywhere, so the bytes are the same on every machine).
+    struct Detail: Codable {
+        var tranches: [TrancheRecord]
+        var explanation: ExplanationRecord
+    }
+
+    func detailJSON() throws -> String {
+        String(decoding: try Self.encoder.encode(Detail(tranches: tranches, explanation: explanation)), as: UTF8.self)
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+}

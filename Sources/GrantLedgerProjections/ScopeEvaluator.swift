@@ -1,0 +1,161 @@
+import Foundation
+import GRDB
+import GrantLedgerEvents
+import GrantLedgerLog
+import GrantLedgerPolicy
+
+/// Evaluates the policy engine for one scope (a person, or an organisation or fund recipient)
+/// on the facts that scope's entitlements can rest on, and writes the entitlements it owns.
+///
+/// A person's facts: every event naming them, and the context those events point to (the
+/// organisations' registrations and ratings, the classes' filings, the applications' decisions,
+/// the certificates' revocations). An organisation's: every event naming it, the funds it
+/// receives and their targets, and the events of the people it employed (whose key groups and
+/// certificates make its yearly counts). Target figures come from the performance projection,
+/// which counts over the whole log.
+struct ScopeEvaluator {
+    let engine: PolicyEngine
+    let catalog: EventCatalog
+    let schema: ProjectionSchema
+    /// The last position the evaluation may see.
+    let limit: Int64
+    /// The business date evaluated on.
+    let asOf: LocalDate
+
+    /// Re-evaluates `scope` and replaces its rows. `store` holds the projection tables;
+    /// `events` reads the log (the same connection for the live projections).
+    func refresh(_ scope: Scope, store: Database, events: any EventStorageReader) throws {
+        let facts = try gather(scope, store: store, events: events)
+        let figures = TargetFigures(db: store, schema: schema)
+        let evaluation = engine.evaluation(facts, on: asOf, targets: figures)
+        if let error = figures.error { throw error }
+        let owned = evaluation.entitlements.filter { Self.scope(of: $0) == scope }
+        try write(scope, owned, reviewBy: evaluation.reviewBy, store: store)
+    }
+
+    static func scope(of entitlement: Entitlement) -> Scope {
+        if let subject = entitlement.subject { return .person(subject) }
+        return entitlement.payee.kind == .worker ? .person(entitlement.payee.id) : .organisation(entitlement.payee.id)
+    }
+
+    // MARK: Facts
+
+    func gather(_ scope: Scope, store: Database, events: any EventStorageReader) throws -> [Fact] {
+        var found: [Int64: RecordedEvent] = [:]
+        var context = Context()
+        func take(_ event: RecordedEvent, expand: Bool) throws {
+            guard found.updateValue(event, forKey: event.position) == nil, expand else { return }
+            context.add(try EventReferences(event, catalog: catalog), type: event.type, for: scope)
+        }
+        switch scope {
+        case .person(let id):
+            try events.forEachEvent(EventQuery(to: limit, party: id)) { try take($0, expand: true); return true }
+        case .organisation(let id):
+            try events.forEachEvent(EventQuery(to: limit, party: id)) { try take($0, expand: true); return true }
+            let funds = try Row.fetchAll(store, sql: "SELECT fund_id, target_id FROM \(schema[.funds]) WHERE recipient = ?", arguments: [id])
+            for fund in funds {
+                context.streams.insert("fund:" + (fund[0] as String))
+                if let target: String = fund[1] { context.streams.insert("target:" + target) }
+            }
+            // The people it employed: their key groups, certificates and other employers' months.
+            for person in context.employees.sorted() {
+                try events.forEachEvent(EventQuery(to: limit, party: person)) { try take($0, expand: false); return true }
+            }
+        }
+        for stream in context.streams.sorted() {
+            try events.forEachEvent(EventQuery(to: limit, streamID: stream)) { try take($0, expand: false); return true }
+        }
+        for stream in context.classes.sorted() {
+            try events.forEachEvent(EventQuery(to: limit, streamID: stream, type: "class.filed")) { try take($0, expand: false); return true }
+        }
+        return try found.keys.sorted().map { position in
+            let event = found[position]!
+            let payload: any EventPayload
+            do {
+                payload = try catalog.decode(type: event.type, version: event.schemaVersion, canonicalData: event.data)
+            } catch {
+                throw LogError.corruptEvent(position: position, reason: String(describing: error))
+            }
+            return Fact(eventID: event.eventID, position: position, occurredAt: event.occurredAt, payload: payload)
+        }
+    }
+
+    /// The streams whose events give a scope's own events their context.
+    private struct Context {
+        var streams: Set<String> = []
+        var classes: Set<String> = []
+        var employees: Set<String> = []
+
+        mutating func add(_ references: EventReferences, type: String, for scope: Scope) {
+            for organisation in references.organisations { streams.insert("organisation:" + organisation) }
+            for application in references.applications { streams.insert("application:" + application) }
+            for certificate in references.certificates { streams.insert("certificate:" + certificate) }
+            for target in references.targets { streams.insert("target:" + target) }
+            for id in references.classes { classes.insert("class:" + id) }
+            if case .organisation(let id) = scope, type.hasPrefix("employment."), references.organisations.contains(id) {
+                employees.formUnion(references.persons)
+            }
+        }
+    }
+
+    // MARK: Rows
+
+    private func write(_ scope: Scope, _ entitlements: [Entitlement], reviewBy: LocalDate?, store: Database) throws {
+        try store.execute(sql: "DELETE FROM \(schema[.tranches]) WHERE scope = ?", arguments: [scope.key])
+        try store.execute(sql: "DELETE FROM \(schema[.entitlements]) WHERE scope = ?", arguments: [scope.key])
+        let insert = try store.cachedStatement(sql: """
+            INSERT INTO \(schema[.entitlements]) (id, scope, clause, title, payee_kind, payee_id, subject, date, status,
+                amount, range_low, range_high, match_key, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let insertTranche = try store.cachedStatement(sql: """
+            INSERT INTO \(schema[.tranches]) (entitlement_id, seq, scope, label, amount, released_by, due_date, state)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for entitlement in entitlements {
+            let record = EntitlementRecord(entitlement)
+            try insert.execute(arguments: [
+                record.id, scope.key, record.clause, record.title, record.payeeKind, record.payeeID, record.subject,
+                record.date, record.status, record.amount, record.rangeLow, record.rangeHigh,
+                MatchKey.of(clause: record.clause, payee: record.payeeID, subject: record.subject), try record.detailJSON(),
+            ])
+            for (seq, tranche) in record.tranches.enumerated() {
+                try insertTranche.execute(arguments: [
+                    record.id, seq, scope.key, tranche.label, tranche.amount, tranche.releasedBy, tranche.dueDate, tranche.state,
+                ])
+            }
+        }
+        try store.execute(sql: """
+            INSERT INTO \(schema[.scopes]) (scope, review_by, evaluated_at) VALUES (?, ?, ?)
+            ON CONFLICT (scope) DO UPDATE SET review_by = excluded.review_by, evaluated_at = excluded.evaluated_at
+            """, arguments: [scope.key, reviewBy?.description, limit])
+    }
+}
+
+/// How disbursements find the entitlements they pay: the clause, the payee, and the worker.
+enum MatchKey {
+    static func of(clause: String, payee: String, subject: String?) -> String { "\(clause)|\(payee)|\(subject ?? "")" }
+}
+
+/// Target figures from the performance projection, counted over the whole log. The engine's
+/// question cannot fail; a database error is kept and thrown once the evaluation returns.
+final class TargetFigures: TargetProgress {
+    let db: Database
+    let schema: ProjectionSchema
+    private(set) var error: (any Error)?
+
+    init(db: Database, schema: ProjectionSchema) {
+        self.db = db
+        self.schema = schema
+    }
+
+    func achieved(_ target: TargetSet, through date: LocalDate) -> Int64? {
+        guard TargetSet.countedMetrics.contains(target.metric) else { return nil }
+        do {
+            return try Int64.fetchOne(db, sql: "SELECT count(*) FROM \(schema[.targetEvents]) WHERE target_id = ? AND occurred_at <= ?",
+                arguments: [target.targetId, date.description]) ?? 0
+        } catch {
+            self.error = error
+            return nil
+        }
+    }
+}
