@@ -38,6 +38,9 @@ struct ProjectionBatch {
         try String.fetchOne(db, sql: "SELECT value FROM \(schema[.meta]) WHERE key = 'as-of'").flatMap(LocalDate.init)
     }
 
+    /// Records that the tables reflect the log up to `position`, evaluated on `asOf`.
+    func markApplied(position: Int64, asOf: LocalDate?) throws { try save(position: position, asOf: asOf) }
+
     private func save(position: Int64, asOf: LocalDate?) throws {
         for name in ProjectionSchema.projections.map(\.name) {
             try db.execute(sql: """

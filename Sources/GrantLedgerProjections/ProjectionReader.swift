@@ -23,3 +23,10 @@ public struct ProjectionReader: Sendable {
         }
     }
 }
+
+extension ProjectionReader {
+    /// Each projection's digest: SHA-256 of its rows in key order.
+    public func digests() throws -> [(name: String, digest: String)] {
+        try database.read { db in try ProjectionDigest.digests(db, schema: schema) }
+    }
+}

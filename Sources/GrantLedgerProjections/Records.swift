@@ -48,6 +48,25 @@ public struct EntitlementRecord: Codable, Sendable, Hashable {
         public var reason: String
     }
 
+    /// What the row keeps beside its columns: tranches and explanation, as sorted-key JSON
+    /// (no floating point anywhere, so the bytes are the same on every machine).
+    struct Detail: Codable {
+        var tranches: [TrancheRecord]
+        var explanation: ExplanationRecord
+    }
+
+    func detailJSON() throws -> String {
+        String(decoding: try Self.encoder.encode(Detail(tranches: tranches, explanation: explanation)), as: UTF8.self)
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+}
+
+extension EntitlementRecord {
     init(_ entitlement: Entitlement) {
         id = entitlement.id
         clause = entitlement.clause
@@ -70,21 +89,4 @@ public struct EntitlementRecord: Codable, Sendable, Hashable {
             parameters: explanation.parameters, arithmetic: explanation.arithmetic, readings: explanation.readings,
             refusal: explanation.refusal.map { RefusalRecord(clause: $0.clause, reason: $0.reason) })
     }
-
-    /// What the row keeps beside its columns: tranches and explanation, as sorted-key JSON
-    /// (no floating point anywhere, so the bytes are the same on every machine).
-    struct Detail: Codable {
-        var tranches: [TrancheRecord]
-        var explanation: ExplanationRecord
-    }
-
-    func detailJSON() throws -> String {
-        String(decoding: try Self.encoder.encode(Detail(tranches: tranches, explanation: explanation)), as: UTF8.self)
-    }
-
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
 }

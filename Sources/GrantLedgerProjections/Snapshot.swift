@@ -1,0 +1,74 @@
+import GRDB
+import GrantLedgerEvents
+import GrantLedgerLog
+import GrantLedgerPolicy
+
+/// Which state of the world a question asks about.
+///
+/// Audits ask two kinds of "as of": the business date (`asOf`: what the world was on that
+/// day, judged on the facts dated up to it) and what the log knew (`position`, or `knownAt`,
+/// a recording time: later-recorded events, such as a late correction, are ignored). Both may
+/// be given; with neither, the live projections answer.
+public struct Moment: Sendable, Hashable {
+    public var asOf: LocalDate?
+    public var knownAt: Timestamp?
+    public var position: Int64?
+
+    public init(asOf: LocalDate? = nil, knownAt: Timestamp? = nil, position: Int64? = nil) {
+        self.asOf = asOf
+        self.knownAt = knownAt
+        self.position = position
+    }
+
+    public static let now = Moment()
+    public var isNow: Bool { asOf == nil && knownAt == nil && position == nil }
+}
+
+extension Projections {
+    /// A reader for `moment`: the live projections (caught up) for now, else projections built
+    /// afresh in memory from the events the moment allows, on its date. With `party`, only that
+    /// person's scope is built (fast: a timeline, or one person's entitlements).
+    public func reader(at moment: Moment, party: String? = nil) throws -> ProjectionReader {
+        guard !moment.isNow else { return try reader() }
+        let store = try DatabaseQueue()
+        let engine = PolicyEngine(catalog: policies)
+        let catalog = log.catalog
+        try database.read { logDB in
+            let events = SQLiteEventStorage.reader(on: logDB)
+            let head = try events.lastEvent()?.position ?? 0
+            var limit = head
+            if let position = moment.position {
+                guard position >= 0, position <= head else { throw ProjectionError.positionBeyondHead(position, head: head) }
+                limit = position
+            }
+            if let knownAt = moment.knownAt {
+                limit = min(limit, try SQLiteEventStorage.lastPosition(knownAt: knownAt, on: logDB))
+            }
+            var recordedAt: Timestamp?
+            try events.forEachEvent(EventQuery(from: limit, to: limit)) { recordedAt = $0.recordedAt; return false }
+            let asOf = moment.asOf ?? recordedAt.map(businessDate(of:)) ?? moment.knownAt.map(businessDate(of:))
+            try store.write { db in
+                try ProjectionSchema.live.create(db)
+                let batch = try ProjectionBatch(schema: .live, db: db, events: events, engine: engine, catalog: catalog)
+                if let party, Pseudonym.isPseudonym(party) {
+                    // One person: only their events can change their entitlements and payments.
+                    var applier = EventApplier(catalog: catalog, schema: .live, asOf: asOf ?? LocalDate(year: 1970, month: 1, day: 1)!)
+                    try events.forEachEvent(EventQuery(to: limit, party: party)) { event in
+                        _ = try applier.apply(event, store: db, events: events)
+                        return true
+                    }
+                    try db.execute(sql: "INSERT INTO \(ProjectionSchema.live[.scopes]) (scope) VALUES (?)", arguments: [Scope.person(party).key])
+                    try batch.markApplied(position: limit, asOf: asOf)
+                } else {
+                    while try batch.checkpoint() < limit {
+                        _ = try batch.applyEvents(upTo: limit, limit: 20_000, asOf: asOf)
+                    }
+                    try batch.markApplied(position: limit, asOf: asOf)
+                }
+                var after = ""
+                while case let (_, last?) = try batch.evaluateScopes(after: after, limit: 1_000) { after = last }
+            }
+        }
+        return try ProjectionReader(database: store, schema: .live, log: log)
+    }
+}
