@@ -56,7 +56,7 @@ public final class Projections: Sendable {
     /// `beforeCommit` is for tests: it runs inside each batch's transaction with the batch's
     /// last position and may throw, to show that a crash loses the batch and nothing else.
     @discardableResult
-    public func catchUp(beforeCommit: ((Int64) throws -> Void)? = nil) throws -> CatchUpReport {
+    public func catchUp(batchSize: Int = Projections.batchSize, beforeCommit: ((Int64) throws -> Void)? = nil) throws -> CatchUpReport {
         let exists = try database.read { try ProjectionSchema.live.exists($0) }
         if !exists {
             let report = try rebuild()
@@ -67,7 +67,7 @@ public final class Projections: Sendable {
         while true {
             let done = try database.write { db -> Bool in
                 let batch = try ProjectionBatch(schema: .live, db: db, engine: PolicyEngine(catalog: policies), catalog: log.catalog)
-                let applied = try batch.catchUp(upTo: .max, limit: Self.batchSize, beforeCommit: beforeCommit)
+                let applied = try batch.catchUp(upTo: .max, limit: batchSize, beforeCommit: beforeCommit)
                 report.eventsApplied += applied.events
                 report.scopesEvaluated += applied.scopes
                 report.position = applied.position

@@ -23,7 +23,10 @@ struct TestLedger {
 
     static let key = try! Pseudonymizer(key: Array(0..<32))
 
-    init(clock: String = "2026-11-21T02:00:00.000Z", policies: PolicyCatalog = try! PolicyCatalog.bundled()) throws {
+    /// Loaded once: parsing the bundled YAML takes most of a second.
+    static let bundled = try! PolicyCatalog.bundled()
+
+    init(clock: String = "2026-11-21T02:00:00.000Z", policies: PolicyCatalog = TestLedger.bundled) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("projections-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.clock = ManualClock(clock)
@@ -65,4 +68,75 @@ enum Examples {
             .appendingPathComponent("EventSchemas/examples/valid.jsonl")
         return try! String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
     }()
+}
+
+/// Events written as an intake tool would send them, for the stories the tests tell.
+struct Story {
+    private(set) var lines: [String] = []
+    private let base: Int
+    private var count = 0
+
+    /// `base` keeps the event ids of several stories in one ledger apart.
+    init(base: Int = 1) { self.base = base * 1_000_000 }
+
+    static func resident(_ n: Int) -> String {
+        ResidentID.withCheckCharacter("35020319900101" + String(format: "%03d", n))!
+    }
+
+    @discardableResult
+    mutating func event(_ type: String, stream: String, on day: String, _ data: [String: Any]) -> String {
+        count += 1
+        let id = String(format: "00000000-0000-4000-8000-%012d", base + count)
+        let envelope: [String: Any] = [
+            "eventId": id, "streamId": stream, "type": type, "schemaVersion": EventCatalog.standard.currentVersion(of: type)!,
+            "occurredAt": day, "actor": "test", "source": "projection-tests", "data": data,
+        ]
+        let json = try! JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys])
+        lines.append(String(decoding: json, as: UTF8.self))
+        return id
+    }
+
+    static let agency = "91350200MA31XM002D", employer = "91350200MA31XM001A"
+
+    /// A worker new to Xiamen referred by the agency and insured `months` months from January
+    /// 2024 (leaving on `leaveOn`, if given): XM-2023-187/(九)-b and (九)-c.
+    mutating func referral(worker: String, months: Int, leaveOn: String? = nil, number: String) {
+        event("referral.made", stream: "referral:\(Self.agency):\(number)", on: "2024-01-05", [
+            "agency": Self.agency, "worker": worker, "employer": Self.employer, "firstTimeInCity": true, "originRegion": "甘肃省兰州市城关区",
+        ])
+        let contract = "employment:\(Self.employer):HT-\(number)"
+        event("employment.started", stream: contract, on: "2024-01-08", [
+            "employee": worker, "employer": Self.employer, "contract": "fixed-term", "contractMonths": 24, "labourDispatch": false,
+            "firstTimeInCity": true,
+        ])
+        for month in 1...max(1, months) where month <= months {
+            self.month(worker: worker, contract: contract, month: month, paid: true)
+        }
+        if let leaveOn {
+            event("employment.ended", stream: contract, on: leaveOn, ["employee": worker, "employer": Self.employer, "reason": "resigned"])
+        }
+    }
+
+    mutating func month(worker: String, contract: String, month: Int, paid: Bool) {
+        let ym = YearMonth(year: 2024, month: month)!
+        event("employment.month-recorded", stream: contract, on: ym.lastDay.description, [
+            "employee": worker, "employer": Self.employer, "month": ym.description, "socialInsurancePaid": paid, "pensionPaid": paid,
+            "insuredIn": "350203",
+        ])
+    }
+
+    mutating func enterprise() {
+        event("enterprise.registered", stream: "organisation:\(Self.employer)", on: "2019-01-01", [
+            "enterprise": Self.employer, "name": "厦门某制造有限公司", "division": "思明区",
+        ])
+    }
+
+    @discardableResult
+    mutating func disburse(_ id: String, clause: String, payee: String, kind: String = "agency", subject: String?, yuan: Int64, on day: String) -> String {
+        var data: [String: Any] = [
+            "disbursementId": id, "clause": clause, "payee": ["kind": kind, "organisation": payee], "amount": yuan * 100,
+        ]
+        if let subject { data["subject"] = subject }
+        return event("disbursement.made", stream: "disbursement:\(id)", on: day, data)
+    }
 }
