@@ -13,5 +13,11 @@ struct Grants: ParsableCommand {
         subcommands: [
             DemoCommand.self, InitCommand.self, AppendCommand.self, EventsCommand.self, VerifyCommand.self,
             ForgetCommand.self, PoliciesCommand.self,
+        ],
+        groupedSubcommands: [
+            CommandGroup(name: "Projection", subcommands: [
+                EntitlementsCommand.self, PayoutsCommand.self, PerformanceCommand.self, FundsCommand.self,
+                FindingsCommand.self, TimelineCommand.self, ExplainCommand.self, RebuildCommand.self,
+            ]),
         ])
 }
