@@ -1,6 +1,9 @@
 import ArgumentParser
+import Foundation
 import GrantLedgerEvents
 import GrantLedgerLog
+import GrantLedgerPolicy
+import GrantLedgerProjections
 
 struct AppendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,6 +13,9 @@ struct AppendCommand: ParsableCommand {
             Each line is one event (see EventSchemas/README.md). Events already in the ledger are \
             reported as duplicates and not appended again. If any line is rejected, nothing is \
             written and each problem is printed with its line number and JSON path.
+            After a successful append the projections are caught up (with --policies, or the \
+            bundled catalog) and a last line says where they are; if they cannot be updated the \
+            append stands, the line says why, and the next projection command catches them up.
             Exit status: 0 when every line is in the ledger, 1 when nothing was appended.
             """)
 
@@ -17,6 +23,7 @@ struct AppendCommand: ParsableCommand {
     var file: String
 
     @OptionGroup var ledger: LedgerOptions
+    @OptionGroup var policies: PolicyOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -24,10 +31,72 @@ struct AppendCommand: ParsableCommand {
         let report = try log.append(try JSONLinesReader(path: file))
         let name = file == "-" ? "standard input" : file
         if output.json {
-            print(ReportFormatter.json(report, file: name))
+            let json = ReportFormatter.json(report, file: name)
+            guard report.isComplete else {
+                print(json)
+                throw ExitCode.failure
+            }
+            print(Self.adding(projections: catchUp(log).json, to: json))
         } else {
             print(ReportFormatter.text(report, file: name), terminator: "")
+            guard report.isComplete else { throw ExitCode.failure }
+            // The append is acknowledged before the projections are touched.
+            fflush(nil)
+            print(catchUp(log).text)
         }
-        if !report.isComplete { throw ExitCode.failure }
+    }
+
+    /// What catching the projections up came to; never an error: the append has committed.
+    enum ProjectionsOutcome {
+        case updated(Projections.CatchUpReport)
+        case notUpdated(String)
+
+        var text: String {
+            switch self {
+            case .updated(let report) where report.rebuilt:
+                "projections: built, at position \(report.position) (\(report.scopesEvaluated) scope\(report.scopesEvaluated == 1 ? "" : "s") evaluated)"
+            case .updated(let report):
+                "projections: at position \(report.position) (\(report.scopesEvaluated) scope\(report.scopesEvaluated == 1 ? "" : "s") re-evaluated)"
+            case .notUpdated(let reason):
+                "projections: not updated: \(reason)"
+            }
+        }
+
+        var json: JSONValue {
+            switch self {
+            case .updated(let report):
+                .object(JSONObject(unsortedMembers: [
+                    ("updated", .bool(true)), ("position", .integer(report.position)),
+                    ("eventsApplied", .integer(Int64(report.eventsApplied))),
+                    ("scopesEvaluated", .integer(Int64(report.scopesEvaluated))), ("rebuilt", .bool(report.rebuilt)),
+                ])!)
+            case .notUpdated(let reason):
+                .object(JSONObject(unsortedMembers: [("updated", .bool(false)), ("reason", .string(reason))])!)
+            }
+        }
+    }
+
+    func catchUp(_ log: EventLog) -> ProjectionsOutcome {
+        let catalog: PolicyCatalog
+        do {
+            catalog = try policies.loadCatalog()
+        } catch {
+            let errors = error.issues.filter { $0.severity == .error }.count
+            return .notUpdated("the policy catalog has \(errors) error\(errors == 1 ? "" : "s") (see `grants policies check`); "
+                + "the append stands, and the next projection command catches up once the catalog loads")
+        }
+        do {
+            return .updated(try Projections(log: log, policies: catalog).catchUp())
+        } catch {
+            return .notUpdated("\(error); the append stands, and the next projection command (or `grants rebuild`) catches up")
+        }
+    }
+
+    /// The append report's JSON with a `projections` member.
+    static func adding(projections: JSONValue, to json: String) -> String {
+        guard case .object(let report)? = try? JSONParser.parse(json),
+              let object = JSONObject(unsortedMembers: report.members + [("projections", projections)])
+        else { return json }
+        return CanonicalJSON.string(.object(object))
     }
 }
