@@ -71,7 +71,7 @@ struct DurabilityTests {
         // And the ledger takes appends again, continuing the chain.
         let after = try directory.write("after.jsonl", lines: [Sample.reversal(9)])
         let appended = try await directory.grants("append", after)
-        #expect(appended.stdoutLines.last == "Appended 1 event at position 9.")
+        #expect(appended.stdoutLines.contains("Appended 1 event at position 9."), "\(appended)")
         #expect(try await directory.grants("verify").status == 0)
     }
 
