@@ -88,6 +88,8 @@ struct ProjectionBatch {
     // MARK: Rebuild
 
     /// A rebuild's first pass: applies events and notes every scope they touch, evaluating none.
+    /// With a fixed business date (an `--as-of` question), events dated after it are not yet
+    /// facts: they are passed over.
     func applyEvents(upTo: Int64, limit: Int, asOf fixed: LocalDate? = nil) throws -> Int64 {
         let start = try checkpoint()
         let batch = try nextEvents(from: start, upTo: upTo, limit: limit)
@@ -95,7 +97,7 @@ struct ProjectionBatch {
         let date = fixed ?? businessDate(of: last.recordedAt)
         var applier = EventApplier(catalog: catalog, schema: schema, asOf: date)
         let note = try db.cachedStatement(sql: "INSERT OR IGNORE INTO \(schema[.scopes]) (scope, review_by, evaluated_at) VALUES (?, NULL, 0)")
-        for event in batch {
+        for event in batch where fixed.map({ event.occurredAt <= $0 }) ?? true {
             for scope in try applier.apply(event, store: db, events: events) { try note.execute(arguments: [scope.key]) }
         }
         try save(position: last.position, asOf: date)

@@ -363,6 +363,19 @@ extension ProjectionReader {
                         subject: record.subject, amount: view.excess, entitlementID: record.id, disbursements: view.disbursements, detail: detail))
                 }
             }
+            // A clawback that names a payment the log does not hold.
+            let orphans = try Row.fetchAll(db, sql: """
+                SELECT c.clawback_id, c.clause, c.payee_id, c.amount, c.disbursement_id FROM \(schema[.clawbacks]) c
+                WHERE c.disbursement_id IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM \(schema[.disbursements]) d WHERE d.disbursement_id = c.disbursement_id)
+                ORDER BY c.clawback_id
+                """)
+            for row in orphans {
+                let payment: String = row[4]
+                findings.append(Finding(kind: "unknown-payment", clause: row[1], payeeID: row[2], subject: nil, amount: row[3],
+                    entitlementID: nil, disbursements: [payment],
+                    detail: "clawback \(row[0] as String) recovers payment \(payment), which is not in the log: record the payment, or correct the clawback"))
+            }
             return findings
         }
     }

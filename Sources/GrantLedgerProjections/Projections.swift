@@ -57,8 +57,13 @@ public final class Projections: Sendable {
     /// last position and may throw, to show that a crash loses the batch and nothing else.
     @discardableResult
     public func catchUp(batchSize: Int = Projections.batchSize, beforeCommit: ((Int64) throws -> Void)? = nil) throws -> CatchUpReport {
-        let exists = try database.read { try ProjectionSchema.live.exists($0) }
-        if !exists {
+        let (exists, builtWith) = try database.read { db in
+            let exists = try ProjectionSchema.live.exists(db)
+            let policies = exists ? try String.fetchOne(db, sql: "SELECT value FROM \(ProjectionSchema.live[.meta]) WHERE key = 'policies'") : nil
+            return (exists, policies)
+        }
+        // Projections built with other policy files are rebuilt rather than extended.
+        if !exists || builtWith != policies.fingerprint {
             let report = try rebuild()
             return CatchUpReport(eventsApplied: Int(report.position), scopesEvaluated: report.scopes, position: report.position,
                                  asOf: report.asOf, rebuilt: true)
@@ -99,9 +104,19 @@ public final class Projections: Sendable {
     /// head, and swaps them for the live ones in one transaction. Readers see the old
     /// projections until the swap and the new ones after; never a half-built state.
     public func rebuild(progress: (@Sendable (RebuildProgress) -> Void)? = nil) throws -> RebuildReport {
+        // A rebuild owns the new tables by a token; one started later takes them over, and this
+        // one then stops at its next transaction instead of swapping in tables it did not fill.
+        let token = UUID().uuidString
         try database.write { db in
             try ProjectionSchema.next.drop(db)
             try ProjectionSchema.next.create(db)
+            try db.execute(sql: "INSERT INTO \(ProjectionSchema.next[.meta]) (key, value) VALUES ('rebuild', ?), ('policies', ?)",
+                           arguments: [token, policies.fingerprint])
+        }
+        func owned(_ db: Database) throws {
+            let owner = try db.tableExists(ProjectionSchema.next[.meta])
+                ? try String.fetchOne(db, sql: "SELECT value FROM \(ProjectionSchema.next[.meta]) WHERE key = 'rebuild'") : nil
+            guard owner == token else { throw ProjectionError.rebuildSuperseded }
         }
         let engine = PolicyEngine(catalog: policies)
         let catalog = log.catalog
@@ -110,17 +125,22 @@ public final class Projections: Sendable {
         var position: Int64 = 0
         while position < head {
             position = try database.write { db in
+                try owned(db)
                 let batch = try ProjectionBatch(schema: .next, db: db, engine: engine, catalog: catalog)
                 return try batch.applyEvents(upTo: head, limit: 20_000)
             }
             progress?(RebuildProgress(phase: .events, done: position, total: head))
         }
         // Scopes: each evaluated once, on the final date.
-        let total = try database.read { db in try Int64.fetchOne(db, sql: "SELECT count(*) FROM \(ProjectionSchema.next[.scopes])") ?? 0 }
+        let total = try database.read { db in
+            try owned(db)
+            return try Int64.fetchOne(db, sql: "SELECT count(*) FROM \(ProjectionSchema.next[.scopes])") ?? 0
+        }
         var after = ""
         var evaluated: Int64 = 0
         while true {
             let (count, last) = try database.write { db in
+                try owned(db)
                 let batch = try ProjectionBatch(schema: .next, db: db, engine: engine, catalog: catalog)
                 return try batch.evaluateScopes(after: after, limit: 500)
             }
@@ -131,6 +151,8 @@ public final class Projections: Sendable {
         }
         // Swap, then apply whatever was appended meanwhile as an ordinary catch-up.
         try database.write { db in
+            try owned(db)
+            try db.execute(sql: "DELETE FROM \(ProjectionSchema.next[.meta]) WHERE key = 'rebuild'")
             try ProjectionSchema.next.swap(into: .live, db)
         }
         let caughtUp = try catchUp()
@@ -174,6 +196,7 @@ public enum ProjectionError: Error, CustomStringConvertible, Equatable {
     case unsupportedStorage
     case unknownEntitlement(String)
     case positionBeyondHead(Int64, head: Int64)
+    case rebuildSuperseded
 
     public var description: String {
         switch self {
@@ -182,6 +205,8 @@ public enum ProjectionError: Error, CustomStringConvertible, Equatable {
             "no entitlement \"\(id)\": ids look like CLAUSE#KEY (see the id column of `grants entitlements`)"
         case .positionBeyondHead(let position, let head):
             "--position \(position) is past the last event (\(head)): give a position from 0 to \(head)"
+        case .rebuildSuperseded:
+            "another rebuild of the same ledger started and took over; this one stopped without changing the live projections"
         }
     }
 }

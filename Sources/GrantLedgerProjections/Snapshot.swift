@@ -54,6 +54,7 @@ extension Projections {
                     // One person: only their events can change their entitlements and payments.
                     var applier = EventApplier(catalog: catalog, schema: .live, asOf: asOf ?? LocalDate(year: 1970, month: 1, day: 1)!)
                     try events.forEachEvent(EventQuery(to: limit, party: party)) { event in
+                        guard moment.asOf.map({ event.occurredAt <= $0 }) ?? true else { return true }
                         _ = try applier.apply(event, store: db, events: events)
                         return true
                     }
@@ -61,7 +62,7 @@ extension Projections {
                     try batch.markApplied(position: limit, asOf: asOf)
                 } else {
                     while try batch.checkpoint() < limit {
-                        _ = try batch.applyEvents(upTo: limit, limit: 20_000, asOf: asOf)
+                        _ = try batch.applyEvents(upTo: limit, limit: 20_000, asOf: moment.asOf)
                     }
                     try batch.markApplied(position: limit, asOf: asOf)
                 }

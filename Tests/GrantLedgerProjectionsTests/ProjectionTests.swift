@@ -103,8 +103,13 @@ import Testing
         let april = try ledger.projections.reader(at: Moment(asOf: LocalDate("2024-04-15"))).entitlements(EntitlementFilter(subject: p1))
         #expect(entitlement(april, "XM-2023-187/(九)-b", p1)?.entitlement.status == "eligible")
         #expect(entitlement(april, "XM-2023-187/(九)-c", p1)?.entitlement.status == "awaiting-evidence")
-        // The payment of 2024-04-10 is a fact of that date too.
+        // The payment of 2024-04-10 is a fact of that date too: before it, nothing was paid.
         #expect(entitlement(april, "XM-2023-187/(九)-b", p1)?.paid == 100_000)
+        let march = try ledger.projections.reader(at: Moment(asOf: LocalDate("2024-04-01")))
+        #expect(entitlement(try march.entitlements(), "XM-2023-187/(九)-b", p1)?.paid == 0)
+        #expect(try march.findings().isEmpty)
+        let single = try ledger.projections.reader(at: Moment(asOf: LocalDate("2024-04-01")), party: p1)
+        #expect(entitlement(try single.entitlements(), "XM-2023-187/(九)-b", p1)?.paid == 0)
     }
 
     @Test("a timeline lists every event naming the person in business-time order, and what resulted")

@@ -112,6 +112,43 @@ import Testing
     }
 }
 
+extension RunnerTests {
+    static let policyDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Policies").path
+
+    @Test("projections built with other policy files are rebuilt, not extended; the same files read from disk are the same catalog")
+    func policiesChange() throws {
+        let ledger = try TestLedger()
+        try ledger.append(Examples.lines)
+        #expect(try ledger.projections.catchUp().rebuilt)
+        let files = try PolicyCatalog.files(in: Self.policyDirectory)
+        let same = try Projections(log: ledger.log, policies: PolicyCatalog.load(files: files))
+        #expect(try same.catchUp().rebuilt == false)
+        let edited = files.map { ($0.name, $0.name.hasSuffix("XM-2023-187.yaml") ? $0.text + "\n# edited\n" : $0.text) }
+        let other = try Projections(log: ledger.log, policies: PolicyCatalog.load(files: edited))
+        #expect(try other.catchUp().rebuilt)
+        #expect(try other.catchUp().rebuilt == false)
+    }
+
+    @Test("a rebuild overtaken by another stops without swapping in tables it did not fill")
+    func supersededRebuild() throws {
+        let ledger = try TestLedger()
+        try ledger.append(Self.everything())
+        try ledger.projections.catchUp()
+        let before = try Self.rows(ledger)
+        let started = LockedBox(false)
+        #expect(throws: ProjectionError.rebuildSuperseded) {
+            _ = try ledger.projections.rebuild { _ in
+                // Mid-way, a second rebuild (another process, say) starts and finishes.
+                guard !started.value else { return }
+                started.mutate { $0 = true }
+                _ = try? ledger.reopened().projections.rebuild()
+            }
+        }
+        #expect(try Self.rows(ledger) == before)
+    }
+}
+
 final class LockedBox<T>: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: T

@@ -242,12 +242,14 @@ struct ProjectionCommandsTests {
         #expect(json.first?["remaining"] as? Int == 1_400_000_000)
     }
 
-    @Test("findings: a payment with no entitlement, and the clawbacks; exit 0")
+    @Test("findings: a payment with no entitlement, a clawback of a payment the log lacks, and the clawbacks; exit 0")
     func findings() async throws {
         let directory = try await Self.ledger()
         let clean = try await directory.grants("findings")
         #expect(clean.status == 0, "\(clean)")
-        #expect(clean.stdoutLines.prefix(2) == ["Findings:", "  none: every payment is explained by an entitlement"])
+        // The examples' clawback recovers a payment that is not among them.
+        #expect(clean.stdoutLines.contains { $0.wholeMatch(of: /\ +unknown-payment +XM-2023-187\/\(一\)-a +51350200MJ1000002T +– +¥32,000\.00 +– +XMCZ-2024-004512 +clawback XM-ZH-2025-0007 .*/) != nil }, "\(clean)")
+        #expect(clean.stdoutLines.contains("  1 finding, ¥32,000.00 in all"))
         #expect(clean.stdoutLines.contains { $0.wholeMatch(of: /\ +XM-ZH-2025-0007 +2025-11-25 +XM-2023-187\/\(一\)-a +51350200MJ1000002T +¥32,000\.00 +¥20,000\.00 +¥12,000\.00 +XMCZ-2024-004512 +fraud/) != nil }, "\(clean)")
 
         try directory.write("extras.jsonl", lines: Self.extras)
@@ -255,13 +257,13 @@ struct ProjectionCommandsTests {
         let result = try await directory.grants("findings")
         #expect(result.status == 0, "\(result)")
         #expect(result.stdoutLines.contains { $0.wholeMatch(of: /\ +no-entitlement +XM-2023-187\/\(一\)-a +350205\*{8}2013 +– +¥1,500\.00 +– +D1003 +no entitlement under .*/) != nil }, "\(result)")
-        #expect(result.stdoutLines.contains("  1 finding, ¥1,500.00 in all"))
+        #expect(result.stdoutLines.contains("  2 findings, ¥33,500.00 in all"))
         let json = try Self.objects(try await directory.grants("findings", "--json"))
-        #expect(json.map { $0["record"] as? String } == ["finding", "clawback"])
-        #expect(json[0]["kind"] as? String == "no-entitlement")
+        #expect(json.map { $0["record"] as? String } == ["finding", "finding", "clawback"])
+        #expect(json.map { $0["kind"] as? String } == ["no-entitlement", "unknown-payment", nil])
         #expect(json[0]["amount"] as? Int == 150_000)
         #expect(json[0]["disbursements"] as? [String] == ["D1003"])
-        #expect(json[1]["outstanding"] as? Int == 1_200_000)
+        #expect(json[2]["outstanding"] as? Int == 1_200_000)
     }
 
     // MARK: timeline, explain

@@ -7,6 +7,10 @@ public struct PolicyCatalog: Sendable {
     public let documents: [PolicyDocument]
     /// Problems that do not stop the catalog from loading.
     public let warnings: [PolicyIssue]
+    /// Identifies the files the catalog was read from (FNV-1a, 64 bits, over each file's base
+    /// name and text in name order, trailing line ends aside): projections built with one catalog are rebuilt when
+    /// another is used. Not a security measure.
+    public private(set) var fingerprint = ""
     private let rulesByClause: [String: PolicyRule]
     private let documentsByClause: [String: PolicyDocument]
 
@@ -64,7 +68,24 @@ public struct PolicyCatalog: Sendable {
         let documents = files.compactMap { PolicyFileReader(file: $0.name, log: log).read($0.text) }
         PolicyLinter(documents: documents, log: log).lint()
         guard !log.hasErrors else { throw PolicyCatalogError(issues: log.issues) }
-        return PolicyCatalog(documents: documents, warnings: log.issues)
+        var catalog = PolicyCatalog(documents: documents, warnings: log.issues)
+        catalog.fingerprint = fingerprint(of: files)
+        return catalog
+    }
+
+    private static func fingerprint(of files: [(name: String, text: String)]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        // Trailing line ends are left out: the bundled copies are embedded without the last one.
+        let named = files.map { file in
+            ((file.name as NSString).lastPathComponent, String(file.text.reversed().drop { $0.isNewline }.reversed()))
+        }.sorted { $0.0 < $1.0 }
+        for (name, text) in named {
+            for byte in name.utf8 + [0] + text.utf8 + [0] {
+                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            }
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// The five documents shipped with GrantLedger (the files under `Policies/`, embedded at build time).
