@@ -26,6 +26,8 @@ struct EventApplier {
         "enterprise.registered", "institution.registered", "institution.catalog-listed", "institution.catalog-delisted",
         "organisation.rated", "organisation.rating-withdrawn", "class.filed", "application.submitted",
         "application.approved", "application.rejected", "amount.decided", "certificate.revoked", "target.set",
+        // A person's key groups and registration count in their employers' yearly figures.
+        "person.registered", "person.group-joined", "person.group-left",
     ]
 
     mutating func apply(_ event: RecordedEvent, store: Database, events: any EventStorageReader) throws -> Set<Scope> {
@@ -114,9 +116,13 @@ struct EventApplier {
         for key in keys {
             for scope in stale where scope.key != key { try link.execute(arguments: [key, scope.key]) }
         }
+        // And each person to the organisations their events name (employers, above all).
+        for person in references.persons {
+            for organisation in references.organisations { try link.execute(arguments: ["person:" + person, "org:" + organisation]) }
+        }
         if Self.contextTypes.contains(event.type) {
             let linked = try store.cachedStatement(sql: "SELECT scope FROM \(schema[.links]) WHERE key = ?")
-            for key in keys {
+            for key in keys + references.persons.map({ "person:" + $0 }) {
                 for scope in try String.fetchAll(linked, arguments: [key]) { if let scope = Scope(key: scope) { stale.insert(scope) } }
             }
         }

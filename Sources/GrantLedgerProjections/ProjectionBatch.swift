@@ -113,7 +113,7 @@ struct ProjectionBatch {
         var count = 0
         for key in keys {
             guard let scope = Scope(key: key), only.map({ $0.contains(scope) }) ?? true else { continue }
-            try evaluator.refresh(scope, store: db, events: events)
+            try evaluator.refresh(scope, store: db, events: events, fresh: true)
             count += 1
         }
         return (count, keys.last)

@@ -24,13 +24,16 @@ struct ScopeEvaluator {
 
     /// Re-evaluates `scope` and replaces its rows. `store` holds the projection tables;
     /// `events` reads the log (the same connection for the live projections).
-    func refresh(_ scope: Scope, store: Database, events: any EventStorageReader) throws {
+    ///
+    /// `fresh` says the scope has no rows yet (a rebuild's single pass over its scopes), so
+    /// there is nothing to delete; the new tables get their indexes only at the swap.
+    func refresh(_ scope: Scope, store: Database, events: any EventStorageReader, fresh: Bool = false) throws {
         let facts = try gather(scope, store: store, events: events)
         let figures = TargetFigures(db: store, schema: schema)
         let evaluation = engine.evaluation(facts, on: asOf, targets: figures)
         if let error = figures.error { throw error }
         let owned = evaluation.entitlements.filter { Self.scope(of: $0) == scope }
-        try write(scope, owned, reviewBy: evaluation.reviewBy, store: store)
+        try write(scope, owned, reviewBy: evaluation.reviewBy, store: store, fresh: fresh)
     }
 
     static func scope(of entitlement: Entitlement) -> Scope {
@@ -100,9 +103,11 @@ struct ScopeEvaluator {
 
     // MARK: Rows
 
-    private func write(_ scope: Scope, _ entitlements: [Entitlement], reviewBy: LocalDate?, store: Database) throws {
-        try store.execute(sql: "DELETE FROM \(schema[.tranches]) WHERE scope = ?", arguments: [scope.key])
-        try store.execute(sql: "DELETE FROM \(schema[.entitlements]) WHERE scope = ?", arguments: [scope.key])
+    private func write(_ scope: Scope, _ entitlements: [Entitlement], reviewBy: LocalDate?, store: Database, fresh: Bool) throws {
+        if !fresh {
+            try store.execute(sql: "DELETE FROM \(schema[.tranches]) WHERE scope = ?", arguments: [scope.key])
+            try store.execute(sql: "DELETE FROM \(schema[.entitlements]) WHERE scope = ?", arguments: [scope.key])
+        }
         let insert = try store.cachedStatement(sql: """
             INSERT INTO \(schema[.entitlements]) (id, scope, clause, title, payee_kind, payee_id, subject, date, status,
                 amount, range_low, range_high, match_key, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
