@@ -80,6 +80,19 @@ let package = Package(
             path: "Tools/PolicyBenchmark"
         ),
         .executableTarget(
+            name: "grants-projection-bench",
+            dependencies: [
+                "GrantLedgerEvents",
+                "GrantLedgerLog",
+                "GrantLedgerPolicy",
+                "GrantLedgerProjections",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tools/ProjectionBenchmark"
+        ),
+        .executableTarget(
             name: "grants-schemas",
             dependencies: ["GrantLedgerEvents", "GrantLedgerPolicy"],
             path: "Tools/SchemaExport"

@@ -1,0 +1,359 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import GrantLedgerEvents
+import GrantLedgerLog
+import GrantLedgerPolicy
+import GrantLedgerProjections
+
+/// Measures the projections on synthetic ledgers (``CityEvents``), for each log size:
+///
+/// 1. builds the log, in appends of 10,000 events (not timed beyond a progress line);
+/// 2. scans every event row with plain SQLite, and 3. with `forEachTypedEvent`;
+/// 4. rebuilds the projections, in a child process of this executable (`--rebuild-only`), so
+///    that 5. its maximum resident set size (wait4) is the rebuild's alone;
+/// 6. appends one event at a time (a certificate, an employment month, a payment, in turn)
+///    and times `catchUp()` after each;
+/// 7. times timelines and entitlement queries on one live reader.
+///
+/// The recording clock and the pseudonym key are fixed by the seed, so a seed gives the same
+/// rows and digests on every run.
+///
+///     swift build -c release --scratch-path .build-bench --product grants-projection-bench
+///     .build-bench/release/grants-projection-bench --sizes 100000,1000000 --markdown
+@main
+struct ProjectionBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grants-projection-bench",
+        abstract: "Benchmark GrantLedger's projections: rebuild vs a plain scan, rebuild memory, one-event catch-up, queries.")
+
+    @Option(help: "Events in the synthetic log.") var events = 100_000
+    @Option(help: "Several log sizes, comma-separated (e.g. 100000,1000000); replaces --events.") var sizes: String?
+    @Option(help: "Working directory for the ledgers (default: a new temporary directory).") var dir: String?
+    @Flag(help: "Keep the ledger files.") var keep = false
+    @Option(help: "Seed of the synthetic city.") var seed: UInt64 = 42
+    @Option(help: "Events appended one at a time, each followed by a timed catch-up.") var catchUps = 200
+    @Option(help: "Queries of each kind to time.") var queries = 1000
+    @Flag(help: "Also print a Markdown table row per size.") var markdown = false
+    @Flag(help: "Add up SQLite's time per statement in the rebuild and the timed catch-ups, and print the longest.")
+    var profileSQL = false
+    @Option(help: "Only rebuild the projections of this ledger file and report (the benchmark runs this in a child process to measure the rebuild's memory alone).")
+    var rebuildOnly: String?
+    @Option(help: ArgumentHelp("With --rebuild-only: write the result as JSON to this file.", visibility: .hidden))
+    var resultFile: String?
+
+    func run() throws {
+        if let rebuildOnly { return try RebuildChild.run(ledger: rebuildOnly, resultFile: resultFile, profileSQL: profileSQL) }
+        let sizes = try self.sizes.map { text in
+            try text.split(separator: ",").map { part in
+                guard let n = Int(part.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")), n > 0 else {
+                    throw ValidationError("--sizes: \"\(part)\" is not a positive number of events")
+                }
+                return n
+            }
+        } ?? [events]
+        let directory = dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("projection-bench-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+
+        say("GrantLedger projection benchmark")
+        say("  machine: \(Machine.summary)")
+        say("  seed \(seed); recording clock fixed at \(FixedClock.instant), so entitlements are evaluated on 2025-12-31")
+        say("  ledgers in \(directory)\(keep ? " (kept)" : "")")
+        var results: [SizeResult] = []
+        for size in sizes {
+            let path = "\(directory)/ledger-\(size).sqlite"
+            var run = SizeRun(events: size, path: path, seed: seed, catchUps: catchUps, queries: queries, profileSQL: profileSQL)
+            let result = try run.measure()
+            results.append(result)
+            say()
+            say(result.report())
+            if !keep { SizeRun.remove(path) }
+        }
+        if !keep, dir == nil { try? FileManager.default.removeItem(atPath: directory) }
+        say()
+        say(SizeResult.summary(results))
+        if markdown {
+            say()
+            say(SizeResult.markdownHeader)
+            for result in results { say(result.markdownRow) }
+        }
+    }
+}
+
+/// The measurements of one log size, in order.
+struct SizeRun {
+    let events: Int
+    let path: String
+    let seed: UInt64
+    let catchUps: Int
+    let queries: Int
+    let profileSQL: Bool
+    private var result = SizeResult()
+
+    init(events: Int, path: String, seed: UInt64, catchUps: Int, queries: Int, profileSQL: Bool) {
+        self.events = events
+        self.path = path
+        self.seed = seed
+        self.catchUps = catchUps
+        self.queries = queries
+        self.profileSQL = profileSQL
+        result.events = events
+    }
+
+    static func remove(_ path: String) {
+        for suffix in ["", "-wal", "-shm", ".key"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    /// A plain SQLite connection to the ledger file, read-only, opened afresh (so that it
+    /// sees tables another process made).
+    func plain() throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    mutating func measure() throws -> SizeResult {
+        say()
+        say("\(Format.grouped(events)) events (load average \(Machine.load))")
+        result.loadBefore = Machine.load
+        var generator = try build()
+        try profile()
+        try scans()
+        try rebuild()
+        // A new log and projections on the file the child rebuilt.
+        let log = try EventLog.open(at: path, clock: FixedClock())
+        let projections = try Projections(log: log, policies: try PolicyCatalog.bundled())
+        try catchUp(log: log, projections: projections, generator: &generator)
+        try query(projections: projections)
+        result.parentPeakMiB = Memory.peakMiB()
+        result.loadAfter = Machine.load
+        return result
+    }
+
+    // MARK: 1. Build
+
+    private mutating func build() throws -> CityEvents {
+        Self.remove(path)
+        // A pseudonym key from the seed, so that the same seed gives the same rows and digests.
+        var random = SplitMix64(seed: seed ^ 0x6B65_7966_696C_65)
+        let key = (0..<32).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        guard FileManager.default.createFile(atPath: EventLog.defaultKeyFile(forDatabase: path), contents: Data((Hex.string(key) + "\n").utf8),
+                                             attributes: [.posixPermissions: 0o600])
+        else { throw BenchmarkError("cannot write the key file beside \(path)") }
+        let log = try EventLog.create(at: path, clock: FixedClock())
+        var generator = CityEvents(seed: seed)
+        let start = ContinuousClock.now
+        var done = 0
+        var nextReport = 0
+        while done < events {
+            let count = min(10_000, events - done)
+            var lines: [SubmissionLine] = []
+            lines.reserveCapacity(count)
+            for i in 0..<count { lines.append(SubmissionLine(number: i + 1, bytes: generator.next())) }
+            let report = try log.append(lines)
+            guard report.isComplete, report.appended == count else {
+                throw BenchmarkError("appending events \(done + 1)-\(done + count) failed: \(report.issues.prefix(5).map(\.description))")
+            }
+            done += count
+            if done >= nextReport || done == events {
+                let elapsed = (ContinuousClock.now - start).seconds
+                say("  building the log: \(Format.grouped(done)) events, \(Format.seconds(elapsed)) (\(Format.rate(Double(done) / elapsed)))")
+                nextReport += max(10_000, events / 5)
+            }
+        }
+        result.buildSeconds = (ContinuousClock.now - start).seconds
+        result.people = generator.peopleStarted
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        result.fileMiB = Double((attributes[.size] as? NSNumber)?.intValue ?? 0) / 1_048_576
+        return generator
+    }
+
+    // MARK: What the log holds
+
+    private mutating func profile() throws {
+        let start = ContinuousClock.now
+        try plain().read { db in
+            result.types = try Row.fetchAll(db, sql: "SELECT type, count(*) FROM events GROUP BY type ORDER BY 2 DESC, 1").map { ($0[0], $0[1]) }
+            // Events per party. An organisation's scope reads its own events and every event of
+            // the people it employed: how many people, and how many events in all (the overlap
+            // counted twice). event_parties has no index by position: the pairs come from the data.
+            var personal: [String: Int] = [:], own: [String: Int] = [:]
+            let counts = try Row.fetchCursor(db, sql: "SELECT party, count(*) FROM event_parties GROUP BY party")
+            while let row = try counts.next() {
+                let party: String = row[0]
+                if party.hasPrefix("P") { personal[party] = row[1] } else { own[party] = row[1] }
+            }
+            func stats(_ counts: [String: Int]) -> PartyStats {
+                PartyStats(count: counts.count, mean: Double(counts.values.reduce(0, +)) / Double(max(1, counts.count)), max: counts.values.max() ?? 0)
+            }
+            result.persons = stats(personal)
+            result.organisations = stats(own)
+            var employed: [String: Set<String>] = [:]
+            let hires = try Row.fetchCursor(db, sql: """
+                SELECT json_extract(data, '$.employer'), json_extract(data, '$.employee') FROM events WHERE type = 'employment.started'
+                """)
+            while let row = try hires.next() { employed[row[0] as String, default: []].insert(row[1]) }
+            let employees = employed.values.map(\.count)
+            let read = employed.map { organisation, people in own[organisation, default: 0] + people.reduce(0) { $0 + personal[$1, default: 0] } }
+            result.employers = EmployerStats(
+                count: employed.count, meanEmployees: Double(employees.reduce(0, +)) / Double(max(1, employees.count)),
+                maxEmployees: employees.max() ?? 0, meanEvents: Double(read.reduce(0, +)) / Double(max(1, read.count)), maxEvents: read.max() ?? 0)
+        }
+        say("  profiled the log in \(Format.seconds((ContinuousClock.now - start).seconds))")
+    }
+
+    // MARK: 2-3. Scans
+
+    private mutating func scans() throws {
+        let plain = try plain()
+        // Read every page once, untimed, so that both scans (and the rebuild after them) start
+        // from the same warm page cache.
+        try plain.read { db in _ = try Row.fetchOne(db, sql: "SELECT count(*), sum(length(data)), sum(length(hash)) FROM events") }
+        var checksum = 0
+        var scanned = 0
+        var start = ContinuousClock.now
+        try plain.read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM events ORDER BY position")
+            while let row = try rows.next() {
+                let position: Int64 = row[0]
+                let data: String = row[12]
+                checksum &+= Int(position) &+ data.utf8.count
+                scanned += 1
+            }
+        }
+        result.plainScanRate = Double(scanned) / (ContinuousClock.now - start).seconds
+        say("  plain scan: \(Format.rate(result.plainScanRate))")
+
+        let log = try EventLog.open(at: path, clock: FixedClock())
+        var typed = 0
+        start = ContinuousClock.now
+        try log.forEachTypedEvent { event in
+            typed += 1
+            checksum &+= Int(event.envelope.position)
+            return true
+        }
+        result.typedScanRate = Double(typed) / (ContinuousClock.now - start).seconds
+        guard typed == scanned, scanned == events else { throw BenchmarkError("scanned \(scanned) rows and \(typed) typed events of \(events)") }
+        say("  typed scan: \(Format.rate(result.typedScanRate))  (checksum \(checksum % 1000))")
+    }
+
+    // MARK: 4-5. Rebuild, in a child process
+
+    private mutating func rebuild() throws {
+        let resultPath = path + ".rebuild.json"
+        defer { try? FileManager.default.removeItem(atPath: resultPath) }
+        say("  rebuilding in a child process…")
+        let outcome = try ChildProcess.run(["--rebuild-only", path, "--result-file", resultPath] + (profileSQL ? ["--profile-sql"] : []))
+        guard outcome.exitCode == 0 else { throw BenchmarkError("the rebuild's process exited with status \(outcome.exitCode)") }
+        result.rebuild = try JSONDecoder().decode(RebuildResult.self, from: Data(contentsOf: URL(fileURLWithPath: resultPath)))
+        result.rebuildMaxRSSMiB = outcome.maxRSSMiB
+        guard result.rebuild.position == Int64(events) else {
+            throw BenchmarkError("the rebuild reached position \(result.rebuild.position), not \(events)")
+        }
+        try plain().read { db in
+            result.entitlementStatuses = try Row.fetchAll(db, sql: "SELECT status, count(*) FROM proj_entitlements GROUP BY status ORDER BY 2 DESC")
+                .map { ($0[0], $0[1]) }
+            result.scopeKinds = try Row.fetchAll(db, sql: """
+                SELECT substr(scope, 1, instr(scope, ':') - 1), count(*) FROM proj_scopes GROUP BY 1 ORDER BY 1 DESC
+                """).map { ($0[0], $0[1]) }
+        }
+        say("  rebuild: \(Format.rate(result.rebuildRate)) (\(Format.percent(result.rebuildRatio)) of the plain scan), "
+            + "\(Format.grouped(result.rebuild.scopes)) scopes, max RSS \(result.rebuildMaxRSSMiB) MiB")
+    }
+
+    // MARK: 6. One event, then catch up
+
+    private mutating func catchUp(log: EventLog, projections: Projections, generator: inout CityEvents) throws {
+        let warmUp = 9
+        var random = SplitMix64(seed: seed &+ 7)
+        // People whose stories were very likely told to the end.
+        let told = max(1, generator.peopleStarted - 2_000)
+        var used: Set<Int> = []
+        let idle = try projections.catchUp()
+        guard idle.eventsApplied == 0 else { throw BenchmarkError("the rebuilt projections were \(idle.eventsApplied) events behind") }
+        var durations: [CityEvents.LateEvent: [Duration]] = [:]
+        var scopes: [CityEvents.LateEvent: Int] = [:]
+        let profiler = SQLProfiler()
+        if profileSQL, let storage = log.storage as? SQLiteEventStorage { profiler.install(on: storage.database) }
+        for round in 0..<(warmUp + catchUps) {
+            if round == warmUp { profiler.reset() }
+            let kind = CityEvents.LateEvent.allCases[round % CityEvents.LateEvent.allCases.count]
+            var person: Int
+            repeat { person = random.int(0..<told) } while !used.insert(person).inserted && used.count < told
+            let line = generator.lateEvent(kind, person: person)
+            let appended = try log.append([SubmissionLine(number: 1, bytes: line)])
+            guard appended.isComplete, appended.appended == 1 else { throw BenchmarkError("appending a \(kind) failed: \(appended.issues)") }
+            let start = ContinuousClock.now
+            let report = try projections.catchUp()
+            let elapsed = ContinuousClock.now - start
+            guard report.eventsApplied == 1, !report.rebuilt else { throw BenchmarkError("catch-up applied \(report.eventsApplied) events") }
+            guard round >= warmUp else { continue }
+            durations[kind, default: []].append(elapsed)
+            scopes[kind, default: 0] += report.scopesEvaluated
+        }
+        result.catchUp = Latency(durations.values.flatMap { $0 })
+        result.catchUpByKind = CityEvents.LateEvent.allCases.map { kind in
+            (String(describing: kind), Latency(durations[kind] ?? []),
+             Double(scopes[kind] ?? 0) / Double(max(1, durations[kind]?.count ?? 0)))
+        }
+        say("  catch-up after one event (\(catchUps) times, after \(warmUp) untimed): \(result.catchUp.summary)")
+        if profileSQL { result.catchUpSQLProfile = profiler.report() }
+    }
+
+    // MARK: 7. Queries
+
+    private mutating func query(projections: Projections) throws {
+        var people = Reservoir<String>(capacity: 5_000, seed: seed &+ 13)
+        var ids = Reservoir<String>(capacity: 5_000, seed: seed &+ 17)
+        try plain().read { db in
+            let parties = try String.fetchCursor(db, sql: "SELECT DISTINCT party FROM event_parties WHERE party >= 'P' AND party < 'Q'")
+            while let party = try parties.next() { people.offer(party) }
+            let entitlements = try String.fetchCursor(db, sql: "SELECT id FROM proj_entitlements")
+            while let id = try entitlements.next() { ids.offer(id) }
+        }
+        guard !people.items.isEmpty, !ids.items.isEmpty else { throw BenchmarkError("no people or no entitlements to query") }
+        let reader = try projections.reader()
+        var random = SplitMix64(seed: seed &+ 19)
+        let warmUp = 50
+
+        func time(_ body: () throws -> Void) rethrows -> Duration {
+            let start = ContinuousClock.now
+            try body()
+            return ContinuousClock.now - start
+        }
+        var timelines: [Duration] = [], events = 0
+        for round in 0..<(warmUp + queries) {
+            let party = random.pick(people.items)
+            var timeline: Timeline?
+            let elapsed = try time { timeline = try reader.timeline(party: party) }
+            if round >= warmUp {
+                timelines.append(elapsed)
+                events += timeline?.events.count ?? 0
+            }
+        }
+        var byParty: [Duration] = [], found = 0
+        for round in 0..<(warmUp + queries) {
+            let party = random.pick(people.items)
+            var views: [EntitlementView] = []
+            let elapsed = try time { views = try reader.entitlements(EntitlementFilter(party: party)) }
+            if round >= warmUp {
+                byParty.append(elapsed)
+                found += views.count
+            }
+        }
+        var byID: [Duration] = []
+        for round in 0..<(warmUp + queries) {
+            let id = random.pick(ids.items)
+            var view: EntitlementView?
+            let elapsed = try time { view = try reader.entitlement(id: id) }
+            guard view != nil else { throw BenchmarkError("entitlement \(id) not found") }
+            if round >= warmUp { byID.append(elapsed) }
+        }
+        result.timeline = Latency(timelines)
+        result.timelineEvents = Double(events) / Double(max(1, queries))
+        result.partyEntitlements = Latency(byParty)
+        result.partyEntitlementCount = Double(found) / Double(max(1, queries))
+        result.entitlementByID = Latency(byID)
+        say("  queries: timeline \(result.timeline.summary), entitlements(party:) \(result.partyEntitlements.summary), entitlement(id:) \(result.entitlementByID.summary)")
+    }
+}
