@@ -128,12 +128,7 @@ public final class EventLog: Sendable {
     }
 
     public func typed(_ event: RecordedEvent) throws -> TypedEvent {
-        do {
-            return TypedEvent(envelope: event,
-                payload: try catalog.decode(type: event.type, version: event.schemaVersion, canonicalData: event.data))
-        } catch {
-            throw LogError.corruptEvent(position: event.position, reason: String(describing: error))
-        }
+        TypedEvent(envelope: event, payload: try event.payload(in: catalog))
     }
 
     public func events(_ query: EventQuery) throws -> [RecordedEvent] {

@@ -78,6 +78,15 @@ public protocol EventStorageReader {
     func metadata(_ key: String) throws -> String?
 }
 
+extension EventStorageReader {
+    /// The event at `position`, or nil past the end.
+    public func event(at position: Int64) throws -> RecordedEvent? {
+        var found: RecordedEvent?
+        try forEachEvent(EventQuery(from: position, to: position)) { found = $0; return false }
+        return found
+    }
+}
+
 /// Conflicts a backend reports in its domain's words rather than its database's.
 public enum EventStorageConflict: Error, Equatable {
     /// An event with this id is already stored. Nothing of the insert was written.

@@ -56,6 +56,18 @@ public struct RecordedEvent: Sendable, Hashable {
 }
 
 /// A `RecordedEvent` whose data has been upgraded to the current schema version and decoded.
+extension RecordedEvent {
+    /// The event's data upgraded to its type's current version and decoded; data the catalog
+    /// cannot read is reported as a corrupt event at this position.
+    public func payload(in catalog: EventCatalog) throws -> any EventPayload {
+        do {
+            return try catalog.decode(type: type, version: schemaVersion, canonicalData: data)
+        } catch {
+            throw LogError.corruptEvent(position: position, reason: String(describing: error))
+        }
+    }
+}
+
 public struct TypedEvent: Sendable {
     public let envelope: RecordedEvent
     public let payload: any EventPayload

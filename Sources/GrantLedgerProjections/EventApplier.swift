@@ -32,7 +32,7 @@ struct EventApplier {
 
     mutating func apply(_ event: RecordedEvent, store: Database, events: any EventStorageReader) throws -> Set<Scope> {
         let references = try EventReferences(event, catalog: catalog)
-        let payload = try decode(event)
+        let payload = try event.payload(in: catalog)
         var stale = Set(references.persons.map(Scope.person) + references.organisations.map(Scope.organisation))
         var keys = references.organisations.map { "org:" + $0 } + references.classes.map { "class:" + $0 }
             + references.applications.map { "app:" + $0 } + references.certificates.map { "cert:" + $0 }
@@ -190,20 +190,7 @@ struct EventApplier {
 
     // MARK: Decoding
 
-    private func decode(_ event: RecordedEvent) throws -> any EventPayload {
-        do {
-            return try catalog.decode(type: event.type, version: event.schemaVersion, canonicalData: event.data)
-        } catch {
-            throw LogError.corruptEvent(position: event.position, reason: String(describing: error))
-        }
-    }
-
     private func payload<P: EventPayload>(at position: Int64, events: any EventStorageReader) throws -> P? {
-        var found: P?
-        try events.forEachEvent(EventQuery(from: position, to: position)) { event in
-            found = try decode(event) as? P
-            return false
-        }
-        return found
+        try events.event(at: position).map { try $0.payload(in: catalog) } as? P
     }
 }

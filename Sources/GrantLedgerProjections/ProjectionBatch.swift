@@ -30,13 +30,9 @@ struct ProjectionBatch {
 
     // MARK: Checkpoint and date
 
-    func checkpoint() throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT min(position) FROM \(schema[.checkpoints])") ?? 0
-    }
+    func checkpoint() throws -> Int64 { try schema.checkpoint(db) }
 
-    func asOf() throws -> LocalDate? {
-        try String.fetchOne(db, sql: "SELECT value FROM \(schema[.meta]) WHERE key = 'as-of'").flatMap(LocalDate.init)
-    }
+    func asOf() throws -> LocalDate? { try schema.asOf(db) }
 
     /// Records that the tables reflect the log up to `position`, evaluated on `asOf`.
     func markApplied(position: Int64, asOf: LocalDate?) throws { try save(position: position, asOf: asOf) }

@@ -181,21 +181,24 @@ extension ProjectionReader {
             let share = allocations[key]!.shares[id]!
             let status: String = row["status"]
             let kind: String? = share.excess == 0 ? nil
-                : Self.refused.contains(status) || (status == "capped" && (row["amount"] as Int64?) == nil) ? "to-recover"
+                : Self.isRefused(status: status, amount: row["amount"]) ? "to-recover"
                 : status == "eligible" || status == "capped" ? "overpaid" : "paid-early"
             return EntitlementView(entitlement: try record(row), paid: share.paid, outstanding: share.outstanding, excess: share.excess,
                                    excessKind: kind, disbursements: share.disbursements)
         }
     }
 
-    static let refused: Set<String> = ["excluded", "expired"]
+    /// Refused: excluded, expired, or capped to nothing. Money paid on it is to be recovered.
+    static func isRefused(status: String, amount: Int64?) -> Bool {
+        status == "excluded" || status == "expired" || (status == "capped" && amount == nil)
+    }
 
     func allocation(matchKey key: String, _ db: Database) throws -> PaymentAllocation {
         let entitlements = try Row.fetchAll(db, sql: "SELECT id, amount, status FROM \(schema[.entitlements]) WHERE match_key = ? ORDER BY date, id",
                                             arguments: [key]).map { row -> (id: String, granted: Int64, refused: Bool) in
             let amount: Int64? = row[1]
             let status: String = row[2]
-            return (row[0], amount ?? 0, Self.refused.contains(status) || (status == "capped" && amount == nil))
+            return (row[0], amount ?? 0, Self.isRefused(status: status, amount: amount))
         }
         let payments = try Row.fetchAll(db, sql: """
             SELECT disbursement_id, amount - reversed, date, position FROM \(schema[.disbursements]) WHERE match_key = ? ORDER BY date, position
@@ -282,12 +285,9 @@ extension ProjectionReader {
         }
         return try log.read { reader in
             try positions.compactMap { position in
-                var found: CountedEvent?
-                try reader.forEachEvent(EventQuery(from: position, to: position)) { event in
-                    found = CountedEvent(position: position, eventID: event.eventID, type: event.type, occurredAt: event.occurredAt.description)
-                    return false
+                try reader.event(at: position).map {
+                    CountedEvent(position: position, eventID: $0.eventID, type: $0.type, occurredAt: $0.occurredAt.description)
                 }
-                return found
             }
         }
     }

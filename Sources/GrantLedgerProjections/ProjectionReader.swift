@@ -16,11 +16,7 @@ public struct ProjectionReader: Sendable {
         self.database = database
         self.schema = schema
         self.log = log
-        (position, asOf) = try database.read { db in
-            let position = try Int64.fetchOne(db, sql: "SELECT min(position) FROM \(schema[.checkpoints])") ?? 0
-            let asOf = try String.fetchOne(db, sql: "SELECT value FROM \(schema[.meta]) WHERE key = 'as-of'").flatMap(LocalDate.init)
-            return (position, asOf)
-        }
+        (position, asOf) = try database.read { db in (try schema.checkpoint(db), try schema.asOf(db)) }
     }
 }
 

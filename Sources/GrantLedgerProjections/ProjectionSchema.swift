@@ -1,4 +1,5 @@
 import GRDB
+import GrantLedgerEvents
 
 /// The projections' tables, kept in the ledger file beside the log.
 ///
@@ -93,6 +94,16 @@ struct ProjectionSchema {
     }
 
     func exists(_ db: Database) throws -> Bool { try db.tableExists(self[.checkpoints]) }
+
+    /// The last position every projection has applied (0 before the first).
+    func checkpoint(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT min(position) FROM \(self[.checkpoints])") ?? 0
+    }
+
+    /// The business date the entitlements were evaluated on.
+    func asOf(_ db: Database) throws -> LocalDate? {
+        try String.fetchOne(db, sql: "SELECT value FROM \(self[.meta]) WHERE key = 'as-of'").flatMap(LocalDate.init)
+    }
 
     /// Replaces the live tables by these, in the caller's transaction.
     func swap(into live: ProjectionSchema, _ db: Database) throws {

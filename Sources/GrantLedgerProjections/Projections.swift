@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 import GrantLedgerEvents
@@ -175,8 +174,7 @@ public final class Projections: Sendable {
             let head = try SQLiteEventStorage.reader(on: db).lastEvent()?.position ?? 0
             guard try ProjectionSchema.live.exists(db) else { return Status(exists: false, checkpoints: [], asOf: nil, head: head) }
             let rows = try Row.fetchAll(db, sql: "SELECT projection, position FROM \(ProjectionSchema.live[.checkpoints]) ORDER BY projection")
-            let asOf = try String.fetchOne(db, sql: "SELECT value FROM \(ProjectionSchema.live[.meta]) WHERE key = 'as-of'")
-            return Status(exists: true, checkpoints: rows.map { ($0[0], $0[1]) }, asOf: asOf.flatMap(LocalDate.init), head: head)
+            return Status(exists: true, checkpoints: rows.map { ($0[0], $0[1]) }, asOf: try ProjectionSchema.live.asOf(db), head: head)
         }
     }
 

@@ -73,13 +73,7 @@ struct ScopeEvaluator {
         }
         return try found.keys.sorted().map { position in
             let event = found[position]!
-            let payload: any EventPayload
-            do {
-                payload = try catalog.decode(type: event.type, version: event.schemaVersion, canonicalData: event.data)
-            } catch {
-                throw LogError.corruptEvent(position: position, reason: String(describing: error))
-            }
-            return Fact(eventID: event.eventID, position: position, occurredAt: event.occurredAt, payload: payload)
+            return Fact(eventID: event.eventID, position: position, occurredAt: event.occurredAt, payload: try event.payload(in: catalog))
         }
     }
 

@@ -44,8 +44,7 @@ extension Projections {
             if let knownAt = moment.knownAt {
                 limit = min(limit, try SQLiteEventStorage.lastPosition(knownAt: knownAt, on: logDB))
             }
-            var recordedAt: Timestamp?
-            try events.forEachEvent(EventQuery(from: limit, to: limit)) { recordedAt = $0.recordedAt; return false }
+            let recordedAt = try events.event(at: limit)?.recordedAt
             let asOf = moment.asOf ?? recordedAt.map(businessDate(of:)) ?? moment.knownAt.map(businessDate(of:))
             try store.write { db in
                 try ProjectionSchema.live.create(db)
