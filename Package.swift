@@ -10,7 +10,10 @@ import PackageDescription
 //                      reading the catalog's files.
 //   GrantLedgerProjections  Entitlements, payouts, payments, targets and funds, derived from the
 //                      log by the rules engine into tables beside it; kept current, rebuilt on demand.
+//   GrantLedgerIntake  Feeds into events: CSV (UTF-8 or GB18030) and JSON Lines rows mapped by a
+//                      mapping file to event submissions with natural-key ids, appended to the log.
 //   grants             The thin command-line executable.
+// Tools/SyntheticCity is the deterministic synthetic city that the demo and every benchmark use.
 let package = Package(
     name: "GrantLedger",
     platforms: [.macOS(.v14)],
@@ -19,6 +22,7 @@ let package = Package(
         .library(name: "GrantLedgerLog", targets: ["GrantLedgerLog"]),
         .library(name: "GrantLedgerPolicy", targets: ["GrantLedgerPolicy"]),
         .library(name: "GrantLedgerProjections", targets: ["GrantLedgerProjections"]),
+        .library(name: "GrantLedgerIntake", targets: ["GrantLedgerIntake"]),
         .executable(name: "grants", targets: ["grants"]),
     ],
     dependencies: [
@@ -52,6 +56,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "GrantLedgerIntake",
+            dependencies: [
+                "GrantLedgerEvents",
+                "GrantLedgerLog",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "SyntheticCity", dependencies: ["GrantLedgerEvents"], path: "Tools/SyntheticCity"),
         .executableTarget(
             name: "grants",
             dependencies: [
@@ -59,6 +73,8 @@ let package = Package(
                 "GrantLedgerLog",
                 "GrantLedgerPolicy",
                 "GrantLedgerProjections",
+                "GrantLedgerIntake",
+                "SyntheticCity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -86,11 +102,17 @@ let package = Package(
                 "GrantLedgerLog",
                 "GrantLedgerPolicy",
                 "GrantLedgerProjections",
+                "SyntheticCity",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/ProjectionBenchmark"
+        ),
+        .executableTarget(
+            name: "grants-city",
+            dependencies: ["GrantLedgerEvents", "SyntheticCity", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/CityGenerator"
         ),
         .executableTarget(
             name: "grants-schemas",
@@ -107,6 +129,11 @@ let package = Package(
             name: "GrantLedgerProjectionsTests",
             dependencies: ["GrantLedgerProjections", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(
+            name: "GrantLedgerIntakeTests",
+            dependencies: ["GrantLedgerIntake", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "SyntheticCityTests", dependencies: ["SyntheticCity", "GrantLedgerEvents"]),
         .testTarget(name: "grantsTests", dependencies: ["grants"]),
     ]
 )

@@ -1,0 +1,1 @@
+print("grants-city: not yet")
