@@ -1,6 +1,7 @@
 // grants-schemas: writes EventSchemas/ from the event catalog (schemas, README.md, examples/valid.jsonl)
-// and the bundled copy of Policies/ (Sources/GrantLedgerPolicy/Catalog/BundledPolicies.swift),
-// or with --check reports which committed files are stale, for CI.
+// and the bundled copy of Policies/ (Sources/GrantLedgerPolicy/Catalog/BundledPolicies.swift) and of
+// the seed targets (Sources/grants/SeedTargets.swift, from Tools/data/seed-targets.jsonl), or with
+// --check reports which committed files are stale, for CI.
 //
 //     swift run grants-schemas [--check] [--root <package directory>]
 //
@@ -72,6 +73,15 @@ files.append(EventSchemaFiles.File(
     path: BundledPolicySource.path,
     contents: BundledPolicySource.generate(policyFiles.map { (($0.name as NSString).lastPathComponent, $0.text) })))
 
+// The seed targets, embedded for `grants demo` (checked first: every line must append).
+guard let seedData = manager.contents(atPath: root + "/" + SeedTargetsSource.input) else {
+    fail("no \(SeedTargetsSource.input) in \(root); run python3 Tools/data/make-seed-targets.py")
+}
+let seedText = String(decoding: seedData, as: UTF8.self)
+let seedProblems = SeedTargetsSource.problems(in: seedText, catalog: catalog)
+guard seedProblems.isEmpty else { fail("the seed targets must be fixed first:\n" + seedProblems.joined(separator: "\n")) }
+files.append(EventSchemaFiles.File(path: SeedTargetsSource.path, contents: SeedTargetsSource.generate(seedText)))
+
 // Schema files the catalog no longer has (a removed type or version) are stale too.
 let generated = Set(files.map(\.path))
 let orphans = ((try? manager.contentsOfDirectory(atPath: directory)) ?? [])
@@ -91,7 +101,7 @@ if check {
         fail((stale.map { "stale: \($0)" } + orphans.map { "not in the catalog: \($0)" }).joined(separator: "\n")
             + "\nrun `swift run grants-schemas` and commit the result")
     }
-    print("\(EventSchemaFiles.directory)/ and the bundled policies are up to date (\(files.count) generated files)")
+    print("\(EventSchemaFiles.directory)/, the bundled policies and the seed targets are up to date (\(files.count) generated files)")
 } else {
     for file in files where stale.contains(file.path) {
         let url = URL(fileURLWithPath: root + "/" + file.path)
