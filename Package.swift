@@ -61,6 +61,8 @@ let package = Package(
             dependencies: [
                 "GrantLedgerEvents",
                 "GrantLedgerLog",
+                // For the clause ids a mapping may name, and the YAML reading it shares with policies.
+                "GrantLedgerPolicy",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -13,7 +13,8 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(file):\(line):\(column)" }
 }
 
-/// One problem in the policy catalog: what is wrong, where, and what to do about it.
+/// One problem in a YAML file the ledger reads (a policy document, or an intake mapping):
+/// what is wrong, where, and what to do about it.
 public struct PolicyIssue: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Severity: String, Sendable { case error, warning }
 

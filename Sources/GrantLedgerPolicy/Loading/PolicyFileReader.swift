@@ -3,7 +3,7 @@ import Yams
 
 /// Reads one policy file (YAML) into a `PolicyDocument`, reporting every problem with its
 /// file, line, field path and what to do. The format is described in `Policies/README.md`.
-struct PolicyFileReader {
+package struct PolicyFileReader {
     let file: String
     let log: IssueLog
 
@@ -402,7 +402,7 @@ struct PolicyFileReader {
                          reading: fields["reading"]?.nonEmptyText, location: value.location)
     }
 
-    static func location(of error: YamlError, file: String) -> SourceLocation {
+    package static func location(of error: YamlError, file: String) -> SourceLocation {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
             return SourceLocation(file: file, line: mark.line, column: mark.column)
@@ -411,7 +411,7 @@ struct PolicyFileReader {
         }
     }
 
-    static func summary(of error: YamlError) -> String {
+    package static func summary(of error: YamlError) -> String {
         switch error {
         case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
              .composer(let context, let problem, _, _):

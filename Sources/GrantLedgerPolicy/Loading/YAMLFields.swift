@@ -1,35 +1,43 @@
 import Yams
 
 /// Collects the problems found while reading the catalog, so that one run reports them all.
-final class IssueLog {
-    private(set) var issues: [PolicyIssue] = []
+package final class IssueLog {
+    package init() {}
+    package private(set) var issues: [PolicyIssue] = []
 
-    func error(_ location: SourceLocation, _ path: String, _ message: String, hint: String) {
+    package func error(_ location: SourceLocation, _ path: String, _ message: String, hint: String) {
         issues.append(PolicyIssue(location, path: path, message, hint: hint))
     }
 
-    func warning(_ location: SourceLocation, _ path: String, _ message: String, hint: String) {
+    package func warning(_ location: SourceLocation, _ path: String, _ message: String, hint: String) {
         issues.append(PolicyIssue(location, path: path, message, hint: hint, severity: .warning))
     }
 
-    var hasErrors: Bool { issues.contains { $0.severity == .error } }
+    package var hasErrors: Bool { issues.contains { $0.severity == .error } }
 }
 
 /// A YAML node with the file, location and field path it came from, for error messages.
-struct YAMLValue {
-    let node: Node
-    let file: String
-    let path: String
-    let log: IssueLog
+package struct YAMLValue {
+    package let node: Node
+    package let file: String
+    package let path: String
+    package let log: IssueLog
 
-    var location: SourceLocation {
+    package init(node: Node, file: String, path: String, log: IssueLog) {
+        self.node = node
+        self.file = file
+        self.path = path
+        self.log = log
+    }
+
+    package var location: SourceLocation {
         SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
     }
 
-    func error(_ message: String, hint: String) { log.error(location, path, message, hint: hint) }
+    package func error(_ message: String, hint: String) { log.error(location, path, message, hint: hint) }
 
     /// The scalar's text, or nil (and an error) if the node is a list or a mapping.
-    var text: String? {
+    package var text: String? {
         guard case .scalar(let scalar) = node else {
             error("expected a single value, found \(node.kindName)", hint: "Write one value on this line.")
             return nil
@@ -37,7 +45,7 @@ struct YAMLValue {
         return scalar.string
     }
 
-    var nonEmptyText: String? {
+    package var nonEmptyText: String? {
         guard let text else { return nil }
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             error("is empty", hint: "Write the value, or remove the field if it is optional.")
@@ -46,7 +54,7 @@ struct YAMLValue {
         return text
     }
 
-    var integer: Int64? {
+    package var integer: Int64? {
         guard let text else { return nil }
         guard let value = Int64(text.replacingOccurrences(of: "_", with: "")) else {
             error("expected a whole number, found \"\(text)\"", hint: "Write digits only (amounts in whole yuan, e.g. 1000 or 1_000_000).")
@@ -55,7 +63,7 @@ struct YAMLValue {
         return value
     }
 
-    var flag: Bool? {
+    package var flag: Bool? {
         guard let text else { return nil }
         switch text {
         case "true": return true
@@ -68,7 +76,7 @@ struct YAMLValue {
 
     /// The value as one of an enumeration's names, or nil and an error listing them (with the
     /// closest one when the value looks like a misspelling).
-    func choice<Choice: RawRepresentable & CaseIterable>(_ type: Choice.Type, _ what: String) -> Choice?
+    package func choice<Choice: RawRepresentable & CaseIterable>(_ type: Choice.Type, _ what: String) -> Choice?
     where Choice.RawValue == String {
         guard let text = nonEmptyText else { return nil }
         if let choice = Choice(rawValue: text) { return choice }
@@ -78,7 +86,7 @@ struct YAMLValue {
         return nil
     }
 
-    var list: [YAMLValue]? {
+    package var list: [YAMLValue]? {
         guard case .sequence(let sequence) = node else {
             error("expected a list, found \(node.kindName)", hint: "Write a list: [a, b] or one `- item` per line.")
             return nil
@@ -86,14 +94,14 @@ struct YAMLValue {
         return sequence.enumerated().map { YAMLValue(node: $1, file: file, path: "\(path)[\($0)]", log: log) }
     }
 
-    var textList: [String]? {
+    package var textList: [String]? {
         guard let list else { return nil }
         let texts = list.compactMap(\.nonEmptyText)
         return texts.count == list.count ? texts : nil
     }
 
     /// The node as a mapping whose keys are checked against `known`.
-    func fields(known: [String]) -> YAMLFields? {
+    package func fields(known: [String]) -> YAMLFields? {
         guard case .mapping(let mapping) = node else {
             error("expected a mapping of fields, found \(node.kindName)", hint: "Write `field: value` lines, indented under this one.")
             return nil
@@ -119,13 +127,13 @@ struct YAMLValue {
         return YAMLFields(owner: self, entries: entries)
     }
 
-    static func closest(to name: String, in candidates: [String]) -> String? {
+    package static func closest(to name: String, in candidates: [String]) -> String? {
         let scored = candidates.map { ($0, editDistance(Array(name.lowercased()), Array($0.lowercased()))) }
         guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, name.count / 3) else { return nil }
         return best.0
     }
 
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    package static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
         var previous = Array(0...b.count)
         for i in 1...max(a.count, 1) where !a.isEmpty {
             var current = [i] + Array(repeating: 0, count: b.count)
@@ -139,23 +147,23 @@ struct YAMLValue {
 }
 
 /// The fields of one YAML mapping, in file order.
-struct YAMLFields {
-    let owner: YAMLValue
-    let entries: [(String, YAMLValue)]
+package struct YAMLFields {
+    package let owner: YAMLValue
+    package let entries: [(String, YAMLValue)]
 
-    subscript(_ name: String) -> YAMLValue? { entries.first { $0.0 == name }?.1 }
+    package subscript(_ name: String) -> YAMLValue? { entries.first { $0.0 == name }?.1 }
 
-    func required(_ name: String, hint: String) -> YAMLValue? {
+    package func required(_ name: String, hint: String) -> YAMLValue? {
         if let value = self[name] { return value }
         owner.log.error(owner.location, owner.path.isEmpty ? name : "\(owner.path).\(name)", "is missing", hint: hint)
         return nil
     }
 
-    var names: [String] { entries.map(\.0) }
+    package var names: [String] { entries.map(\.0) }
 }
 
 extension Node {
-    var kindName: String {
+    package var kindName: String {
         switch self {
         case .scalar: "a single value"
         case .mapping: "a mapping"
