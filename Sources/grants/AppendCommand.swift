@@ -36,13 +36,13 @@ struct AppendCommand: ParsableCommand {
                 print(json)
                 throw ExitCode.failure
             }
-            print(Self.adding(projections: catchUp(log).json, to: json))
+            print(Self.adding(projections: ProjectionsOutcome.catchUp(log, policies: policies).json, to: json))
         } else {
             print(ReportFormatter.text(report, file: name), terminator: "")
             guard report.isComplete else { throw ExitCode.failure }
             // The append is acknowledged before the projections are touched.
             fflush(nil)
-            print(catchUp(log).text)
+            print(ProjectionsOutcome.catchUp(log, policies: policies).text)
         }
     }
 
@@ -75,8 +75,11 @@ struct AppendCommand: ParsableCommand {
             }
         }
     }
+}
 
-    func catchUp(_ log: EventLog) -> ProjectionsOutcome {
+extension AppendCommand.ProjectionsOutcome {
+    /// Catches the projections up after an append or import has committed.
+    static func catchUp(_ log: EventLog, policies: PolicyOptions) -> Self {
         let catalog: PolicyCatalog
         do {
             catalog = try policies.loadCatalog()
@@ -91,7 +94,9 @@ struct AppendCommand: ParsableCommand {
             return .notUpdated("\(error); the append stands, and the next projection command (or `grants rebuild`) catches up")
         }
     }
+}
 
+extension AppendCommand {
     /// The append report's JSON with a `projections` member.
     static func adding(projections: JSONValue, to json: String) -> String {
         guard case .object(let report)? = try? JSONParser.parse(json),

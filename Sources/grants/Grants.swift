@@ -11,7 +11,7 @@ struct Grants: ParsableCommand {
             or the database path with .key added.
             """,
         subcommands: [
-            DemoCommand.self, InitCommand.self, AppendCommand.self, EventsCommand.self, VerifyCommand.self,
+            DemoCommand.self, InitCommand.self, AppendCommand.self, ImportCommand.self, EventsCommand.self, VerifyCommand.self,
             ForgetCommand.self, PoliciesCommand.self,
         ],
         groupedSubcommands: [
