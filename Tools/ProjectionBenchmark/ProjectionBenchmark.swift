@@ -5,6 +5,7 @@ import GrantLedgerEvents
 import GrantLedgerLog
 import GrantLedgerPolicy
 import GrantLedgerProjections
+import SyntheticCity
 
 /// Measures the projections on synthetic ledgers (``CityEvents``), for each log size:
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import GrantLedgerEvents
 import GrantLedgerLog
+import SyntheticCity
 
 #if canImport(Glibc)
 import Glibc
@@ -10,25 +11,6 @@ import Darwin
 
 // Small helpers, copied from Tools/LogBenchmark where they exist there (an executable target
 // cannot import another).
-
-/// SplitMix64: small, fast and deterministic on every platform.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func int(_ range: Range<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-    /// True with probability `percent` / 100.
-    mutating func chance(_ percent: Int) -> Bool { int(0..<100) < percent }
-    mutating func pick<T>(_ array: [T]) -> T { array[int(0..<array.count)] }
-}
 
 /// Keeps a uniform sample of up to `capacity` items of a stream, deterministically.
 struct Reservoir<T> {
@@ -151,12 +133,6 @@ extension Duration {
 
 /// One decimal.
 func one(_ value: Double) -> String { String(format: "%.1f", value) }
-
-/// Zero-padded decimal digits.
-func pad(_ value: Int, _ width: Int) -> String {
-    let digits = String(value)
-    return String(repeating: "0", count: Swift.max(0, width - digits.count)) + digits
-}
 
 /// Writes a line to standard output at once, even when it is a pipe or a file (a child
 /// process, nohup): every line of the benchmark goes through here, so none overtakes another.

@@ -17,7 +17,7 @@ import GrantLedgerEvents
 ///
 /// The same seed gives the same lines; a person's story depends only on the seed and the
 /// person's number, so the benchmark can add later events for people already in the log.
-struct CityEvents {
+public struct CityEvents {
     static let peoplePerBlock = 1_000
     static let enterprisesPerBlock = 5
     static let peoplePerClass = 40
@@ -102,7 +102,7 @@ struct CityEvents {
         var data: JSONObject
     }
 
-    let seed: UInt64
+    public let seed: UInt64
     private var random: SplitMix64
     private var serial: UInt64 = 0
     /// Organisation events waiting to be sent, before any more of the people's.
@@ -110,9 +110,9 @@ struct CityEvents {
     private var organisationHead = 0
     /// The interleaved stories, each reversed (its next event last).
     private var stories: [[Draft]]
-    private(set) var peopleStarted = 0
+    public private(set) var peopleStarted = 0
 
-    init(seed: UInt64, interleaving window: Int = 400) {
+    public init(seed: UInt64, interleaving window: Int = 400) {
         self.seed = seed
         random = SplitMix64(seed: seed)
         stories = Array(repeating: [], count: window)
@@ -120,7 +120,7 @@ struct CityEvents {
     }
 
     /// The next submission line.
-    mutating func next() -> [UInt8] {
+    public mutating func next() -> [UInt8] {
         if let draft = nextOrganisationEvent() { return encode(draft) }
         let slot = random.int(0..<stories.count)
         if stories[slot].isEmpty {
@@ -496,14 +496,14 @@ struct CityEvents {
 
     // MARK: - Events after the log is built
 
-    enum LateEvent: CaseIterable {
+    public enum LateEvent: CaseIterable, Sendable {
         case certificate, employmentMonth, disbursement
     }
 
     /// One more event for person `index` (already in the log): a certificate, the month after
     /// their last insured month with their last employer, or a payment to them. Each person
     /// should be given at most one employment month.
-    mutating func lateEvent(_ kind: LateEvent, person index: Int) -> [UInt8] {
+    public mutating func lateEvent(_ kind: LateEvent, person index: Int) -> [UInt8] {
         let (person, _) = Self.person(index, seed: seed)
         let city = person.city
         let spell = person.spells.last!
@@ -543,4 +543,10 @@ func object(_ members: [(String, JSONValue?)]) -> JSONObject {
     var result = JSONObject()
     for (key, value) in members { if let value { result[key] = value } }
     return result
+}
+
+/// Zero-padded decimal digits.
+func pad(_ value: Int, _ width: Int) -> String {
+    let digits = String(value)
+    return String(repeating: "0", count: Swift.max(0, width - digits.count)) + digits
 }
