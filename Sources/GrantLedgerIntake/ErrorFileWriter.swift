@@ -10,7 +10,8 @@ import GrantLedgerEvents
 /// import recognises whatever the mapping's encoding. A JSON Lines error file holds each bad
 /// line, with `_line`, `_column` and `_error` members added when the line is a JSON object.
 ///
-/// The file is written beside its final name and moved into place when the import ends, so an
+/// The rows are as sent, so the file holds resident IDs in full, like the input: it is created
+/// readable by its owner only. The file is written beside its final name and moved into place when the import ends, so an
 /// interrupted import never leaves half an error file.
 final class ErrorFileWriter {
     let path: String
@@ -35,7 +36,8 @@ final class ErrorFileWriter {
         rows += 1
         let line = problems.first?.line ?? 0
         let columns = problems.compactMap(\.columnDescription).uniqued().joined(separator: "; ")
-        let reasons = problems.map { ($0.columnDescription.map { "\($0): " } ?? "") + $0.message }.joined(separator: "; ")
+        let reasons = problems.count == 1 ? problems[0].message
+            : problems.map { ($0.columnDescription.map { "\($0): " } ?? "") + $0.message }.joined(separator: "; ")
         switch format {
         case .csv:
             var fields: [String] = Array(repeating: "", count: header?.names.count ?? 0)
@@ -59,8 +61,9 @@ final class ErrorFileWriter {
     }
 
     private func open() throws {
-        FileManager.default.createFile(atPath: partialPath, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: partialPath) else {
+        // The rows are the sender's, resident IDs and all: readable by the owner only.
+        guard FileManager.default.createFile(atPath: partialPath, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let handle = FileHandle(forWritingAtPath: partialPath) else {
             throw ImportError("cannot write the error file \(path): check that its folder exists and is writable, or pass --errors PATH")
         }
         self.handle = handle

@@ -17,8 +17,9 @@ public struct ImportOptions: Sendable {
     public var encoding: TextEncoding?
     /// Where bad rows are written, for the sender to fix and send again; nil writes none.
     public var errorFile: String?
-    /// Rows per transaction when rows are appended as they come.
-    public var batchSize = 1000
+    /// Rows per transaction when rows are appended as they come: large enough that commits
+    /// (each one a disk sync) cost little, small enough that other writers wait a moment only.
+    public var batchSize = 10_000
 
     public init(allOrNothing: Bool = false, encoding: TextEncoding? = nil, errorFile: String? = nil) {
         self.allOrNothing = allOrNothing
@@ -101,7 +102,7 @@ public struct Importer {
         if options.allOrNothing {
             try importAtomically(&rows, into: &report, errors: errors, progress: progress)
         } else {
-            try importInBatches(&rows, size: max(1, min(options.batchSize, AppendReport.outcomeLimit)), into: &report,
+            try importInBatches(&rows, size: max(1, options.batchSize), into: &report,
                                 errors: errors, progress: progress)
         }
         if let errors, try errors.finish() { report.errorFile = errors.path }
@@ -226,13 +227,15 @@ public struct Importer {
         }
     }
 
-    /// The lines a rejected append refused, with the log's reasons.
+    /// The lines a rejected append refused, with the log's reasons (the first thousand
+    /// reasons: a line beyond them is refused for "the ledger refused it" with no detail).
     func refusedLines(_ report: AppendReport) -> [Int: [LineIssue]] {
         var refused: [Int: [LineIssue]] = [:]
-        for outcome in report.outcomes {
-            if case .rejected(let line) = outcome { refused[line] = [] }
-        }
+        for line in report.rejectedLineNumbers where line > 0 { refused[line] = [] }
         for issue in report.issues where refused[issue.line] != nil { refused[issue.line]!.append(issue) }
+        for (line, issues) in refused where issues.isEmpty {
+            refused[line] = [LineIssue(line: line, path: "$", message: "the ledger refused this row; import it again on its own to see why")]
+        }
         return refused
     }
 

@@ -83,10 +83,24 @@ public struct RowMapper: Sendable {
     /// The ledger's pseudonym for a resident ID, for natural keys that name a person.
     let pseudonym: @Sendable (ResidentID) -> String
 
+    /// Worked out once, not per row: columns and constants, then templates (which may use
+    /// them); each value by name; the names templates and the key read as text.
+    let direct: [Mapping.Value]
+    let templates: [Mapping.Value]
+    let byName: [String: Mapping.Value]
+    let textNames: Set<String>
+
     public init(mapping: Mapping, catalog: EventCatalog = .standard, pseudonym: @escaping @Sendable (ResidentID) -> String) {
         self.mapping = mapping
         self.catalog = catalog
         self.pseudonym = pseudonym
+        let all = mapping.fields + mapping.vars + [mapping.occurredAt, mapping.actor, mapping.source]
+        direct = all.filter { !$0.isTemplate }
+        templates = all.filter(\.isTemplate)
+        byName = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var names = Set(mapping.key).union(mapping.stream.names)
+        for value in templates { if case .template(let template) = value.origin { names.formUnion(template.names) } }
+        textNames = names
     }
 
     public enum Outcome: Sendable {
@@ -111,19 +125,21 @@ public struct RowMapper: Sendable {
         // Columns and constants first, then templates, which may use them.
         var values: [String: JSONValue] = [:]
         var texts: [String: String] = [:]
-        let all = mapping.fields + mapping.vars + [mapping.occurredAt, mapping.actor, mapping.source]
-        for value in all where !value.isTemplate {
+        values.reserveCapacity(byName.count)
+        for value in direct {
             switch read(value, from: row) {
-            case .success(let result?): values[value.name] = result; texts[value.name] = Self.text(of: result)
+            case .success(let result?):
+                values[value.name] = result
+                if textNames.contains(value.name) { texts[value.name] = Self.text(of: result) }
             case .success(nil): break
             case .failure(let failure): problem(value, failure.message)
             }
         }
-        for value in all where value.isTemplate {
+        for value in templates {
             guard case .template(let template) = value.origin else { continue }
             guard let text = fill(template, texts) else {
                 // A value it needs is empty: reported already, unless that value is optional.
-                let empty = template.names.filter { texts[$0] == nil && mapping.value(named: $0)?.optional == true }
+                let empty = template.names.filter { texts[$0] == nil && byName[$0]?.optional == true }
                 if !empty.isEmpty && !value.optional { problem(value, "needs \(empty.joined(separator: ", ")), which \(empty.count == 1 ? "is" : "are") empty") }
                 continue
             }
@@ -137,12 +153,12 @@ public struct RowMapper: Sendable {
         var keyParts: [String] = []
         for name in mapping.key {
             guard let text = texts[name] else {
-                problem(mapping.value(named: name), "is empty, and it is part of what identifies the row (key: \(mapping.key.joined(separator: ", ")))")
+                problem(byName[name], "is empty, and it is part of what identifies the row (key: \(mapping.key.joined(separator: ", ")))")
                 continue
             }
-            if mapping.value(named: name)?.kind == .person {
+            if byName[name]?.kind == .person {
                 guard let id = try? ResidentID(validating: text) else {
-                    problem(mapping.value(named: name), "\"\(ResidentID.mask(text))\" is not a valid resident ID (18 characters, GB 11643 check digit)")
+                    problem(byName[name], "\"\(ResidentID.mask(text))\" is not a valid resident ID (18 characters, GB 11643 check digit)")
                     continue
                 }
                 keyParts.append(pseudonym(id))
@@ -193,11 +209,11 @@ public struct RowMapper: Sendable {
     /// The mapped value a JSON path of the envelope comes from (`$.data.payee.kind`).
     public func value(atJSONPath path: String) -> Mapping.Value? {
         let envelope = ["$.occurredAt": "occurredAt", "$.actor": "actor", "$.source": "source"]
-        if let name = envelope[path] { return mapping.value(named: name) }
+        if let name = envelope[path] { return byName[name] }
         guard path.hasPrefix("$.data.") else { return nil }
         var name = String(path.dropFirst("$.data.".count))
         if let bracket = name.firstIndex(of: "[") { name = String(name[..<bracket]) }
-        return mapping.value(named: name)
+        return byName[name]
     }
 
     func describe(_ column: String, in row: FeedRow) -> String {

@@ -43,37 +43,42 @@ public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
 
     /// Year, month and day (nil when the pattern has no day) of `text`, if it fits.
     func match(_ text: String) -> (year: Int, month: Int, day: Int?)? {
-        let characters = Array(text)
-        var index = 0
-        var year = 0, month = 0, day: Int?
-        func digits(minimum: Int, maximum: Int) -> Int? {
-            var value = 0, count = 0
-            while count < maximum, index < characters.count, let digit = characters[index].wholeNumberValue, characters[index].isASCII {
-                value = value * 10 + digit
-                count += 1
-                index += 1
+        var text = text
+        return text.withUTF8 { bytes -> (year: Int, month: Int, day: Int?)? in
+            var index = 0
+            var year = 0, month = 0, day: Int?
+            func digits(minimum: Int, maximum: Int) -> Int? {
+                var value = 0, count = 0
+                while count < maximum, index < bytes.count, (0x30...0x39).contains(bytes[index]) {
+                    value = value * 10 + Int(bytes[index] - 0x30)
+                    count += 1
+                    index += 1
+                }
+                return count >= minimum ? value : nil
             }
-            return count >= minimum ? value : nil
-        }
-        for token in tokens {
-            switch token {
-            case .year: guard let value = digits(minimum: 4, maximum: 4) else { return nil }; year = value
-            case .month(let fixed): guard let value = digits(minimum: fixed ? 2 : 1, maximum: 2) else { return nil }; month = value
-            case .day(let fixed): guard let value = digits(minimum: fixed ? 2 : 1, maximum: 2) else { return nil }; day = value
-            case .literal(let character):
-                guard index < characters.count, characters[index] == character else { return nil }
-                index += 1
+            for token in tokens {
+                switch token {
+                case .year: guard let value = digits(minimum: 4, maximum: 4) else { return nil }; year = value
+                case .month(let fixed): guard let value = digits(minimum: fixed ? 2 : 1, maximum: 2) else { return nil }; month = value
+                case .day(let fixed): guard let value = digits(minimum: fixed ? 2 : 1, maximum: 2) else { return nil }; day = value
+                case .literal(let literal):
+                    for byte in literal.utf8 {
+                        guard index < bytes.count, bytes[index] == byte else { return nil }
+                        index += 1
+                    }
+                }
             }
+            guard index == bytes.count || Self.isTimeOfDay(bytes[index...]) else { return nil }
+            return (year, month, day)
         }
-        guard index == characters.count || Self.isTimeOfDay(characters[index...]) else { return nil }
-        return (year, month, day)
     }
 
     /// ` 00:00:00`, `T08:30`, ` 8:30:00.000`.
-    static func isTimeOfDay(_ rest: ArraySlice<Character>) -> Bool {
-        guard let first = rest.first, first == " " || first == "T" else { return false }
+    static func isTimeOfDay(_ rest: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard let first = rest.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "T") else { return false }
         let time = rest.dropFirst()
-        return !time.isEmpty && time.contains(":") && time.allSatisfy { ($0.isASCII && $0.isNumber) || $0 == ":" || $0 == "." }
+        return !time.isEmpty && time.contains(UInt8(ascii: ":"))
+            && time.allSatisfy { (0x30...0x39).contains($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }
     }
 
     public static let defaultDates = ["yyyy-MM-dd", "yyyy-M-d", "yyyy/M/d", "yyyyMMdd", "yyyy.M.d", "yyyy年M月d日"].compactMap(DatePattern.init)
@@ -88,12 +93,20 @@ struct CellProblem: Error, ExpressibleByStringInterpolation {
 
 /// Turns the text of a cell into the JSON value an event field holds.
 enum CellValue {
-    /// Whitespace, including the ideographic space U+3000 that Chinese spreadsheets pad with.
+    /// Whitespace, including the ideographic space U+3000 that Chinese spreadsheets pad with
+    /// and a stray byte order mark.
     static func trimmed(_ text: String) -> Substring {
-        let isSpace: (Character) -> Bool = { $0.isWhitespace || $0 == "\u{3000}" || $0 == "\u{FEFF}" }
-        guard let first = text.firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = text.lastIndex(where: { !isSpace($0) })!
-        return text[first...last]
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !isSpace($0) })!
+        return Substring(scalars[first...last])
+    }
+
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF: true
+        default: false
+        }
     }
 
     static func date(_ text: String, patterns: [DatePattern]) -> Result<LocalDate, CellProblem> {

@@ -27,6 +27,12 @@ public struct LineIssue: Sendable, Hashable, CustomStringConvertible {
     public let path: String
     public let message: String
     public var description: String { "line \(line): \(path): \(message)" }
+
+    public init(line: Int, path: String, message: String) {
+        self.line = line
+        self.path = path
+        self.message = message
+    }
 }
 
 /// What happened to one line.
@@ -45,6 +51,9 @@ public struct AppendReport: Sendable {
     public internal(set) var appended = 0
     public internal(set) var duplicates = 0
     public internal(set) var rejectedLines = 0
+    /// The line number of every rejected line, however many (``outcomes`` keeps only the first
+    /// ``outcomeLimit`` lines), so that a caller can take them out and append the rest.
+    public internal(set) var rejectedLineNumbers: [Int] = []
     /// Every problem found, up to ``issueLimit``; ``rejectedLines`` counts them all.
     public internal(set) var issues: [LineIssue] = []
     /// The first ``outcomeLimit`` lines' outcomes, for reporting small files line by line.
@@ -62,6 +71,7 @@ public struct AppendReport: Sendable {
 
     mutating func reject(line: Int, issues lineIssues: [LineIssue]) {
         rejectedLines += 1
+        rejectedLineNumbers.append(line)
         record(.rejected(line: line))
         for issue in lineIssues where issues.count < Self.issueLimit { issues.append(issue) }
     }

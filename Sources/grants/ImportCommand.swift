@@ -115,7 +115,9 @@ struct ImportCommand: ParsableCommand {
     static func text(_ report: ImportReport, file: String, mapping: Mapping) -> String {
         var text = ""
         let shown = 20
-        for problem in report.problems.prefix(shown) { text += "\(file):\(problem)\n" }
+        for problem in report.problems.prefix(shown) {
+            text += "\(file):\(problem.line): \(problem.columnDescription.map { "\($0): " } ?? "")\(problem.message)\n"
+        }
         if report.counts.badRows > 0, report.problems.count > shown || report.counts.badRows > report.problems.count {
             text += "… and more: every bad row is in the error file\n"
         }
