@@ -1,7 +1,7 @@
 import GrantLedgerEvents
 
 /// The seed targets (`Tools/data/seed-targets.jsonl`), checked and written out as Swift so that
-/// `grants demo` carries them in its binary, as `DemoEvents` carries the catalog's examples.
+/// `grants demo` carries them in its binary.
 enum SeedTargetsSource {
     /// The events, relative to the package root; written by `Tools/data/make-seed-targets.py`.
     static let input = "Tools/data/seed-targets.jsonl"

@@ -47,25 +47,6 @@ public enum EventSchemaFiles {
     ///
     /// - Parameter validExamples: the parsed `examples/<type>.v<N>.valid.json` of every
     ///   definition; each must be a valid submission of its own type and version.
-    /// The examples again, as Swift, so that `grants demo` carries them in its binary.
-    public static let demoEventsPath = "Sources/grants/DemoEvents.swift"
-
-    static func demoEventsSource(_ exampleLog: String) -> String {
-        var out = """
-            // Generated from EventSchemas/examples/valid.jsonl by `swift run grants-schemas`; do not edit.
-
-            /// The event catalog's valid examples, bundled for `grants demo`.
-            enum DemoEvents {
-                static let lines: [String] = [
-
-            """
-        for line in exampleLog.split(separator: "\n") {
-            out += "        #\"" + line + "\"#,\n"
-        }
-        out += "    ]\n}\n"
-        return out
-    }
-
     public static func generate(
         catalog: EventCatalog, validExamples: [EventTypeKey: JSONValue]
     ) throws(ExampleError) -> [File] {
@@ -76,7 +57,6 @@ public enum EventSchemaFiles {
         files.append(File(path: directory + "/" + referenceName, contents: catalog.markdownReference()))
         let exampleLog = try exampleLog(catalog: catalog, validExamples: validExamples)
         files.append(File(path: directory + "/" + exampleLogName, contents: exampleLog))
-        files.append(File(path: demoEventsPath, contents: demoEventsSource(exampleLog)))
         return files
     }
 
