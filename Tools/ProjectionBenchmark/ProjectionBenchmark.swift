@@ -7,7 +7,7 @@ import GrantLedgerPolicy
 import GrantLedgerProjections
 import SyntheticCity
 
-/// Measures the projections on synthetic ledgers (``CityEvents``), for each log size:
+/// Measures the projections on synthetic ledgers (``SyntheticCity``), for each log size:
 ///
 /// 1. builds the log, in appends of 10,000 events (not timed beyond a progress line);
 /// 2. scans every event row with plain SQLite, and 3. with `forEachTypedEvent`;
@@ -133,7 +133,7 @@ struct SizeRun {
 
     // MARK: 1. Build
 
-    private mutating func build() throws -> CityEvents {
+    private mutating func build() throws -> SyntheticCity.Generator {
         Self.remove(path)
         // A pseudonym key from the seed, so that the same seed gives the same rows and digests.
         var random = SplitMix64(seed: seed ^ 0x6B65_7966_696C_65)
@@ -142,7 +142,7 @@ struct SizeRun {
                                              attributes: [.posixPermissions: 0o600])
         else { throw BenchmarkError("cannot write the key file beside \(path)") }
         let log = try EventLog.create(at: path, clock: FixedClock())
-        var generator = CityEvents(seed: seed)
+        var generator = SyntheticCity(seed: seed).makeIterator()
         let start = ContinuousClock.now
         var done = 0
         var nextReport = 0
@@ -150,7 +150,7 @@ struct SizeRun {
             let count = min(10_000, events - done)
             var lines: [SubmissionLine] = []
             lines.reserveCapacity(count)
-            for i in 0..<count { lines.append(SubmissionLine(number: i + 1, bytes: generator.next())) }
+            for i in 0..<count { lines.append(SubmissionLine(number: i + 1, bytes: generator.next()!)) }
             let report = try log.append(lines)
             guard report.isComplete, report.appended == count else {
                 throw BenchmarkError("appending events \(done + 1)-\(done + count) failed: \(report.issues.prefix(5).map(\.description))")
@@ -264,7 +264,7 @@ struct SizeRun {
 
     // MARK: 6. One event, then catch up
 
-    private mutating func catchUp(log: EventLog, projections: Projections, generator: inout CityEvents) throws {
+    private mutating func catchUp(log: EventLog, projections: Projections, generator: inout SyntheticCity.Generator) throws {
         let warmUp = 9
         var random = SplitMix64(seed: seed &+ 7)
         // People whose stories were very likely told to the end.
@@ -272,13 +272,13 @@ struct SizeRun {
         var used: Set<Int> = []
         let idle = try projections.catchUp()
         guard idle.eventsApplied == 0 else { throw BenchmarkError("the rebuilt projections were \(idle.eventsApplied) events behind") }
-        var durations: [CityEvents.LateEvent: [Duration]] = [:]
-        var scopes: [CityEvents.LateEvent: Int] = [:]
+        var durations: [SyntheticCity.Generator.LateEvent: [Duration]] = [:]
+        var scopes: [SyntheticCity.Generator.LateEvent: Int] = [:]
         let profiler = SQLProfiler()
         if profileSQL, let storage = log.storage as? SQLiteEventStorage { profiler.install(on: storage.database) }
         for round in 0..<(warmUp + catchUps) {
             if round == warmUp { profiler.reset() }
-            let kind = CityEvents.LateEvent.allCases[round % CityEvents.LateEvent.allCases.count]
+            let kind = SyntheticCity.Generator.LateEvent.allCases[round % SyntheticCity.Generator.LateEvent.allCases.count]
             var person: Int
             repeat { person = random.int(0..<told) } while !used.insert(person).inserted && used.count < told
             let line = generator.lateEvent(kind, person: person)
@@ -293,7 +293,7 @@ struct SizeRun {
             scopes[kind, default: 0] += report.scopesEvaluated
         }
         result.catchUp = Latency(durations.values.flatMap { $0 })
-        result.catchUpByKind = CityEvents.LateEvent.allCases.map { kind in
+        result.catchUpByKind = SyntheticCity.Generator.LateEvent.allCases.map { kind in
             (String(describing: kind), Latency(durations[kind] ?? []),
              Double(scopes[kind] ?? 0) / Double(max(1, durations[kind]?.count ?? 0)))
         }
