@@ -207,3 +207,28 @@ struct DeterminismTests {
         #expect(once.count == 4)
     }
 }
+
+/// Which trainings a target counts: its unit's, and for a city's target its own jurisdiction's.
+@Suite("Target counting")
+struct TargetCountingTests {
+    func decoded<T>(_ type: String, _ json: String, as: T.Type) throws -> T {
+        let data = try #require(try JSONParser.parse(Array(json.utf8)).objectValue)
+        return try #require(try EventCatalog.standard.decode(type: type, version: 1, data: data) as? T)
+    }
+
+    func filed(_ jurisdiction: String, division: String) throws -> ClassFiled {
+        try decoded("class.filed", #"{"classId":"K1","organiser":"52350203MJ0000001R","kind":"employment-skills","occupation":"电工","classHours":60,"offlineHours":60,"projectBased":true,"jurisdiction":"\#(jurisdiction)","division":"\#(division)","startDate":"2020-06-01","endDate":"2020-06-05"}"#, as: ClassFiled.self)
+    }
+
+    @Test("a city's target counts the classes filed under its document's jurisdiction, not another city's")
+    func cityTargetsKeepToTheirJurisdiction() throws {
+        let jinjiang = try decoded("target.set", #"{"targetId":"JJ-GOAL","clause":"JJ-2019-79/goal","metric":"training-person-times","scope":"city","unit":"晋江市","periodStart":"2019-01-01","periodEnd":"2021-12-31","value":18000}"#, as: TargetSet.self)
+        let day = LocalDate(year: 2020, month: 6, day: 5)!
+        #expect(jinjiang.counts(.completion, level: nil, class: try filed("350582", division: "陈埭镇"), on: day))
+        #expect(!jinjiang.counts(.completion, level: nil, class: try filed("350200", division: "思明区"), on: day))
+        #expect(!jinjiang.counts(.completion, level: nil, class: try filed("330108", division: "长河街道"), on: day))
+        let town = try decoded("target.set", #"{"targetId":"JJ-A1","clause":"JJ-2019-79/annex1","metric":"training-person-times","scope":"town","unit":"陈埭镇","periodStart":"2019-01-01","periodEnd":"2020-12-31","value":1100}"#, as: TargetSet.self)
+        #expect(town.counts(.completion, level: nil, class: try filed("350582", division: "陈埭镇"), on: day))
+        #expect(!town.counts(.completion, level: nil, class: try filed("350582", division: "安海镇"), on: day))
+    }
+}

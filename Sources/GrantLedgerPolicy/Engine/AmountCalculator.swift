@@ -333,6 +333,19 @@ struct TargetCounter {
     }
 }
 
+extension Jurisdiction {
+    /// The jurisdiction of a document, from the prefix of its clause ids (`XM-2025-189/goal`:
+    /// Xiamen); nil for a prefix of no known jurisdiction.
+    init?(documentOf clause: String) {
+        switch clause.prefix(while: { $0 != "-" }) {
+        case "XM": self = .xiamen
+        case "JJ": self = .jinjiang
+        case "BJ": self = .binjiang
+        default: return nil
+        }
+    }
+}
+
 extension TargetSet {
     /// The metrics counted from events; the others (shares, the "131" completeness) are
     /// reported by the bureau, not derived.
@@ -343,10 +356,12 @@ extension TargetSet {
     /// Whether a training fact counts toward this target: one person-time per completion, one
     /// new skilled (high-skill) talent per certificate with a level (L3 and above), from a class
     /// filed in the target's unit (its division, or its department for a department's target;
-    /// any class for a city's) and dated within the target's period.
+    /// for a city's, any class filed under the jurisdiction of the document that sets the
+    /// target) and dated within the target's period.
     public func counts(_ fact: CountedFact, level: CertificateLevel?, class filed: ClassFiled, on date: LocalDate) -> Bool {
         guard date >= periodStart, date <= periodEnd else { return false }
-        let inUnit = scope == "city" || filed.division == unit || (scope == "department" && filed.department == unit)
+        let inUnit = scope == "city" ? Jurisdiction(documentOf: clause).map { $0 == filed.jurisdiction } ?? true
+            : filed.division == unit || (scope == "department" && filed.department == unit)
         guard inUnit else { return false }
         switch (metric, fact) {
         case ("training-person-times", .completion): return true
