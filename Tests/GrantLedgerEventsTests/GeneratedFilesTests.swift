@@ -8,9 +8,8 @@ import Testing
 @Suite struct GeneratedFilesTests {
     @Test func committedFilesMatchTheExport() throws {
         let files = try EventSchemaFiles.generate(catalog: catalog, validExamples: try loadValidExamples())
-        // A schema per definition, the envelope schema, the reference, the example log, and
-        // the demo's bundled copy of it.
-        #expect(files.count == allKeys.count + 4)
+        // A schema per definition, the envelope schema, the reference and the example log.
+        #expect(files.count == allKeys.count + 3)
         for file in files {
             let onDisk = packageFile(file.path)
             #expect(onDisk == file.contents, "\(file.path) is stale: run `swift run grants-schemas`")

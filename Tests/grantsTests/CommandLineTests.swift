@@ -82,6 +82,8 @@ struct CommandLineTests {
             "  init                    Create an empty ledger and its pseudonym key.",
             "  append                  Append a JSON Lines file of events, all of it or none",
             "                          of it.",
+            "  import                  Import a feed (CSV or JSON Lines) through a mapping:",
+            "                          one event per row.",
             "  events                  Read events by position range, stream, type, or party.",
             "  verify                  Check the hash chain and name the first position",
             "                          altered, removed or reordered.",
@@ -92,7 +94,7 @@ struct CommandLineTests {
         #expect(result.stdout.contains("USAGE: grants <subcommand>"))
     }
 
-    @Test("each command's help documents its exit status", arguments: ["append", "verify"])
+    @Test("each command's help documents its exit status", arguments: ["append", "import", "verify"])
     func exitStatusDocumented(command: String) async throws {
         let directory = try LedgerDirectory()
         let result = try await Grants.run(["help", command], in: directory.url)
