@@ -537,13 +537,13 @@ struct StoryWriter {
     /// One worker in fifty places in a district skills contest (BJ-2023 (十二)).
     mutating func contest() {
         guard let spell = person.spells.first, r.chance(2) else { return }
-        let place_ = r.int(1..<4)
+        let prize = r.int(1..<4)
         let award = number("AW"), date = spell.start.adding(months: r.int(0..<Swift.min(12, spell.months))).firstDay.adding(days: 20)
         add("award:\(award)", "award.granted", on: date, source: place.service, object([
             ("awardId", .string(award)), ("award", "skills-contest"), ("person", .string(id)), ("organisation", .string(spell.employer)),
-            ("level", "district"), ("place", .integer(Int64(place_))),
+            ("level", "district"), ("place", .integer(Int64(prize))),
         ]))
-        pay("BJ-2023/(十二)", payee: worker, amount: [200_000, 150_000, 100_000][place_ - 1], on: date.adding(days: r.int(30..<60)))
+        pay("BJ-2023/(十二)", payee: worker, amount: [200_000, 150_000, 100_000][prize - 1], on: date.adding(days: r.int(30..<60)))
     }
 
     // MARK: - Xiamen
