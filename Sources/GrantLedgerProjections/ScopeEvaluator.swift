@@ -65,11 +65,19 @@ struct ScopeEvaluator {
                 try events.forEachEvent(EventQuery(to: limit, party: person)) { try take($0, expand: false); return true }
             }
         }
+        // A class's filing, and its organiser's events (its ratings and listings, which rules
+        // about trainees test), before the other streams.
+        for stream in context.classes.sorted() {
+            try events.forEachEvent(EventQuery(to: limit, streamID: stream, type: "class.filed")) { event in
+                try take(event, expand: false)
+                for organisation in try EventReferences(event, catalog: catalog).organisations {
+                    context.streams.insert("organisation:" + organisation)
+                }
+                return true
+            }
+        }
         for stream in context.streams.sorted() {
             try events.forEachEvent(EventQuery(to: limit, streamID: stream)) { try take($0, expand: false); return true }
-        }
-        for stream in context.classes.sorted() {
-            try events.forEachEvent(EventQuery(to: limit, streamID: stream, type: "class.filed")) { try take($0, expand: false); return true }
         }
         return try found.keys.sorted().map { position in
             let event = found[position]!

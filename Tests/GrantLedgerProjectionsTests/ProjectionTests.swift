@@ -53,6 +53,41 @@ import Testing
         #expect(try reader.payouts(EntitlementFilter(payee: Story.agency), dueBy: LocalDate("2024-06-30")).allSatisfy { $0.entitlementID.hasPrefix(p2Due) || $0.clause.hasSuffix("(九)-c") })
     }
 
+    @Test("a trainee's scope sees the organiser's rating, though no event of the trainee names the organiser")
+    func organiserRatingReachesTrainees() throws {
+        let ledger = try TestLedger()
+        var story = Story()
+        let school = "52330108MJ0000000H", trainee = ResidentID.withCheckCharacter("33010819980304001")!
+        story.event("institution.registered", stream: "organisation:\(school)", on: "2022-09-02", [
+            "institution": school, "kind": "training-institution", "name": "西兴街道职业技能培训学校", "division": "西兴街道",
+        ])
+        story.event("organisation.rated", stream: "organisation:\(school)", on: "2023-02-21", [
+            "organisation": school, "rating": "filed-training-institution", "level": "district", "ratedBy": "杭州市滨江区人力资源和社会保障局",
+        ])
+        story.event("person.registered", stream: "person:\(trainee)", on: "2023-04-06", [
+            "person": trainee, "registeredIn": "330108", "registrationKind": "unemployment",
+        ])
+        story.event("person.group-joined", stream: "person:\(trainee)", on: "2023-04-06", [
+            "person": trainee, "group": "registered-unemployed", "since": "2023-04-06", "recognisedBy": "滨江区人社局",
+        ])
+        story.event("class.filed", stream: "class:BJ-K1", on: "2023-05-06", [
+            "classId": "BJ-K1", "organiser": school, "kind": "skills-upgrading", "occupation": "电子商务师", "classHours": 100,
+            "offlineHours": 80, "projectBased": true, "jurisdiction": "330108", "division": "西兴街道", "startDate": "2023-05-06",
+            "endDate": "2023-05-30",
+        ])
+        story.event("training.enrolled", stream: "class:BJ-K1", on: "2023-05-06", ["classId": "BJ-K1", "trainee": trainee])
+        story.event("training.completed", stream: "class:BJ-K1", on: "2023-05-30", ["classId": "BJ-K1", "trainee": trainee, "attendedHours": 100])
+        story.event("certificate.issued", stream: "certificate:S3301082023000001", on: "2023-06-20", [
+            "certificateNumber": "S3301082023000001", "holder": trainee, "kind": "skill-level", "occupation": "电子商务师", "level": "L4",
+            "issuer": "杭州市滨江区职业技能鉴定中心", "classId": "BJ-K1",
+        ])
+        try ledger.append(story.lines)
+        _ = try ledger.projections.catchUp()
+        let found = try ledger.projections.reader().entitlements(EntitlementFilter(subject: ledger.pseudonym(trainee), clause: "BJ-2023/(九)"))
+        #expect(found.map(\.entitlement.status) == ["eligible"])
+        #expect(found.first?.entitlement.amount == 50_000)
+    }
+
     @Test("a payment with no entitlement behind it is a finding, not silently accepted")
     func unmatchedPayment() throws {
         let ledger = try TestLedger()
