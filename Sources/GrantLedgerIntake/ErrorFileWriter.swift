@@ -17,16 +17,19 @@ final class ErrorFileWriter {
     let path: String
     let format: FeedFormat
     let header: CSVHeader?
+    /// The feed's delimiter, so that the error file imports through the same mapping.
+    let delimiter: Character
     private var handle: FileHandle?
     private var buffer: [UInt8] = []
     private(set) var rows = 0
 
     static let extraColumns = ["原行号 line", "出错列 column", "错误原因 reason"]
 
-    init(path: String, format: FeedFormat, header: CSVHeader?) {
+    init(path: String, format: FeedFormat, header: CSVHeader?, delimiter: UInt8) {
         self.path = path
         self.format = format
         self.header = header
+        self.delimiter = Character(Unicode.Scalar(delimiter))
     }
 
     private var partialPath: String { path + ".partial" }
@@ -104,11 +107,10 @@ final class ErrorFileWriter {
     }
 
     private func csvLine(_ fields: [String]) -> [UInt8] {
-        let delimiter = ","
-        return Array(fields.map { field in
-            guard field.contains(where: { $0 == "\"" || $0 == "," || $0 == "\n" || $0 == "\r" }) else { return field }
+        Array(fields.map { field in
+            guard field.contains(where: { $0 == "\"" || $0 == delimiter || $0 == "\n" || $0 == "\r" }) else { return field }
             return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }.joined(separator: delimiter).utf8)
+        }.joined(separator: String(delimiter)).utf8)
     }
 }
 

@@ -84,7 +84,7 @@ struct FeedRows {
             let column = error.column.flatMap { $0 - 1 < header.names.count ? header.names[$0 - 1] : nil }
             return .unreadable(RowProblem(line: error.line, column: column, columnDescription: column.map(header.describe),
                                           message: error.message), .unavailable)
-        case .success(var record):
+        case .success(let record):
             var fields = record.fields
             // Trailing empty fields beyond the header (a spreadsheet's stray delimiters) are dropped.
             while fields.count > header.names.count, fields.last.map({ CellValue.trimmed($0).isEmpty }) == true { fields.removeLast() }
@@ -94,8 +94,7 @@ struct FeedRows {
                                               message: "has \(fields.count) field\(fields.count == 1 ? "" : "s"), and the header has \(header.names.count); check for a missing or extra delimiter, or a value with a comma that needs quotes"),
                                    original)
             }
-            record = CSVRecord(line: record.line, fields: fields)
-            return .row(FeedRow(line: record.line, cells: .csv(fields: record.fields, header: header)), original)
+            return .row(FeedRow(line: record.line, cells: .csv(fields: fields, header: header)), original)
         }
     }
 

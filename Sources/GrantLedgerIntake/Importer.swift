@@ -97,7 +97,7 @@ public struct Importer {
         var report = ImportReport()
         report.allOrNothing = options.allOrNothing
         report.encoding = rows.encoding
-        let errors = options.errorFile.map { ErrorFileWriter(path: $0, format: format, header: rows.header) }
+        let errors = options.errorFile.map { ErrorFileWriter(path: $0, format: format, header: rows.header, delimiter: mapping.delimiter) }
         defer { errors?.close() }
         if options.allOrNothing {
             try importAtomically(&rows, into: &report, errors: errors, progress: progress)

@@ -322,9 +322,3 @@ extension Mapping.Value {
 extension Mapping.Kind {
     var isList: Bool { if case .list = self { true } else { false } }
 }
-
-extension Mapping {
-    public func value(named name: String) -> Value? {
-        (fields + vars + [occurredAt, actor, source]).first { $0.name == name }
-    }
-}

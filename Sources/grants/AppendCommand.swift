@@ -80,9 +80,14 @@ struct AppendCommand: ParsableCommand {
 extension AppendCommand.ProjectionsOutcome {
     /// Catches the projections up after an append or import has committed.
     static func catchUp(_ log: EventLog, policies: PolicyOptions) -> Self {
+        catchUp(log, catalog: Result { () throws(PolicyCatalogError) in try policies.loadCatalog() })
+    }
+
+    /// Catches the projections up with a catalog already loaded (or the reason it did not load).
+    static func catchUp(_ log: EventLog, catalog loaded: Result<PolicyCatalog, PolicyCatalogError>) -> Self {
         let catalog: PolicyCatalog
         do {
-            catalog = try policies.loadCatalog()
+            catalog = try loaded.get()
         } catch {
             let errors = error.issues.filter { $0.severity == .error }.count
             return .notUpdated("the policy catalog has \(errors) error\(errors == 1 ? "" : "s") (see `grants policies check`); "

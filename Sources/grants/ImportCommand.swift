@@ -58,7 +58,9 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let mapping = try loadMapping()
+        // Loaded once: the mapping's clause ids are checked against it, and the projections use it.
+        let catalog = Result { () throws(PolicyCatalogError) in try policies.loadCatalog() }
+        let mapping = try loadMapping(policies: try? catalog.get())
         let log = try ledger.openLog()
         let importer = try Importer(log: log, mapping: mapping)
         var options = ImportOptions(allOrNothing: allOrNothing, encoding: encoding.flatMap(TextEncoding.init(label:)))
@@ -76,14 +78,14 @@ struct ImportCommand: ParsableCommand {
         if output.json {
             var json = Self.json(report, file: name, mapping: mapping)
             if report.counts.appended > 0 && !skipProjections {
-                json = AppendCommand.adding(projections: AppendCommand.ProjectionsOutcome.catchUp(log, policies: policies).json, to: json)
+                json = AppendCommand.adding(projections: AppendCommand.ProjectionsOutcome.catchUp(log, catalog: catalog).json, to: json)
             }
             print(json)
         } else {
             print(Self.text(report, file: name, mapping: mapping), terminator: "")
             if report.counts.appended > 0 && !skipProjections {
                 fflush(nil)
-                print(AppendCommand.ProjectionsOutcome.catchUp(log, policies: policies).text)
+                print(AppendCommand.ProjectionsOutcome.catchUp(log, catalog: catalog).text)
             }
         }
         guard report.isComplete else { throw ExitCode.failure }
@@ -96,8 +98,7 @@ struct ImportCommand: ParsableCommand {
         return base + ".errors." + format.rawValue
     }
 
-    func loadMapping() throws -> Mapping {
-        let catalog = try? policies.loadCatalog()
+    func loadMapping(policies catalog: PolicyCatalog?) throws -> Mapping {
         var path = mapping
         if !FileManager.default.fileExists(atPath: path) {
             let named = "Tools/mappings/\(mapping).yaml"

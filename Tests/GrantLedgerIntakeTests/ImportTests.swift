@@ -219,3 +219,33 @@ struct BadRowTests {
         #expect(try ledger.count() == 0)
     }
 }
+
+@Suite("Other delimiters")
+struct DelimiterTests {
+    @Test("a tab-separated feed's error file is tab-separated too, and imports through the same mapping once fixed")
+    func tabSeparated() throws {
+        let ledger = try ImportLedger()
+        var yaml = try String(contentsOfFile: shipped("agency-referrals.yaml"), encoding: .utf8)
+        yaml += "delimiter: tab\n"
+        let mapping = try Mapping.parse(yaml, file: "referrals-tsv.yaml")
+        let feed = ledger.directory.appendingPathComponent("referrals.tsv").path
+        try """
+            输送编号\t机构统一社会信用代码\t劳动者身份号码\t用工单位统一社会信用代码\t是否首次来厦\t输出地\t输送日期
+            LW-1\t91350200MA31XM002D\t620102199608081238\t91350200MA31XM001A\t是\t甘肃省, 兰州市\t2024-01-05
+            LW-2\t91350200MA31XM002D\t620102199507071233\t91350200MA31XM001A\t也许\t甘肃省, 兰州市\t2024-01-05
+
+            """.write(toFile: feed, atomically: true, encoding: .utf8)
+        var options = ImportOptions()
+        options.errorFile = ledger.directory.appendingPathComponent("referrals.errors.tsv").path
+        let report = try Importer(log: ledger.log, mapping: mapping).run(.csv, path: feed, options: options)
+        #expect(report.counts.appended == 1)
+        #expect(report.problems.map(\.line) == [3])
+        let errors = try #require(report.errorFile)
+        let text = try String(contentsOfFile: errors, encoding: .utf8)
+        #expect(text.split(separator: "\n")[1].hasPrefix("LW-2\t91350200MA31XM002D\t"))
+        try text.replacingOccurrences(of: "\t也许\t", with: "\t否\t").write(toFile: errors, atomically: true, encoding: .utf8)
+        let resent = try Importer(log: ledger.log, mapping: mapping).run(.csv, path: errors)
+        #expect(resent.problems == [])
+        #expect(resent.counts.appended == 1)
+    }
+}
