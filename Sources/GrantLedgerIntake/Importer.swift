@@ -100,7 +100,7 @@ public struct Importer {
         let errors = options.errorFile.map { ErrorFileWriter(path: $0, format: format, header: rows.header, delimiter: mapping.delimiter) }
         defer { errors?.close() }
         if options.allOrNothing {
-            try importAtomically(&rows, into: &report, errors: errors, progress: progress)
+            try importAtomically(rows, into: &report, errors: errors, progress: progress)
         } else {
             try importInBatches(&rows, size: max(1, options.batchSize), into: &report,
                                 errors: errors, progress: progress)
@@ -162,7 +162,7 @@ public struct Importer {
     /// One transaction for the whole file. A bad row is handed to the log as an unreadable
     /// line, which makes it roll everything back; the rows are still all read, so that every
     /// bad one is reported.
-    func importAtomically(_ rows: inout FeedRows, into report: inout ImportReport, errors: ErrorFileWriter?,
+    func importAtomically(_ rows: FeedRows, into report: inout ImportReport, errors: ErrorFileWriter?,
                           progress: ((ImportProgress) -> Void)?) throws {
         let state = AtomicState(report: report, errors: errors, progress: progress)
         var source = rows
@@ -190,7 +190,6 @@ public struct Importer {
         }
         let appended = try log.append(lines)
         if let error = state.writeError { throw error }
-        rows = source
         report = state.report
         if appended.committed {
             report.add(appended)

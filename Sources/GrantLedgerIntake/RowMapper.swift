@@ -252,27 +252,24 @@ public struct RowMapper: Sendable {
             let items = text.split(whereSeparator: { value.separators.contains($0) }).map { String(CellValue.trimmed(String($0))) }
             return convert(items.filter { !$0.isEmpty }, value)
         }
-        var text = text
-        if let codes = value.codes {
-            guard let coded = codes[text] else {
-                let known = codes.keys.sorted()
-                return .failure("\"\(text)\" is not one of the codes \(known.prefix(12).joined(separator: ", "))\(known.count > 12 ? ", …" : "") (add it to the mapping's code table if it is new)")
-            }
-            text = coded
+        return decoded(text, value).flatMap { Self.convert($0, kind: value.kind, value: value) }
+    }
+
+    /// The value a feed's code stands for, through the mapping's code table if it has one.
+    func decoded(_ text: String, _ value: Mapping.Value) -> Result<String, CellProblem> {
+        guard let codes = value.codes else { return .success(text) }
+        guard let coded = codes[text] else {
+            let known = codes.keys.sorted()
+            return .failure("\"\(text)\" is not one of the codes \(known.prefix(12).joined(separator: ", "))\(known.count > 12 ? ", …" : "") (add it to the mapping's code table if it is new)")
         }
-        return Self.convert(text, kind: value.kind, value: value)
+        return .success(coded)
     }
 
     func convert(_ items: [String], _ value: Mapping.Value) -> Result<JSONValue, CellProblem> {
         guard case .list(let element) = value.kind else { return .failure("holds a list; one value was expected") }
         var converted: [JSONValue] = []
         for item in items {
-            var text = item
-            if let codes = value.codes {
-                guard let coded = codes[item] else { return .failure("\"\(item)\" is not one of the codes \(codes.keys.sorted().prefix(12).joined(separator: ", "))") }
-                text = coded
-            }
-            switch Self.convert(text, kind: element, value: value) {
+            switch decoded(item, value).flatMap({ Self.convert($0, kind: element, value: value) }) {
             case .success(let json): converted.append(json)
             case .failure(let message): return .failure(message)
             }
