@@ -8,14 +8,17 @@ import GrantLedgerPolicy
 /// reports the scopes whose entitlements it makes stale.
 struct EventApplier {
     let catalog: EventCatalog
+    /// The policy catalog's places: a class counts toward every target whose unit contains its division.
+    let places: Places
     let schema: ProjectionSchema
     /// The business date the entitlements are evaluated on: a late target count matters to a
     /// fund only once the target's period has ended by then.
     var asOf: LocalDate
     private var targets: [TargetSet]?
 
-    init(catalog: EventCatalog, schema: ProjectionSchema, asOf: LocalDate) {
+    init(catalog: EventCatalog, places: Places, schema: ProjectionSchema, asOf: LocalDate) {
         self.catalog = catalog
+        self.places = places
         self.schema = schema
         self.asOf = asOf
     }
@@ -168,7 +171,7 @@ struct EventApplier {
         _ position: Int64, kind: String, level: String?, occurredAt: String, filed: ClassFiled, toward target: TargetSet, store: Database
     ) throws -> Bool {
         guard let kind = TargetSet.CountedFact(rawValue: kind), let date = LocalDate(occurredAt),
-              target.counts(kind, level: level.flatMap(CertificateLevel.init(rawValue:)), class: filed, on: date)
+              target.counts(kind, level: level.flatMap(CertificateLevel.init(rawValue:)), class: filed, on: date, places: places)
         else { return false }
         try store.execute(sql: "INSERT OR IGNORE INTO \(schema[.targetEvents]) (target_id, position, occurred_at) VALUES (?, ?, ?)",
             arguments: [target.targetId, position, occurredAt])

@@ -67,7 +67,7 @@ struct ProjectionBatch {
         let batch = try nextEvents(from: start, upTo: upTo, limit: limit)
         guard let last = batch.last else { return Applied(position: start, asOf: previous) }
         let date = fixed ?? max(previous ?? businessDate(of: last.recordedAt), businessDate(of: last.recordedAt))
-        var applier = EventApplier(catalog: catalog, schema: schema, asOf: date)
+        var applier = EventApplier(catalog: catalog, places: engine.catalog.places, schema: schema, asOf: date)
         var stale: Set<Scope> = []
         for event in batch { stale.formUnion(try applier.apply(event, store: db, events: events)) }
         if date != previous {
@@ -91,7 +91,7 @@ struct ProjectionBatch {
         let batch = try nextEvents(from: start, upTo: upTo, limit: limit)
         guard let last = batch.last else { return start }
         let date = fixed ?? businessDate(of: last.recordedAt)
-        var applier = EventApplier(catalog: catalog, schema: schema, asOf: date)
+        var applier = EventApplier(catalog: catalog, places: engine.catalog.places, schema: schema, asOf: date)
         let note = try db.cachedStatement(sql: "INSERT OR IGNORE INTO \(schema[.scopes]) (scope, review_by, evaluated_at) VALUES (?, NULL, 0)")
         for event in batch where fixed.map({ event.occurredAt <= $0 }) ?? true {
             for scope in try applier.apply(event, store: db, events: events) { try note.execute(arguments: [scope.key]) }

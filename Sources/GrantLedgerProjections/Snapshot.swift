@@ -51,7 +51,7 @@ extension Projections {
                 let batch = try ProjectionBatch(schema: .live, db: db, events: events, engine: engine, catalog: catalog)
                 if let party, Pseudonym.isPseudonym(party) {
                     // One person: only their events can change their entitlements and payments.
-                    var applier = EventApplier(catalog: catalog, schema: .live, asOf: asOf ?? LocalDate(year: 1970, month: 1, day: 1)!)
+                    var applier = EventApplier(catalog: catalog, places: engine.catalog.places, schema: .live, asOf: asOf ?? LocalDate(year: 1970, month: 1, day: 1)!)
                     try events.forEachEvent(EventQuery(to: limit, party: party)) { event in
                         guard moment.asOf.map({ event.occurredAt <= $0 }) ?? true else { return true }
                         _ = try applier.apply(event, store: db, events: events)

@@ -55,6 +55,9 @@ enum DemoStories {
                   #"{"institution":"\#(school)","kind":"training-institution","name":"厦门市思明区鹭岛职业技能培训学校","division":"思明区"}"#)
             event("enterprise.registered", "organisation:\(shoeFactory)", "2020-03-02",
                   #"{"enterprise":"\#(shoeFactory)","name":"晋江市恒达鞋业有限公司","division":"陈埭镇","industry":"鞋类制造","keyIndustry":"shoes"}"#)
+            // Only a recognised labour-cooperation operating institution earns (九)-b and (九)-c.
+            event("organisation.rated", "organisation:\(agency)", "2023-11-20",
+                  #"{"organisation":"\#(agency)","rating":"labour-cooperation-agency","level":"city","ratedBy":"厦门市人力资源和社会保障局"}"#)
         }
 
         /// XM-2023-187/(九)-b and (九)-c: 1000 after three insured months, 1000 after six.

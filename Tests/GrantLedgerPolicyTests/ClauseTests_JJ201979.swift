@@ -585,7 +585,8 @@ enum ClauseTests_JJ201979 {
             let entitlement = try only(Self.given(hired: "2021-10-08", months: 6).given, Self.clause, on: "2022-06-30")
             // 2021-10, 11, 12 counted: 3 × 200 = 600
             #expect(entitlement.amount == yuan(600))
-            #expect(entitlement.explanation.arithmetic.contains("months after 2021-12 fall outside JJ-2019-79's period"))
+            #expect(entitlement.tranches.map(\.state) == [.due, .due, .due, .forfeited, .forfeited, .forfeited])
+            #expect(entitlement.explanation.arithmetic.contains("2022-01, 2022-02, 2022-03 not released by 2021-12-31, when JJ-2019-79 ended: forfeited; ¥600.00 due"))
         }
 
         @Test("JJ-2019-79/6.7: a worker registered outside Jinjiang is excluded")

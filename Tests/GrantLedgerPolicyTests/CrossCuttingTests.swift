@@ -224,11 +224,11 @@ struct TargetCountingTests {
     func cityTargetsKeepToTheirJurisdiction() throws {
         let jinjiang = try decoded("target.set", #"{"targetId":"JJ-GOAL","clause":"JJ-2019-79/goal","metric":"training-person-times","scope":"city","unit":"晋江市","periodStart":"2019-01-01","periodEnd":"2021-12-31","value":18000}"#, as: TargetSet.self)
         let day = LocalDate(year: 2020, month: 6, day: 5)!
-        #expect(jinjiang.counts(.completion, level: nil, class: try filed("350582", division: "陈埭镇"), on: day))
-        #expect(!jinjiang.counts(.completion, level: nil, class: try filed("350200", division: "思明区"), on: day))
-        #expect(!jinjiang.counts(.completion, level: nil, class: try filed("330108", division: "长河街道"), on: day))
+        #expect(jinjiang.counts(.completion, level: nil, class: try filed("350582", division: "陈埭镇"), on: day, places: bundledCatalog.places))
+        #expect(!jinjiang.counts(.completion, level: nil, class: try filed("350200", division: "思明区"), on: day, places: bundledCatalog.places))
+        #expect(!jinjiang.counts(.completion, level: nil, class: try filed("330108", division: "长河街道"), on: day, places: bundledCatalog.places))
         let town = try decoded("target.set", #"{"targetId":"JJ-A1","clause":"JJ-2019-79/annex1","metric":"training-person-times","scope":"town","unit":"陈埭镇","periodStart":"2019-01-01","periodEnd":"2020-12-31","value":1100}"#, as: TargetSet.self)
-        #expect(town.counts(.completion, level: nil, class: try filed("350582", division: "陈埭镇"), on: day))
-        #expect(!town.counts(.completion, level: nil, class: try filed("350582", division: "安海镇"), on: day))
+        #expect(town.counts(.completion, level: nil, class: try filed("350582", division: "陈埭镇"), on: day, places: bundledCatalog.places))
+        #expect(!town.counts(.completion, level: nil, class: try filed("350582", division: "安海镇"), on: day, places: bundledCatalog.places))
     }
 }

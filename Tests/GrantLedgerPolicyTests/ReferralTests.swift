@@ -9,9 +9,11 @@ struct ReferralTests {
     static let agency = "91350200MA31XM002D", employer = "91350200MA31XM001A", other = "91350200MA31XM003B"
 
     /// A worker referred on 2024-01-05, employed from 2024-01-08, with `months` insured months.
-    func given(months: Int, skipping: Set<String> = [], dispatch: Bool = false, firstTime: Bool = true, leaveOn: String? = nil) -> Given {
+    func given(months: Int, skipping: Set<String> = [], dispatch: Bool = false, firstTime: Bool = true, leaveOn: String? = nil,
+               recognised: Bool = true) -> Given {
         var given = Given()
         given.enterprise(Self.employer, division: "思明区")
+        if recognised { given.rating(Self.agency, "labour-cooperation-agency", on: "2023-12-01", level: "city") }
         given.event("referral.made", on: "2024-01-05", [
             "agency": .string(Self.agency), "worker": "worker-a", "employer": .string(Self.employer), "firstTimeInCity": .bool(firstTime),
         ])

@@ -125,7 +125,11 @@ struct Story {
         ])
     }
 
+    /// The employer, and the agency's recognition as a labour-cooperation operating institution (XM-2023-187/(六)).
     mutating func enterprise() {
+        event("organisation.rated", stream: "organisation:\(Self.agency)", on: "2023-12-01", [
+            "organisation": Self.agency, "rating": "labour-cooperation-agency", "level": "city", "ratedBy": "厦门市人力资源和社会保障局",
+        ])
         event("enterprise.registered", stream: "organisation:\(Self.employer)", on: "2019-01-01", [
             "enterprise": Self.employer, "name": "厦门某制造有限公司", "division": "思明区",
         ])

@@ -107,7 +107,8 @@ struct ProjectionCommandsTests {
         #expect(certificate.contains("XM-2023-187/(一)-c  350203********123X  eligible"))
         #expect(certificate.hasSuffix("¥1,500.00  ¥1,500.00        ¥0.00   ¥0.00"))
         let referral = try #require(lines.first { $0.hasPrefix(Self.referral3) })
-        #expect(referral.contains("91350200MA31XM002D  awaiting-evidence"))
+        // Its months would come after XM-2023-187 ended (2024-12-31): forfeited (releasedAfterEnd).
+        #expect(referral.contains("91350200MA31XM002D  excluded"))
         #expect(lines.contains { $0.hasPrefix("XM-2023-187/(一)-a#class:XM-2024-0012/P") && $0.contains("52350203MJ0000001R  excluded") })
         #expect(lines[5] == "4 entitlements: granted ¥1,500.00, paid ¥1,500.00, outstanding ¥0.00, excess ¥0.00")
         #expect(lines[6].wholeMatch(of: /as of \d{4}-\d\d-\d\d, position 37 \(live projections\)/) != nil, "\(lines[6])")
@@ -131,7 +132,7 @@ struct ProjectionCommandsTests {
         #expect(certificate["disbursements"] as? [String] == ["XMCZ-2024-001234"])
         #expect((record["payeeID"] as? String)?.wholeMatch(of: /P[0-9a-f]{24}/) != nil, "people are pseudonyms in JSON")
         #expect(Set(objects.compactMap { ($0["entitlement"] as? [String: Any])?["status"] as? String })
-                == ["eligible", "awaiting-evidence", "excluded"])
+                == ["eligible", "excluded"])
     }
 
     @Test("entitlements filter by status, clause, payee and person")
@@ -143,7 +144,8 @@ struct ProjectionCommandsTests {
             return try Self.objects(result).compactMap(Self.id)
         }
         #expect(try await ids("--status", "eligible") == [Self.certificate])
-        #expect(try await ids("--status", "awaiting-evidence") == [Self.referral3, Self.referral6])
+        #expect(try await ids("--status", "excluded").filter { $0.hasPrefix("XM-2023-187/(九)") } == [Self.referral3, Self.referral6])
+        #expect(try await ids("--status", "awaiting-evidence").isEmpty)
         #expect(try await ids("--clause", "XM-2023-187/(九)-c") == [Self.referral6])
         #expect(try await ids("--payee", "91350200MA31XM002D") == [Self.referral3, Self.referral6])
         #expect(try await ids("--payee", Self.chen) == [Self.certificate])
@@ -167,14 +169,14 @@ struct ProjectionCommandsTests {
         let whole = try #require(lines.first { $0.hasPrefix(Self.certificate) })
         #expect(whole.wholeMatch(of: /.*350203\*{8}123X +whole +¥1,500\.00 +¥1,500\.00 +2024-05-20 +paid +the entitlement itself \(XM-2023-187\/\(一\)-c\)/) != nil, "\(whole)")
         let waiting = try #require(lines.first { $0.hasPrefix(Self.referral3) })
-        #expect(waiting.wholeMatch(of: /.*after 3 months +¥1,000\.00 +¥0\.00 +– +waiting +3 consecutive months with the same employer/) != nil, "\(waiting)")
+        #expect(waiting.wholeMatch(of: /.*after 3 months +¥1,000\.00 +¥0\.00 +– +forfeited +3 consecutive months with the same employer/) != nil, "\(waiting)")
         #expect(lines.contains("3 tranches: ¥3,500.00, paid ¥1,500.00, unpaid ¥2,000.00"))
 
         let due = try await directory.grants("payouts", "--due-by", "2030-01-01")
         #expect(due.stdoutLines.first == "Nothing is due by 2030-01-01 and unpaid.")
         let json = try Self.objects(try await directory.grants("payouts", "--json", "--person", Self.referred))
         #expect(json.map { $0["label"] as? String } == ["after 3 months", "after 6 months"])
-        #expect(json.allSatisfy { $0["amount"] as? Int == 100_000 && $0["state"] as? String == "waiting" })
+        #expect(json.allSatisfy { $0["amount"] as? Int == 100_000 && $0["state"] as? String == "forfeited" })
         let bad = try await directory.grants("payouts", "--due-by", "soon")
         #expect(bad.status == 64)
         #expect(bad.stderr.contains("--due-by soon: write a date as YYYY-MM-DD"))

@@ -60,11 +60,14 @@ public struct AttributeCondition: Sendable, Hashable {
         case unknown(String)
     }
 
-    public func evaluate(_ value: AttributeValue?) -> Outcome {
-        guard let value else { return .unknown("\(attribute) is not recorded yet") }
-        switch (test, value) {
+    /// `shown` is how the value is named in a failure, when it is not the value tested (a place
+    /// is tested with the places containing it, and named as recorded).
+    public func evaluate(_ value: AttributeValue?, shown: String? = nil) -> Outcome {
+        guard let recorded = value else { return .unknown("\(attribute) is not recorded yet") }
+        let value = Shown(value: recorded, text: shown ?? recorded.description)
+        switch (test, value.value) {
         case (.equals(let expected), _):
-            return value == expected ? .holds : .fails("\(attribute) is \(value), the rule requires \(expected)")
+            return value.value == expected ? .holds : .fails("\(attribute) is \(value), the rule requires \(expected)")
         case (.oneOf(let names), .text(let text)):
             return names.contains(text) ? .holds : .fails("\(attribute) is \(text), the rule requires one of \(names.joined(separator: ", "))")
         case (.oneOf(let names), .set(let set)), (.anyOf(let names), .set(let set)):
@@ -87,6 +90,13 @@ public struct AttributeCondition: Sendable, Hashable {
         default:
             return .fails("\(attribute) is \(value), which this test cannot compare")
         }
+    }
+
+    /// A value and how a message names it.
+    private struct Shown: CustomStringConvertible {
+        let value: AttributeValue
+        let text: String
+        var description: String { text }
     }
 
     /// Whether the test can apply to an attribute of this type (checked when the catalog loads).

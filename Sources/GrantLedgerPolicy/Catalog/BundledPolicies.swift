@@ -278,7 +278,9 @@ inForce:
   from: 2019-12-20
   to: 2021-12-31
   quote: "2019年至2021年,全市开展各类补贴性职业技能培训1.8万人次,力争到2021年底,全市技能劳动者占就业人员的比例达到25%以上,高技能人才占技能劳动者的比例有较大提高。"
+  releasedAfterEnd: forfeited
 readings:
+  - "Money released after the period: the plan runs 2019-2021 (2019年至2021年) and its subsidies are paid within it. The catalog's reading is that only tranches whose releasing fact falls within the period are paid: a 以工代训 month after December 2021 (6.7) and a 5.2 balance whose certificate comes after 2021-12-31 are forfeited, while an advance released by training that took place within the period stands. Every staged and monthly rule of the document follows this reading."
   - "No sentence states the period: it comes from the plan's title (2019-2021年) and its target sentence. The catalog's reading: in force from the issue date, 2019-12-20, to 2021-12-31 (the targets themselves count from 2019)."
   - "Eligibility (5.1): training subsidies go for urban and rural workers with a real-name registration (job-seeking, unemployment or employment) in Jinjiang, including workers from other provinces and cities. The catalog tests that the person is registered in Jinjiang (350582 or 晋江市). The wording household, residence or job-seeking place in Jinjiang belongs to self-chosen training (二(三)3), not to 5.1."
   - "Advance (5.2): for enterprise training the enterprise may be paid 60% of the training subsidy once the training has taken place; the catalog's reading is that the rest follows the result (the certificate)."
@@ -544,12 +546,22 @@ number: "厦人社〔2023〕187号"
 jurisdiction:
   code: "350200"
   name: 厦门市
-  divisions: [思明区, 海沧区, 湖里区, 集美区, 同安区, 翔安区, 火炬高新区, 厦门市]
+  divisions:
+    - {name: 思明区, code: "350203"}
+    - {name: 海沧区, code: "350205"}
+    - {name: 湖里区, code: "350206"}
+    - {name: 集美区, code: "350211"}
+    - {name: 同安区, code: "350212"}
+    - {name: 翔安区, code: "350213"}
+    - 火炬高新区
+    - 厦门市
 inForce:
   from: 2023-08-24
   to: 2024-12-31
   quote: "本通知由厦门市人社局负责解释，政策受理实施期限至2024年12月31日。"
+  releasedAfterEnd: forfeited
 readings:
+  - "Money released after the period (政策受理实施期限至2024年12月31日): the acceptance and implementation period ends on 2024-12-31, so the catalog's reading is that only tranches whose releasing fact falls within it are paid. A referral's second 1000 released by a sixth month in 2025, or a 30% performance share whose target period ends after 2024, is forfeited, not paid later. Every staged and milestone rule of the document follows this reading, as JJ-2019-79's months do."
   - "The document states only the end of its acceptance period (至2024年12月31日). The catalog's reading takes its start as the issue date: the notice is signed and printed 2023-08-24."
 
 rules:
@@ -793,11 +805,12 @@ rules:
     payee: agency
     trigger: referral
     conditions:
+      agency.ratings: [labour-cooperation-agency]
       referral.firstTimeInCity: true
       employment.labourDispatch: false
     amount:
       milestones: [{afterMonths: 3, amount: 1000}]
-    reading: "First batch: 1000 once the worker brought in has stayed a full 3 months with the same enterprise (consecutive months of social insurance paid by it). Labour dispatch is excluded. Coming to Xiamen to work for the first time has no test in the document: the catalog takes the referral's first-time flag as recorded. The document says the worker is brought in for a key enterprise (重点企业); that is not checked separately."
+    reading: "First batch: 1000 once the worker brought in has stayed a full 3 months with the same enterprise (consecutive months of social insurance paid by it). Labour dispatch is excluded. The payee is a 劳务合作运营机构, which the bureaus recognise jointly with the partner areas under (六) (共同认定一批人力资源服务机构为劳务合作运营机构): the agency must hold that recognition (an organisation.rated labour-cooperation-agency, not withdrawn or expired) on the referral date. Coming to Xiamen to work for the first time has no test in the document: the referral's first-time flag is taken as declared unless the ledger records the worker in Xiamen before the referral (insured months, an earlier employment, or the employment itself recorded as not the first in the city); recorded facts outweigh the declaration. The document says the worker is brought to a key enterprise (重点企业) but neither defines the term nor refers to a list, and no event of the catalog records which enterprises are key (enterprise.registered's keyIndustry is Quanzhou's list of key industries, a different notion; no rating names key enterprises): the catalog's reading is that it cannot be decided from the ledger and is not tested."
 
   - clause: "XM-2023-187/(九)-c"
     title: Labour-cooperation referral reward, second 3 months
@@ -805,11 +818,12 @@ rules:
     payee: agency
     trigger: referral
     conditions:
+      agency.ratings: [labour-cooperation-agency]
       referral.firstTimeInCity: true
       employment.labourDispatch: false
     amount:
       milestones: [{afterMonths: 6, amount: 1000}]
-    reading: "Second batch: the catalog reads 再满3个月 as the second 3 months, 6 consecutive months in all with the same enterprise; another 1000, so at most 2000 per worker with (九)-b."
+    reading: "Second batch: the catalog reads 再满3个月 as the second 3 months, 6 consecutive months in all with the same enterprise; another 1000, so at most 2000 per worker with (九)-b. The agency's recognition, the first-time test and the key enterprise are read as for (九)-b. The sixth month must fall within the document's period (releasedAfterEnd: forfeited)."
 
   - clause: "XM-2023-187/(十一)"
     title: Staff training outside the city
@@ -858,7 +872,15 @@ number: "厦人社〔2023〕188号"
 jurisdiction:
   code: "350200"
   name: 厦门市
-  divisions: [思明区, 海沧区, 湖里区, 集美区, 同安区, 翔安区, 火炬高新区, 厦门市]
+  divisions:
+    - {name: 思明区, code: "350203"}
+    - {name: 海沧区, code: "350205"}
+    - {name: 湖里区, code: "350206"}
+    - {name: 集美区, code: "350211"}
+    - {name: 同安区, code: "350212"}
+    - {name: 翔安区, code: "350213"}
+    - 火炬高新区
+    - 厦门市
 inForce:
   from: 2023-08-23
   to: 2024-08-22
@@ -899,7 +921,15 @@ number: "厦人社〔2025〕189号"
 jurisdiction:
   code: "350200"
   name: 厦门市
-  divisions: [思明区, 海沧区, 湖里区, 集美区, 同安区, 翔安区, 火炬高新区, 厦门市]
+  divisions:
+    - {name: 思明区, code: "350203"}
+    - {name: 海沧区, code: "350205"}
+    - {name: 湖里区, code: "350206"}
+    - {name: 集美区, code: "350211"}
+    - {name: 同安区, code: "350212"}
+    - {name: 翔安区, code: "350213"}
+    - 火炬高新区
+    - 厦门市
 inForce:
   from: 2025-09-15
   to: 2027-12-31

@@ -11,6 +11,8 @@ public struct PolicyCatalog: Sendable {
     /// name and text in name order, trailing line ends aside): projections built with one catalog are rebuilt when
     /// another is used. Not a security measure.
     public private(set) var fingerprint = ""
+    /// Every jurisdiction and division the documents list, and what contains what.
+    public let places: Places
     private let rulesByClause: [String: PolicyRule]
     private let documentsByClause: [String: PolicyDocument]
 
@@ -25,6 +27,12 @@ public struct PolicyCatalog: Sendable {
         }
         rulesByClause = rules
         documentsByClause = owners
+        places = Places(self.documents)
+    }
+
+    /// Whether a place (a code, a name or a printed name, at any level) lies in a document's jurisdiction.
+    public func place(_ place: String, isIn document: PolicyDocument) -> Bool {
+        places.contains(document.jurisdiction.rawValue, place)
     }
 
     /// Loads every `*.yaml` / `*.yml` file of a directory (not its subdirectories).

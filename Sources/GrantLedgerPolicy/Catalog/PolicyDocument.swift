@@ -7,11 +7,14 @@ public struct PolicyDocument: Sendable, Hashable {
     public let number: String
     public let jurisdiction: Jurisdiction
     public let jurisdictionName: String
-    /// Names and codes of the districts, towns and departments inside the jurisdiction.
-    public let divisions: [String]
+    /// The districts, towns, streets, zones and departments inside the jurisdiction.
+    public let places: [Division]
     public let inForce: DateRange
     /// The sentence of the document that states its period.
     public let periodQuote: String
+    /// What becomes of a tranche (a month, a milestone, a balance, a performance share) whose
+    /// releasing fact falls after the period ends; nil for a document with no end.
+    public let releasedAfterEnd: ReleasedAfterEnd?
     /// Readings the catalog takes for the document as a whole.
     public let readings: [String]
     public let rules: [PolicyRule]
@@ -22,16 +25,15 @@ public struct PolicyDocument: Sendable, Hashable {
     /// Every clause id the document defines.
     public var clauseIDs: [String] { rules.map(\.clause) + provisions.map(\.clause) + crossRules.map(\.clause) }
 
-    /// Whether a division (a six-digit code, or a name the document lists) lies in the jurisdiction.
-    public func contains(division: String) -> Bool {
-        Self.code(division, isIn: jurisdiction.rawValue) || divisions.contains(division)
-    }
+    /// The names of the divisions it lists.
+    public var divisions: [String] { places.map(\.name) }
+}
 
-    /// A six-digit division code lies in a city (code ending 00) if it shares its first four
-    /// digits, and in a county or district if it is the same code.
-    static func code(_ code: String, isIn jurisdiction: String) -> Bool {
-        guard code.utf8.count == 6, code.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
-        if code == jurisdiction { return true }
-        return jurisdiction.hasSuffix("00") && !jurisdiction.hasSuffix("0000") && code.prefix(4) == jurisdiction.prefix(4)
-    }
+/// The catalog's one reading for money released after a document's period: every staged,
+/// monthly and milestone rule of the document follows it.
+public enum ReleasedAfterEnd: String, Sendable, Hashable, CaseIterable {
+    /// Only what is released within the period is paid; a later tranche is forfeited.
+    case forfeited
+    /// A tranche of a fact earned within the period is paid whenever it is released.
+    case payable
 }

@@ -30,6 +30,10 @@ public enum TriggerKind: String, CaseIterable, Sendable, Hashable {
     /// A fund allocated to a district against a target. Payee: the recipient.
     case fund
 
+    /// Attributes holding places, tested by containment: a person registered in 陈埭镇 passes a
+    /// test for 晋江市 or 350582.
+    public static let placeAttributes: Set<String> = ["person.registeredIn"]
+
     static let person: [String: AttributeType] = [
         "person.groups": .set, "person.registeredIn": .set, "person.hukouDivision": .text,
     ]
@@ -75,7 +79,7 @@ public enum TriggerKind: String, CaseIterable, Sendable, Hashable {
             ["rating.kind": .text, "rating.level": .text, "rating.kindAndLevel": .text, "rating.stars": .integer,
              "rating.tier": .integer, "rating.upgradedFrom": .text]
         case .referral:
-            Self.person.merging(Self.employmentAttributes) { a, _ in a }.merging(["referral.firstTimeInCity": .flag]) { a, _ in a }
+            Self.person.merging(Self.employmentAttributes) { a, _ in a }.merging(["referral.firstTimeInCity": .flag, "agency.ratings": .set]) { a, _ in a }
         case .employment:
             Self.person.merging(Self.employmentAttributes) { a, _ in a }
         case .enterpriseYear:

@@ -10,6 +10,7 @@ struct AmountCalculator {
     let document: PolicyDocument
     /// Target figures kept outside the facts given (a projection's); nil to count from the facts.
     let progress: (any TargetProgress)?
+    let places: Places
 
     func apply(to entitlement: inout Entitlement) {
         guard entitlement.status == .eligible || entitlement.status == .awaitingEvidence else { return }
@@ -75,6 +76,7 @@ struct AmountCalculator {
         }
         if waitingForEvidence, entitlement.status == .eligible { entitlement.status = .awaitingEvidence }
         stage(&entitlement, waitingForEvidence: waitingForEvidence)
+        forfeitAfterEnd(&entitlement)
         // Nothing is due while evidence is awaited, but an advance already earned; the amount it
         // would be stays in the arithmetic.
         if entitlement.status == .awaitingEvidence, rule.staging == nil { entitlement.amount = nil }
@@ -146,20 +148,17 @@ struct AmountCalculator {
     // MARK: Monthly and milestones
 
     private func monthly(_ entitlement: inout Entitlement, perMonth: Fen, maxMonths: Int) {
-        let lastMonth = document.inForce.to?.yearMonth
-        let eligible = candidate.months.filter { lastMonth == nil || $0.month <= lastMonth! }
-        let counted = Array(eligible.prefix(maxMonths))
+        // The first months count, up to the maximum; those after the period follow the
+        // document's reading for money released after its end (forfeitAfterEnd).
+        let counted = Array(candidate.months.prefix(maxMonths))
         entitlement.explanation.parameters.append("rate = \(perMonth) a month, at most \(maxMonths) months")
         for month in counted { entitlement.explanation.facts.append(month.fact.cited("month \(month.month)")) }
         entitlement.tranches = counted.map {
             Tranche(label: "\($0.month)", amount: perMonth, releasedBy: "social insurance paid for \($0.month)",
                     dueDate: $0.month.lastDay, state: .due)
         }
-        if eligible.count > counted.count {
-            entitlement.explanation.arithmetic.append("\(eligible.count) qualifying months, of which the first \(maxMonths) count")
-        }
-        if candidate.months.count > eligible.count, let lastMonth {
-            entitlement.explanation.arithmetic.append("months after \(lastMonth) fall outside \(document.id)'s period")
+        if candidate.months.count > counted.count {
+            entitlement.explanation.arithmetic.append("\(candidate.months.count) qualifying months, of which the first \(maxMonths) count")
         }
         guard !counted.isEmpty else {
             wait(&entitlement, "no month with social insurance paid by the employer is recorded yet")
@@ -199,6 +198,50 @@ struct AmountCalculator {
             let next = stages[due.count].afterMonths
             entitlement.explanation.refusal = .init(clause: rule.clause, reason: "\(months) of \(next) months so far; the next tranche waits for month \(next)")
         }
+    }
+
+    // MARK: The end of the period
+
+    /// Applies the document's reading for money released after its period: with `forfeited`, a
+    /// tranche released after the end (or still waiting once the end has passed, or whose
+    /// earliest possible release lies after it) is forfeited, and only the rest is due.
+    private func forfeitAfterEnd(_ entitlement: inout Entitlement) {
+        guard document.releasedAfterEnd == .forfeited, let end = document.inForce.to, !entitlement.tranches.isEmpty else { return }
+        var cut: [String] = []
+        for t in entitlement.tranches.indices {
+            let tranche = entitlement.tranches[t]
+            let afterEnd = switch tranche.state {
+            case .due: tranche.dueDate.map { $0 > end } ?? false
+            case .waiting: date > end || earliestRelease(ofTranche: t).map { $0 > end } ?? false
+            case .forfeited: false
+            }
+            guard afterEnd else { continue }
+            entitlement.tranches[t].state = .forfeited
+            entitlement.tranches[t].dueDate = nil
+            cut.append(tranche.label)
+        }
+        guard !cut.isEmpty else { return }
+        let due = entitlement.tranches.filter { $0.state == .due }
+        let total = Fen(due.reduce(0) { $0 + $1.amount.value })
+        entitlement.explanation.arithmetic.append(
+            "\(cut.joined(separator: ", ")) not released by \(end), when \(document.id) ended: forfeited; \(due.isEmpty ? "nothing" : total.description) due")
+        entitlement.explanation.readings.append(
+            "\(document.id): a tranche released after the period (\(document.periodQuote)) is forfeited, the catalog's reading for every staged, monthly and milestone rule of the document")
+        entitlement.amount = due.isEmpty ? nil : total
+        if due.isEmpty {
+            entitlement.status = .excluded
+            entitlement.range = nil
+        }
+        entitlement.explanation.refusal = .init(
+            clause: rule.clause, reason: "\(cut.joined(separator: ", ")) \(cut.count == 1 ? "is" : "are") not released by \(end), when \(document.id) ended; only what is released within the period is paid")
+    }
+
+    /// The earliest day a waiting milestone could be released: the month that completes its
+    /// run (a milestone rule's tranches are its stages, in order).
+    private func earliestRelease(ofTranche index: Int) -> LocalDate? {
+        guard case .milestones(let stages) = rule.amount, index < stages.count, let stay = candidate.stay else { return nil }
+        let first = stay.months.first?.month ?? candidate.date.yearMonth
+        return first.adding(months: stages[index].afterMonths - 1).lastDay
     }
 
     // MARK: Steps
@@ -289,7 +332,7 @@ struct AmountCalculator {
                 entitlement.amount = upfront
                 return
             }
-            guard let achieved = progress?.achieved(target, through: date) ?? TargetCounter(index: index).achieved(target) else {
+            guard let achieved = progress?.achieved(target, through: date) ?? TargetCounter(index: index, places: places).achieved(target) else {
                 tranches.append(Tranche(label: "performance \(100 - percent)%", amount: remainder,
                                         releasedBy: "completion of target \(target.targetId) (metric \(target.metric) is not counted by the engine)", dueDate: nil, state: .waiting))
                 entitlement.tranches = tranches
@@ -315,19 +358,20 @@ struct AmountCalculator {
 /// Counts what a target measures, from the facts (see ``TargetSet/counts(_:level:class:on:)``).
 struct TargetCounter {
     let index: FactIndex
+    let places: Places
 
     func achieved(_ target: TargetSet) -> Int64? {
         guard TargetSet.countedMetrics.contains(target.metric) else { return nil }
         var count: Int64 = 0
         for (id, filed) in index.classes {
             for completion in index.completions[id]?.values ?? [:].values
-            where target.counts(.completion, level: nil, class: filed.event, on: completion.fact.occurredAt) {
+            where target.counts(.completion, level: nil, class: filed.event, on: completion.fact.occurredAt, places: places) {
                 count += 1
             }
         }
         for entry in index.certificates {
             guard let id = entry.event.classId, let filed = index.classes[id] else { continue }
-            if target.counts(.certificate, level: entry.event.level, class: filed.event, on: entry.fact.occurredAt) { count += 1 }
+            if target.counts(.certificate, level: entry.event.level, class: filed.event, on: entry.fact.occurredAt, places: places) { count += 1 }
         }
         return count
     }
@@ -355,13 +399,18 @@ extension TargetSet {
 
     /// Whether a training fact counts toward this target: one person-time per completion, one
     /// new skilled (high-skill) talent per certificate with a level (L3 and above), from a class
-    /// filed in the target's unit (its division, or its department for a department's target;
-    /// for a city's, any class filed under the jurisdiction of the document that sets the
-    /// target) and dated within the target's period.
-    public func counts(_ fact: CountedFact, level: CertificateLevel?, class filed: ClassFiled, on date: LocalDate) -> Bool {
+    /// filed in the target's unit and dated within the target's period.
+    ///
+    /// A class is in a unit when the unit contains the class's division (a street's class counts
+    /// for its district, a town's for its town, by code or name, short or printed), or, for a
+    /// department's target, the class's department; for a city's target, any class filed under
+    /// the jurisdiction of the document that sets the target.
+    public func counts(_ fact: CountedFact, level: CertificateLevel?, class filed: ClassFiled, on date: LocalDate, places: Places) -> Bool {
         guard date >= periodStart, date <= periodEnd else { return false }
-        let inUnit = scope == "city" ? Jurisdiction(documentOf: clause).map { $0 == filed.jurisdiction } ?? true
-            : filed.division == unit || (scope == "department" && filed.department == unit)
+        // A department or town of one jurisdiction may share its name with another's.
+        guard Jurisdiction(documentOf: clause).map({ $0 == filed.jurisdiction }) ?? true else { return false }
+        let inUnit = scope == "city" || places.contains(unit, filed.division)
+            || (scope == "department" && filed.department.map { places.contains(unit, $0) } == true)
         guard inUnit else { return false }
         switch (metric, fact) {
         case ("training-person-times", .completion): return true

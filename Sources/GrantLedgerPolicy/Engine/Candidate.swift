@@ -36,6 +36,18 @@ struct Candidate {
     /// item counted. The engine sets the attribute to the number inside the document's
     /// jurisdiction, or leaves it unrecorded when there is none.
     var localCounts: [String: [String]] = [:]
+    /// Recorded facts that contradict a flag declared true (a worker said to come to the city for
+    /// the first time who was insured there before), each with the place it puts the worker in
+    /// (nil: wherever the rule applies). The engine sets the flag false where one lies in the
+    /// document's jurisdiction: recorded facts outweigh a declaration.
+    var contradictions: [String: [Contradiction]] = [:]
+
+    struct Contradiction {
+        let place: String?
+        let fact: Fact
+        /// What the fact shows, e.g. "social insurance was paid in 350203 for 2023-05".
+        let shows: String
+    }
 
     struct Training: Hashable {
         let id: String

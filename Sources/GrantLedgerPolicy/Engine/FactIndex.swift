@@ -11,7 +11,9 @@ struct FactIndex {
     }
 
     var registrations: [String: [Entry<PersonRegistered>]] = [:]
-    var groupChanges: [String: [(fact: Fact, group: KeyGroup, joined: Bool, until: LocalDate?)]] = [:]
+    /// Key-group changes per person in the order they take effect: a membership from its
+    /// `since` (recognised later, it still holds from then), a departure from its own date.
+    var groupChanges: [String: [(fact: Fact, group: KeyGroup, joined: Bool, from: LocalDate, until: LocalDate?)]] = [:]
     var enterprises: [String: Entry<EnterpriseRegistered>] = [:]
     var institutions: [String: Entry<InstitutionRegistered>] = [:]
     var listings: [String: [(fact: Fact, jurisdiction: Jurisdiction, occupations: [String]?, listed: Bool)]] = [:]
@@ -57,14 +59,18 @@ struct FactIndex {
         }
         ordered.sort { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
         for fact in ordered { add(fact) }
+        for person in groupChanges.keys {
+            groupChanges[person]!.sort { ($0.from, $0.fact.position) < ($1.from, $1.fact.position) }
+        }
     }
 
     private mutating func add(_ fact: Fact) {
         switch fact.payload {
         case let event as PersonRegistered: registrations[event.person, default: []].append((fact, event))
         case let event as PersonGroupJoined:
-            groupChanges[event.person, default: []].append((fact, event.group, true, event.until))
-        case let event as PersonGroupLeft: groupChanges[event.person, default: []].append((fact, event.group, false, nil))
+            groupChanges[event.person, default: []].append((fact, event.group, true, event.since, event.until))
+        case let event as PersonGroupLeft:
+            groupChanges[event.person, default: []].append((fact, event.group, false, fact.occurredAt, nil))
         case let event as EnterpriseRegistered: enterprises[event.enterprise] = (fact, event)
         case let event as InstitutionRegistered: institutions[event.institution] = (fact, event)
         case let event as InstitutionCatalogListed:
@@ -116,10 +122,15 @@ struct FactIndex {
 
     // MARK: People
 
-    /// The key groups a person belongs to on a date.
+    /// The key groups a person belongs to on a date: memberships from their `since` to their
+    /// `until` (inclusive), unless left before the date.
     func groups(of person: String, on date: LocalDate) -> Set<String> {
         var groups: Set<String> = []
-        for change in groupChanges[person] ?? [] where change.fact.occurredAt <= date {
+        for change in groupChanges[person] ?? [] {
+            guard change.from <= date else {
+                review.note(change.from)
+                break
+            }
             if change.joined {
                 if let until = change.until, until >= date { review.note(until.adding(days: 1)) }
                 if change.until.map({ $0 >= date }) ?? true { groups.insert(change.group.rawValue) } else { groups.remove(change.group.rawValue) }
@@ -131,7 +142,7 @@ struct FactIndex {
     }
 
     func groupFacts(of person: String, on date: LocalDate) -> [Fact] {
-        (groupChanges[person] ?? []).filter { $0.fact.occurredAt <= date }.map(\.fact)
+        (groupChanges[person] ?? []).filter { $0.from <= date }.map(\.fact)
     }
 
     func registeredIn(_ person: String, on date: LocalDate) -> Set<String> {

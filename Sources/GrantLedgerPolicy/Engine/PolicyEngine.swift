@@ -24,7 +24,7 @@ public struct PolicyEngine: Sendable {
     }
 
     private func entitlements(index: FactIndex, date: LocalDate, targets: (any TargetProgress)?) -> [Entitlement] {
-        let triggers = Triggers(index: index, date: date)
+        let triggers = Triggers(index: index, date: date, places: catalog.places)
         var entitlements: [Entitlement] = []
         var order: [String: (LocalDate, String)] = [:]
         var trainings: [String: Candidate.Training] = [:]
@@ -64,13 +64,22 @@ public struct PolicyEngine: Sendable {
     ) -> Entitlement? {
         // Where: the fact must belong to the document's jurisdiction.
         let located = candidate.jurisdiction.map { $0 == document.jurisdiction }
-            ?? (rule.trigger == .application || candidate.places.contains(where: document.contains(division:)))
+            ?? (rule.trigger == .application || candidate.places.contains { catalog.place($0, isIn: document) })
         guard located else { return nil }
         var candidate = candidate
         if let payee = candidate.payees[rule.payee] { candidate.payee = payee }
         for (attribute, places) in candidate.localCounts {
-            let local = places.filter(document.contains(division:)).count
+            let local = places.filter { catalog.place($0, isIn: document) }.count
             candidate.attributes[attribute] = local > 0 ? .integer(Int64(local)) : nil
+        }
+        // A declaration that recorded facts in the jurisdiction contradict is taken as false.
+        var contradicted: [String: String] = [:]
+        for (attribute, evidence) in candidate.contradictions.sorted(by: { $0.key < $1.key })
+        where candidate.attributes[attribute] == .flag(true) {
+            guard let found = evidence.first(where: { $0.place.map { catalog.place($0, isIn: document) } ?? true }) else { continue }
+            candidate.attributes[attribute] = .flag(false)
+            candidate.facts.append(found.fact.cited("contradicts the declaration"))
+            contradicted[attribute] = "\(attribute) was declared true, but \(found.shows) (\(found.fact.type) \(found.fact.eventID) of \(found.fact.occurredAt)); recorded facts outweigh a declaration"
         }
         // Looking for an approval costs a scan of the clause's applications: only where the rule asks.
         if rule.testsApproval {
@@ -78,7 +87,7 @@ public struct PolicyEngine: Sendable {
         }
         // Which facts: those that fail `match` are not this rule's business.
         for test in rule.match {
-            guard case .holds = test.evaluate(candidate.attributes[test.attribute]) else { return nil }
+            guard case .holds = outcome(of: test, in: candidate.attributes) else { return nil }
         }
         // When: before the document, not its business; after it, expired.
         guard candidate.date >= document.inForce.from else { return nil }
@@ -88,19 +97,22 @@ public struct PolicyEngine: Sendable {
             status: .eligible, amount: nil, range: nil, tranches: [], explanation: Explanation())
         entitlement.explanation.facts = candidate.facts
         if let reading = rule.reading { entitlement.explanation.readings.append(reading) }
-        if let end = document.inForce.to, candidate.date > end {
+        // A staged training is earned when it takes place: its advance may fall within the period
+        // though its certificate, which releases the balance, comes after (see releasedAfterEnd).
+        let earnedOn = if case .advance? = rule.staging, let completed = candidate.completedOn { min(completed, candidate.date) } else { candidate.date }
+        if let end = document.inForce.to, earnedOn > end {
             entitlement.status = .expired
             entitlement.explanation.refusal = .init(clause: rule.clause, reason: "the fact is dated \(candidate.date), after \(document.id) ended on \(end)")
             return entitlement
         }
         // Conditions.
         for test in rule.conditions {
-            switch test.evaluate(candidate.attributes[test.attribute]) {
+            switch outcome(of: test, in: candidate.attributes) {
             case .holds:
-                entitlement.explanation.parameters.append("\(test.attribute) = \(candidate.attributes[test.attribute]!)")
+                entitlement.explanation.parameters.append("\(test.attribute) = \(described(test.attribute, in: candidate.attributes))")
             case .fails(let reason):
                 entitlement.status = .excluded
-                entitlement.explanation.refusal = .init(clause: rule.clause, reason: reason)
+                entitlement.explanation.refusal = .init(clause: rule.clause, reason: contradicted[test.attribute] ?? reason)
                 return entitlement
             case .unknown(let reason):
                 if entitlement.status == .eligible {
@@ -118,9 +130,27 @@ public struct PolicyEngine: Sendable {
                 clause: clause, reason: "certificate \(number) was revoked on \(revoked.fact.occurredAt) (\(revoked.event.reason)); nothing is paid on it and anything paid is to be recovered")
             return entitlement
         }
-        var amounts = AmountCalculator(rule: rule, candidate: candidate, index: index, date: date, document: document, progress: targets)
+        var amounts = AmountCalculator(rule: rule, candidate: candidate, index: index, date: date, document: document, progress: targets,
+                                       places: catalog.places)
         amounts.apply(to: &entitlement)
         return entitlement
+    }
+
+    /// Tests one attribute. A place is tested together with every place containing it, and a
+    /// failure names the places as recorded.
+    func outcome(of test: AttributeCondition, in attributes: [String: AttributeValue]) -> AttributeCondition.Outcome {
+        let value = attributes[test.attribute]
+        guard TriggerKind.placeAttributes.contains(test.attribute), case .set(let recorded)? = value else { return test.evaluate(value) }
+        let enclosing = recorded.reduce(into: Set<String>()) { $0.formUnion(catalog.places.enclosing($1)) }
+        return test.evaluate(.set(enclosing), shown: value!.description)
+    }
+
+    /// An attribute's value for an explanation; a place with the places containing it.
+    func described(_ attribute: String, in attributes: [String: AttributeValue]) -> String {
+        guard let value = attributes[attribute] else { return "(not recorded)" }
+        guard TriggerKind.placeAttributes.contains(attribute), case .set(let recorded) = value else { return value.description }
+        let within = recorded.reduce(into: Set<String>()) { $0.formUnion(catalog.places.enclosing($1)) }.subtracting(recorded)
+        return within.isEmpty ? value.description : "\(value) (within \(within.sorted().joined(separator: ", ")))"
     }
 
     /// Whether an application under the rule's clause for this payee (and subject) was approved:

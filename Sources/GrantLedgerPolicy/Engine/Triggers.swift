@@ -4,6 +4,7 @@ import GrantLedgerEvents
 struct Triggers {
     let index: FactIndex
     let date: LocalDate
+    let places: Places
 
     func candidates(for rule: PolicyRule, catalog: PolicyCatalog) -> [Candidate] {
         switch rule.trigger {
@@ -316,8 +317,16 @@ struct Triggers {
     func referrals() -> [Candidate] {
         index.referrals.map { entry in
             let referral = entry.event
-            var attributes: [String: AttributeValue] = ["referral.firstTimeInCity": .flag(referral.firstTimeInCity)]
+            let referredOn = entry.fact.occurredAt
+            var attributes: [String: AttributeValue] = [
+                "referral.firstTimeInCity": .flag(referral.firstTimeInCity),
+                // The bureaus recognise labour-cooperation agencies (XM-2023-187/(六)): what the agency held that day.
+                "agency.ratings": .set(index.ratings(of: referral.agency, on: referredOn)),
+            ]
             var facts = [entry.fact.cited("referral")]
+            for rating in index.ratingsByOrganisation[referral.agency] ?? [] where rating.fact.occurredAt <= referredOn {
+                facts.append(rating.fact.cited("agency recognition"))
+            }
             let (personAttributes, personFacts) = person(referral.worker, on: entry.fact.occurredAt)
             attributes.merge(personAttributes) { a, _ in a }
             facts += personFacts
@@ -333,10 +342,37 @@ struct Triggers {
             }
             let stay = stay(of: referral.worker, with: referral.employer, from: entry.fact.occurredAt.yearMonth)
             let places = places(of: referral.employer).union(stay.months.compactMap { ($0.fact.payload as? EmploymentMonthRecorded)?.insuredIn })
-            return Candidate(
+            var candidate = Candidate(
                 key: "referral:\(entry.fact.eventID)", payee: referral.agency, subject: referral.worker, date: entry.fact.occurredAt,
                 places: places, facts: facts, attributes: attributes, keyFact: entry.fact.eventID, stay: stay)
+            if referral.firstTimeInCity {
+                candidate.contradictions["referral.firstTimeInCity"] = earlierPresence(of: referral.worker, before: referredOn, spell: spell)
+            }
+            return candidate
         }
+    }
+
+    /// What the log records of a worker in some place before a date: insured months, and
+    /// employment that started more than a month earlier (the spell a referral leads to may be
+    /// filed a few days before it). A spell declared not to be the first in the city says so
+    /// itself, wherever it is.
+    func earlierPresence(of worker: String, before date: LocalDate, spell: FactIndex.Spell?) -> [Candidate.Contradiction] {
+        var found: [Candidate.Contradiction] = []
+        if let spell, spell.start.event.firstTimeInCity == false {
+            found.append(.init(place: nil, fact: spell.start.fact,
+                               shows: "the employment it leads to was recorded as not the worker's first in the city"))
+        }
+        for month in index.monthsByEmployee[worker] ?? [] where month.event.month < date.yearMonth {
+            found.append(.init(place: month.event.insuredIn, fact: month.fact,
+                               shows: "the worker's social insurance was recorded in \(month.event.insuredIn) for \(month.event.month)"))
+        }
+        for earlier in index.spells[worker] ?? [] where earlier.start.fact.occurredAt < date.adding(days: -31) {
+            let started = earlier.start.event
+            guard let place = started.division ?? index.division(of: started.employer) else { continue }
+            found.append(.init(place: place, fact: earlier.start.fact,
+                               shows: "the worker was employed by \(started.employer) in \(place) from \(earlier.start.fact.occurredAt)"))
+        }
+        return found
     }
 
     func employments() -> [Candidate] {

@@ -36,19 +36,19 @@ package struct PolicyFileReader {
         let title = fields.required("title", hint: "Give the document's title as printed.")?.nonEmptyText
         let number = fields.required("number", hint: "Give the issuing number, e.g. 厦人社〔2023〕187号.")?.nonEmptyText
         let (jurisdiction, name, divisions) = readJurisdiction(fields.required("jurisdiction", hint: "Give `jurisdiction: {code:, name:, divisions:}`."))
-        let period = readPeriod(fields.required("inForce", hint: "Give `inForce: {from:, to:, quote:}`."))
+        let period = readPeriod(fields.required("inForce", hint: "Give `inForce: {from:, to:, quote:, releasedAfterEnd:}`."))
         let readings = fields["readings"]?.textList ?? []
         let rules = (fields["rules"]?.list ?? []).compactMap { readRule($0, document: id) }
         let provisions = (fields["provisions"]?.list ?? []).compactMap { readProvision($0, document: id) }
         let crossRules = (fields["crossRules"]?.list ?? []).compactMap { readCrossRule($0, document: id) }
         guard let id, let title, let number, let jurisdiction, let name, let period else { return nil }
         return PolicyDocument(
-            id: id, title: title, number: number, jurisdiction: jurisdiction, jurisdictionName: name, divisions: divisions,
-            inForce: period.range, periodQuote: period.quote, readings: readings, rules: rules, provisions: provisions,
+            id: id, title: title, number: number, jurisdiction: jurisdiction, jurisdictionName: name, places: divisions,
+            inForce: period.range, periodQuote: period.quote, releasedAfterEnd: period.afterEnd, readings: readings, rules: rules, provisions: provisions,
             crossRules: crossRules, location: top.location)
     }
 
-    private func readJurisdiction(_ value: YAMLValue?) -> (Jurisdiction?, String?, [String]) {
+    private func readJurisdiction(_ value: YAMLValue?) -> (Jurisdiction?, String?, [Division]) {
         guard let fields = value?.fields(known: ["code", "name", "divisions"]) else { return (nil, nil, []) }
         var jurisdiction: Jurisdiction?
         if let code = fields.required("code", hint: "Give the division code, e.g. \"350200\".") , let text = code.nonEmptyText {
@@ -59,11 +59,25 @@ package struct PolicyFileReader {
             }
         }
         let name = fields.required("name", hint: "Give the jurisdiction's name, e.g. 厦门市.")?.nonEmptyText
-        return (jurisdiction, name, fields["divisions"]?.textList ?? [])
+        let divisions = (fields["divisions"]?.list ?? []).compactMap(readDivision)
+        return (jurisdiction, name, divisions)
     }
 
-    private func readPeriod(_ value: YAMLValue?) -> (range: DateRange, quote: String)? {
-        guard let fields = value?.fields(known: ["from", "to", "quote"]) else { return nil }
+    /// A division: its name alone, or `{name:, code:, within:}` with its six-digit code and the
+    /// division it lies in (by default, the jurisdiction itself).
+    private func readDivision(_ value: YAMLValue) -> Division? {
+        if case .scalar = value.node { return value.nonEmptyText.map { Division(name: $0) } }
+        guard let fields = value.fields(known: ["name", "code", "within"]) else { return nil }
+        guard let name = fields.required("name", hint: "Give the division's name, e.g. 思明区.")?.nonEmptyText else { return nil }
+        var code: String?
+        if let value = fields["code"], let text = value.nonEmptyText {
+            if Places.isCode(text) { code = text } else { value.error("\"\(text)\" is not a six-digit division code", hint: "Write the code as six digits in quotes, e.g. \"350203\".") }
+        }
+        return Division(name: name, code: code, within: fields["within"]?.nonEmptyText)
+    }
+
+    private func readPeriod(_ value: YAMLValue?) -> (range: DateRange, quote: String, afterEnd: ReleasedAfterEnd?)? {
+        guard let fields = value?.fields(known: ["from", "to", "quote", "releasedAfterEnd"]) else { return nil }
         let from = fields.required("from", hint: "Give the first day in force, e.g. 2023-08-24.").flatMap(date)
         let to = fields["to"].flatMap { value -> LocalDate?? in
             if case .scalar(let scalar) = value.node, scalar.string == "null" || scalar.string.isEmpty { return .some(nil) }
@@ -76,7 +90,8 @@ package struct PolicyFileReader {
             fields["to"]?.error("ends (\(end)) before it starts (\(from))", hint: "Swap the dates or correct the end.")
             return nil
         }
-        return (DateRange(from: from, to: end), quote)
+        let afterEnd = fields["releasedAfterEnd"]?.choice(ReleasedAfterEnd.self, "reading for tranches released after the end")
+        return (DateRange(from: from, to: end), quote, afterEnd)
     }
 
     func date(_ value: YAMLValue) -> LocalDate? {

@@ -10,7 +10,10 @@ struct PolicyLinter {
     func lint() {
         checkDocumentPeriods()
         let clauses = checkClauseIDs()
+        let places = Places(documents)
         for document in documents {
+            checkPlaces(document, places)
+            checkReleaseAfterEnd(document)
             for rule in document.rules {
                 checkRange(rule)
                 checkPayee(rule)
@@ -28,6 +31,50 @@ struct PolicyLinter {
                 if cross.kind == .notCombinable, cross.covers.count < 2 {
                     log.error(cross.location, "\(cross.clause).covers", "a not-combinable rule needs at least two clauses",
                               hint: "List the clauses that may not be paid together.")
+                }
+            }
+        }
+    }
+
+    /// A document that ends and stages money must say what becomes of a tranche released after its end.
+    private func checkReleaseAfterEnd(_ document: PolicyDocument) {
+        guard document.inForce.to != nil, document.releasedAfterEnd == nil else { return }
+        let staged = document.rules.filter { rule in
+            if rule.staging != nil { return true }
+            switch rule.amount {
+            case .monthly, .milestones: return true
+            default: return false
+            }
+        }
+        guard let first = staged.first else { return }
+        log.error(document.location, "inForce.releasedAfterEnd",
+                  "\(document.id) ends on \(document.inForce.to!) and pays \(staged.map(\.clause).joined(separator: ", ")) in tranches, but does not say whether a tranche released after the end is paid",
+                  hint: "Add `releasedAfterEnd: forfeited` (only what is released within the period is paid) or `payable` under `inForce:`, and state the reading in `readings:` (first staged rule: \(first.clause)).")
+    }
+
+    /// A division lies in another the document lists, and a place a rule tests is one the catalog knows.
+    private func checkPlaces(_ document: PolicyDocument, _ places: Places) {
+        let names = Set(document.divisions + [document.jurisdictionName])
+        for (index, division) in document.places.enumerated() {
+            if let within = division.within, !names.contains(within) {
+                log.error(document.location, "jurisdiction.divisions[\(index)].within", "\(division.name) is said to lie in \(within), which the document does not list",
+                          hint: "List \(within) among the divisions first, or leave `within:` out for a division directly under \(document.jurisdictionName).")
+            }
+            if let code = division.code, !Places.code(code, isIn: document.jurisdiction.rawValue) {
+                log.error(document.location, "jurisdiction.divisions[\(index)].code", "\(code) is not a division code inside \(document.jurisdiction.rawValue)",
+                          hint: "Check the code: a district of a city shares the city's first four digits.")
+            }
+        }
+        for rule in document.rules {
+            for test in rule.match + rule.conditions where TriggerKind.placeAttributes.contains(test.attribute) {
+                let listed: [String] = switch test.test {
+                case .oneOf(let names), .anyOf(let names), .allOf(let names), .noneOf(let names): names
+                case .equals(.text(let name)): [name]
+                default: []
+                }
+                for name in listed where places.name(of: name) == nil && !Places.isCode(name) {
+                    log.error(test.location, "\(rule.clause).\(test.attribute)", "\(name) is not a place the catalog knows",
+                              hint: "Write a division code, the jurisdiction's name or a division listed under `jurisdiction.divisions`.")
                 }
             }
         }
