@@ -59,7 +59,7 @@ struct ProjectionSchema {
                 position INTEGER NOT NULL, recovered INTEGER NOT NULL DEFAULT 0, event_id TEXT NOT NULL) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS \(self[.classes]) (
                 class_id TEXT PRIMARY KEY, division TEXT NOT NULL, department TEXT, jurisdiction TEXT NOT NULL,
-                position INTEGER NOT NULL) WITHOUT ROWID;
+                position INTEGER NOT NULL, organiser TEXT NOT NULL) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS \(self[.trainingFacts]) (
                 class_id TEXT NOT NULL, position INTEGER NOT NULL, kind TEXT NOT NULL, level TEXT,
                 occurred_at TEXT NOT NULL, PRIMARY KEY (class_id, position)) WITHOUT ROWID;

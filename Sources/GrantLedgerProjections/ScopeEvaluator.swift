@@ -62,6 +62,11 @@ struct ScopeEvaluator {
         switch scope {
         case .person(let id):
             try events.forEachEvent(EventQuery(to: limit, party: id)) { try take($0, expand: true); return true }
+            // Applications that cite the person's events as evidence without naming them.
+            for key in try String.fetchAll(store, sql: "SELECT key FROM \(schema[.links]) WHERE scope = ? AND key LIKE 'app:%'",
+                                           arguments: [scope.key]) {
+                context.streams.insert("application:" + key.dropFirst(4))
+            }
         case .organisation(let id):
             try events.forEachEvent(EventQuery(to: limit, party: id)) { try take($0, expand: true); return true }
             let funds = try Row.fetchAll(store, sql: "SELECT fund_id, target_id FROM \(schema[.funds]) WHERE recipient = ?", arguments: [id])
