@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(name: "GrantLedgerPolicyTests", dependencies: ["GrantLedgerPolicy"]),
         .testTarget(
             name: "GrantLedgerProjectionsTests",
-            dependencies: ["GrantLedgerProjections", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["GrantLedgerProjections", "SyntheticCity", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "GrantLedgerIntakeTests",

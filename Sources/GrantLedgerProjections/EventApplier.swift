@@ -44,8 +44,9 @@ struct EventApplier {
         switch payload {
         case let filed as ClassFiled:
             try store.execute(sql: """
-                INSERT OR REPLACE INTO \(schema[.classes]) (class_id, division, department, jurisdiction, position) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [filed.classId, filed.division, filed.department, filed.jurisdiction.rawValue, event.position])
+                INSERT OR REPLACE INTO \(schema[.classes]) (class_id, division, department, jurisdiction, position, organiser)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [filed.classId, filed.division, filed.department, filed.jurisdiction.rawValue, event.position, filed.organiser])
             let counted = try Row.fetchAll(store, sql: "SELECT position, kind, level, occurred_at FROM \(schema[.trainingFacts]) WHERE class_id = ?",
                 arguments: [filed.classId])
             for row in counted {
@@ -123,6 +124,8 @@ struct EventApplier {
         for person in references.persons {
             for organisation in references.organisations { try link.execute(arguments: ["person:" + person, "org:" + organisation]) }
         }
+        try linkOrganisers(of: references.classes, filed: payload as? ClassFiled, to: stale, store: store)
+        stale.formUnion(try linkEvidence(event, payload: payload, references: references, store: store, events: events))
         if Self.contextTypes.contains(event.type) {
             let linked = try store.cachedStatement(sql: "SELECT scope FROM \(schema[.links]) WHERE key = ?")
             for key in keys + references.persons.map({ "person:" + $0 }) {
@@ -130,6 +133,56 @@ struct EventApplier {
             }
         }
         return stale
+    }
+
+    // MARK: Context reached through other events
+
+    /// A class's trainees read its organiser's events (its ratings, which rules about trainees
+    /// test; see `ScopeEvaluator.gather`), though none of their own events names it: link the
+    /// scopes an event about the class concerns to the organiser, and, when the filing comes
+    /// after its trainees' events, every scope already linked to the class. Then a rating
+    /// recorded later reaches them, whichever was recorded first.
+    private func linkOrganisers(of classes: [String], filed: ClassFiled?, to stale: Set<Scope>, store: Database) throws {
+        let link = try store.cachedStatement(sql: "INSERT OR IGNORE INTO \(schema[.links]) (key, scope) VALUES (?, ?)")
+        for classId in classes {
+            guard let organiser = try String.fetchOne(store, sql: "SELECT organiser FROM \(schema[.classes]) WHERE class_id = ?",
+                                                      arguments: [classId]) else { continue }
+            let key = Scope.organisation(organiser).key
+            for scope in stale where scope.key != key { try link.execute(arguments: [key, scope.key]) }
+            if filed?.classId == classId {
+                try store.execute(sql: """
+                    INSERT OR IGNORE INTO \(schema[.links]) (key, scope) SELECT ?, scope FROM \(schema[.links]) WHERE key = ? AND scope != ?
+                    """, arguments: [key, "class:" + classId, key])
+            }
+        }
+    }
+
+    /// An application that cites a worker's events as its evidence concerns that worker though
+    /// it may not name them (an enterprise's application for its trainees): link the
+    /// application to the people its evidence names, so their scopes read it and its decisions
+    /// (`ScopeEvaluator.gather` follows the links) and are re-evaluated when they arrive. Evidence
+    /// recorded after the application is linked when it arrives. Returns the scopes to re-evaluate.
+    private func linkEvidence(
+        _ event: RecordedEvent, payload: any EventPayload, references: EventReferences, store: Database, events: any EventStorageReader
+    ) throws -> Set<Scope> {
+        let link = try store.cachedStatement(sql: "INSERT OR IGNORE INTO \(schema[.links]) (key, scope) VALUES (?, ?)")
+        var reached: Set<Scope> = []
+        func reach(_ application: String, through cited: RecordedEvent) throws {
+            for person in try EventReferences(cited, catalog: catalog).persons {
+                try link.execute(arguments: ["app:" + application, Scope.person(person).key])
+                reached.insert(.person(person))
+            }
+        }
+        if let submitted = payload as? ApplicationSubmitted {
+            for id in submitted.evidence ?? [] {
+                // Kept by event id, for evidence recorded later (the scope column holds the application here).
+                try link.execute(arguments: ["evidence:" + id, "app:" + submitted.applicationId])
+                if let cited = try events.event(withID: id), cited.position <= event.position { try reach(submitted.applicationId, through: cited) }
+            }
+        }
+        let citing = try String.fetchAll(store, sql: "SELECT scope FROM \(schema[.links]) WHERE key = ?", arguments: ["evidence:" + event.eventID])
+        for application in citing where application.hasPrefix("app:") { try reach(String(application.dropFirst(4)), through: event) }
+        return reached
     }
 
     // MARK: Targets

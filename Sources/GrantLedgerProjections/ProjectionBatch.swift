@@ -75,7 +75,9 @@ struct ProjectionBatch {
             stale.formUnion(due.compactMap(Scope.init(key:)))
         }
         let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, schema: schema, limit: last.position, asOf: date)
-        for scope in stale.sorted() { try evaluator.refresh(scope, store: db, events: events) }
+        var shared: Set<String> = []
+        for scope in stale.sorted() { shared.formUnion(try evaluator.refresh(scope, store: db, events: events)) }
+        try applySharedLimits(shared, evaluator: evaluator)
         try save(position: last.position, asOf: date)
         try beforeCommit?(last.position)
         return Applied(events: batch.count, scopes: stale.count, position: last.position, asOf: date)
@@ -98,6 +100,20 @@ struct ProjectionBatch {
         }
         try save(position: last.position, asOf: date)
         return last.position
+    }
+
+    /// Computes what the whole log used of these clauses' shared limits (a pooled fund) before
+    /// each entitlement drawing on them, and evaluates again every scope whose usage changed.
+    /// With nil, every clause with draws: a rebuild's last pass, once every scope has its rows.
+    func applySharedLimits(_ clauses: Set<String>? = nil, evaluator: ScopeEvaluator? = nil) throws {
+        let limits = SharedLimits(policies: engine.catalog, schema: schema)
+        let clauses = try clauses ?? limits.clauses(store: db)
+        guard !clauses.isEmpty else { return }
+        let (usage, stale) = try limits.usage(of: clauses, store: db)
+        guard let evaluator = try evaluator ?? asOf().map({
+            ScopeEvaluator(engine: engine, catalog: catalog, schema: schema, limit: try checkpoint(), asOf: $0)
+        }) else { return }
+        for scope in stale.sorted() { try evaluator.refresh(scope, store: db, events: events, usage: usage) }
     }
 
     /// A rebuild's second pass: evaluates the next `limit` scopes after `after`, in key order.

@@ -20,6 +20,8 @@ struct ProjectionSchema {
         case entitlements, tranches
         case disbursements, clawbacks
         case classes, trainingFacts = "training_facts", targets, targetEvents = "target_events", funds
+        /// What entitlements draw on the limits a rule shares across scopes (see `SharedLimits`).
+        case pooled
     }
 
     /// The projections an auditor compares by digest, and the tables each is made of.
@@ -57,7 +59,7 @@ struct ProjectionSchema {
                 position INTEGER NOT NULL, recovered INTEGER NOT NULL DEFAULT 0, event_id TEXT NOT NULL) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS \(self[.classes]) (
                 class_id TEXT PRIMARY KEY, division TEXT NOT NULL, department TEXT, jurisdiction TEXT NOT NULL,
-                position INTEGER NOT NULL) WITHOUT ROWID;
+                position INTEGER NOT NULL, organiser TEXT NOT NULL) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS \(self[.trainingFacts]) (
                 class_id TEXT NOT NULL, position INTEGER NOT NULL, kind TEXT NOT NULL, level TEXT,
                 occurred_at TEXT NOT NULL, PRIMARY KEY (class_id, position)) WITHOUT ROWID;
@@ -72,6 +74,9 @@ struct ProjectionSchema {
                 fund_id TEXT PRIMARY KEY, clause TEXT NOT NULL, recipient TEXT NOT NULL, amount INTEGER NOT NULL,
                 tranche TEXT NOT NULL, period_start TEXT, period_end TEXT, target_id TEXT, date TEXT NOT NULL,
                 position INTEGER NOT NULL, event_id TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS \(self[.pooled]) (
+                entitlement_id TEXT PRIMARY KEY, clause TEXT NOT NULL, scope TEXT NOT NULL, payee_id TEXT NOT NULL,
+                date TEXT NOT NULL, key_fact TEXT NOT NULL, amount INTEGER, fund_used INTEGER, payee_used INTEGER) WITHOUT ROWID;
             """)
     }
 
@@ -81,7 +86,7 @@ struct ProjectionSchema {
             (.scopes, "review_by"), (.entitlements, "scope"), (.entitlements, "payee_id"), (.entitlements, "subject"),
             (.entitlements, "match_key"), (.tranches, "scope"), (.tranches, "state, due_date"),
             (.disbursements, "match_key"), (.disbursements, "payee_id"), (.disbursements, "subject"),
-            (.clawbacks, "payee_id"), (.targets, "unit"), (.funds, "recipient"),
+            (.clawbacks, "payee_id"), (.targets, "unit"), (.funds, "recipient"), (.pooled, "clause"), (.pooled, "scope"),
         ]
         for (table, columns) in indexes {
             let name = "\(self[table])_\(columns.replacingOccurrences(of: ", ", with: "_"))"
@@ -93,7 +98,10 @@ struct ProjectionSchema {
         for table in Table.allCases { try db.execute(sql: "DROP TABLE IF EXISTS \(self[table])") }
     }
 
-    func exists(_ db: Database) throws -> Bool { try db.tableExists(self[.checkpoints]) }
+    /// Whether every table exists: projections made before a table was added are rebuilt.
+    func exists(_ db: Database) throws -> Bool {
+        try Table.allCases.allSatisfy { try db.tableExists(self[$0]) }
+    }
 
     /// The last position every projection has applied (0 before the first).
     func checkpoint(_ db: Database) throws -> Int64 {

@@ -148,9 +148,11 @@ public final class Projections: Sendable {
             evaluated += Int64(count)
             progress?(RebuildProgress(phase: .scopes, done: evaluated, total: total))
         }
-        // Swap, then apply whatever was appended meanwhile as an ordinary catch-up.
+        // The limits shared across scopes, once every scope has its rows; then swap, and
+        // apply whatever was appended meanwhile as an ordinary catch-up.
         try database.write { db in
             try owned(db)
+            try ProjectionBatch(schema: .next, db: db, engine: engine, catalog: catalog).applySharedLimits()
             try db.execute(sql: "DELETE FROM \(ProjectionSchema.next[.meta]) WHERE key = 'rebuild'")
             try ProjectionSchema.next.swap(into: .live, db)
         }

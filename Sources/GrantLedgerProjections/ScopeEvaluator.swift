@@ -27,13 +27,22 @@ struct ScopeEvaluator {
     ///
     /// `fresh` says the scope has no rows yet (a rebuild's single pass over its scopes), so
     /// there is nothing to delete; the new tables get their indexes only at the swap.
-    func refresh(_ scope: Scope, store: Database, events: any EventStorageReader, fresh: Bool = false) throws {
+    ///
+    /// `usage` is what the whole log used of the limits rules share across scopes (a pooled
+    /// fund). Without it the scope's draws on them are kept, and the clauses they concern
+    /// returned: the caller computes their usage and evaluates the scope again with it.
+    @discardableResult
+    func refresh(_ scope: Scope, store: Database, events: any EventStorageReader, fresh: Bool = false,
+                 usage: PooledUsage? = nil) throws -> Set<String> {
         let facts = try gather(scope, store: store, events: events)
         let figures = TargetFigures(db: store, schema: schema)
-        let evaluation = engine.evaluation(facts, on: asOf, targets: figures)
+        let evaluation = engine.evaluation(facts, on: asOf, targets: figures, usage: usage)
         if let error = figures.error { throw error }
         let owned = evaluation.entitlements.filter { Self.scope(of: $0) == scope }
         try write(scope, owned, reviewBy: evaluation.reviewBy, store: store, fresh: fresh)
+        guard usage == nil else { return [] }
+        let draws = owned.compactMap { evaluation.sharedLimitDraws[$0.id] }
+        return try SharedLimits(policies: engine.catalog, schema: schema).keep(scope, draws, store: store, fresh: fresh)
     }
 
     static func scope(of entitlement: Entitlement) -> Scope {
@@ -53,6 +62,11 @@ struct ScopeEvaluator {
         switch scope {
         case .person(let id):
             try events.forEachEvent(EventQuery(to: limit, party: id)) { try take($0, expand: true); return true }
+            // Applications that cite the person's events as evidence without naming them.
+            for key in try String.fetchAll(store, sql: "SELECT key FROM \(schema[.links]) WHERE scope = ? AND key LIKE 'app:%'",
+                                           arguments: [scope.key]) {
+                context.streams.insert("application:" + key.dropFirst(4))
+            }
         case .organisation(let id):
             try events.forEachEvent(EventQuery(to: limit, party: id)) { try take($0, expand: true); return true }
             let funds = try Row.fetchAll(store, sql: "SELECT fund_id, target_id FROM \(schema[.funds]) WHERE recipient = ?", arguments: [id])

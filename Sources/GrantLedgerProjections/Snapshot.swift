@@ -47,8 +47,13 @@ extension Projections {
             let recordedAt = try events.event(at: limit)?.recordedAt
             let asOf = moment.asOf ?? recordedAt.map(businessDate(of:)) ?? moment.knownAt.map(businessDate(of:))
             try store.write { db in
-                try ProjectionSchema.live.create(db)
                 let batch = try ProjectionBatch(schema: .live, db: db, events: events, engine: engine, catalog: catalog)
+                func evaluate() throws {
+                    var after = ""
+                    while case let (_, last?) = try batch.evaluateScopes(after: after, limit: 1_000) { after = last }
+                    try batch.applySharedLimits()
+                }
+                try ProjectionSchema.live.create(db)
                 if let party, Pseudonym.isPseudonym(party) {
                     // One person: only their events can change their entitlements and payments.
                     var applier = EventApplier(catalog: catalog, places: engine.catalog.places, schema: .live, asOf: asOf ?? LocalDate(year: 1970, month: 1, day: 1)!)
@@ -59,14 +64,18 @@ extension Projections {
                     }
                     try db.execute(sql: "INSERT INTO \(ProjectionSchema.live[.scopes]) (scope) VALUES (?)", arguments: [Scope.person(party).key])
                     try batch.markApplied(position: limit, asOf: asOf)
-                } else {
-                    while try batch.checkpoint() < limit {
-                        _ = try batch.applyEvents(upTo: limit, limit: 20_000, asOf: moment.asOf)
-                    }
-                    try batch.markApplied(position: limit, asOf: asOf)
+                    try evaluate()
+                    // Unless one of their entitlements draws on a limit shared with others (a
+                    // pooled fund): what is left of it depends on everyone's, so build the whole.
+                    guard try !SharedLimits(policies: policies, schema: .live).clauses(store: db).isEmpty else { return }
+                    try ProjectionSchema.live.drop(db)
+                    try ProjectionSchema.live.create(db)
                 }
-                var after = ""
-                while case let (_, last?) = try batch.evaluateScopes(after: after, limit: 1_000) { after = last }
+                while try batch.checkpoint() < limit {
+                    _ = try batch.applyEvents(upTo: limit, limit: 20_000, asOf: moment.asOf)
+                }
+                try batch.markApplied(position: limit, asOf: asOf)
+                try evaluate()
             }
         }
         return try ProjectionReader(database: store, schema: .live, log: log)

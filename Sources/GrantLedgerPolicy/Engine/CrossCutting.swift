@@ -9,6 +9,10 @@ struct CrossCutting {
     let trainings: [String: Candidate.Training]
     /// The event that earns each entitlement ("the same fact").
     let keyFacts: [String: String]
+    /// What entitlements outside these facts used of the limits a rule shares (see `SharedLimitUsage`).
+    var usage: (any SharedLimitUsage)?
+    /// Each entitlement of a rule with shared limits, by id: what it draws on them.
+    private(set) var draws: [String: SharedLimitPlace.Draw] = [:]
 
     mutating func apply() {
         applyRuleLimits()
@@ -52,9 +56,13 @@ struct CrossCutting {
                 }
                 perSubject[key, default: 0] += 1
             }
+            let place = SharedLimitPlace(
+                clause: rule.clause, payee: entitlements[i].payee.id, date: entitlements[i].date,
+                keyFact: keyFacts[entitlements[i].id] ?? entitlements[i].id, id: entitlements[i].id)
+            if rule.limits.perPayeePerYear != nil || rule.limits.fund != nil { draws[place.id] = .init(place: place, amount: entitlements[i].amount) }
             if let limit = rule.limits.perPayeePerYear, let amount = entitlements[i].amount {
                 let key = "\(rule.clause)|\(entitlements[i].payee.id)|\(year)"
-                let used = perPayee[key, default: 0]
+                let used = usage?.used(ofPayeeYear: place) ?? perPayee[key, default: 0]
                 if used + amount.value > limit.value {
                     let rest = max(0, limit.value - used)
                     reduce(i, to: Fen(rest), clause: rule.clause, "\(Fen(used)) already granted to this payee in \(year); the yearly limit is \(limit)")
@@ -62,7 +70,7 @@ struct CrossCutting {
                 perPayee[key, default: 0] += entitlements[i].amount?.value ?? 0
             }
             if let limit = rule.limits.fund, let amount = entitlements[i].amount {
-                let used = fund[rule.clause, default: 0]
+                let used = usage?.used(ofFund: place) ?? fund[rule.clause, default: 0]
                 if used + amount.value > limit.value {
                     let rest = max(0, limit.value - used)
                     reduce(i, to: Fen(rest), clause: rule.clause, "the clause's fund of \(limit) has \(Fen(rest)) left")

@@ -17,13 +17,21 @@ public struct PolicyEngine: Sendable {
     ///
     /// `targets` supplies target figures counted outside `facts`: a projection evaluates one
     /// person or organisation at a time, while a target counts a whole city's trainees.
-    public func evaluation(_ facts: [Fact], on date: LocalDate, targets: (any TargetProgress)? = nil) -> Evaluation {
+    /// `usage`, likewise, what the whole log used of the limits a rule shares across workers
+    /// and payees (its pooled fund, its yearly limit per payee) before each entitlement.
+    public func evaluation(
+        _ facts: [Fact], on date: LocalDate, targets: (any TargetProgress)? = nil, usage: (any SharedLimitUsage)? = nil
+    ) -> Evaluation {
         let index = FactIndex(facts: facts, through: date)
-        let entitlements = entitlements(index: index, date: date, targets: targets)
-        return Evaluation(entitlements: entitlements, reviewBy: index.review.date)
+        var shared: [String: SharedLimitPlace.Draw] = [:]
+        let entitlements = entitlements(index: index, date: date, targets: targets, usage: usage, shared: &shared)
+        return Evaluation(entitlements: entitlements, reviewBy: index.review.date, sharedLimitDraws: shared)
     }
 
-    private func entitlements(index: FactIndex, date: LocalDate, targets: (any TargetProgress)?) -> [Entitlement] {
+    private func entitlements(
+        index: FactIndex, date: LocalDate, targets: (any TargetProgress)?, usage: (any SharedLimitUsage)?,
+        shared: inout [String: SharedLimitPlace.Draw]
+    ) -> [Entitlement] {
         let triggers = Triggers(index: index, date: date, places: catalog.places)
         var entitlements: [Entitlement] = []
         var order: [String: (LocalDate, String)] = [:]
@@ -53,8 +61,9 @@ public struct PolicyEngine: Sendable {
             return (x.0, x.1, a.clause, a.id) < (y.0, y.1, b.clause, b.id)
         }
         var limits = CrossCutting(
-            catalog: catalog, entitlements: entitlements, trainings: trainings, keyFacts: order.mapValues(\.1))
+            catalog: catalog, entitlements: entitlements, trainings: trainings, keyFacts: order.mapValues(\.1), usage: usage)
         limits.apply()
+        shared = limits.draws
         return limits.entitlements.sorted { ($0.date, $0.clause, $0.id) < ($1.date, $1.clause, $1.id) }
     }
 
@@ -170,6 +179,45 @@ public struct Evaluation: Sendable {
     /// The first date after the evaluation date on which the same facts may give a different
     /// result (a rating runs out, a class or year ends, a target period closes); nil if never.
     public let reviewBy: LocalDate?
+    /// Each entitlement of a rule with shared limits, by id: where it stands in the order those
+    /// limits are applied in, and what it would draw on them (see `SharedLimitUsage`).
+    public let sharedLimitDraws: [String: SharedLimitPlace.Draw]
+}
+
+/// Where an entitlement stands among those a rule's shared limits are applied to: in the
+/// engine's order (date, key fact, clause, id), for its clause and payee.
+public struct SharedLimitPlace: Sendable, Hashable, Comparable {
+    public let clause: String
+    public let payee: String
+    public let date: LocalDate
+    /// The event that earns it.
+    public let keyFact: String
+    public let id: String
+
+    public init(clause: String, payee: String, date: LocalDate, keyFact: String, id: String) {
+        (self.clause, self.payee, self.date, self.keyFact, self.id) = (clause, payee, date, keyFact, id)
+    }
+
+    public static func < (a: Self, b: Self) -> Bool { (a.date, a.keyFact, a.clause, a.id) < (b.date, b.keyFact, b.clause, b.id) }
+
+    /// What an entitlement draws on its rule's shared limits: its amount once every other rule
+    /// and limit has judged it (nil if it has none or is refused), before them.
+    public struct Draw: Sendable, Hashable {
+        public let place: SharedLimitPlace
+        public let amount: Fen?
+
+        public init(place: SharedLimitPlace, amount: Fen?) { (self.place, self.amount) = (place, amount) }
+    }
+}
+
+/// What the whole log used of a rule's shared limits before an entitlement, for evaluations
+/// given only part of it: a projection evaluates one person at a time, while a clause's fund
+/// is shared by every trainee of the city. Without it the engine counts only the facts given.
+public protocol SharedLimitUsage {
+    /// Granted from the clause's fund to the entitlements before `place`.
+    func used(ofFund place: SharedLimitPlace) -> Int64
+    /// Granted to the same payee under the clause in the same year before `place`.
+    func used(ofPayeeYear place: SharedLimitPlace) -> Int64
 }
 
 /// Target figures counted over the whole log, for evaluations given only part of it.

@@ -1,0 +1,122 @@
+import GRDB
+import GrantLedgerEvents
+import GrantLedgerPolicy
+
+/// The limits a rule shares across scopes: its pooled fund (`limits.fund`, e.g. the 20,000,000
+/// of XM-2023-187/(三) that every demonstration enterprise's trainees draw on) and its yearly
+/// limit per payee (`limits.perPayeePerYear`, where one payee's entitlements may be about
+/// several workers and so lie in several scopes).
+///
+/// A scope's evaluation says what each of its entitlements of such a rule would draw on them
+/// (its amount before them) and where it stands in the engine's order (date, key fact, clause,
+/// id); the draws are kept (table `pooled`). What the whole log used before each draw follows
+/// from the draws alone, so it is computed afresh over a clause's draws whenever one of them
+/// changes, and every scope whose usage changed is evaluated again with it (`SharedLimitUsage`):
+/// the engine then reduces or refuses exactly as it does given the whole log at once, before
+/// the cross-cutting rules (a training cap counts no capped training). Re-applying gives the
+/// same rows: the usage is recorded with each draw, and an unchanged usage re-evaluates nothing.
+struct SharedLimits {
+    let policies: PolicyCatalog
+    let schema: ProjectionSchema
+
+    /// Replaces a scope's draws. Returns the clauses whose usage must be computed again.
+    func keep(_ scope: Scope, _ draws: [SharedLimitPlace.Draw], store: Database, fresh: Bool) throws -> Set<String> {
+        var touched: Set<String> = []
+        if !fresh {
+            touched.formUnion(try String.fetchAll(store, sql: "SELECT DISTINCT clause FROM \(schema[.pooled]) WHERE scope = ?",
+                                                  arguments: [scope.key]))
+            try store.execute(sql: "DELETE FROM \(schema[.pooled]) WHERE scope = ?", arguments: [scope.key])
+        }
+        let insert = try store.cachedStatement(sql: """
+            INSERT INTO \(schema[.pooled]) (entitlement_id, clause, scope, payee_id, date, key_fact, amount, fund_used, payee_used)
+            VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)
+            """)
+        for draw in draws {
+            let place = draw.place
+            try insert.execute(arguments: [place.id, place.clause, scope.key, place.payee, place.date.description, place.keyFact, draw.amount?.value])
+            touched.insert(place.clause)
+        }
+        return touched
+    }
+
+    /// Every clause with draws kept, for a rebuild's final pass.
+    func clauses(store: Database) throws -> Set<String> {
+        Set(try String.fetchAll(store, sql: "SELECT DISTINCT clause FROM \(schema[.pooled])"))
+    }
+
+    /// The usage of `clauses`' limits before each of their draws, and the scopes whose draws
+    /// were last evaluated with another usage (or none yet); records the new usage with each.
+    func usage(of clauses: Set<String>, store: Database) throws -> (usage: PooledUsage, stale: Set<Scope>) {
+        let usage = PooledUsage(policies: policies)
+        var stale: Set<Scope> = []
+        let update = try store.cachedStatement(sql: "UPDATE \(schema[.pooled]) SET fund_used = ?, payee_used = ? WHERE entitlement_id = ?")
+        for clause in clauses.sorted() {
+            let rows = try Row.fetchAll(store, sql: """
+                SELECT entitlement_id, scope, payee_id, date, key_fact, amount, fund_used, payee_used FROM \(schema[.pooled]) WHERE clause = ?
+                """, arguments: [clause])
+            var draws: [(draw: SharedLimitPlace.Draw, scope: String, used: [Int64?])] = []
+            for row in rows {
+                let day: String = row[3], amount: Int64? = row[5], fundUsed: Int64? = row[6], payeeUsed: Int64? = row[7]
+                guard let date = LocalDate(day) else { continue }
+                let place = SharedLimitPlace(clause: clause, payee: row[2], date: date, keyFact: row[4], id: row[0])
+                draws.append((SharedLimitPlace.Draw(place: place, amount: amount.map { Fen($0) }), row[1], [fundUsed, payeeUsed]))
+            }
+            usage.add(clause: clause, draws.map(\.draw))
+            for (draw, scope, used) in draws {
+                let now = usage.before[draw.place.id]!
+                guard used != [now.fund, now.payee] else { continue }
+                try update.execute(arguments: [now.fund, now.payee, draw.place.id])
+                if let scope = Scope(key: scope) { stale.insert(scope) }
+            }
+        }
+        return (usage, stale)
+    }
+}
+
+/// What the whole log used of each clause's shared limits before each draw: the engine's
+/// `applyRuleLimits` for those limits, run over the draws of every scope in its order.
+final class PooledUsage: SharedLimitUsage {
+    let policies: PolicyCatalog
+    /// By entitlement id: the fund used before it, and its payee's year used before it.
+    private(set) var before: [String: (fund: Int64, payee: Int64)] = [:]
+    /// Each clause's draws in order, with what each was granted against the payee's yearly limit.
+    private var ordered: [String: [(place: SharedLimitPlace, toPayee: Int64)]] = [:]
+
+    init(policies: PolicyCatalog) { self.policies = policies }
+
+    func add(clause: String, _ draws: [SharedLimitPlace.Draw]) {
+        let limits = policies.rule(clause: clause)?.limits ?? .init()
+        var fund: Int64 = 0
+        var payees: [String: Int64] = [:]
+        var order: [(place: SharedLimitPlace, toPayee: Int64)] = []
+        for draw in draws.sorted(by: { $0.place < $1.place }) {
+            let key = "\(draw.place.payee)|\(draw.place.date.year)"
+            before[draw.place.id] = (fund, payees[key, default: 0])
+            var amount = draw.amount?.value
+            if let limit = limits.perPayeePerYear?.value, let wanted = amount {
+                let used = payees[key, default: 0]
+                if used + wanted > limit { amount = limit > used ? limit - used : nil }
+                payees[key, default: 0] += amount ?? 0
+            }
+            order.append((draw.place, amount ?? 0))
+            if let limit = limits.fund?.value, let wanted = amount {
+                if fund + wanted > limit { amount = limit > fund ? limit - fund : nil }
+                fund += amount ?? 0
+            }
+        }
+        ordered[clause] = order
+    }
+
+    func used(ofFund place: SharedLimitPlace) -> Int64 {
+        if let known = before[place.id] { return known.fund }
+        // Not a kept draw (another scope's entitlement met on the way): the draws before it.
+        let limit = policies.rule(clause: place.clause)?.limits.fund?.value ?? .max
+        return min(limit, (ordered[place.clause] ?? []).filter { $0.place < place }.reduce(0) { $0 + $1.toPayee })
+    }
+
+    func used(ofPayeeYear place: SharedLimitPlace) -> Int64 {
+        if let known = before[place.id] { return known.payee }
+        return (ordered[place.clause] ?? []).filter { $0.place < place && $0.place.payee == place.payee && $0.place.date.year == place.date.year }
+            .reduce(0) { $0 + $1.toPayee }
+    }
+}
