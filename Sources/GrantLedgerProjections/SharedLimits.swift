@@ -44,6 +44,23 @@ struct SharedLimits {
         Set(try String.fetchAll(store, sql: "SELECT DISTINCT clause FROM \(schema[.pooled])"))
     }
 
+    /// The usage before every draw kept, as the projections last applied it; reads only.
+    func currentUsage(store: Database) throws -> PooledUsage {
+        let usage = PooledUsage(policies: policies)
+        for clause in try clauses(store: store).sorted() {
+            let rows = try Row.fetchAll(store, sql: "SELECT entitlement_id, payee_id, date, key_fact, amount FROM \(schema[.pooled]) WHERE clause = ?",
+                                        arguments: [clause])
+            usage.add(clause: clause, rows.compactMap { row in
+                let day: String = row[2], amount: Int64? = row[4]
+                return LocalDate(day).map {
+                    SharedLimitPlace.Draw(place: SharedLimitPlace(clause: clause, payee: row[1], date: $0, keyFact: row[3], id: row[0]),
+                                          amount: amount.map { Fen($0) })
+                }
+            })
+        }
+        return usage
+    }
+
     /// The usage of `clauses`' limits before each of their draws, and the scopes whose draws
     /// were last evaluated with another usage (or none yet); records the new usage with each.
     func usage(of clauses: Set<String>, store: Database) throws -> (usage: PooledUsage, stale: Set<Scope>) {

@@ -17,7 +17,7 @@ struct Grants: ParsableCommand {
         groupedSubcommands: [
             CommandGroup(name: "Projection", subcommands: [
                 EntitlementsCommand.self, PayoutsCommand.self, PerformanceCommand.self, FundsCommand.self,
-                FindingsCommand.self, TimelineCommand.self, ExplainCommand.self, RebuildCommand.self,
+                FindingsCommand.self, TimelineCommand.self, ExplainCommand.self, WhyNotCommand.self, RebuildCommand.self,
             ]),
         ])
 }

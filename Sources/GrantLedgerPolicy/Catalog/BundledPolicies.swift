@@ -335,6 +335,11 @@ rules:
       table:
         by: certificate.level
         values: {L5: 700, L4: 1000, L3: 1500, L2: 2000, L1: 3000}
+    waivers:
+      - when: {person.groups: [paired-region-origin]}
+        waives: [employment.contractMonths, employment.pensionPaid]
+        clause: "JJ-2019-79/6.10"
+        reading: "6.10: 取得职业资格证书或职业技能等级证书的，按标准给予个人补贴. 按标准 (by the standard) is read as 6.2-b's amounts only, not its conditions: the sentence names the certificates and the workers (paired-region workers who came to Jinjiang to work) and nothing else, while the one-year contract and pension insurance belong to 6.2's own sentence about enterprise employees. A paired-region worker is therefore paid 6.2-b's table without them; 5.1's registration in Jinjiang still applies. The entitlement cites 6.2-b, the clause whose standard it pays."
     reading: "Paid to the employee by the certificate's level. The same employees as 6.2-a (contract of at least 1 year, pension insurance paid). Whether it is paid on top of 6.2-a's 800 to the enterprise is not stated: the catalog's reading pays both, as they go to different payees."
 
   - clause: "JJ-2019-79/6.3"
@@ -454,7 +459,7 @@ rules:
     amount:
       fixed: 1500
     staging: {advancePercent: 60, clause: "JJ-2019-79/5.2"}
-    reading: "Workers whose native place (籍贯) is a region paired with Jinjiang (Ningxia, Tibet, Xinjiang 等): the catalog's reading is the paired-region-origin group. No contract condition is stated. A qualification or skill-level certificate also earns the worker an individual subsidy 按标准, read as the 6.2-b table."
+    reading: "Workers whose native place (籍贯) is a region paired with Jinjiang (Ningxia, Tibet, Xinjiang 等): the catalog's reading is the paired-region-origin group. No contract condition is stated. A qualification or skill-level certificate also earns the worker an individual subsidy 按标准: it is paid under 6.2-b, whose contract and pension conditions 6.10 sets aside (6.2-b's waivers)."
 
   - clause: "JJ-2019-79/5.3"
     title: Living allowance for poverty labourers in project-based training

@@ -21,9 +21,24 @@ public struct PolicyRule: Sendable, Hashable {
     public let range: ClosedRange<Fen>?
     public let staging: Staging?
     public let limits: Limits
+    /// Conditions another clause sets aside for some facts (6.10 pays paired-region workers
+    /// 6.2-b's standard without 6.2's contract and pension conditions).
+    public let waivers: [Waiver]
     /// The catalog's reading where the document is vague, quoted in every explanation.
     public let reading: String?
     public let location: SourceLocation
+
+    /// Conditions of the rule that do not apply to a fact passing `when`, by another clause's
+    /// sentence; the entitlement still cites the rule's own clause.
+    public struct Waiver: Sendable, Hashable {
+        public let when: [AttributeCondition]
+        /// The attributes of `conditions` set aside.
+        public let waives: [String]
+        /// The clause whose sentence sets them aside.
+        public let clause: String
+        public let reading: String?
+        public let location: SourceLocation
+    }
 
     public struct Limits: Sendable, Hashable {
         /// At most this many entitlements per subject (worker) per calendar year (e.g. living allowance: 3).

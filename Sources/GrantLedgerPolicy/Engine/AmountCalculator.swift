@@ -202,6 +202,9 @@ struct AmountCalculator {
 
     // MARK: The end of the period
 
+    /// Ends the refusal of a tranche forfeited after the period (a why-not reports it as a matter of period).
+    static let releasedWithinPeriod = "only what is released within the period is paid"
+
     /// Applies the document's reading for money released after its period: with `forfeited`, a
     /// tranche released after the end (or still waiting once the end has passed, or whose
     /// earliest possible release lies after it) is forfeited, and only the rest is due.
@@ -233,7 +236,7 @@ struct AmountCalculator {
             entitlement.range = nil
         }
         entitlement.explanation.refusal = .init(
-            clause: rule.clause, reason: "\(cut.joined(separator: ", ")) \(cut.count == 1 ? "is" : "are") not released by \(end), when \(document.id) ended; only what is released within the period is paid")
+            clause: rule.clause, reason: "\(cut.joined(separator: ", ")) \(cut.count == 1 ? "is" : "are") not released by \(end), when \(document.id) ended; \(Self.releasedWithinPeriod)")
     }
 
     /// The earliest day a waiting milestone could be released: the month that completes its

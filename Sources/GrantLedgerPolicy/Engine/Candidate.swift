@@ -41,6 +41,9 @@ struct Candidate {
     /// (nil: wherever the rule applies). The engine sets the flag false where one lies in the
     /// document's jurisdiction: recorded facts outweigh a declaration.
     var contradictions: [String: [Contradiction]] = [:]
+    /// Limits the trigger itself applies that no document states (how long before a referral an
+    /// employment may start, which day a month is dated): every explanation repeats them.
+    var limits: [String] = []
 
     struct Contradiction {
         let place: String?

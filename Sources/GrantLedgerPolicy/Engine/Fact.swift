@@ -24,7 +24,7 @@ public struct Fact: Sendable {
 }
 
 /// An event an entitlement rests on, and the part it plays.
-public struct Citation: Sendable, Hashable, CustomStringConvertible {
+public struct Citation: Sendable, Hashable, Codable, CustomStringConvertible {
     public let eventID: String
     public let type: String
     public let date: LocalDate

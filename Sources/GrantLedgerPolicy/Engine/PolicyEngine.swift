@@ -71,10 +71,30 @@ public struct PolicyEngine: Sendable {
         _ rule: PolicyRule, document: PolicyDocument, candidate: Candidate, index: FactIndex, date: LocalDate,
         targets: (any TargetProgress)?
     ) -> Entitlement? {
+        if case .entitlement(let entitlement) = screen(rule, document: document, candidate: candidate, index: index, date: date, targets: targets) {
+            return entitlement
+        }
+        return nil
+    }
+
+    /// How far a candidate gets with a rule: outside the document's jurisdiction, not the rule's
+    /// business (a failed `match`), before the document, or an entitlement (which may itself be
+    /// refused, expired or waiting).
+    enum Screening {
+        case outside(places: [String], jurisdiction: Jurisdiction?)
+        case unmatched(AttributeCondition, reason: String)
+        case beforePeriod
+        case entitlement(Entitlement)
+    }
+
+    func screen(
+        _ rule: PolicyRule, document: PolicyDocument, candidate: Candidate, index: FactIndex, date: LocalDate,
+        targets: (any TargetProgress)?
+    ) -> Screening {
         // Where: the fact must belong to the document's jurisdiction.
         let located = candidate.jurisdiction.map { $0 == document.jurisdiction }
             ?? (rule.trigger == .application || candidate.places.contains { catalog.place($0, isIn: document) })
-        guard located else { return nil }
+        guard located else { return .outside(places: candidate.places.sorted(), jurisdiction: candidate.jurisdiction) }
         var candidate = candidate
         if let payee = candidate.payees[rule.payee] { candidate.payee = payee }
         for (attribute, places) in candidate.localCounts {
@@ -96,33 +116,47 @@ public struct PolicyEngine: Sendable {
         }
         // Which facts: those that fail `match` are not this rule's business.
         for test in rule.match {
-            guard case .holds = outcome(of: test, in: candidate.attributes) else { return nil }
+            switch outcome(of: test, in: candidate.attributes) {
+            case .holds: continue
+            case .fails(let reason), .unknown(let reason): return .unmatched(test, reason: reason)
+            }
         }
         // When: before the document, not its business; after it, expired.
-        guard candidate.date >= document.inForce.from else { return nil }
+        guard candidate.date >= document.inForce.from else { return .beforePeriod }
         var entitlement = Entitlement(
             id: "\(rule.clause)#\(candidate.key)", clause: rule.clause, title: rule.title,
             payee: PayeeRef(kind: rule.payee, id: candidate.payee), subject: candidate.subject, date: candidate.date,
             status: .eligible, amount: nil, range: nil, tranches: [], explanation: Explanation())
         entitlement.explanation.facts = candidate.facts
         if let reading = rule.reading { entitlement.explanation.readings.append(reading) }
+        entitlement.explanation.readings += candidate.limits
         // A staged training is earned when it takes place: its advance may fall within the period
         // though its certificate, which releases the balance, comes after (see releasedAfterEnd).
         let earnedOn = if case .advance? = rule.staging, let completed = candidate.completedOn { min(completed, candidate.date) } else { candidate.date }
         if let end = document.inForce.to, earnedOn > end {
             entitlement.status = .expired
             entitlement.explanation.refusal = .init(clause: rule.clause, reason: "the fact is dated \(candidate.date), after \(document.id) ended on \(end)")
-            return entitlement
+            return .entitlement(entitlement)
         }
-        // Conditions.
+        // Conditions, less those another clause sets aside for this fact.
+        var waived: [String: PolicyRule.Waiver] = [:]
+        for waiver in rule.waivers where waiver.when.allSatisfy({ outcome(of: $0, in: candidate.attributes) == .holds }) {
+            for attribute in waiver.waives { waived[attribute] = waiver }
+        }
         for test in rule.conditions {
+            if let waiver = waived[test.attribute] {
+                let because = waiver.when.map { "\($0.attribute) = \(described($0.attribute, in: candidate.attributes))" }.joined(separator: ", ")
+                entitlement.explanation.parameters.append("\(test.attribute): set aside by \(waiver.clause) (\(because))")
+                if let reading = waiver.reading, !entitlement.explanation.readings.contains(reading) { entitlement.explanation.readings.append(reading) }
+                continue
+            }
             switch outcome(of: test, in: candidate.attributes) {
             case .holds:
                 entitlement.explanation.parameters.append("\(test.attribute) = \(described(test.attribute, in: candidate.attributes))")
             case .fails(let reason):
                 entitlement.status = .excluded
                 entitlement.explanation.refusal = .init(clause: rule.clause, reason: contradicted[test.attribute] ?? reason)
-                return entitlement
+                return .entitlement(entitlement)
             case .unknown(let reason):
                 if entitlement.status == .eligible {
                     entitlement.status = .awaitingEvidence
@@ -137,12 +171,12 @@ public struct PolicyEngine: Sendable {
             entitlement.explanation.facts.append(revoked.fact.cited("certificate revoked"))
             entitlement.explanation.refusal = .init(
                 clause: clause, reason: "certificate \(number) was revoked on \(revoked.fact.occurredAt) (\(revoked.event.reason)); nothing is paid on it and anything paid is to be recovered")
-            return entitlement
+            return .entitlement(entitlement)
         }
         var amounts = AmountCalculator(rule: rule, candidate: candidate, index: index, date: date, document: document, progress: targets,
                                        places: catalog.places)
         amounts.apply(to: &entitlement)
-        return entitlement
+        return .entitlement(entitlement)
     }
 
     /// Tests one attribute. A place is tested together with every place containing it, and a

@@ -178,7 +178,8 @@ struct Triggers {
                     training: .init(id: "class:\(classId)", occupation: certificate?.event.occupation ?? filed.event.occupation,
                                     level: certificate?.event.level?.rawValue ?? filed.event.level?.rawValue),
                     completedOn: completion?.fact.occurredAt ?? classEnded(filed.event),
-                    payees: [.worker: trainee, .department: filed.event.department ?? filed.event.organiser]))
+                    payees: [.worker: trainee, .department: filed.event.department ?? filed.event.organiser],
+                    limits: [Self.traineeDating]))
             }
         }
         return result
@@ -257,7 +258,7 @@ struct Triggers {
             return Candidate(
                 key: "apprenticeship:\(started.apprenticeshipId)", payee: started.enterprise, subject: started.apprentice, date: date,
                 places: enterprisePlaces.union(insured.map(\.event.insuredIn)), facts: facts, attributes: attributes, keyFact: entry.fact.eventID,
-                localCounts: ["employment.insuredMonths": insured.map(\.event.insuredIn)])
+                localCounts: ["employment.insuredMonths": insured.map(\.event.insuredIn)], limits: [Self.diplomaHours])
         }
     }
 
@@ -348,6 +349,7 @@ struct Triggers {
             if referral.firstTimeInCity {
                 candidate.contradictions["referral.firstTimeInCity"] = earlierPresence(of: referral.worker, before: referredOn, spell: spell)
             }
+            candidate.limits = [Self.referralWindow, Self.monthDating]
             return candidate
         }
     }
@@ -375,6 +377,11 @@ struct Triggers {
         return found
     }
 
+    static let referralWindow = "The engine's limit, set by no document: the employment a referral leads to is the worker's first with the referred employer that starts no more than 31 days before the referral (or at any time after it); the stay counts from the referral's month."
+    static let monthDating = "The engine's limit, set by no document: a month counts as the calendar month the social-insurance record names (not the day it was recorded), and a tranche that month releases is due on its last day."
+    static let diplomaHours = "The engine's limit, set by no document: class hours are read from the diploma (diploma.awarded classHours), not from the apprenticeship's planned hours; joining the enterprise is an employment.started with it, or a month of social insurance it paid from the apprenticeship's month on."
+    static let traineeDating = "The engine's limit, set by no document: a trainee's fact is dated by the certificate issued for the class, else the assessment, else the completion; the employment read is the spell with the enrolment's (or the certificate's) employer on that date."
+
     func employments() -> [Candidate] {
         index.spells.keys.sorted().flatMap { person -> [Candidate] in
             (index.spells[person] ?? []).map { spell -> Candidate in
@@ -395,7 +402,7 @@ struct Triggers {
                 return Candidate(
                     key: "employment:\(started.fact.eventID)", payee: started.event.employer, subject: person, date: started.fact.occurredAt,
                     places: places, facts: facts, attributes: attributes, keyFact: started.fact.eventID,
-                    months: months.map { ($0.event.month, $0.fact) })
+                    months: months.map { ($0.event.month, $0.fact) }, limits: [Self.monthDating])
             }
         }
     }

@@ -9,7 +9,7 @@ package struct PolicyFileReader {
 
     static let documentFields = ["document", "title", "number", "jurisdiction", "inForce", "readings", "rules", "provisions", "crossRules"]
     static let ruleFields = ["clause", "title", "quote", "payee", "trigger", "parameters", "match", "conditions", "amount", "range",
-                             "staging", "limits", "reading"]
+                             "staging", "limits", "waivers", "reading"]
     static let amountForms = ["fixed", "table", "decided", "cost", "monthly", "milestones", "steps", "perDay", "percent"]
 
     func read(_ text: String) -> PolicyDocument? {
@@ -133,11 +133,29 @@ package struct PolicyFileReader {
         let staging = fields["staging"].flatMap(readStaging)
         let limits = fields["limits"].map(readLimits) ?? PolicyRule.Limits()
         let reading = fields["reading"]?.nonEmptyText
+        let waivers = (fields["waivers"]?.list ?? []).compactMap { readWaiver($0, attributes: attributes, trigger: trigger, conditions: conditions) }
         guard let clause, let title, let quote, let payee, let trigger, let amount else { return nil }
         return PolicyRule(
             clause: clause, title: title, quote: quote, payee: payee, trigger: trigger, parameters: parameters, match: match,
-            conditions: conditions, amount: amount, range: range, staging: staging, limits: limits, reading: reading,
+            conditions: conditions, amount: amount, range: range, staging: staging, limits: limits, waivers: waivers, reading: reading,
             location: value.location)
+    }
+
+    /// `{when: {attr: test}, waives: [attr, …], clause: "…", reading: "…"}`.
+    private func readWaiver(_ value: YAMLValue, attributes: [String: AttributeType], trigger: TriggerKind?,
+                            conditions: [AttributeCondition]) -> PolicyRule.Waiver? {
+        guard let fields = value.fields(known: ["when", "waives", "clause", "reading"]) else { return nil }
+        let when = fields.required("when", hint: "Say which facts the waiver is for, e.g. `when: {person.groups: [paired-region-origin]}`.")
+            .map { readConditions($0, attributes: attributes, trigger: trigger) } ?? []
+        let waivesField = fields.required("waives", hint: "List the attributes of `conditions` it sets aside.")
+        let waives = waivesField?.textList ?? []
+        for name in waives where !conditions.contains(where: { $0.attribute == name }) {
+            waivesField?.error("\(name) is not one of the rule's conditions",
+                               hint: "Name attributes tested under `conditions`: \(conditions.map(\.attribute).joined(separator: ", ")).")
+        }
+        let clause = fields.required("clause", hint: "Give the clause whose sentence sets the conditions aside.")?.nonEmptyText
+        guard !when.isEmpty, !waives.isEmpty, let clause else { return nil }
+        return PolicyRule.Waiver(when: when, waives: waives, clause: clause, reading: fields["reading"]?.nonEmptyText, location: value.location)
     }
 
     private func readParameters(_ value: YAMLValue, trigger: TriggerKind?) -> [String: AttributeValue] {

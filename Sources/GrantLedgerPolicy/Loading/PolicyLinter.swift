@@ -18,6 +18,10 @@ struct PolicyLinter {
                 checkRange(rule)
                 checkPayee(rule)
                 checkStaging(rule, clauses: clauses)
+                for waiver in rule.waivers where !clauses.contains(waiver.clause) {
+                    log.error(waiver.location, "\(rule.clause).waivers", "clause \(waiver.clause) is not in the catalog",
+                              hint: "Name the clause whose sentence sets the conditions aside, exactly as its `clause:` says.")
+                }
                 if case .decided(nil, nil) = rule.amount, rule.reading == nil {
                     log.error(rule.location, rule.clause, "the amount is left wholly to a decision but the rule gives no reading",
                               hint: "Add `reading:` saying why the document gives no amount and what a decision must rest on.")

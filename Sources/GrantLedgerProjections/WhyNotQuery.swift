@@ -1,0 +1,35 @@
+import GRDB
+import GrantLedgerEvents
+import GrantLedgerLog
+import GrantLedgerPolicy
+
+extension ProjectionReader {
+    /// Why a person got what they got and no more (``PolicyEngine/whyNot(_:person:on:clause:targets:usage:)``),
+    /// on the facts their scope rests on as of this reader's position and date, with the target
+    /// figures and shared-limit usage the projections hold: the same answer the entitlements give.
+    public func whyNot(person: String, clause: String? = nil, policies: PolicyCatalog) throws -> WhyNotReport {
+        guard let storage = log.storage as? SQLiteEventStorage else { throw ProjectionError.unsupportedStorage }
+        let engine = PolicyEngine(catalog: policies)
+        func answer(store: Database, events: any EventStorageReader) throws -> WhyNotReport {
+            let date = try asOf ?? events.event(at: position).map { businessDate(of: $0.recordedAt) } ?? LocalDate(year: 1970, month: 1, day: 1)!
+            let evaluator = ScopeEvaluator(engine: engine, catalog: log.catalog, schema: schema, limit: position, asOf: date)
+            let facts = try evaluator.gather(.person(person), store: store, events: events)
+            let figures = TargetFigures(db: store, schema: schema)
+            let usage = try SharedLimits(policies: policies, schema: schema).currentUsage(store: store)
+            var report = engine.whyNot(facts, person: person, on: date, clause: clause, targets: figures, usage: usage)
+            if let error = figures.error { throw error }
+            try events.forEachEvent(EventQuery(to: position, party: person)) { event in
+                report.eventsNamingPerson[event.type, default: 0] += 1
+                return true
+            }
+            return report
+        }
+        // The live projections sit in the ledger file itself; a snapshot's in memory beside it.
+        if (database as AnyObject) === (storage.database as AnyObject) {
+            return try database.read { db in try answer(store: db, events: SQLiteEventStorage.reader(on: db)) }
+        }
+        return try storage.database.read { logDB in
+            try database.read { store in try answer(store: store, events: SQLiteEventStorage.reader(on: logDB)) }
+        }
+    }
+}
