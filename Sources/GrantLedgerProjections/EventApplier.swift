@@ -110,6 +110,17 @@ struct EventApplier {
         case let recovered as ClawbackRecovered:
             try store.execute(sql: "UPDATE \(schema[.clawbacks]) SET recovered = recovered + ? WHERE clawback_id = ?",
                 arguments: [recovered.amount.value, recovered.clawbackId])
+        // The "131" service's facts (XM-2023-188/4): where people are registered, their
+        // membership of the groups it serves, and the services they receive.
+        case let registered as PersonRegistered:
+            try recordService131(event, person: registered.person, kind: .registered, value: registered.registeredIn, store: store)
+        case let joined as PersonGroupJoined where Service131.groups.contains(joined.group):
+            try recordService131(event, person: joined.person, kind: .joined, value: joined.group.rawValue, since: joined.since,
+                                 until: joined.until, store: store)
+        case let left as PersonGroupLeft where Service131.groups.contains(left.group):
+            try recordService131(event, person: left.person, kind: .left, value: left.group.rawValue, since: event.occurredAt, store: store)
+        case let contacted as JobServiceContacted:
+            try recordService131(event, person: contacted.person, kind: .contact, value: contacted.service, store: store)
         default:
             break
         }
@@ -242,6 +253,17 @@ struct EventApplier {
         let marks = targets.map { _ in "?" }.joined(separator: ", ")
         return Set(try String.fetchAll(store, sql: "SELECT DISTINCT recipient FROM \(schema[.funds]) WHERE target_id IN (\(marks))",
             arguments: StatementArguments(targets)).map(Scope.organisation))
+    }
+
+    // MARK: The "131" service
+
+    private func recordService131(
+        _ event: RecordedEvent, person: String, kind: Service131.FactKind, value: String, since: LocalDate? = nil, until: LocalDate? = nil,
+        store: Database
+    ) throws {
+        try store.execute(sql: """
+            INSERT OR REPLACE INTO \(schema[.service131]) (person, position, kind, occurred_at, value, since, until) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [person, event.position, kind.rawValue, event.occurredAt.description, value, since?.description, until?.description])
     }
 
     // MARK: Decoding

@@ -8,6 +8,7 @@ enum ProjectionDigest {
     static let orderings: [ProjectionSchema.Table: String] = [
         .entitlements: "id", .tranches: "entitlement_id, seq", .disbursements: "disbursement_id", .clawbacks: "clawback_id",
         .targets: "target_id", .targetEvents: "target_id, position", .funds: "fund_id",
+        .service131: "person, position",
     ]
 
     static func digests(_ db: Database, schema: ProjectionSchema) throws -> [(name: String, digest: String)] {

@@ -44,12 +44,18 @@ public struct TargetView: Codable, Sendable, Hashable {
     public var periodStart: String
     public var periodEnd: String
     public var value: Int64
-    /// Nil where the metric is not counted from events (a share, the "131" completeness).
+    /// Nil where the metric is not counted from events (a share). For the "131" completeness
+    /// (XM-2023-188/4), the percentage served in full (rounded down), nil when no one applies.
     public var achieved: Int64?
-    /// achieved / value in basis points (10000 = 100%).
+    /// achieved / value in basis points (10000 = 100%); for the 131 completeness, from the
+    /// exact counts below.
     public var ratioBasisPoints: Int64?
     public var fund: Int64?
     public var note: String?
+    /// For the 131 completeness only: the people it applies to in the target's unit and period,
+    /// and those of them served in full (see `Service131`).
+    public var applicable: Int64? = nil
+    public var completed: Int64? = nil
 }
 
 /// An event that counts toward a target.
@@ -262,6 +268,7 @@ extension ProjectionReader {
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             sql += " ORDER BY period_start, unit, metric, target_id"
             let counting = try db.cachedStatement(sql: "SELECT count(*) FROM \(schema[.targetEvents]) WHERE target_id = ? AND occurred_at <= ?")
+            var service131: Service131Facts?
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 let metric: String = row["metric"]
                 let value: Int64 = row["value"]
@@ -269,10 +276,21 @@ extension ProjectionReader {
                 if TargetSet.countedMetrics.contains(metric) {
                     achieved = try Int64.fetchOne(counting, arguments: [row["target_id"], (asOf ?? .init(year: 9999, month: 12, day: 31)!).description]) ?? 0
                 }
-                return TargetView(
+                var view = TargetView(
                     targetID: row["target_id"], clause: row["clause"], metric: metric, scope: row["scope"], unit: row["unit"],
                     periodStart: row["period_start"], periodEnd: row["period_end"], value: value, achieved: achieved,
                     ratioBasisPoints: achieved.map { value == 0 ? 10_000 : $0 * 10_000 / value }, fund: row["fund"], note: row["note"])
+                // The "131" completeness: counted from the people and their job-service contacts.
+                if metric == TargetSet.service131Metric, let start = LocalDate(view.periodStart), let end = LocalDate(view.periodEnd), start <= end {
+                    if service131 == nil { service131 = try Service131Facts(db, schema: schema, policies: policies, asOf: asOf) }
+                    let people = service131!.people(in: view.unit, period: start...end)
+                    let (applicable, completed) = (Int64(people.count), Int64(people.filter(\.complete).count))
+                    view.applicable = applicable
+                    view.completed = completed
+                    view.achieved = applicable == 0 ? nil : completed * 100 / applicable
+                    view.ratioBasisPoints = Self.ratio131(completed: completed, applicable: applicable, value: value)
+                }
+                return view
             }
         }
     }

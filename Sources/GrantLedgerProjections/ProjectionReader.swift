@@ -1,21 +1,25 @@
 import GRDB
 import GrantLedgerEvents
 import GrantLedgerLog
+import GrantLedgerPolicy
 
 /// Reads projections: the live ones, or a snapshot built for an "as of" question.
 public struct ProjectionReader: Sendable {
     let database: any DatabaseReader
     let schema: ProjectionSchema
     public let log: EventLog
+    /// The policy catalog the projections were evaluated with (its places place people in districts).
+    let policies: PolicyCatalog
     /// The last position the projections reflect.
     public let position: Int64
     /// The business date the entitlements were evaluated on.
     public let asOf: LocalDate?
 
-    init(database: any DatabaseReader, schema: ProjectionSchema, log: EventLog) throws {
+    init(database: any DatabaseReader, schema: ProjectionSchema, log: EventLog, policies: PolicyCatalog) throws {
         self.database = database
         self.schema = schema
         self.log = log
+        self.policies = policies
         (position, asOf) = try database.read { db in (try schema.checkpoint(db), try schema.asOf(db)) }
     }
 }

@@ -20,6 +20,9 @@ struct ProjectionSchema {
         case entitlements, tranches
         case disbursements, clawbacks
         case classes, trainingFacts = "training_facts", targets, targetEvents = "target_events", funds
+        /// The facts the "131" service is counted from (XM-2023-188/4, see `Service131`): people's
+        /// registrations, their memberships of the groups it serves, their job-service contacts.
+        case service131 = "service_131"
         /// What entitlements draw on the limits a rule shares across scopes (see `SharedLimits`).
         case pooled
     }
@@ -28,7 +31,7 @@ struct ProjectionSchema {
     static let projections: [(name: String, tables: [Table])] = [
         ("entitlements", [.entitlements, .tranches]),
         ("payments", [.disbursements, .clawbacks]),
-        ("performance", [.targets, .targetEvents]),
+        ("performance", [.targets, .targetEvents, .service131]),
         ("funds", [.funds]),
     ]
 
@@ -74,6 +77,9 @@ struct ProjectionSchema {
                 fund_id TEXT PRIMARY KEY, clause TEXT NOT NULL, recipient TEXT NOT NULL, amount INTEGER NOT NULL,
                 tranche TEXT NOT NULL, period_start TEXT, period_end TEXT, target_id TEXT, date TEXT NOT NULL,
                 position INTEGER NOT NULL, event_id TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS \(self[.service131]) (
+                person TEXT NOT NULL, position INTEGER NOT NULL, kind TEXT NOT NULL, occurred_at TEXT NOT NULL,
+                value TEXT NOT NULL, since TEXT, until TEXT, PRIMARY KEY (person, position)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS \(self[.pooled]) (
                 entitlement_id TEXT PRIMARY KEY, clause TEXT NOT NULL, scope TEXT NOT NULL, payee_id TEXT NOT NULL,
                 date TEXT NOT NULL, key_fact TEXT NOT NULL, amount INTEGER, fund_used INTEGER, payee_used INTEGER) WITHOUT ROWID;

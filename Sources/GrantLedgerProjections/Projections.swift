@@ -188,7 +188,7 @@ public final class Projections: Sendable {
     /// A reader of the live projections, caught up first.
     public func reader() throws -> ProjectionReader {
         try catchUp()
-        return try ProjectionReader(database: database, schema: .live, log: log)
+        return try ProjectionReader(database: database, schema: .live, log: log, policies: policies)
     }
 }
 

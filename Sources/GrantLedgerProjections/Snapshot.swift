@@ -78,6 +78,6 @@ extension Projections {
                 try evaluate()
             }
         }
-        return try ProjectionReader(database: store, schema: .live, log: log)
+        return try ProjectionReader(database: store, schema: .live, log: log, policies: policies)
     }
 }

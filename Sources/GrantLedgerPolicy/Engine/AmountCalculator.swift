@@ -394,9 +394,13 @@ extension Jurisdiction {
 }
 
 extension TargetSet {
-    /// The metrics counted from events; the others (shares, the "131" completeness) are
-    /// reported by the bureau, not derived.
+    /// The metrics counted from training facts; a share is reported by the bureau, not derived,
+    /// and the "131" completeness is computed apart (``service131Metric``).
     public static let countedMetrics: Set<String> = ["training-person-times", "new-skilled-talents", "new-high-skill-talents"]
+
+    /// The "131" completeness (XM-2023-188/4): not counted from training facts but computed by
+    /// the projections from people's key groups, registrations and job-service contacts.
+    public static let service131Metric = "service-131-completeness-percent"
 
     public enum CountedFact: String, Sendable { case completion, certificate }
 
