@@ -73,6 +73,13 @@ files.append(EventSchemaFiles.File(
     path: BundledPolicySource.path,
     contents: BundledPolicySource.generate(policyFiles.map { (($0.name as NSString).lastPathComponent, $0.text) })))
 
+// Every reading of the catalog, as one page.
+do {
+    files.append(EventSchemaFiles.File(path: PolicyReadings.path, contents: PolicyReadings.markdown(try PolicyCatalog.load(files: policyFiles))))
+} catch {
+    fail("Policies/ must load: \(error)")
+}
+
 // The seed targets, embedded for `grants demo` (checked first: every line must append).
 guard let seedData = manager.contents(atPath: root + "/" + SeedTargetsSource.input) else {
     fail("no \(SeedTargetsSource.input) in \(root); run python3 Tools/data/make-seed-targets.py")
@@ -101,7 +108,7 @@ if check {
         fail((stale.map { "stale: \($0)" } + orphans.map { "not in the catalog: \($0)" }).joined(separator: "\n")
             + "\nrun `swift run grants-schemas` and commit the result")
     }
-    print("\(EventSchemaFiles.directory)/, the bundled policies and the seed targets are up to date (\(files.count) generated files)")
+    print("\(EventSchemaFiles.directory)/, the bundled policies, their readings and the seed targets are up to date (\(files.count) generated files)")
 } else {
     for file in files where stale.contains(file.path) {
         let url = URL(fileURLWithPath: root + "/" + file.path)

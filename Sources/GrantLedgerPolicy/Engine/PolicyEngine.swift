@@ -7,6 +7,10 @@ public struct PolicyEngine: Sendable {
 
     public init(catalog: PolicyCatalog) { self.catalog = catalog }
 
+    /// The limits the engine applies that no document states (how long before a referral an
+    /// employment may start, which day a month is dated, …), as every explanation words them.
+    public static var limits: [String] { Triggers.all }
+
     /// Every entitlement earned by the facts dated on or before `date`, in a stable order
     /// (date, clause, id), after the cross-cutting rules and limits.
     public func evaluate(_ facts: [Fact], on date: LocalDate) -> [Entitlement] {

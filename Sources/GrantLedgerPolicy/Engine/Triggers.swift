@@ -381,6 +381,8 @@ struct Triggers {
     static let monthDating = "The engine's limit, set by no document: a month counts as the calendar month the social-insurance record names (not the day it was recorded), and a tranche that month releases is due on its last day."
     static let diplomaHours = "The engine's limit, set by no document: class hours are read from the diploma (diploma.awarded classHours), not from the apprenticeship's planned hours; joining the enterprise is an employment.started with it, or a month of social insurance it paid from the apprenticeship's month on."
     static let traineeDating = "The engine's limit, set by no document: a trainee's fact is dated by the certificate issued for the class, else the assessment, else the completion; the employment read is the spell with the enrolment's (or the certificate's) employer on that date."
+    static let performanceCounting = "The engine's limit, set by no document: a target counts one person-time per training.completed and one new skilled talent per certificate with a level issued for a class, by the class's division (or department) and the fact's date, not by where the trainee lives or is registered."
+    static let all = [referralWindow, monthDating, diplomaHours, traineeDating, performanceCounting]
 
     func employments() -> [Candidate] {
         index.spells.keys.sorted().flatMap { person -> [Candidate] in
