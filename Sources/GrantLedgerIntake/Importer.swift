@@ -88,7 +88,7 @@ public struct Importer {
         }
         self.log = log
         self.mapping = mapping
-        self.mapper = RowMapper(mapping: mapping, catalog: log.catalog) { pseudonymizer.pseudonym(for: $0) }
+        self.mapper = RowMapper(mapping: mapping, catalog: log.catalog, clauses: log.clauses) { pseudonymizer.pseudonym(for: $0) }
     }
 
     public func run(_ format: FeedFormat, path: String, options: ImportOptions = ImportOptions(),
@@ -147,7 +147,10 @@ public struct Importer {
                 try errors?.write(original, [problem])
             case .row(let row, let original):
                 switch mapper.map(row) {
-                case .event(let bytes, _): batch.append(Pending(line: SubmissionLine(number: row.line, bytes: bytes), original: original))
+                case .event(let bytes, _), .unknownClauses(let bytes, _, _):
+                    // A row naming clauses the catalog lacks goes to the log too: it is a
+                    // duplicate if imported before, when they were allowed, and else refused.
+                    batch.append(Pending(line: SubmissionLine(number: row.line, bytes: bytes), original: original))
                 case .skipped: report.counts.skipped += 1
                 case .invalid(let problems):
                     report.add(problems)
@@ -178,6 +181,10 @@ public struct Importer {
                     case .row(let row, let original):
                         switch mapper.map(row) {
                         case .event(let bytes, _): return SubmissionLine(number: row.line, bytes: bytes)
+                        case .unknownClauses(let bytes, _, let problems):
+                            // The log tells a row imported before (a duplicate) from a bad one.
+                            state.unknownClauses[row.line] = (original, problems)
+                            return SubmissionLine(number: row.line, bytes: bytes)
                         case .skipped: state.report.counts.skipped += 1
                         case .invalid(let problems):
                             state.bad(original, problems)
@@ -198,6 +205,11 @@ public struct Importer {
             // Rows the log itself refused (their own lines, not the bad rows marked above).
             let alreadyReported = Set(report.problems.map(\.line))
             for (line, issues) in refusedLines(appended) where !alreadyReported.contains(line) {
+                if let (original, problems) = state.unknownClauses[line], issues.allSatisfy({ $0.unknownClause != nil }) {
+                    report.add(problems)
+                    try errors?.write(original, problems)
+                    continue
+                }
                 let problems = issues.map { problem(for: $0, bytes: nil, original: .unavailable) }
                 report.add(problems)
                 try errors?.write(.unavailable, problems)
@@ -213,6 +225,9 @@ public struct Importer {
         let errors: ErrorFileWriter?
         let progress: ((ImportProgress) -> Void)?
         var writeError: (any Error)?
+        /// Rows naming clauses the catalog lacks, by line, kept to report them as the mapper
+        /// saw them (with their columns, and the row for the error file) if the log refuses them.
+        var unknownClauses: [Int: (OriginalRow, [RowProblem])] = [:]
 
         init(report: ImportReport, errors: ErrorFileWriter?, progress: ((ImportProgress) -> Void)?) {
             self.report = report

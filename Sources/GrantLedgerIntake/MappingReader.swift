@@ -314,7 +314,9 @@ struct MappingReader {
             case .clause where !ClauseID.isWellFormed(target):
                 spec.error("\(target) is not a clause id", hint: "Write a clause id of POLICIES.md, e.g. XM-2023-187/(九)-b.")
             case .clause where policies.map { !$0.contains(clause: target) } ?? false:
-                spec.error("no policy document has the clause \(target)", hint: "See `grants policies list` for the clause ids.")
+                let suggestions = policies?.suggestions(for: target) ?? []
+                let guess = suggestions.isEmpty ? "" : "Did you mean \(suggestions.joined(separator: " or "))? "
+                spec.error("no policy document has the clause \(target)", hint: guess + "See `grants policies list` for the clause ids.")
             default: break
             }
         }

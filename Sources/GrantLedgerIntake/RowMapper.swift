@@ -1,4 +1,5 @@
 import GrantLedgerEvents
+import GrantLedgerLog
 
 /// One row of a feed, whatever its format: a CSV record under its header, or a JSON object.
 public struct FeedRow: Sendable {
@@ -80,6 +81,9 @@ public struct RowProblem: Sendable, Hashable, CustomStringConvertible {
 public struct RowMapper: Sendable {
     public let mapping: Mapping
     let catalog: EventCatalog
+    /// The ledger's check of clause ids, made here too so that a row naming no clause of the
+    /// catalog is reported with its column (the log would refuse it anyway).
+    let clauses: ClauseCheck
     /// The ledger's pseudonym for a resident ID, for natural keys that name a person.
     let pseudonym: @Sendable (ResidentID) -> String
 
@@ -90,9 +94,13 @@ public struct RowMapper: Sendable {
     let byName: [String: Mapping.Value]
     let textNames: Set<String>
 
-    public init(mapping: Mapping, catalog: EventCatalog = .standard, pseudonym: @escaping @Sendable (ResidentID) -> String) {
+    public init(
+        mapping: Mapping, catalog: EventCatalog = .standard, clauses: ClauseCheck,
+        pseudonym: @escaping @Sendable (ResidentID) -> String
+    ) {
         self.mapping = mapping
         self.catalog = catalog
+        self.clauses = clauses
         self.pseudonym = pseudonym
         let all = mapping.fields + mapping.vars + [mapping.occurredAt, mapping.actor, mapping.source]
         direct = all.filter { !$0.isTemplate }
@@ -109,6 +117,11 @@ public struct RowMapper: Sendable {
         /// Left out by the mapping's `skip`.
         case skipped
         case invalid([RowProblem])
+        /// A valid event but for clause ids the catalog does not have: bad, unless the event is
+        /// already in the ledger (imported when such clauses were allowed), which the mapper,
+        /// holding no ledger, cannot tell. The importer hands it to the log, which knows, and
+        /// reports the log's refusal with these problems.
+        case unknownClauses(bytes: [UInt8], eventID: String, problems: [RowProblem])
     }
 
     public func map(_ row: FeedRow) -> Outcome {
@@ -196,14 +209,22 @@ public struct RowMapper: Sendable {
 
         // The catalog's own checks, so that the row is reported here with its column rather
         // than by the log with a JSON path.
-        if case .failure(let invalid) = EventSubmission.parse(envelope, catalog: catalog) {
+        switch EventSubmission.parse(envelope, catalog: catalog) {
+        case .failure(let invalid):
             for issue in invalid.issues {
                 let value = self.value(atJSONPath: issue.path)
                 problem(value, value == nil ? "\(issue.path): \(issue.message)" : issue.message)
             }
             return .invalid(problems)
+        case .success(let submission):
+            for unknown in clauses.unknownClauses(in: submission, definition: mapping.definition) {
+                let value = self.value(atJSONPath: unknown.path)
+                problem(value, value == nil ? "\(unknown.path): \(unknown)" : unknown.description)
+            }
         }
-        return .event(bytes: CanonicalJSON.encode(envelope), eventID: eventID)
+        let bytes = CanonicalJSON.encode(envelope)
+        guard problems.isEmpty else { return .unknownClauses(bytes: bytes, eventID: eventID, problems: problems) }
+        return .event(bytes: bytes, eventID: eventID)
     }
 
     /// The mapped value a JSON path of the envelope comes from (`$.data.payee.kind`).

@@ -40,9 +40,13 @@ struct AppendBatch {
         let data: [UInt8]
         let parties: [PartyReference]
         let people: [PersonReference]
+        /// Clause fields naming no clause of the catalog: the line is rejected unless it
+        /// resends an event already in the log (recorded when such clauses were allowed), which
+        /// only the writer can tell.
+        let unknownClauses: [UnknownClause]
     }
 
-    static func prepare(_ line: SubmissionLine, catalog: EventCatalog, pseudonymizer: Pseudonymizer?) -> Prepared {
+    static func prepare(_ line: SubmissionLine, catalog: EventCatalog, clauses: ClauseCheck, pseudonymizer: Pseudonymizer?) -> Prepared {
         func reject(_ path: String, _ message: String) -> Prepared {
             .rejected(line: line.number, issues: [LineIssue(line: line.number, path: path, message: message)])
         }
@@ -84,7 +88,8 @@ struct AppendBatch {
         }
         return .ready(PreparedEvent(
             line: line.number, submission: submission, streamID: streamID,
-            data: CanonicalJSON.encode(.object(separated.data)), parties: separated.parties, people: separated.people))
+            data: CanonicalJSON.encode(.object(separated.data)), parties: separated.parties, people: separated.people,
+            unknownClauses: clauses.unknownClauses(in: submission, definition: definition)))
     }
 
     /// Chains and stores one prepared line, in order.
@@ -98,6 +103,12 @@ struct AppendBatch {
         case .ready(let ready): item = ready
         }
         let submission = item.submission, streamID = item.streamID, data = item.data
+        if !item.unknownClauses.isEmpty {
+            if try !handleExisting(submission, streamID: streamID, data: data, line: item.line) {
+                report.reject(line: item.line, issues: item.unknownClauses.map { LineIssue(line: item.line, unknownClause: $0) })
+            }
+            return
+        }
 
         // Optimistic concurrency. A resent event fails its expectation because it is already
         // in the stream, so an unmet expectation first asks whether this is a resend.

@@ -26,12 +26,24 @@ public struct LineIssue: Sendable, Hashable, CustomStringConvertible {
     public let line: Int
     public let path: String
     public let message: String
+    /// Set when the line was refused because a clause field names no clause of the policy
+    /// catalog: the value and the suggestions, for a front end to word its own way (and to
+    /// mention its means of recording such events on purpose).
+    public let unknownClause: UnknownClause?
     public var description: String { "line \(line): \(path): \(message)" }
 
     public init(line: Int, path: String, message: String) {
         self.line = line
         self.path = path
         self.message = message
+        self.unknownClause = nil
+    }
+
+    public init(line: Int, unknownClause: UnknownClause) {
+        self.line = line
+        self.path = unknownClause.path
+        self.message = unknownClause.description
+        self.unknownClause = unknownClause
     }
 }
 

@@ -6,7 +6,9 @@ extension EventLog {
     public static func defaultKeyFile(forDatabase path: String) -> String { path + ".key" }
 
     /// Creates a ledger (database and pseudonym key) at `path`, or opens it if it exists.
-    public static func create(at path: String, keyFile: String? = nil, clock: any RecordingClock = SystemClock()) throws -> EventLog {
+    public static func create(
+        at path: String, keyFile: String? = nil, clauses: ClauseCheck, clock: any RecordingClock = SystemClock()
+    ) throws -> EventLog {
         let storage = try SQLiteEventStorage(path: path, create: true)
         let keyPath = keyFile ?? defaultKeyFile(forDatabase: path)
         // A ledger that already has a key gets no new one: it would match no one recorded, and
@@ -18,7 +20,7 @@ extension EventLog {
         }
         let pseudonymizer = try Pseudonymizer.load(keyFile: keyPath, createIfMissing: true)
         do {
-            return try EventLog(storage: storage, pseudonymizer: pseudonymizer, clock: clock)
+            return try EventLog(storage: storage, pseudonymizer: pseudonymizer, clauses: clauses, clock: clock)
         } catch LogError.wrongKey {
             throw LogError.wrongKey(path: keyPath)
         }
@@ -26,7 +28,9 @@ extension EventLog {
 
     /// Opens an existing ledger. The key file is loaded if it exists; without it the log can
     /// be read and verified but not given resident IDs.
-    public static func open(at path: String, keyFile: String? = nil, clock: any RecordingClock = SystemClock()) throws -> EventLog {
+    public static func open(
+        at path: String, keyFile: String? = nil, clauses: ClauseCheck, clock: any RecordingClock = SystemClock()
+    ) throws -> EventLog {
         let storage = try SQLiteEventStorage(path: path, create: false)
         let keyPath = keyFile ?? defaultKeyFile(forDatabase: path)
         var pseudonymizer: Pseudonymizer?
@@ -34,7 +38,7 @@ extension EventLog {
             pseudonymizer = try Pseudonymizer.load(keyFile: keyPath, createIfMissing: false)
         }
         do {
-            return try EventLog(storage: storage, pseudonymizer: pseudonymizer, clock: clock)
+            return try EventLog(storage: storage, pseudonymizer: pseudonymizer, clauses: clauses, clock: clock)
         } catch LogError.wrongKey {
             throw LogError.wrongKey(path: keyPath)
         }

@@ -8,14 +8,18 @@ public final class EventLog: Sendable {
     /// Nil when the key file is not at hand: reading and verifying still work.
     public let pseudonymizer: Pseudonymizer?
     public let clock: any RecordingClock
+    /// How appended events' clause ids are checked: against the policy catalog, or for their
+    /// shape only. No default: each front end says which (see ``ClauseCheck``).
+    public let clauses: ClauseCheck
 
     public init(
         storage: any EventStorage, catalog: EventCatalog = .standard, pseudonymizer: Pseudonymizer?,
-        clock: any RecordingClock = SystemClock()
+        clauses: ClauseCheck, clock: any RecordingClock = SystemClock()
     ) throws {
         self.storage = storage
         self.catalog = catalog
         self.pseudonymizer = pseudonymizer
+        self.clauses = clauses
         self.clock = clock
         if let pseudonymizer {
             switch try storage.read({ try $0.metadata("key-fingerprint") }) {
@@ -42,7 +46,7 @@ public final class EventLog: Sendable {
             return try storage.write { writer in
                 var batch = AppendBatch(log: self, writer: writer, now: clock.now())
                 try batch.start()
-                let catalog = self.catalog, pseudonymizer = self.pseudonymizer
+                let catalog = self.catalog, pseudonymizer = self.pseudonymizer, clauses = self.clauses
                 // Two-stage pipeline: while this thread chains and inserts one chunk, the next
                 // chunk is parsed, validated and pseudonymised on another core. Order, and
                 // so the chain, is kept because chunks are consumed in the order read.
@@ -54,7 +58,7 @@ public final class EventLog: Sendable {
                     while chunk.count < Self.chunkSize, let line = iterator.next() { chunk.append(line) }
                     let lines = chunk
                     let next = chunk.isEmpty ? nil : PipelinedChunk(inBackground: inFlight != nil || chunk.count == Self.chunkSize) {
-                        lines.map { AppendBatch.prepare($0, catalog: catalog, pseudonymizer: pseudonymizer) }
+                        lines.map { AppendBatch.prepare($0, catalog: catalog, clauses: clauses, pseudonymizer: pseudonymizer) }
                     }
                     if let inFlight {
                         for prepared in inFlight.wait() { try batch.add(prepared) }

@@ -16,6 +16,10 @@ struct AppendCommand: ParsableCommand {
             After a successful append the projections are caught up (with --policies, or the \
             bundled catalog) and a last line says where they are; if they cannot be updated the \
             append stands, the line says why, and the next projection command catches them up.
+            Every clause id must be one of the policy catalog's (--policies, or the bundled \
+            catalog); a line naming another is rejected with the nearest id (full-width \
+            （九） read as (九)). To record events of a document not yet in the catalog, pass \
+            --allow-unknown-clauses: their clause ids are then checked for their shape only.
             Exit status: 0 when every line is in the ledger, 1 when nothing was appended.
             """)
 
@@ -24,10 +28,13 @@ struct AppendCommand: ParsableCommand {
 
     @OptionGroup var ledger: LedgerOptions
     @OptionGroup var policies: PolicyOptions
+    @OptionGroup var clauses: ClauseOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let log = try ledger.openLog()
+        // Loaded once: the clause ids are checked against it, and the projections use it.
+        let catalog = Result { () throws(PolicyCatalogError) in try policies.loadCatalog() }
+        let log = try ledger.openLog(forIntake: try clauses.check(catalog))
         let report = try log.append(try JSONLinesReader(path: file))
         let name = file == "-" ? "standard input" : file
         if output.json {
@@ -36,13 +43,13 @@ struct AppendCommand: ParsableCommand {
                 print(json)
                 throw ExitCode.failure
             }
-            print(Self.adding(projections: ProjectionsOutcome.catchUp(log, policies: policies).json, to: json))
+            print(Self.adding(projections: ProjectionsOutcome.catchUp(log, catalog: catalog).json, to: json))
         } else {
             print(ReportFormatter.text(report, file: name), terminator: "")
             guard report.isComplete else { throw ExitCode.failure }
             // The append is acknowledged before the projections are touched.
             fflush(nil)
-            print(ProjectionsOutcome.catchUp(log, policies: policies).text)
+            print(ProjectionsOutcome.catchUp(log, catalog: catalog).text)
         }
     }
 

@@ -31,7 +31,10 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         try Self.removeDemoLedger(at: db)
-        let log = try EventLog.create(at: db)
+        // Appended as any intake is: every clause id the city and the stories name must be the catalog's.
+        let catalog: PolicyCatalog
+        do { catalog = try PolicyCatalog.bundled() } catch { throw PolicyLoadFailure(error: error) }
+        let log = try EventLog.create(at: db, clauses: .registry(catalog))
         try log.storage.write { try $0.setMetadata("demo", "true") }
 
         section("1. Load the bundled data: the documents' targets, a generated city, five stories")
@@ -98,7 +101,7 @@ struct DemoCommand: ParsableCommand {
     static func removeDemoLedger(at path: String) throws {
         let manager = FileManager.default
         guard manager.fileExists(atPath: path) else { return }
-        let isDemo = (try? EventLog.open(at: path).storage.read { try $0.metadata("demo") }) == "true"
+        let isDemo = (try? EventLog.open(at: path, clauses: .shapeOnly).storage.read { try $0.metadata("demo") }) == "true"
         guard isDemo else {
             throw ValidationError("\(path) exists and is not a demo ledger; choose another --db")
         }

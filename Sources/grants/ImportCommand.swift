@@ -20,6 +20,9 @@ struct ImportCommand: ParsableCommand {
             file (FILE.errors.csv or .errors.jsonl) that the sender can fix and import again. \
             The good rows are appended, a batch per transaction; with --all-or-nothing nothing \
             is appended unless every row is good. Files of any length are read as a stream.
+            A clause id, from the mapping or from a row, must be one of the policy catalog's; a \
+            row naming another is bad, with the nearest id. --allow-unknown-clauses records \
+            clause ids of a document not yet in the catalog, checked for their shape only.
             Exit status: 0 when every row is in the ledger, 1 when a row was bad.
             """)
 
@@ -49,6 +52,7 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var ledger: LedgerOptions
     @OptionGroup var policies: PolicyOptions
+    @OptionGroup var clauses: ClauseOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -58,10 +62,11 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        // Loaded once: the mapping's clause ids are checked against it, and the projections use it.
+        // Loaded once: the mapping's and the rows' clause ids are checked against it, and the projections use it.
         let catalog = Result { () throws(PolicyCatalogError) in try policies.loadCatalog() }
-        let mapping = try loadMapping(policies: try? catalog.get())
-        let log = try ledger.openLog()
+        let check = try clauses.check(catalog)
+        let mapping = try loadMapping(policies: clauses.allowUnknownClauses ? nil : try? catalog.get())
+        let log = try ledger.openLog(forIntake: check)
         let importer = try Importer(log: log, mapping: mapping)
         var options = ImportOptions(allOrNothing: allOrNothing, encoding: encoding.flatMap(TextEncoding.init(label:)))
         options.errorFile = errorFilePath

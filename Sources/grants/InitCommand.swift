@@ -10,7 +10,7 @@ struct InitCommand: ParsableCommand {
     @OptionGroup var ledger: LedgerOptions
 
     func run() throws {
-        let log = try EventLog.create(at: ledger.databasePath, keyFile: ledger.keyFilePath)
+        let log = try EventLog.create(at: ledger.databasePath, keyFile: ledger.keyFilePath, clauses: .shapeOnly)
         let head = try log.head()
         let keyPath = ledger.keyFilePath ?? EventLog.defaultKeyFile(forDatabase: ledger.databasePath)
         print("Ledger \(ledger.databasePath): \(head.map { "\($0.position) events" } ?? "empty").")

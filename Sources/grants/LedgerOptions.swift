@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GrantLedgerLog
+import GrantLedgerPolicy
 
 /// Where the ledger is: shared by every command.
 struct LedgerOptions: ParsableArguments {
@@ -18,8 +19,40 @@ struct LedgerOptions: ParsableArguments {
         keyFile ?? ProcessInfo.processInfo.environment["GRANTS_KEY_FILE"]
     }
 
+    /// Opens the ledger for a command that appends no events from outside (reading,
+    /// verifying, erasing personal data): clause ids would be checked for their shape only.
     func openLog() throws -> EventLog {
-        try EventLog.open(at: databasePath, keyFile: keyFilePath)
+        try EventLog.open(at: databasePath, keyFile: keyFilePath, clauses: .shapeOnly)
+    }
+
+    /// Opens the ledger to append events from a file or a feed, checking their clause ids as said.
+    func openLog(forIntake clauses: ClauseCheck) throws -> EventLog {
+        try EventLog.open(at: databasePath, keyFile: keyFilePath, clauses: clauses)
+    }
+}
+
+/// `--allow-unknown-clauses`, for the commands that append events from outside.
+struct ClauseOptions: ParsableArguments {
+    @Flag(name: .long, help: """
+        Record clause ids the policy catalog does not have (checked for their shape only), for \
+        events of a document not yet in the catalog. Without it such a line is rejected, naming \
+        the nearest clause id.
+        """)
+    var allowUnknownClauses = false
+
+    /// How the log is to check clause ids: against the catalog, which must then have loaded,
+    /// or, when allowed, for their shape only.
+    func check(_ catalog: Result<PolicyCatalog, PolicyCatalogError>) throws -> ClauseCheck {
+        if allowUnknownClauses { return .shapeOnly }
+        do {
+            return .registry(try catalog.get())
+        } catch {
+            throw CommandError("""
+                \(error)
+                Clause ids are checked against the policy catalog, which did not load, so nothing was appended: \
+                fix it (see `grants policies check`), or pass --allow-unknown-clauses to check their shape only.
+                """)
+        }
     }
 }
 

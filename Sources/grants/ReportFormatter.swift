@@ -28,6 +28,9 @@ enum ReportFormatter {
             if report.rejectedLines > report.issues.count {
                 out += "… and more: only the first \(AppendReport.issueLimit) problems are shown.\n"
             }
+            if report.issues.contains(where: { $0.unknownClause != nil }) {
+                out += "Clause ids must be clauses of the policy catalog (`grants policies list`); to record events of a document not yet in it, append with --allow-unknown-clauses.\n"
+            }
             out += "Rejected \(report.rejectedLines) of \(report.lines) line\(report.lines == 1 ? "" : "s"); nothing was appended. Fix the lines above and send the whole file again (events already appended are recognised as duplicates).\n"
         }
         return out
@@ -38,12 +41,21 @@ enum ReportFormatter {
             ("file", .string(file)), ("lines", .integer(Int64(report.lines))),
             ("appended", .integer(Int64(report.appended))), ("duplicates", .integer(Int64(report.duplicates))),
             ("rejectedLines", .integer(Int64(report.rejectedLines))), ("complete", .bool(report.isComplete)),
-            ("issues", .array(report.issues.map { issue in
-                ["line": .integer(Int64(issue.line)), "path": .string(issue.path), "message": .string(issue.message)]
-            })),
+            ("issues", .array(report.issues.map(json))),
         ]
         if let first = report.firstPosition { members.append(("firstPosition", .integer(first))) }
         if let last = report.lastPosition { members.append(("lastPosition", .integer(last))) }
         return CanonicalJSON.string(.object(JSONObject(unsortedMembers: members)!))
+    }
+
+    /// One issue; a clause the catalog lacks also as `clause` and `suggestions`, for a program to offer them.
+    static func json(_ issue: LineIssue) -> JSONValue {
+        var members: [JSONObject.Member] = [
+            ("line", .integer(Int64(issue.line))), ("path", .string(issue.path)), ("message", .string(issue.message)),
+        ]
+        if let unknown = issue.unknownClause {
+            members += [("clause", .string(unknown.clause)), ("suggestions", .array(unknown.suggestions.map(JSONValue.string)))]
+        }
+        return .object(JSONObject(unsortedMembers: members)!)
     }
 }

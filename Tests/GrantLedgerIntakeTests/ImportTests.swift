@@ -2,6 +2,7 @@ import Foundation
 import GrantLedgerEvents
 @testable import GrantLedgerIntake
 import GrantLedgerLog
+import GrantLedgerPolicy
 import Testing
 
 /// The repository's root, for the shipped mappings and their samples.
@@ -14,12 +15,14 @@ struct ImportLedger {
     let directory: URL
     let log: EventLog
     static let key = try! Pseudonymizer(key: Array(0..<32))
+    /// The catalog `grants import` checks clause ids against.
+    static let policies = try! PolicyCatalog.bundled()
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("intake-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         log = try EventLog(storage: try SQLiteEventStorage(path: directory.appendingPathComponent("ledger.sqlite").path, create: true),
-                           pseudonymizer: Self.key)
+                           pseudonymizer: Self.key, clauses: .registry(Self.policies))
     }
 
     func run(_ mapping: String, _ format: FeedFormat, _ sample: String, allOrNothing: Bool = false,

@@ -82,6 +82,7 @@ struct MappingTests {
               amount: 金额
             """)
         #expect(clauses.contains { $0.contains("no policy document has the clause XM-2023-187/(九)-z") })
+        #expect(clauses.contains { $0.contains("Did you mean XM-2023-187/(九)-a or XM-2023-187/(九)-b or XM-2023-187/(九)-c?") })
         #expect(clauses.contains { $0.hasPrefix("m.yaml:13:11: error: fields.amount: an amount needs its unit.") })
     }
 

@@ -12,7 +12,7 @@ struct LedgerFileTests {
     func createAndOpen() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("grants.sqlite")
-        let created = try EventLog.create(at: path, clock: FixedClock())
+        let created = try EventLog.create(at: path, clauses: .shapeOnly, clock: FixedClock())
         #expect(FileManager.default.fileExists(atPath: path))
         let keyPath = EventLog.defaultKeyFile(forDatabase: path)
         #expect(keyPath == path + ".key")
@@ -24,14 +24,14 @@ struct LedgerFileTests {
         let events = try created.allEvents()
         try #require(events.count == 1)
 
-        let reopened = try EventLog.open(at: path)
+        let reopened = try EventLog.open(at: path, clauses: .shapeOnly)
         #expect(try reopened.allEvents() == events)
         #expect(reopened.pseudonymizer != nil)
         #expect(try reopened.partyKey(for: People.zhang) == events[0].dataObject?["person"]?.stringValue)
         // create again leaves the ledger and the key as they are.
-        _ = try EventLog.create(at: path)
+        _ = try EventLog.create(at: path, clauses: .shapeOnly)
         #expect(String(decoding: try #require(FileManager.default.contents(atPath: keyPath)), as: UTF8.self) == keyText)
-        #expect(try EventLog.open(at: path).allEvents() == events)
+        #expect(try EventLog.open(at: path, clauses: .shapeOnly).allEvents() == events)
     }
 
     @Test("the file is in WAL mode with synchronous = FULL")
@@ -49,7 +49,7 @@ struct LedgerFileTests {
     func missingLedger() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("none.sqlite")
-        let error = #expect(throws: LogError.self) { try EventLog.open(at: path) }
+        let error = #expect(throws: LogError.self) { try EventLog.open(at: path, clauses: .shapeOnly) }
         guard case .noLedger? = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(error?.description.contains("grants init --db \(path)") == true)
         #expect(!FileManager.default.fileExists(atPath: path), "open must not create a ledger")
@@ -60,12 +60,12 @@ struct LedgerFileTests {
         let directory = try TemporaryDirectory()
         let text = directory.path("notes.txt")
         try Data(String(repeating: "not a database\n", count: 200).utf8).write(to: URL(fileURLWithPath: text))
-        let error = #expect(throws: LogError.self) { try EventLog.open(at: text) }
+        let error = #expect(throws: LogError.self) { try EventLog.open(at: text, clauses: .shapeOnly) }
         guard case .notALedger? = error else { Issue.record("got \(String(describing: error))"); return }
 
         let other = directory.path("other.sqlite")
         try DatabaseQueue(path: other).write { db in try db.execute(sql: "CREATE TABLE t (x)") }
-        let noTables = #expect(throws: LogError.self) { try EventLog.open(at: other) }
+        let noTables = #expect(throws: LogError.self) { try EventLog.open(at: other, clauses: .shapeOnly) }
         #expect(noTables?.description.contains("it has no event-log tables") == true)
     }
 
@@ -73,10 +73,10 @@ struct LedgerFileTests {
     func wrongKeyFile() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("grants.sqlite")
-        _ = try EventLog.create(at: path)
+        _ = try EventLog.create(at: path, clauses: .shapeOnly)
         let otherKey = directory.path("other.key")
         try Data((String(repeating: "ab", count: 32) + "\n").utf8).write(to: URL(fileURLWithPath: otherKey))
-        let error = #expect(throws: LogError.self) { try EventLog.open(at: path, keyFile: otherKey) }
+        let error = #expect(throws: LogError.self) { try EventLog.open(at: path, keyFile: otherKey, clauses: .shapeOnly) }
         guard case .wrongKey(let named)? = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(named == otherKey)
         #expect(error?.description.contains("not the key this ledger was created with") == true)
@@ -86,10 +86,10 @@ struct LedgerFileTests {
     func createWithWrongKey() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("grants.sqlite")
-        _ = try EventLog.create(at: path)
+        _ = try EventLog.create(at: path, clauses: .shapeOnly)
         let otherKey = directory.path("other.key")
         try Data((String(repeating: "cd", count: 32) + "\n").utf8).write(to: URL(fileURLWithPath: otherKey))
-        let error = #expect(throws: LogError.self) { try EventLog.create(at: path, keyFile: otherKey) }
+        let error = #expect(throws: LogError.self) { try EventLog.create(at: path, keyFile: otherKey, clauses: .shapeOnly) }
         guard case .wrongKey(let named)? = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(named == otherKey)
     }
@@ -98,26 +98,26 @@ struct LedgerFileTests {
     func createAfterKeyLost() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("grants.sqlite")
-        try EventLog.create(at: path).appendAccepted([Sample.personRegistered(1, person: People.zhang)])
+        try EventLog.create(at: path, clauses: .shapeOnly).appendAccepted([Sample.personRegistered(1, person: People.zhang)])
         try FileManager.default.removeItem(atPath: path + ".key")
 
-        let error = #expect(throws: LogError.self) { try EventLog.create(at: path) }
+        let error = #expect(throws: LogError.self) { try EventLog.create(at: path, clauses: .shapeOnly) }
         guard case .missingKey? = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(!FileManager.default.fileExists(atPath: path + ".key"), "no stray key was written")
-        #expect(try EventLog.open(at: path).allEvents().count == 1)
+        #expect(try EventLog.open(at: path, clauses: .shapeOnly).allEvents().count == 1)
     }
 
     @Test("a named key file that does not exist is an error; a missing default key only disables pseudonymising")
     func missingKeyFile() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("grants.sqlite")
-        try EventLog.create(at: path).appendAccepted([Sample.reversal(1)])
-        let error = #expect(throws: LogError.self) { try EventLog.open(at: path, keyFile: directory.path("gone.key")) }
+        try EventLog.create(at: path, clauses: .shapeOnly).appendAccepted([Sample.reversal(1)])
+        let error = #expect(throws: LogError.self) { try EventLog.open(at: path, keyFile: directory.path("gone.key"), clauses: .shapeOnly) }
         guard case .missingKey? = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(error?.description.contains("Reading and verifying do not need it") == true)
 
         try FileManager.default.removeItem(atPath: path + ".key")
-        let keyless = try EventLog.open(at: path)
+        let keyless = try EventLog.open(at: path, clauses: .shapeOnly)
         #expect(keyless.pseudonymizer == nil)
         #expect(try keyless.allEvents().count == 1)
         #expect(try keyless.verify().isIntact)

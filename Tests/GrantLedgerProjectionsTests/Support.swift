@@ -31,7 +31,7 @@ struct TestLedger {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.clock = ManualClock(clock)
         let storage = try SQLiteEventStorage(path: directory.appendingPathComponent("ledger.sqlite").path, create: true)
-        log = try EventLog(storage: storage, pseudonymizer: Self.key, clock: self.clock)
+        log = try EventLog(storage: storage, pseudonymizer: Self.key, clauses: .registry(policies), clock: self.clock)
         projections = try Projections(log: log, policies: policies)
     }
 
@@ -42,7 +42,7 @@ struct TestLedger {
         directory = other.directory
         clock = other.clock
         let storage = try SQLiteEventStorage(path: directory.appendingPathComponent("ledger.sqlite").path)
-        log = try EventLog(storage: storage, pseudonymizer: Self.key, clock: clock)
+        log = try EventLog(storage: storage, pseudonymizer: Self.key, clauses: other.log.clauses, clock: clock)
         projections = try Projections(log: log, policies: other.projections.policies)
     }
 

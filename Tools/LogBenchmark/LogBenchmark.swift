@@ -34,7 +34,7 @@ struct LogBenchmark: ParsableCommand {
         print("GrantLedger event-log benchmark: \(events) events, batches of \(batch), seed \(seed), \(ProcessInfo.processInfo.activeProcessorCount) cores")
 
         // 1. Batched append through the log: parse, validate, pseudonymise, hash, insert.
-        let log = try EventLog.create(at: "\(dir)/log.sqlite", clock: SystemClock())
+        let log = try EventLog.create(at: "\(dir)/log.sqlite", clauses: .shapeOnly, clock: SystemClock())
         var generator = SyntheticEvents(seed: seed, people: people)
         var sampledStreams: [String] = []
         var bytes = 0

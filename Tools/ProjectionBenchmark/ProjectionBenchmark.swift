@@ -122,7 +122,7 @@ struct SizeRun {
         try scans()
         try rebuild()
         // A new log and projections on the file the child rebuilt.
-        let log = try EventLog.open(at: path, clock: FixedClock())
+        let log = try EventLog.open(at: path, clauses: .shapeOnly, clock: FixedClock())
         let projections = try Projections(log: log, policies: try PolicyCatalog.bundled())
         try catchUp(log: log, projections: projections, generator: &generator)
         try query(projections: projections)
@@ -141,7 +141,7 @@ struct SizeRun {
         guard FileManager.default.createFile(atPath: EventLog.defaultKeyFile(forDatabase: path), contents: Data((Hex.string(key) + "\n").utf8),
                                              attributes: [.posixPermissions: 0o600])
         else { throw BenchmarkError("cannot write the key file beside \(path)") }
-        let log = try EventLog.create(at: path, clock: FixedClock())
+        let log = try EventLog.create(at: path, clauses: .shapeOnly, clock: FixedClock())
         var generator = SyntheticCity(seed: seed).makeIterator()
         let start = ContinuousClock.now
         var done = 0
@@ -225,7 +225,7 @@ struct SizeRun {
         result.plainScanRate = Double(scanned) / (ContinuousClock.now - start).seconds
         say("  plain scan: \(Format.rate(result.plainScanRate))")
 
-        let log = try EventLog.open(at: path, clock: FixedClock())
+        let log = try EventLog.open(at: path, clauses: .shapeOnly, clock: FixedClock())
         var typed = 0
         start = ContinuousClock.now
         try log.forEachTypedEvent { event in

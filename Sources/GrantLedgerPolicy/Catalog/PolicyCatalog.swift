@@ -114,6 +114,12 @@ public struct PolicyCatalog: Sendable {
     /// Whether the catalog defines a clause id.
     public func contains(clause: String) -> Bool { documentsByClause[clause] != nil }
 
+    /// Every clause id of every document, each once, in document order.
+    public var clauseIDs: [String] {
+        var seen: Set<String> = []
+        return documents.flatMap(\.clauseIDs).filter { seen.insert($0).inserted }
+    }
+
     /// The rules whose document is in force on a date, optionally in one jurisdiction.
     public func rules(in jurisdiction: Jurisdiction? = nil, on date: LocalDate) -> [PolicyRule] {
         documents.filter { $0.inForce.contains(date) && (jurisdiction == nil || $0.jurisdiction == jurisdiction) }.flatMap(\.rules)

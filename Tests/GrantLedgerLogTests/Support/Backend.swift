@@ -56,10 +56,11 @@ final class TestLedger: Sendable {
     /// An event log over this store. Several logs may share one store (a second key, no key).
     /// The log keeps the store's directory alive for as long as it lives.
     func log(
-        key: Pseudonymizer? = TestKeys.primary, catalog: EventCatalog = .standard,
+        key: Pseudonymizer? = TestKeys.primary, catalog: EventCatalog = .standard, clauses: ClauseCheck = .shapeOnly,
         clock: any RecordingClock = FixedClock()
     ) throws -> EventLog {
-        try EventLog(storage: KeepingAlive(storage: storage, owner: self), catalog: catalog, pseudonymizer: key, clock: clock)
+        try EventLog(storage: KeepingAlive(storage: storage, owner: self), catalog: catalog, pseudonymizer: key,
+                     clauses: clauses, clock: clock)
     }
 
     var tampering: any LedgerTampering { SQLiteTampering(database: storage.database) }

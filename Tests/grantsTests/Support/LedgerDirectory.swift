@@ -90,9 +90,9 @@ enum Sample {
             data: #"{"certificateNumber":"S\#(n)","holder":"\#(holder)","kind":"skill-level","occupation":"电工","level":"\#(level)","issuer":"厦门市职业技能鉴定中心"}"#)
     }
 
-    static func paymentToWorker(_ n: Int, person: String, amount: Int = 150_000) -> String {
+    static func paymentToWorker(_ n: Int, person: String, amount: Int = 150_000, clause: String = "XM-2023-187/(一)-a") -> String {
         event(n, stream: "disbursement:D\(n)", type: "disbursement.made",
-            data: #"{"disbursementId":"D\#(n)","clause":"XM-2023-187/(一)-a","payee":{"kind":"worker","person":"\#(person)"},"amount":\#(amount)}"#)
+            data: #"{"disbursementId":"D\#(n)","clause":"\#(clause)","payee":{"kind":"worker","person":"\#(person)"},"amount":\#(amount)}"#)
     }
 
     static func employmentStarted(_ n: Int, employee: String, employer: String) -> String {
