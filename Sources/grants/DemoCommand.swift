@@ -79,11 +79,15 @@ struct DemoCommand: ParsableCommand {
         let capped = try Projections(log: log, policies: try PolicyCatalog.bundled()).reader()
             .entitlements(EntitlementFilter(party: trainee, clause: "XM-2023-187/(一)-a")).last
         if let capped { try ExplainCommand.parse(ledger + [capped.entitlement.id]).run() }
+        section("12. Why not: the same worker, every rule their facts could fire and where each stopped")
+        try WhyNotCommand.parse(ledger + [DemoStories.trainee, "--clause", "XM-2023-187/(一)-a"]).run()
 
         section("Go further")
         print("""
               grants entitlements --db \(db) --status capped       # every entitlement refused by a cap
               grants explain --db \(db) ENTITLEMENT-ID             # the facts, parameters and arithmetic behind one
+              grants why-not --db \(db) RESIDENT-ID                # why a person was not paid: each rule, the first test failed
+              grants performance --db \(db) --service-131 --period 2024   # the "131" service per district
               grants performance --db \(db) --period 2025-2027     # Xiamen's 2025-2027 goals
               grants findings --db \(db)                           # payments nothing explains, money to recover
               grants entitlements --db \(db) --as-of 2024-04-30    # the world on a business date

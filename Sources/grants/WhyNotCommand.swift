@@ -60,7 +60,7 @@ struct WhyNotCommand: ParsableCommand {
             print("")
             print("\(rule.clause)  \(rule.title)")
             for finding in rule.findings {
-                let fact = finding.facts.first.map { "\($0.date) \($0.type) \($0.eventID)" } ?? "(no fact)"
+                let fact = finding.keyFact.map { "\($0.date) \($0.type) \($0.eventID)" } ?? "(no fact)"
                 print("  \(finding.stage.rawValue): \(fact)")
                 print("    \(display.masking(finding.reason))")
                 if let by = finding.refusedBy { print("    refused by \(by)") }

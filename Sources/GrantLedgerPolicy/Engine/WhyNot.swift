@@ -43,6 +43,8 @@ public struct Finding: Sendable, Encodable {
     }
 
     public let stage: Stage
+    /// The fact that would earn it (a certificate, a referral, a hire).
+    public let keyFact: Citation?
     /// The facts the candidate rests on.
     public let facts: [Citation]
     /// What failed (or what was granted), in words.
@@ -88,19 +90,20 @@ extension PolicyEngine {
         targets: (any TargetProgress)?, granted: [String: Entitlement]
     ) -> Finding {
         let hints = Hints(engine: self, rule: rule, document: document, index: index, person: candidate.subject ?? candidate.payee, on: candidate.date)
+        let keyFact = candidate.facts.first { $0.eventID == candidate.keyFact } ?? candidate.facts.first
         switch screen(rule, document: document, candidate: candidate, index: index, date: date, targets: targets) {
         case .outside(let places, let jurisdiction):
             let where_ = if let jurisdiction { "it is filed under \(jurisdiction.rawValue)" }
                 else if places.isEmpty { "no place is recorded for it" }
                 else { "it lies in \(places.joined(separator: ", "))" }
-            return Finding(stage: .jurisdiction, facts: candidate.facts,
+            return Finding(stage: .jurisdiction, keyFact: keyFact, facts: candidate.facts,
                            reason: "\(document.id) applies in \(document.jurisdictionName) (\(document.jurisdiction.rawValue)); \(where_)",
                            refusedBy: nil, entitlementID: nil, hints: hints.forPlaces(candidate.places.sorted()))
         case .unmatched(let test, let reason):
-            return Finding(stage: .match, facts: candidate.facts, reason: "not this rule's business: \(reason)", refusedBy: nil,
+            return Finding(stage: .match, keyFact: keyFact, facts: candidate.facts, reason: "not this rule's business: \(reason)", refusedBy: nil,
                            entitlementID: nil, hints: hints.for(test.attribute, reason: reason))
         case .beforePeriod:
-            return Finding(stage: .period, facts: candidate.facts,
+            return Finding(stage: .period, keyFact: keyFact, facts: candidate.facts,
                            reason: "the fact is dated \(candidate.date), before \(document.id) came into force on \(document.inForce.from)",
                            refusedBy: nil, entitlementID: nil, hints: [])
         case .entitlement(let evaluated):
@@ -117,7 +120,7 @@ extension PolicyEngine {
             case .excluded: refusedBy == nil ? .condition : .exclusion
             }
             let attribute = rule.conditions.first { reason.hasPrefix($0.attribute + " ") }?.attribute
-            return Finding(stage: stage, facts: entitlement.explanation.facts, reason: stage == .granted ? "granted \(entitlement.amount?.description ?? "")" : reason,
+            return Finding(stage: stage, keyFact: keyFact, facts: entitlement.explanation.facts, reason: stage == .granted ? "granted \(entitlement.amount?.description ?? "")" : reason,
                            refusedBy: refusedBy, entitlementID: entitlement.id,
                            hints: attribute.map { hints.for($0, reason: reason) } ?? [])
         }
@@ -138,11 +141,11 @@ extension PolicyEngine {
             let wanted = groups.map { $0.joined(separator: " and ") }.joined(separator: ", or ")
             let hints = Hints(engine: self, rule: rule, document: document, index: index, person: person, on: hired)
             guard groups.contains(where: { $0.allSatisfy(held.contains) }) else {
-                return Finding(stage: .match, facts: facts,
+                return Finding(stage: .match, keyFact: facts.first, facts: facts,
                                reason: "the hire by \(employer) on \(hired) is not counted: person.groups was \(AttributeValue.set(held)) on that day; \(rule.clause) counts hires in \(wanted)",
                                refusedBy: nil, entitlementID: nil, hints: hints.for("person.groups", reason: "person.groups " + names.sorted().joined(separator: " ")))
             }
-            return Finding(stage: .granted, facts: facts,
+            return Finding(stage: .granted, keyFact: facts.first, facts: facts,
                            reason: "the hire by \(employer) on \(hired) is of the groups counted; it counts toward the enterprise's stable hires if the enterprise paid its social insurance every month of the run (see the enterprise's entitlements)",
                            refusedBy: nil, entitlementID: nil, hints: [])
         }
