@@ -30,6 +30,9 @@ public struct Places: Sendable {
     private var nodes: [String: Node] = [:]
     private var names: [String] = []
     private var codes: [String: String] = [:]
+    /// Each known place's name and code with those of every place containing it, worked out
+    /// once: the engine asks for every candidate of every rule.
+    private var chains: [String: Set<String>] = [:]
     /// Jurisdiction names, which a department's printed name may start with.
     private var prefixes: [String] = ["市", "区"]
 
@@ -43,6 +46,18 @@ public struct Places: Sendable {
         }
         // Longest first, so that 杭州市滨江区 is stripped before 市.
         prefixes.sort { $0.count > $1.count }
+        for name in names { chains[name] = chain(from: name) }
+    }
+
+    private func chain(from name: String) -> Set<String> {
+        var result: Set<String> = []
+        var current: String? = name
+        while let name = current, !result.contains(name), let node = nodes[name] {
+            result.insert(name)
+            if let code = node.code { result.insert(code) }
+            current = node.parent
+        }
+        return result
     }
 
     private mutating func add(_ node: Node) {
@@ -73,18 +88,12 @@ public struct Places: Sendable {
     /// registered in 陈埭镇 is registered in 陈埭镇, 晋江市 and 350582. An unknown place is
     /// itself, and a code inside a known city also that city.
     public func enclosing(_ place: String) -> Set<String> {
-        var result: Set<String> = [place]
-        var current = name(of: place)
-        if current == nil, Self.isCode(place) {
-            current = names.first { nodes[$0]!.parent == nil && nodes[$0]!.code.map { Self.code(place, isIn: $0) } == true }
+        var known = name(of: place)
+        if known == nil, Self.isCode(place) {
+            known = names.first { nodes[$0]!.parent == nil && nodes[$0]!.code.map { Self.code(place, isIn: $0) } == true }
         }
-        var seen: Set<String> = []
-        while let name = current, seen.insert(name).inserted, let node = nodes[name] {
-            result.insert(name)
-            if let code = node.code { result.insert(code) }
-            current = node.parent
-        }
-        return result
+        guard let known, let chain = chains[known] else { return [place] }
+        return chain.union([place])
     }
 
     /// Whether `inner` lies in `outer` (or is it), each given by code, name or printed name.
