@@ -52,6 +52,10 @@ for city in cities {
     add("enterprise.registered", LocalDate(year: city.year - 1, month: 1, day: 1)!,
         ["enterprise": .string(city.organiser), "name": "企业", "division": .string(city.division), "keyIndustry": "shoes"])
 }
+// The agency its workers are referred by, recognised as a labour-cooperation operating
+// institution (XM-2023-187/(六)), without which (九)-b and (九)-c pay nothing.
+add("organisation.rated", LocalDate(year: 2023, month: 9, day: 1)!,
+    ["organisation": "91350200MA31XM002D", "rating": "labour-cooperation-agency", "level": "city", "ratedBy": "厦门市人力资源和社会保障局"])
 let classSize = 30
 var filed: Set<String> = []
 for worker in 0..<workers {
