@@ -67,6 +67,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "GrantLedgerService",
+            dependencies: [
+                "GrantLedgerEvents",
+                "GrantLedgerLog",
+                "GrantLedgerPolicy",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(name: "SyntheticCity", dependencies: ["GrantLedgerEvents"], path: "Tools/SyntheticCity"),
         .executableTarget(
             name: "grants",
@@ -76,6 +86,7 @@ let package = Package(
                 "GrantLedgerPolicy",
                 "GrantLedgerProjections",
                 "GrantLedgerIntake",
+                "GrantLedgerService",
                 "SyntheticCity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -134,6 +145,10 @@ let package = Package(
         .testTarget(
             name: "GrantLedgerIntakeTests",
             dependencies: ["GrantLedgerIntake", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "GrantLedgerServiceTests",
+            dependencies: ["GrantLedgerService", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "SyntheticCityTests", dependencies: ["SyntheticCity", "GrantLedgerEvents"]),
         .testTarget(name: "grantsTests", dependencies: ["grants"]),

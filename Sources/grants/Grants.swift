@@ -19,5 +19,6 @@ struct Grants: ParsableCommand {
                 EntitlementsCommand.self, PayoutsCommand.self, PerformanceCommand.self, FundsCommand.self,
                 FindingsCommand.self, TimelineCommand.self, ExplainCommand.self, WhyNotCommand.self, RebuildCommand.self,
             ]),
+            CommandGroup(name: "Service", subcommands: [TokensCommand.self]),
         ])
 }

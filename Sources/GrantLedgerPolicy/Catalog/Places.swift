@@ -105,7 +105,7 @@ public struct Places: Sendable {
         return false
     }
 
-    static func isCode(_ text: String) -> Bool { text.utf8.count == 6 && text.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
+    public static func isCode(_ text: String) -> Bool { text.utf8.count == 6 && text.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
 
     /// A six-digit division code lies in a city (code ending 00) if it shares its first four
     /// digits, and in a county or district if it is the same code.
@@ -113,5 +113,14 @@ public struct Places: Sendable {
         guard isCode(code) else { return false }
         if code == jurisdiction { return true }
         return jurisdiction.hasSuffix("00") && !jurisdiction.hasSuffix("0000") && code.prefix(4) == jurisdiction.prefix(4)
+    }
+}
+
+extension Places {
+    /// The catalog's names closest to `text` (by edit distance), for a suggestion.
+    public func nearest(to text: String, limit: Int = 3) -> [String] {
+        let scored = names.map { ($0, YAMLValue.editDistance(Array(text), Array($0))) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+        guard let best = scored.first?.1, best <= max(2, text.count / 2) else { return [] }
+        return scored.prefix { $0.1 == best }.prefix(limit).map(\.0)
     }
 }
