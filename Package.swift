@@ -12,7 +12,11 @@ import PackageDescription
 //                      log by the rules engine into tables beside it; kept current, rebuilt on demand.
 //   GrantLedgerIntake  Feeds into events: CSV (UTF-8 or GB18030) and JSON Lines rows mapped by a
 //                      mapping file to event submissions with natural-key ids, appended to the log.
-//   grants             The thin command-line executable.
+//   GrantLedgerService The application layer: `Ledger`, one Sendable entry point to a ledger opened
+//                      from a configuration (append and import with the projections caught up,
+//                      every question at a moment, parties, periods, typed `LedgerError`s). The
+//                      command line and the HTTP service both call it; it knows no flags.
+//   grants             The thin command-line executable: parses, calls the `Ledger`, prints.
 // Tools/SyntheticCity is the deterministic synthetic city that the demo and every benchmark use.
 let package = Package(
     name: "GrantLedger",
@@ -23,6 +27,7 @@ let package = Package(
         .library(name: "GrantLedgerPolicy", targets: ["GrantLedgerPolicy"]),
         .library(name: "GrantLedgerProjections", targets: ["GrantLedgerProjections"]),
         .library(name: "GrantLedgerIntake", targets: ["GrantLedgerIntake"]),
+        .library(name: "GrantLedgerService", targets: ["GrantLedgerService"]),
         .executable(name: "grants", targets: ["grants"]),
     ],
     dependencies: [
@@ -67,6 +72,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "GrantLedgerService",
+            dependencies: [
+                "GrantLedgerEvents",
+                "GrantLedgerLog",
+                "GrantLedgerPolicy",
+                "GrantLedgerProjections",
+                "GrantLedgerIntake",
+            ]
+        ),
         .target(name: "SyntheticCity", dependencies: ["GrantLedgerEvents"], path: "Tools/SyntheticCity"),
         .executableTarget(
             name: "grants",
@@ -76,6 +91,7 @@ let package = Package(
                 "GrantLedgerPolicy",
                 "GrantLedgerProjections",
                 "GrantLedgerIntake",
+                "GrantLedgerService",
                 "SyntheticCity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -134,6 +150,10 @@ let package = Package(
         .testTarget(
             name: "GrantLedgerIntakeTests",
             dependencies: ["GrantLedgerIntake", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "GrantLedgerServiceTests",
+            dependencies: ["GrantLedgerService", "GrantLedgerProjections", "GrantLedgerLog", "GrantLedgerEvents"]
         ),
         .testTarget(name: "SyntheticCityTests", dependencies: ["SyntheticCity", "GrantLedgerEvents"]),
         .testTarget(name: "grantsTests", dependencies: ["grants"]),
