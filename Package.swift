@@ -12,7 +12,11 @@ import PackageDescription
 //                      log by the rules engine into tables beside it; kept current, rebuilt on demand.
 //   GrantLedgerIntake  Feeds into events: CSV (UTF-8 or GB18030) and JSON Lines rows mapped by a
 //                      mapping file to event submissions with natural-key ids, appended to the log.
-//   grants             The thin command-line executable.
+//   GrantLedgerService The application layer: `Ledger`, one Sendable entry point to a ledger opened
+//                      from a configuration (append and import with the projections caught up,
+//                      every question at a moment, parties, periods, typed `LedgerError`s). The
+//                      command line and the HTTP service both call it; it knows no flags.
+//   grants             The thin command-line executable: parses, calls the `Ledger`, prints.
 // Tools/SyntheticCity is the deterministic synthetic city that the demo and every benchmark use.
 let package = Package(
     name: "GrantLedger",
@@ -23,6 +27,7 @@ let package = Package(
         .library(name: "GrantLedgerPolicy", targets: ["GrantLedgerPolicy"]),
         .library(name: "GrantLedgerProjections", targets: ["GrantLedgerProjections"]),
         .library(name: "GrantLedgerIntake", targets: ["GrantLedgerIntake"]),
+        .library(name: "GrantLedgerService", targets: ["GrantLedgerService"]),
         .executable(name: "grants", targets: ["grants"]),
     ],
     dependencies: [
@@ -73,6 +78,8 @@ let package = Package(
                 "GrantLedgerEvents",
                 "GrantLedgerLog",
                 "GrantLedgerPolicy",
+                "GrantLedgerProjections",
+                "GrantLedgerIntake",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -148,7 +155,10 @@ let package = Package(
         ),
         .testTarget(
             name: "GrantLedgerServiceTests",
-            dependencies: ["GrantLedgerService", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "GrantLedgerService", "GrantLedgerProjections", "GrantLedgerLog", "GrantLedgerEvents", "GrantLedgerPolicy",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(name: "SyntheticCityTests", dependencies: ["SyntheticCity", "GrantLedgerEvents"]),
         .testTarget(name: "grantsTests", dependencies: ["grants"]),

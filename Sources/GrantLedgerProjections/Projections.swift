@@ -202,9 +202,9 @@ public enum ProjectionError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .unsupportedStorage: "projections are kept in an SQLite ledger file; this log has another storage"
         case .unknownEntitlement(let id):
-            "no entitlement \"\(id)\": ids look like CLAUSE#KEY (see the id column of `grants entitlements`)"
+            "no entitlement \"\(id)\": ids look like CLAUSE#KEY"
         case .positionBeyondHead(let position, let head):
-            "--position \(position) is past the last event (\(head)): give a position from 0 to \(head)"
+            "position \(position) is past the last event (\(head)): a position runs from 0 to \(head)"
         case .rebuildSuperseded:
             "another rebuild of the same ledger started and took over; this one stopped without changing the live projections"
         }

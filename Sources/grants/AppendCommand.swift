@@ -4,6 +4,7 @@ import GrantLedgerEvents
 import GrantLedgerLog
 import GrantLedgerPolicy
 import GrantLedgerProjections
+import GrantLedgerService
 
 struct AppendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,78 +33,68 @@ struct AppendCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        // Loaded once: the clause ids are checked against it, and the projections use it.
-        let catalog = Result { () throws(PolicyCatalogError) in try policies.loadCatalog() }
-        let log = try ledger.openLog(forIntake: try clauses.check(catalog))
-        let report = try log.append(try JSONLinesReader(path: file))
+        let ledger = try clauses.open(ledger, policies: policies)
         let name = file == "-" ? "standard input" : file
-        if output.json {
-            let json = ReportFormatter.json(report, file: name)
-            guard report.isComplete else {
-                print(json)
-                throw ExitCode.failure
-            }
-            print(Self.adding(projections: ProjectionsOutcome.catchUp(log, catalog: catalog).json, to: json))
-        } else {
-            print(ReportFormatter.text(report, file: name), terminator: "")
-            guard report.isComplete else { throw ExitCode.failure }
+        let outcome = try ledger.append(try JSONLinesReader(path: file)) { report in
+            guard !output.json else { return }
             // The append is acknowledged before the projections are touched.
+            print(ReportFormatter.text(report, file: name), terminator: "")
             fflush(nil)
-            print(ProjectionsOutcome.catchUp(log, catalog: catalog).text)
         }
-    }
-
-    /// What catching the projections up came to; never an error: the append has committed.
-    enum ProjectionsOutcome {
-        case updated(Projections.CatchUpReport)
-        case notUpdated(String)
-
-        var text: String {
-            switch self {
-            case .updated(let report) where report.rebuilt:
-                "projections: built, at position \(report.position) (\(report.scopesEvaluated) scope\(report.scopesEvaluated == 1 ? "" : "s") evaluated)"
-            case .updated(let report):
-                "projections: at position \(report.position) (\(report.scopesEvaluated) scope\(report.scopesEvaluated == 1 ? "" : "s") re-evaluated)"
-            case .notUpdated(let reason):
-                "projections: not updated: \(reason)"
+        guard let projections = outcome.projections else {
+            if output.json {
+                print(ReportFormatter.json(outcome.report, file: name))
+            } else {
+                print(ReportFormatter.text(outcome.report, file: name), terminator: "")
             }
+            throw ExitCode.failure
         }
-
-        var json: JSONValue {
-            switch self {
-            case .updated(let report):
-                .object(JSONObject(unsortedMembers: [
-                    ("updated", .bool(true)), ("position", .integer(report.position)),
-                    ("eventsApplied", .integer(Int64(report.eventsApplied))),
-                    ("scopesEvaluated", .integer(Int64(report.scopesEvaluated))), ("rebuilt", .bool(report.rebuilt)),
-                ])!)
-            case .notUpdated(let reason):
-                .object(JSONObject(unsortedMembers: [("updated", .bool(false)), ("reason", .string(reason))])!)
-            }
+        if output.json {
+            print(Self.adding(projections: projections.json, to: ReportFormatter.json(outcome.report, file: name)))
+        } else {
+            print(projections.text)
         }
     }
 }
 
-extension AppendCommand.ProjectionsOutcome {
-    /// Catches the projections up after an append or import has committed.
-    static func catchUp(_ log: EventLog, policies: PolicyOptions) -> Self {
-        catchUp(log, catalog: Result { () throws(PolicyCatalogError) in try policies.loadCatalog() })
+/// Where the projections stand after an append or import, as the last line says it.
+extension CatchUpOutcome {
+    var text: String {
+        switch self {
+        case .updated(let report) where report.rebuilt:
+            "projections: built, at position \(report.position) (\(report.scopesEvaluated) scope\(report.scopesEvaluated == 1 ? "" : "s") evaluated)"
+        case .updated(let report):
+            "projections: at position \(report.position) (\(report.scopesEvaluated) scope\(report.scopesEvaluated == 1 ? "" : "s") re-evaluated)"
+        case .catalogFailed, .failed:
+            "projections: not updated: \(reason)"
+        }
     }
 
-    /// Catches the projections up with a catalog already loaded (or the reason it did not load).
-    static func catchUp(_ log: EventLog, catalog loaded: Result<PolicyCatalog, PolicyCatalogError>) -> Self {
-        let catalog: PolicyCatalog
-        do {
-            catalog = try loaded.get()
-        } catch {
-            let errors = error.issues.filter { $0.severity == .error }.count
-            return .notUpdated("the policy catalog has \(errors) error\(errors == 1 ? "" : "s") (see `grants policies check`); "
-                + "the append stands, and the next projection command catches up once the catalog loads")
+    var json: JSONValue {
+        switch self {
+        case .updated(let report):
+            .object(JSONObject(unsortedMembers: [
+                ("updated", .bool(true)), ("position", .integer(report.position)),
+                ("eventsApplied", .integer(Int64(report.eventsApplied))),
+                ("scopesEvaluated", .integer(Int64(report.scopesEvaluated))), ("rebuilt", .bool(report.rebuilt)),
+            ])!)
+        case .catalogFailed, .failed:
+            .object(JSONObject(unsortedMembers: [("updated", .bool(false)), ("reason", .string(reason))])!)
         }
-        do {
-            return .updated(try Projections(log: log, policies: catalog).catchUp())
-        } catch {
-            return .notUpdated("\(error); the append stands, and the next projection command (or `grants rebuild`) catches up")
+    }
+
+    /// Why the projections were not updated, and that the append stands all the same.
+    private var reason: String {
+        switch self {
+        case .updated: ""
+        case .catalogFailed(let error):
+            {
+                let errors = error.issues.filter { $0.severity == .error }.count
+                return "the policy catalog has \(errors) error\(errors == 1 ? "" : "s") (see `grants policies check`); "
+                    + "the append stands, and the next projection command catches up once the catalog loads"
+            }()
+        case .failed(let error):
+            "\(error); the append stands, and the next projection command (or `grants rebuild`) catches up"
         }
     }
 }

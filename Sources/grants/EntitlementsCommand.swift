@@ -2,6 +2,7 @@ import ArgumentParser
 import GrantLedgerEvents
 import GrantLedgerPolicy
 import GrantLedgerProjections
+import GrantLedgerService
 
 /// `--payee`, `--person`, `--clause`: which entitlements a command reads.
 struct EntitlementFilterOptions: ParsableArguments {
@@ -16,14 +17,14 @@ struct EntitlementFilterOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only this clause, e.g. XM-2023-187/(一)-a.", valueName: "clause"))
     var clause: String?
 
-    /// The filter, with people turned into their pseudonyms, and the person whose scope a
-    /// snapshot may be limited to.
-    func resolve(_ session: ProjectionSession, status: String? = nil) throws -> (filter: EntitlementFilter, party: String?) {
-        let payeeKey = try payee.map { try session.partyKey(for: $0) }
-        let personKey = try person.map { try session.personKey(for: $0, option: "--person") }
-        let filter = EntitlementFilter(payee: payeeKey, party: personKey, clause: clause, status: status)
-        let party = personKey ?? payeeKey.flatMap { Pseudonym.isPseudonym($0) ? $0 : nil }
-        return (filter, party)
+    /// The selection, for the ledger to resolve the parties in.
+    func selection(status: Entitlement.Status? = nil) -> EntitlementSelection {
+        EntitlementSelection(payee: payee, person: person, clause: clause, status: status)
+    }
+
+    /// Runs a query with this selection, saying which option named an organisation as a person.
+    func query<T>(_ body: () throws -> T) throws -> T {
+        try LedgerErrorWording.person(option: "--person", body)
     }
 }
 
@@ -55,16 +56,15 @@ struct EntitlementsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let session = try ProjectionSession(ledger: ledger, policies: policies)
-        let (filter, party) = try filter.resolve(session, status: status)
-        let moment = moment.moment
-        let reader = try session.reader(at: moment, party: party)
-        let views = try reader.entitlements(filter)
+        let ledger = try ledger.open(policies: policies)
+        let selection = filter.selection(status: status.flatMap(Entitlement.Status.init(rawValue:)))
+        let answer = try filter.query { try ledger.entitlements(selection, at: moment.moment) }
+        let views = answer.value
         if output.json {
             for view in views { try JSONLines.print(view) }
             return
         }
-        var display = ProjectionDisplay(log: session.log)
+        var display = ProjectionDisplay(ledger: ledger)
         if views.isEmpty {
             print("No entitlements match.")
         } else {
@@ -81,13 +81,10 @@ struct EntitlementsCommand: ParsableCommand {
                 ])
             }
             table.print()
-            let granted = views.reduce(0) { $0 + ($1.entitlement.amount ?? 0) }
-            let paid = views.reduce(0) { $0 + $1.paid }
-            let outstanding = views.reduce(0) { $0 + $1.outstanding }
-            let excess = views.reduce(0) { $0 + $1.excess }
-            print("\(views.count) entitlement\(views.count == 1 ? "" : "s"): granted \(Fen(granted)), paid \(Fen(paid)), outstanding \(Fen(outstanding)), excess \(Fen(excess))")
+            let totals = EntitlementTotals(views)
+            print("\(totals.count) entitlement\(totals.count == 1 ? "" : "s"): granted \(Fen(totals.granted)), paid \(Fen(totals.paid)), outstanding \(Fen(totals.outstanding)), excess \(Fen(totals.excess))")
         }
-        print(ProjectionDisplay.moment(reader, moment))
+        print(ProjectionDisplay.moment(answer))
     }
 
     /// The amount granted, or the range a decision may give, or `–`.
@@ -131,25 +128,24 @@ struct PayoutsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let session = try ProjectionSession(ledger: ledger, policies: policies)
-        let (filter, party) = try filter.resolve(session)
-        let moment = moment.moment
-        let reader = try session.reader(at: moment, party: party)
-        let lines = try reader.payouts(filter, dueBy: dueBy.flatMap(LocalDate.init))
+        let ledger = try ledger.open(policies: policies)
+        let answer = try filter.query {
+            try ledger.payouts(filter.selection(), dueBy: dueBy.flatMap(LocalDate.init), at: moment.moment)
+        }
+        let lines = answer.value
         if output.json {
             for line in lines { try JSONLines.print(line) }
             return
         }
-        var display = ProjectionDisplay(log: session.log)
+        var display = ProjectionDisplay(ledger: ledger)
         if lines.isEmpty {
             print(dueBy == nil ? "No payouts match." : "Nothing is due by \(dueBy!) and unpaid.")
         } else {
             Self.table(lines, display: &display).print()
-            let amount = lines.reduce(0) { $0 + $1.amount }
-            let paid = lines.reduce(0) { $0 + $1.paid }
-            print("\(lines.count) tranche\(lines.count == 1 ? "" : "s"): \(Fen(amount)), paid \(Fen(paid)), unpaid \(Fen(amount - paid))")
+            let totals = PayoutTotals(lines)
+            print("\(totals.count) tranche\(totals.count == 1 ? "" : "s"): \(Fen(totals.amount)), paid \(Fen(totals.paid)), unpaid \(Fen(totals.unpaid))")
         }
-        print(ProjectionDisplay.moment(reader, moment))
+        print(ProjectionDisplay.moment(answer))
     }
 
     static func table(_ lines: [PayoutLine], display: inout ProjectionDisplay) -> TextTable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import GrantLedgerEvents
 import GrantLedgerLog
+import GrantLedgerService
 
 struct EventsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,16 +30,16 @@ struct EventsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let log = try ledger.openLog()
+        let opened = try ledger.open()
         var streamID = stream
         if let s = stream, let id = StreamID.personKey(s) {
-            streamID = "person:" + (try log.partyKey(for: id.digits))
+            streamID = "person:" + (try opened.eventPartyKey(for: id.digits))
         }
         let query = EventQuery(
             from: from, to: to ?? .max, streamID: streamID, type: type,
-            party: try party.map { try log.partyKey(for: $0) }, limit: limit)
+            party: try party.map { try opened.eventPartyKey(for: $0) }, limit: limit)
         var count = 0
-        try log.read { reader in
+        try opened.log.read { reader in
             var formatter = EventFormatter(reader: reader)
             try reader.forEachEvent(query) { event in
                 count += 1

@@ -1,6 +1,7 @@
 import ArgumentParser
 import GrantLedgerEvents
 import GrantLedgerProjections
+import GrantLedgerService
 
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,18 +25,15 @@ struct ExplainCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let session = try ProjectionSession(ledger: ledger, policies: policies)
-        let moment = moment.moment
-        let reader = try session.reader(at: moment, party: try party(session, moment: moment))
-        guard let view = try reader.entitlement(id: id) else { throw ProjectionError.unknownEntitlement(id) }
+        let ledger = try ledger.open(policies: policies)
+        let answer = try ledger.explain(id, at: moment.moment)
+        let (view, schedule) = (answer.value.view, answer.value.schedule)
         let record = view.entitlement
-        let schedule = try reader.payouts(EntitlementFilter(payee: record.payeeID, clause: record.clause))
-            .filter { $0.entitlementID == record.id }
         if output.json {
             try JSONLines.print(Explanation(view: view, schedule: schedule))
             return
         }
-        var display = ProjectionDisplay(log: session.log)
+        var display = ProjectionDisplay(ledger: ledger)
         let explanation = record.explanation
         print(record.id)
         var facts = TextTable([("", .left), ("", .left)])
@@ -79,16 +77,7 @@ struct ExplainCommand: ParsableCommand {
         print("  paid \(Fen(view.paid)), outstanding \(Fen(view.outstanding)), excess \(EntitlementsCommand.excess(view))")
         print("  disbursements: \(view.disbursements.isEmpty ? "none" : view.disbursements.joined(separator: ", "))")
         print("")
-        print(ProjectionDisplay.moment(reader, moment))
-    }
-
-    /// The person whose scope a snapshot needs: named in the id, else the payee or subject
-    /// of the live entitlement. Nil (build everything) for organisations and for now.
-    func party(_ session: ProjectionSession, moment: Moment) throws -> String? {
-        guard !moment.isNow else { return nil }
-        if let match = id.firstMatch(of: /P[0-9a-f]{24}/) { return String(match.output) }
-        guard let live = try session.projections.reader().entitlement(id: id) else { return nil }
-        return [live.entitlement.subject, live.entitlement.payeeID].compactMap { $0 }.first(where: Pseudonym.isPseudonym)
+        print(ProjectionDisplay.moment(answer))
     }
 
     func section(_ title: String) {

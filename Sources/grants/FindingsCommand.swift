@@ -1,6 +1,7 @@
 import ArgumentParser
 import GrantLedgerEvents
 import GrantLedgerProjections
+import GrantLedgerService
 
 struct FindingsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,17 +21,15 @@ struct FindingsCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let session = try ProjectionSession(ledger: ledger, policies: policies)
-        let moment = moment.moment
-        let reader = try session.reader(at: moment)
-        let findings = try reader.findings()
-        let clawbacks = try reader.clawbacks()
+        let ledger = try ledger.open(policies: policies)
+        let answer = try ledger.findings(at: moment.moment)
+        let (findings, clawbacks) = (answer.value.findings, answer.value.clawbacks)
         if output.json {
             for finding in findings { try JSONLines.print(Tagged(record: "finding", value: finding)) }
             for clawback in clawbacks { try JSONLines.print(Tagged(record: "clawback", value: clawback)) }
             return
         }
-        var display = ProjectionDisplay(log: session.log)
+        var display = ProjectionDisplay(ledger: ledger)
         print("Findings:")
         if findings.isEmpty {
             print("  none: every payment is explained by an entitlement")
@@ -47,8 +46,7 @@ struct FindingsCommand: ParsableCommand {
                 ])
             }
             for line in table.lines { print("  " + line) }
-            let total = findings.reduce(0) { $0 + $1.amount }
-            print("  \(findings.count) finding\(findings.count == 1 ? "" : "s"), \(Fen(total)) in all")
+            print("  \(findings.count) finding\(findings.count == 1 ? "" : "s"), \(Fen(answer.value.total)) in all")
         }
         print("")
         print("Clawbacks:")
@@ -67,11 +65,10 @@ struct FindingsCommand: ParsableCommand {
                 ])
             }
             for line in table.lines { print("  " + line) }
-            let outstanding = clawbacks.reduce(0) { $0 + $1.outstanding }
-            print("  \(clawbacks.count) clawback\(clawbacks.count == 1 ? "" : "s"), \(Fen(outstanding)) outstanding")
+            print("  \(clawbacks.count) clawback\(clawbacks.count == 1 ? "" : "s"), \(Fen(answer.value.outstanding)) outstanding")
         }
         print("")
-        print(ProjectionDisplay.moment(reader, moment))
+        print(ProjectionDisplay.moment(answer))
     }
 }
 
@@ -92,10 +89,8 @@ struct FundsCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let session = try ProjectionSession(ledger: ledger, policies: policies)
-        let moment = moment.moment
-        let reader = try session.reader(at: moment)
-        let funds = try reader.funds()
+        let answer = try ledger.open(policies: policies).funds(at: moment.moment)
+        let funds = answer.value
         if output.json {
             for fund in funds { try JSONLines.print(fund) }
             return
@@ -116,9 +111,8 @@ struct FundsCommand: ParsableCommand {
                 ])
             }
             table.print()
-            let remaining = funds.reduce(0) { $0 + $1.remaining }
-            print("\(funds.count) fund\(funds.count == 1 ? "" : "s"), \(Fen(remaining)) remaining")
+            print("\(funds.count) fund\(funds.count == 1 ? "" : "s"), \(Fen(funds.remaining)) remaining")
         }
-        print(ProjectionDisplay.moment(reader, moment))
+        print(ProjectionDisplay.moment(answer))
     }
 }

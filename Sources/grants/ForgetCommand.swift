@@ -1,6 +1,7 @@
 import ArgumentParser
 import GrantLedgerEvents
 import GrantLedgerLog
+import GrantLedgerService
 
 struct ForgetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,8 +18,7 @@ struct ForgetCommand: ParsableCommand {
     @OptionGroup var ledger: LedgerOptions
 
     func run() throws {
-        let log = try ledger.openLog()
-        let pseudonym = try log.forget(person: person)
+        let pseudonym = try ledger.open().forget(person: person)
         print("Erased the personal data of \(pseudonym). Its events remain, under the pseudonym.")
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import GrantLedgerService
 
 @main
 struct Grants: ParsableCommand {
@@ -21,4 +22,17 @@ struct Grants: ParsableCommand {
             ]),
             CommandGroup(name: "Service", subcommands: [TokensCommand.self]),
         ])
+
+    /// As ArgumentParser's own `main`, with the ledger's errors put in the command line's
+    /// words (the flag to pass, the command to run) before they are printed.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as LedgerError {
+            exit(withError: LedgerErrorWording.error(error))
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -4,6 +4,7 @@ import GrantLedgerEvents
 import GrantLedgerIntake
 import GrantLedgerLog
 import GrantLedgerPolicy
+import GrantLedgerService
 
 extension FeedFormat: ExpressibleByArgument {}
 
@@ -62,38 +63,34 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        // Loaded once: the mapping's and the rows' clause ids are checked against it, and the projections use it.
-        let catalog = Result { () throws(PolicyCatalogError) in try policies.loadCatalog() }
-        let check = try clauses.check(catalog)
-        let mapping = try loadMapping(policies: clauses.allowUnknownClauses ? nil : try? catalog.get())
-        let log = try ledger.openLog(forIntake: check)
-        let importer = try Importer(log: log, mapping: mapping)
+        let ledger = try clauses.open(ledger, policies: policies)
+        let mapping = try ledger.mapping(self.mapping)
         var options = ImportOptions(allOrNothing: allOrNothing, encoding: encoding.flatMap(TextEncoding.init(label:)))
         options.errorFile = errorFilePath
         let progress = ProgressLine(enabled: !quiet && !output.json)
-        let report: ImportReport
+        let name = file == "-" ? "standard input" : file
+        let outcome: ImportOutcome
         do {
-            report = try importer.run(format, path: file, options: options) { progress.update($0) }
+            outcome = try ledger.importFeed(format, path: file, using: mapping, options: options, catchingUp: !skipProjections,
+                                            progress: { progress.update($0) }) { report in
+                progress.finish()
+                guard !output.json else { return }
+                // The rows are acknowledged before the projections are touched.
+                print(Self.text(report, file: name, mapping: mapping), terminator: "")
+                fflush(nil)
+            }
         } catch {
             progress.finish()
             throw error
         }
-        progress.finish()
-        let name = file == "-" ? "standard input" : file
         if output.json {
-            var json = Self.json(report, file: name, mapping: mapping)
-            if report.counts.appended > 0 && !skipProjections {
-                json = AppendCommand.adding(projections: AppendCommand.ProjectionsOutcome.catchUp(log, catalog: catalog).json, to: json)
-            }
+            var json = Self.json(outcome.report, file: name, mapping: mapping)
+            if let projections = outcome.projections { json = AppendCommand.adding(projections: projections.json, to: json) }
             print(json)
-        } else {
-            print(Self.text(report, file: name, mapping: mapping), terminator: "")
-            if report.counts.appended > 0 && !skipProjections {
-                fflush(nil)
-                print(AppendCommand.ProjectionsOutcome.catchUp(log, catalog: catalog).text)
-            }
+        } else if let projections = outcome.projections {
+            print(projections.text)
         }
-        guard report.isComplete else { throw ExitCode.failure }
+        guard outcome.report.isComplete else { throw ExitCode.failure }
     }
 
     /// Beside the input, `.errors.csv` or `.errors.jsonl`; in the working directory for standard input.
@@ -101,21 +98,6 @@ struct ImportCommand: ParsableCommand {
         if let errors { return errors }
         let base = file == "-" ? "stdin" : ((file as NSString).deletingPathExtension)
         return base + ".errors." + format.rawValue
-    }
-
-    func loadMapping(policies catalog: PolicyCatalog?) throws -> Mapping {
-        var path = mapping
-        if !FileManager.default.fileExists(atPath: path) {
-            let named = "Tools/mappings/\(mapping).yaml"
-            guard FileManager.default.fileExists(atPath: named) else {
-                let shipped = (try? FileManager.default.contentsOfDirectory(atPath: "Tools/mappings"))?
-                    .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted() ?? []
-                throw ImportError("no mapping \(mapping): give the path of a mapping file"
-                    + (shipped.isEmpty ? " (the shipped ones are in Tools/mappings of the GrantLedger repository)" : ", or one of \(shipped.joined(separator: ", "))"))
-            }
-            path = named
-        }
-        return try Mapping.load(path: path, policies: catalog)
     }
 
     static func text(_ report: ImportReport, file: String, mapping: Mapping) -> String {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GrantLedgerLog
+import GrantLedgerService
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,10 +11,9 @@ struct InitCommand: ParsableCommand {
     @OptionGroup var ledger: LedgerOptions
 
     func run() throws {
-        let log = try EventLog.create(at: ledger.databasePath, keyFile: ledger.keyFilePath, clauses: .shapeOnly)
-        let head = try log.head()
-        let keyPath = ledger.keyFilePath ?? EventLog.defaultKeyFile(forDatabase: ledger.databasePath)
+        let created = try Ledger.create(ledger.configuration())
+        let head = try created.head()
         print("Ledger \(ledger.databasePath): \(head.map { "\($0.position) events" } ?? "empty").")
-        print("Pseudonym key \(keyPath): keep it apart from copies of the ledger; auditors do not need it.")
+        print("Pseudonym key \(created.keyFilePath): keep it apart from copies of the ledger; auditors do not need it.")
     }
 }

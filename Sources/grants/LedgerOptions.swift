@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GrantLedgerLog
 import GrantLedgerPolicy
+import GrantLedgerService
 
 /// Where the ledger is: shared by every command.
 struct LedgerOptions: ParsableArguments {
@@ -19,15 +20,15 @@ struct LedgerOptions: ParsableArguments {
         keyFile ?? ProcessInfo.processInfo.environment["GRANTS_KEY_FILE"]
     }
 
-    /// Opens the ledger for a command that appends no events from outside (reading,
-    /// verifying, erasing personal data): clause ids would be checked for their shape only.
-    func openLog() throws -> EventLog {
-        try EventLog.open(at: databasePath, keyFile: keyFilePath, clauses: .shapeOnly)
+    /// The ledger's configuration: these paths, the policies given, and how clause ids are checked.
+    func configuration(policies: PolicyOptions? = nil, clauses: ClauseChecking = .shapeOnly) -> LedgerConfiguration {
+        LedgerConfiguration(databasePath: databasePath, keyFile: keyFilePath, policies: policies?.source ?? .bundled, clauses: clauses)
     }
 
-    /// Opens the ledger to append events from a file or a feed, checking their clause ids as said.
-    func openLog(forIntake clauses: ClauseCheck) throws -> EventLog {
-        try EventLog.open(at: databasePath, keyFile: keyFilePath, clauses: clauses)
+    /// Opens the ledger for a command that appends no events from outside (reading,
+    /// verifying, erasing personal data): clause ids would be checked for their shape only.
+    func open(policies: PolicyOptions? = nil) throws -> Ledger {
+        try Ledger.open(configuration(policies: policies))
     }
 }
 
@@ -40,13 +41,15 @@ struct ClauseOptions: ParsableArguments {
         """)
     var allowUnknownClauses = false
 
-    /// How the log is to check clause ids: against the catalog, which must then have loaded,
-    /// or, when allowed, for their shape only.
-    func check(_ catalog: Result<PolicyCatalog, PolicyCatalogError>) throws -> ClauseCheck {
-        if allowUnknownClauses { return .shapeOnly }
+    /// How the ledger is to check clause ids: against the catalog, or, when allowed, for their shape only.
+    var checking: ClauseChecking { allowUnknownClauses ? .shapeOnly : .catalog }
+
+    /// Opens the ledger to append events from a file or a feed. Checking clause ids against
+    /// the catalog needs it loaded: when it does not load, says so and how to go on.
+    func open(_ ledger: LedgerOptions, policies: PolicyOptions) throws -> Ledger {
         do {
-            return .registry(try catalog.get())
-        } catch {
+            return try Ledger.open(ledger.configuration(policies: policies, clauses: checking))
+        } catch LedgerError.catalogFailed(let error) {
             throw CommandError("""
                 \(error)
                 Clause ids are checked against the policy catalog, which did not load, so nothing was appended: \

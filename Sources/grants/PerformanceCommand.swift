@@ -1,6 +1,7 @@
 import ArgumentParser
 import GrantLedgerEvents
 import GrantLedgerProjections
+import GrantLedgerService
 
 struct PerformanceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,7 +48,7 @@ struct PerformanceCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if let period, Self.parsePeriod(period) == nil {
+        if let period, Period.dates(period) == nil {
             throw ValidationError("--period \(period): give a year (2025), years (2025-2027) or dates (2021-01-01..2021-12-31), the start not after the end")
         }
         if events, target == nil {
@@ -61,28 +62,6 @@ struct PerformanceCommand: ParsableCommand {
         }
     }
 
-    /// A year, a span of years, or two dates joined by `..`.
-    static func parsePeriod(_ text: String) -> ClosedRange<LocalDate>? {
-        func year(_ text: Substring) -> Int? {
-            guard text.count == 4, text.allSatisfy({ $0.isASCII && $0.isNumber }), let year = Int(text), year >= 1 else { return nil }
-            return year
-        }
-        var bounds: (LocalDate, LocalDate)?
-        if let single = year(Substring(text)) {
-            bounds = (LocalDate(year: single, month: 1, day: 1)!, LocalDate(year: single, month: 12, day: 31)!)
-        } else if text.contains("..") {
-            let parts = text.split(separator: "..", omittingEmptySubsequences: false)
-            if parts.count == 2, let from = LocalDate(String(parts[0])), let to = LocalDate(String(parts[1])) { bounds = (from, to) }
-        } else {
-            let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-            if parts.count == 2, let from = year(parts[0]), let to = year(parts[1]) {
-                bounds = (LocalDate(year: from, month: 1, day: 1)!, LocalDate(year: to, month: 12, day: 31)!)
-            }
-        }
-        guard let (from, to) = bounds, from <= to else { return nil }
-        return from...to
-    }
-
     /// Basis points as a percentage with two decimals, in integers: 12345 → `123.45%`.
     static func percent(basisPoints: Int64) -> String {
         let sign = basisPoints < 0 ? "-" : ""
@@ -92,31 +71,27 @@ struct PerformanceCommand: ParsableCommand {
     }
 
     func run() throws {
-        let session = try ProjectionSession(ledger: ledger, policies: policies)
+        let ledger = try ledger.open(policies: policies)
         let moment = moment.moment
-        let reader = try session.reader(at: moment)
-        if missing, let period = period.flatMap(Self.parsePeriod) {
-            try printMissing(reader, period: period, session: session, moment: moment)
+        let period = period.flatMap(Period.dates)
+        if missing, let period {
+            try printMissing(try ledger.service131Missing(unit: district, period: period, at: moment), period: period, ledger: ledger)
             return
         }
-        let lines131 = target == nil ? try reader.service131(unit: district, period: period.flatMap(Self.parsePeriod)) : []
         if service131 {
+            let answer = try ledger.service131(unit: district, period: period, at: moment)
+            let lines131 = answer.value
             if output.json {
                 for line in lines131 { try JSONLines.print(Tagged(record: "service-131", value: line)) }
                 return
             }
             if lines131.isEmpty { print("No one the \"131\" service applies to is registered there in the period.") } else { Self.print131(lines131) }
-            print(ProjectionDisplay.moment(reader, moment))
+            print(ProjectionDisplay.moment(answer))
             return
         }
-        var targets = try reader.performance(unit: district, period: period.flatMap(Self.parsePeriod))
-        if let target { targets = targets.filter { $0.targetID == target } }
         if events, let target {
-            let known = try !targets.isEmpty || reader.performance().contains { $0.targetID == target }
-            guard known else {
-                throw CommandError("--target \(target): no such target (ids are in the TARGET column of `grants performance`)")
-            }
-            let counted = try reader.countedEvents(target: target)
+            let answer = try ledger.countedEvents(target: target, at: moment)
+            let counted = answer.value
             if output.json {
                 for event in counted { try JSONLines.print(event) }
                 return
@@ -124,9 +99,11 @@ struct PerformanceCommand: ParsableCommand {
             var table = TextTable([("POSITION", .right), ("EVENT", .left), ("TYPE", .left), ("OCCURRED", .left)])
             for event in counted { table.append([String(event.position), event.eventID, event.type, event.occurredAt]) }
             if counted.isEmpty { print("No events count toward \(target).") } else { table.print() }
-            print("\(counted.count) event\(counted.count == 1 ? "" : "s") counted toward \(target); \(ProjectionDisplay.moment(reader, moment))")
+            print("\(counted.count) event\(counted.count == 1 ? "" : "s") counted toward \(target); \(ProjectionDisplay.moment(answer))")
             return
         }
+        let answer = try ledger.performance(unit: district, period: period, target: target, at: moment)
+        let (targets, lines131) = (answer.value.targets, answer.value.service131)
         if output.json {
             for target in targets { try JSONLines.print(target) }
             for line in lines131 { try JSONLines.print(Tagged(record: "service-131", value: line)) }
@@ -155,7 +132,7 @@ struct PerformanceCommand: ParsableCommand {
             print("")
             Self.print131(lines131)
         }
-        print(ProjectionDisplay.moment(reader, moment))
+        print(ProjectionDisplay.moment(answer))
     }
 
     /// The "131" lines: unit, period, applicable, served in full, completeness, and the target.
@@ -178,9 +155,9 @@ struct PerformanceCommand: ParsableCommand {
     }
 
     /// The people still missing a part of the "131" service in the period.
-    func printMissing(_ reader: ProjectionReader, period: ClosedRange<LocalDate>, session: ProjectionSession, moment: Moment) throws {
-        let people = try reader.service131People(unit: district, period: period)
-        var display = ProjectionDisplay(log: session.log)
+    func printMissing(_ answer: Answer<[Service131Person]>, period: ClosedRange<LocalDate>, ledger: Ledger) throws {
+        let people = answer.value
+        var display = ProjectionDisplay(ledger: ledger)
         if output.json {
             for person in people { try JSONLines.print(Service131Missing(person: person, shown: display.party(person.person))) }
             return
@@ -197,7 +174,7 @@ struct PerformanceCommand: ParsableCommand {
             table.print()
             print("\(people.count) \(people.count == 1 ? "person" : "people") in \(place) still missing a part of the \"131\" service in \(span) (1 career guidance, 3 job referrals, 1 training or internship offer)")
         }
-        print(ProjectionDisplay.moment(reader, moment))
+        print(ProjectionDisplay.moment(answer))
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GrantLedgerEvents
 import GrantLedgerPolicy
+import GrantLedgerService
 
 struct PoliciesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,6 +21,9 @@ struct PolicyOptions: ParsableArguments {
     var policies: String?
 
     var directory: String? { policies ?? ProcessInfo.processInfo.environment["GRANTS_POLICIES"] }
+
+    /// Where the ledger is to load its catalog from.
+    var source: PolicySource { directory.map(PolicySource.directory) ?? .bundled }
 
     func loadCatalog() throws(PolicyCatalogError) -> PolicyCatalog {
         if let directory { return try PolicyCatalog.load(directory: directory) }

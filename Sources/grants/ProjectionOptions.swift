@@ -4,6 +4,7 @@ import GrantLedgerEvents
 import GrantLedgerLog
 import GrantLedgerPolicy
 import GrantLedgerProjections
+import GrantLedgerService
 
 /// `--as-of`, `--known-at` and `--position`: which state of the world a projection command
 /// answers for. Shared by every command that reads projections.
@@ -21,59 +22,25 @@ struct MomentOptions: ParsableArguments {
         "Use only the events up to this log position (0 for none).", valueName: "n"))
     var position: Int64?
 
+    /// The moment's own checks, worded with the option that failed them.
     func validate() throws {
-        if let asOf, LocalDate(asOf) == nil {
+        do {
+            _ = try Moment.parse(asOf: asOf, knownAt: knownAt, position: position)
+        } catch .badMoment(.asOf(let asOf)) {
             throw ValidationError("--as-of \(asOf): write a date as YYYY-MM-DD, e.g. 2024-12-31")
-        }
-        if let knownAt, Timestamp(knownAt) == nil {
+        } catch .badMoment(.knownAt(let knownAt)) {
             throw ValidationError(
                 "--known-at \(knownAt): write a UTC time as YYYY-MM-DDTHH:MM:SSZ (e.g. 2024-09-30T08:00:00Z, milliseconds optional) or a date as YYYY-MM-DD")
-        }
-        if let position, position < 0 {
+        } catch .badMoment(.position(let position)) {
             throw ValidationError("--position \(position): give a log position, 0 or more (see `grants events`)")
+        } catch {
+            throw ValidationError("\(error)")
         }
     }
 
+    /// The moment, once ``validate()`` has passed.
     var moment: Moment {
         Moment(asOf: asOf.flatMap(LocalDate.init), knownAt: knownAt.flatMap(Timestamp.init), position: position)
-    }
-}
-
-/// The ledger, its policy catalog and its projections, opened for one command.
-struct ProjectionSession {
-    let log: EventLog
-    let projections: Projections
-
-    init(ledger: LedgerOptions, policies: PolicyOptions) throws {
-        log = try ledger.openLog()
-        let catalog: PolicyCatalog
-        do { catalog = try policies.loadCatalog() } catch { throw PolicyLoadFailure(error: error) }
-        projections = try Projections(log: log, policies: catalog)
-    }
-
-    /// A reader for the moment: the live projections, caught up, when no moment is given;
-    /// else a snapshot built in memory (of one person's scope only, given a pseudonym).
-    func reader(at moment: Moment, party: String? = nil) throws -> ProjectionReader {
-        try projections.reader(at: moment, party: moment.isNow ? nil : party)
-    }
-
-    /// A person (resident ID or pseudonym), organisation (credit code) or other payee (a
-    /// name, e.g. a district's bureau) as the projections key it. Text that looks like a
-    /// resident ID must be one: it is looked up through the pseudonym key.
-    func partyKey(for text: String) throws -> String {
-        if Pseudonym.isPseudonym(text) || CreditCode.isValid(text) { return text }
-        let looksLikeResidentID = (15...18).contains(text.count)
-            && text.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "X" || $0 == "x") }
-        return looksLikeResidentID ? try log.partyKey(for: text) : text
-    }
-
-    /// A person's key: a resident ID or a pseudonym, never anything else.
-    func personKey(for text: String, option: String) throws -> String {
-        let key = try log.partyKey(for: text)
-        guard Pseudonym.isPseudonym(key) else {
-            throw CommandError("\(option) \(key) is an organisation: give a person's resident ID or pseudonym (P and 24 hex digits)")
-        }
-        return key
     }
 }
 
@@ -93,18 +60,18 @@ struct PolicyLoadFailure: Error, CustomStringConvertible {
 
 /// How people, amounts and the moment are shown in the projection commands' tables.
 struct ProjectionDisplay {
-    let log: EventLog
+    let ledger: Ledger
     /// Masked resident IDs already looked up, by pseudonym.
     private var masks: [String: String] = [:]
 
-    init(log: EventLog) { self.log = log }
+    init(ledger: Ledger) { self.ledger = ledger }
 
     /// A person as `350203********123X` (or their pseudonym once their personal data is
     /// erased); anyone else as their key.
     mutating func party(_ key: String) -> String {
         guard Pseudonym.isPseudonym(key) else { return key }
         if let known = masks[key] { return known }
-        let shown = (try? log.personalRecord(pseudonym: key))??.residentID.masked ?? key
+        let shown = (try? ledger.maskedID(pseudonym: key)) ?? nil ?? key
         masks[key] = shown
         return shown
     }
@@ -126,8 +93,9 @@ struct ProjectionDisplay {
     static func fen(_ value: Int64?) -> String { value.map { Fen($0).description } ?? "–" }
 
     /// `as of 2024-10-31, position 37 (live projections)`.
-    static func moment(_ reader: ProjectionReader, _ moment: Moment) -> String {
-        var line = "as of \(reader.asOf?.description ?? "(no events)"), position \(reader.position)"
+    static func moment<Value>(_ answer: Answer<Value>) -> String {
+        let moment = answer.moment
+        var line = "as of \(answer.asOf?.description ?? "(no events)"), position \(answer.position)"
         if moment.isNow {
             line += " (live projections)"
         } else {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GrantLedgerEvents
 import GrantLedgerProjections
+import GrantLedgerService
 
 struct RebuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,7 +23,7 @@ struct RebuildCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let session = try ProjectionSession(ledger: ledger, policies: policies)
+        let ledger = try ledger.open(policies: policies)
         let moment = moment.moment
         let digests: [(name: String, digest: String)]
         let position: Int64
@@ -30,12 +31,12 @@ struct RebuildCommand: ParsableCommand {
         var scopes: Int?
         if moment.isNow {
             let progress = RebuildProgressLine()
-            let report = try session.projections.rebuild { progress.report($0) }
+            let report = try ledger.rebuild { progress.report($0) }
             progress.finish()
             (digests, position, asOf, scopes) = (report.digests, report.position, report.asOf, report.scopes)
         } else {
-            let reader = try session.reader(at: moment)
-            (digests, position, asOf) = (try reader.digests(), reader.position, reader.asOf)
+            let answer = try ledger.digests(at: moment)
+            (digests, position, asOf) = (answer.value.map { ($0.projection, $0.digest) }, answer.position, answer.asOf)
         }
         if output.json {
             for (name, digest) in digests {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import GrantLedgerEvents
 import GrantLedgerProjections
+import GrantLedgerService
 
 struct TimelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,17 +24,16 @@ struct TimelineCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let session = try ProjectionSession(ledger: ledger, policies: policies)
-        let party = try session.log.partyKey(for: person)
-        let moment = moment.moment
-        let reader = try session.reader(at: moment, party: party)
-        let timeline = try reader.timeline(party: party)
+        let ledger = try ledger.open(policies: policies)
+        let answer = try ledger.timeline(of: person, at: moment.moment)
+        let timeline = answer.value
+        let party = timeline.party
         if output.json {
             try JSONLines.print(timeline)
             return
         }
-        var display = ProjectionDisplay(log: session.log)
-        print("Timeline of \(display.party(party)): \(ProjectionDisplay.moment(reader, moment))")
+        var display = ProjectionDisplay(ledger: ledger)
+        print("Timeline of \(display.party(party)): \(ProjectionDisplay.moment(answer))")
         print("")
         if timeline.events.isEmpty {
             print("No events name \(display.party(party)).")

@@ -1,5 +1,4 @@
 import ArgumentParser
-import GrantLedgerPolicy
 import GrantLedgerService
 
 struct TokensCommand: ParsableCommand {
@@ -29,12 +28,9 @@ struct TokensCommand: ParsableCommand {
         @OptionGroup var policies: PolicyOptions
 
         func run() throws {
-            let catalog: PolicyCatalog
-            do { catalog = try policies.loadCatalog() } catch { throw PolicyLoadFailure(error: error) }
-            let store = try TokenStore(log: try ledger.openLog())
             let issued: IssuedToken
             do {
-                issued = try store.create(role: role, scope: scope, label: label, catalog: catalog.places)
+                issued = try ledger.open(policies: policies).createToken(role: role, scope: scope, label: label)
             } catch let error as TokenStoreError {
                 throw CommandError("--scope \(scope ?? ""): \(error)")
             }
@@ -50,7 +46,7 @@ struct TokensCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let tokens = try TokenStore(log: try ledger.openLog()).list()
+            let tokens = try ledger.open().tokens().list()
             if output.json {
                 for token in tokens { try JSONLines.print(token) }
                 return
@@ -77,7 +73,7 @@ struct TokensCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let record = try TokenStore(log: try ledger.openLog()).revoke(id: id)
+                let record = try ledger.open().tokens().revoke(id: id)
                 print("token \(record.id) revoked at \(record.revokedAt ?? "")")
             } catch let error as TokenStoreError {
                 throw CommandError("\(error): see `grants tokens list`")

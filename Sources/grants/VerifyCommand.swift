@@ -1,6 +1,7 @@
 import ArgumentParser
 import GrantLedgerEvents
 import GrantLedgerLog
+import GrantLedgerService
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,8 +27,7 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let log = try ledger.openLog()
-        let report = try log.verify(anchors: anchor.compactMap(Anchor.init))
+        let report = try ledger.open().verify(anchors: anchor.compactMap(Anchor.init))
         if output.json {
             var members: [JSONObject.Member] = [
                 ("intact", .bool(report.isIntact)), ("eventsChecked", .integer(report.eventsChecked)),

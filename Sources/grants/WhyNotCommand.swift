@@ -2,6 +2,7 @@ import ArgumentParser
 import GrantLedgerEvents
 import GrantLedgerPolicy
 import GrantLedgerProjections
+import GrantLedgerService
 
 struct WhyNotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,22 +30,18 @@ struct WhyNotCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let session = try ProjectionSession(ledger: ledger, policies: policies)
-        let party = try session.personKey(for: person, option: "person")
-        if let clause, session.projections.policies.rule(clause: clause) == nil {
-            throw CommandError(session.projections.policies.contains(clause: clause)
-                ? "--clause \(clause) moves no money (a provision or a cross-cutting rule): give a paying clause, see `grants policies list`"
-                : "--clause \(clause): no such clause in the policy catalog; see `grants policies list` for the ids")
+        let ledger = try ledger.open(policies: policies)
+        let answer = try LedgerErrorWording.person(option: "person") {
+            try ledger.whyNot(person, clause: clause, at: moment.moment)
         }
-        let moment = moment.moment
-        let reader = try session.reader(at: moment, party: party)
-        let report = try reader.whyNot(person: party, clause: clause, policies: session.projections.policies)
+        let report = answer.value
+        let party = report.person
         if output.json {
             try JSONLines.print(report)
             return
         }
-        var display = ProjectionDisplay(log: session.log)
-        print("Why not: \(display.party(party)), \(ProjectionDisplay.moment(reader, moment))")
+        var display = ProjectionDisplay(ledger: ledger)
+        print("Why not: \(display.party(party)), \(ProjectionDisplay.moment(answer))")
         guard !report.rules.isEmpty else {
             let held = report.eventsNamingPerson.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             print("")
@@ -71,7 +68,7 @@ struct WhyNotCommand: ParsableCommand {
         guard !outside.isEmpty else { return }
         print("")
         print("Outside the jurisdiction (each fact the rules read lies elsewhere):")
-        let catalog = session.projections.policies
+        let catalog = try ledger.policies()
         let byDocument = Dictionary(grouping: outside) { catalog.document(clause: $0.clause)?.id ?? $0.clause }
         for (id, rules) in byDocument.sorted(by: { $0.key < $1.key }) {
             let place = catalog.document(id: id).map { " (\($0.jurisdictionName), \($0.jurisdiction.rawValue))" } ?? ""

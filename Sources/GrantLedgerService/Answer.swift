@@ -1,0 +1,41 @@
+import GrantLedgerEvents
+import GrantLedgerProjections
+
+/// What a question to the ledger found, and the state of the world it was answered in:
+/// the projections' business date and log position, and the moment asked for.
+public struct Answer<Value: Sendable>: Sendable {
+    public let value: Value
+    /// The business date the rules judged on; nil while the log is empty.
+    public let asOf: LocalDate?
+    /// The last log position the answer rests on.
+    public let position: Int64
+    public let moment: Moment
+
+    public init(value: Value, asOf: LocalDate?, position: Int64, moment: Moment) {
+        self.value = value
+        self.asOf = asOf
+        self.position = position
+        self.moment = moment
+    }
+}
+
+extension Ledger {
+    /// Runs `body` on a reader for `moment`: the live projections (caught up) for now, else a
+    /// snapshot built in memory, of one person's scope only when `scope` names a person (a
+    /// pseudonym), which is fast; of everything otherwise.
+    ///
+    /// `scope` runs once the projections are open, so that a catalog that fails to load is
+    /// reported before anything about the party asked for.
+    func answer<Value>(at moment: Moment, scope: () throws -> String? = { nil },
+                       _ body: (ProjectionReader) throws -> Value) throws -> Answer<Value> {
+        let projections = try projections()
+        let party = try scope()
+        let reader: ProjectionReader
+        do {
+            reader = try projections.reader(at: moment, party: moment.isNow ? nil : party)
+        } catch ProjectionError.positionBeyondHead(let position, let head) {
+            throw LedgerError.positionBeyondHead(position, head: head)
+        }
+        return Answer(value: try body(reader), asOf: reader.asOf, position: reader.position, moment: moment)
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import GrantLedgerEvents
+import GrantLedgerLog
+import GrantLedgerPolicy
+import GrantLedgerProjections
+
+/// One ledger, opened from a configuration: the entry point the command line and the HTTP
+/// service share, so that both append, import and answer the same way.
+///
+/// Like GRDB's `AppDatabase`, it holds its connection privately and offers operations that
+/// keep the invariants: an append catches the projections up (the append standing either
+/// way), a question is answered at a ``Moment`` with the snapshot's scope chosen here, a party
+/// is resolved from what a person types. It is `Sendable` and needs no actor: the log
+/// serialises writes, and every read runs on a consistent snapshot.
+public final class Ledger: Sendable {
+    public let configuration: LedgerConfiguration
+    /// The log beneath, for tools that read events one by one (`grants events`, the demo).
+    public let log: EventLog
+    private let catalog: CatalogOnce
+
+    private init(configuration: LedgerConfiguration, log: EventLog, catalog: CatalogOnce) {
+        self.configuration = configuration
+        self.log = log
+        self.catalog = catalog
+    }
+
+    /// Opens an existing ledger. With ``ClauseChecking/catalog`` the policy catalog is loaded
+    /// first, and a catalog that fails to load stops the opening (``LedgerError/catalogFailed(_:)``):
+    /// events could not be checked. Otherwise it is loaded when first needed.
+    public static func open(_ configuration: LedgerConfiguration) throws -> Ledger {
+        let catalog = CatalogOnce(configuration.policies)
+        let clauses: ClauseCheck
+        switch configuration.clauses {
+        case .shapeOnly: clauses = .shapeOnly
+        case .catalog: clauses = .registry(try catalog.get())
+        }
+        let log = try EventLog.open(at: configuration.databasePath, keyFile: configuration.keyFile, clauses: clauses)
+        return Ledger(configuration: configuration, log: log, catalog: catalog)
+    }
+
+    /// Creates a ledger and its pseudonym key, or opens the one already there.
+    public static func create(_ configuration: LedgerConfiguration) throws -> Ledger {
+        let catalog = CatalogOnce(configuration.policies)
+        let clauses: ClauseCheck = configuration.clauses == .catalog ? .registry(try catalog.get()) : .shapeOnly
+        let log = try EventLog.create(at: configuration.databasePath, keyFile: configuration.keyFile, clauses: clauses)
+        return Ledger(configuration: configuration, log: log, catalog: catalog)
+    }
+
+    /// The key file in use: the configured one, else beside the database.
+    public var keyFilePath: String {
+        configuration.keyFile ?? EventLog.defaultKeyFile(forDatabase: configuration.databasePath)
+    }
+
+    /// The policy catalog, loaded once.
+    public func policies() throws(LedgerError) -> PolicyCatalog { try catalog.get() }
+
+    /// The catalog, or why it did not load, for operations that go on without it.
+    var loadedPolicies: Result<PolicyCatalog, PolicyCatalogError> { catalog.result }
+
+    /// The projections, evaluated with the catalog.
+    public func projections() throws -> Projections {
+        try Projections(log: log, policies: try policies())
+    }
+
+    // MARK: - The log
+
+    /// Checks the hash chain, and each anchor (a position and hash recorded earlier).
+    public func verify(anchors: [Anchor] = []) throws -> VerificationReport {
+        try log.verify(anchors: anchors)
+    }
+
+    /// The log's last event, nil while it is empty.
+    public func head() throws -> ChainHead? { try log.head() }
+
+    /// Erases the resident ID and name held for a person (resident ID or pseudonym) and
+    /// returns their pseudonym; their events, which hold only the pseudonym, stay.
+    @discardableResult
+    public func forget(person text: String) throws -> String {
+        try translatingPartyErrors { try log.forget(person: text) }
+    }
+
+    /// A person's masked resident ID (`350203********123X`), nil once their data is erased.
+    public func maskedID(pseudonym: String) throws -> String? {
+        try log.personalRecord(pseudonym: pseudonym)?.residentID.masked
+    }
+
+    // MARK: - Projections
+
+    /// Builds the projections afresh from the log and swaps them in; see ``Projections/rebuild(progress:)``.
+    public func rebuild(progress: (@Sendable (Projections.RebuildProgress) -> Void)? = nil) throws -> Projections.RebuildReport {
+        try projections().rebuild(progress: progress)
+    }
+
+    /// Each projection's digest at a moment: the live ones for now (caught up), else a
+    /// snapshot's, built in memory and leaving the live projections as they are.
+    public func digests(at moment: Moment = .now) throws -> Answer<[Digest]> {
+        try answer(at: moment) { reader in try reader.digests().map { Digest(projection: $0.name, digest: $0.digest) } }
+    }
+
+    public struct Digest: Sendable, Hashable {
+        public let projection: String
+        public let digest: String
+    }
+}
+
+/// The catalog, loaded the first time it is asked for and kept, failure included: a ledger
+/// that only verifies never reads the policy files.
+private final class CatalogOnce: @unchecked Sendable {
+    private let source: PolicySource
+    private let lock = NSLock()
+    // Guarded by `lock`.
+    private var loaded: Result<PolicyCatalog, PolicyCatalogError>?
+
+    init(_ source: PolicySource) { self.source = source }
+
+    var result: Result<PolicyCatalog, PolicyCatalogError> {
+        lock.lock()
+        defer { lock.unlock() }
+        if let loaded { return loaded }
+        let result = source.load()
+        loaded = result
+        return result
+    }
+
+    func get() throws(LedgerError) -> PolicyCatalog {
+        do { return try result.get() } catch { throw .catalogFailed(error) }
+    }
+}
