@@ -35,6 +35,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .target(name: "GrantLedgerEvents"),
@@ -84,6 +88,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "GrantLedgerHTTP",
+            dependencies: [
+                "GrantLedgerEvents",
+                "GrantLedgerLog",
+                "GrantLedgerPolicy",
+                "GrantLedgerProjections",
+                "GrantLedgerService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "SyntheticCity", dependencies: ["GrantLedgerEvents"], path: "Tools/SyntheticCity"),
         .executableTarget(
             name: "grants",
@@ -94,8 +113,11 @@ let package = Package(
                 "GrantLedgerProjections",
                 "GrantLedgerIntake",
                 "GrantLedgerService",
+                "GrantLedgerHTTP",
                 "SyntheticCity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -159,6 +181,10 @@ let package = Package(
                 "GrantLedgerService", "GrantLedgerProjections", "GrantLedgerLog", "GrantLedgerEvents", "GrantLedgerPolicy",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
+        ),
+        .testTarget(
+            name: "GrantLedgerHTTPTests",
+            dependencies: ["GrantLedgerHTTP", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(name: "SyntheticCityTests", dependencies: ["SyntheticCity", "GrantLedgerEvents"]),
         .testTarget(name: "grantsTests", dependencies: ["grants"]),

@@ -124,7 +124,9 @@ struct AppendBatch {
         }
         if let unmet {
             if try !handleExisting(submission, streamID: streamID, data: data, line: item.line) {
-                report.reject(line: item.line, issues: [LineIssue(line: item.line, path: "$.expectedVersion", message: unmet)])
+                report.reject(line: item.line, issues: [LineIssue(
+                    line: item.line, message: unmet,
+                    conflict: .init(stream: streamID, expected: submission.expectedVersion, actual: current))])
             }
             return
         }

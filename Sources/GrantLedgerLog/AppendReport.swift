@@ -30,13 +30,23 @@ public struct LineIssue: Sendable, Hashable, CustomStringConvertible {
     /// catalog: the value and the suggestions, for a front end to word its own way (and to
     /// mention its means of recording such events on purpose).
     public let unknownClause: UnknownClause?
+    /// Set when the line's expected stream version did not hold: the stream, as stored, and
+    /// the versions expected and found, for a front end to answer as a conflict.
+    public let versionConflict: VersionConflict?
     public var description: String { "line \(line): \(path): \(message)" }
+
+    public struct VersionConflict: Sendable, Hashable {
+        public let stream: String
+        public let expected: ExpectedVersion
+        public let actual: Int64
+    }
 
     public init(line: Int, path: String, message: String) {
         self.line = line
         self.path = path
         self.message = message
         self.unknownClause = nil
+        self.versionConflict = nil
     }
 
     public init(line: Int, unknownClause: UnknownClause) {
@@ -44,6 +54,15 @@ public struct LineIssue: Sendable, Hashable, CustomStringConvertible {
         self.path = unknownClause.path
         self.message = unknownClause.description
         self.unknownClause = unknownClause
+        self.versionConflict = nil
+    }
+
+    public init(line: Int, message: String, conflict: VersionConflict) {
+        self.line = line
+        self.path = "$.expectedVersion"
+        self.message = message
+        self.unknownClause = nil
+        self.versionConflict = conflict
     }
 }
 

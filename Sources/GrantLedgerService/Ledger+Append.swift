@@ -26,11 +26,14 @@ extension Ledger {
     /// `committed` runs once the events are in the log and before the projections are
     /// touched, so that a front end can acknowledge the append first: a catch-up that is slow
     /// or fails does not hold back, or undo, the answer that the events are recorded.
-    public func append(_ lines: some Sequence<SubmissionLine>, committed: (AppendReport) -> Void = { _ in }) throws -> AppendOutcome {
+    ///
+    /// With `catchUp` false the projections are left to whoever keeps them current (the
+    /// service's background catch-up), and the outcome's `projections` is nil.
+    public func append(_ lines: some Sequence<SubmissionLine>, catchUp: Bool = true, committed: (AppendReport) -> Void = { _ in }) throws -> AppendOutcome {
         let report = try log.append(lines)
         guard report.isComplete else { return AppendOutcome(report: report, projections: nil) }
         committed(report)
-        return AppendOutcome(report: report, projections: catchUp())
+        return AppendOutcome(report: report, projections: catchUp ? self.catchUp() : nil)
     }
 
     /// Appends one event and catches up; a refused event is an error: a

@@ -2,7 +2,7 @@ import ArgumentParser
 import GrantLedgerService
 
 @main
-struct Grants: ParsableCommand {
+struct Grants: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grants",
         abstract: "GrantLedger: an event-sourced ledger of employment and training subsidies.",
@@ -20,15 +20,19 @@ struct Grants: ParsableCommand {
                 EntitlementsCommand.self, PayoutsCommand.self, PerformanceCommand.self, FundsCommand.self,
                 FindingsCommand.self, TimelineCommand.self, ExplainCommand.self, WhyNotCommand.self, RebuildCommand.self,
             ]),
-            CommandGroup(name: "Service", subcommands: [TokensCommand.self]),
+            CommandGroup(name: "Service", subcommands: [ServeCommand.self, TokensCommand.self]),
         ])
 
     /// As ArgumentParser's own `main`, with the ledger's errors put in the command line's
     /// words (the flag to pass, the command to run) before they are printed.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
         } catch let error as LedgerError {
             exit(withError: LedgerErrorWording.error(error))
         } catch {

@@ -1,0 +1,42 @@
+import NIOPosix
+import GrantLedgerEvents
+import GrantLedgerService
+import Hummingbird
+import Logging
+
+/// The ledger as an HTTP service: `/health`, `/openapi.json`, and the API under `/v1`, every
+/// route of which needs a bearer token whose role allows it.
+public enum GrantsAPI {
+    /// Where to listen.
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+
+        public init(host: String = "127.0.0.1", port: Int = 8080) {
+            self.host = host
+            self.port = port
+        }
+    }
+
+    /// The router: routes only, for in-process tests.
+    public static func router(ledger: Ledger) throws -> Router<APIContext> {
+        let router = Router(context: APIContext.self)
+        router.add(middleware: ErrorMiddleware())
+        router.get("health") { _, _ in Response.json(.object(JSONObject(unsortedMembers: [("status", .string("ok"))])!)) }
+        router.get("openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
+        let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: try ledger.tokens()))
+        EventRoutes(ledger: ledger).add(to: v1)
+        return router
+    }
+
+    /// The application: the router on a socket, with the background services.
+    public static func application(ledger: Ledger, configuration: Configuration, logger: Logger) throws -> some ApplicationProtocol {
+        Application(
+            router: try router(ledger: ledger),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "grants"),
+            services: [ProjectionCatchUp(ledger: ledger, logger: logger)],
+            logger: logger)
+    }
+}

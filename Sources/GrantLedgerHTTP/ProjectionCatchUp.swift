@@ -1,0 +1,41 @@
+import GrantLedgerService
+import Logging
+import ServiceLifecycle
+
+/// Keeps the projections current in the background, so that an append is answered as soon as
+/// it is recorded and a read never waits behind an import: every `interval` it catches the
+/// projections up to the log's head. It stops at graceful shutdown, after the batch in flight
+/// (each batch commits with its checkpoint, so nothing is lost by stopping between them).
+public struct ProjectionCatchUp: Service {
+    let ledger: Ledger
+    let interval: Duration
+    let logger: Logger
+
+    public init(ledger: Ledger, interval: Duration = .milliseconds(250), logger: Logger) {
+        self.ledger = ledger
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var lastFailure: String?
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let outcome = try await Blocking.run { ledger.catchUp() }
+            switch outcome {
+            case .updated(let report) where report.eventsApplied > 0:
+                logger.debug("projections caught up", metadata: ["position": "\(report.position)", "events": "\(report.eventsApplied)"])
+                lastFailure = nil
+            case .updated: lastFailure = nil
+            case .catalogFailed(let error):
+                let text = "the policy catalog did not load: \(error.issues.count) issue(s)"
+                if text != lastFailure { logger.error("projections not updated", metadata: ["reason": .string(text)]) }
+                lastFailure = text
+            case .failed(let error):
+                let text = String(describing: error)
+                if text != lastFailure { logger.error("projections not updated", metadata: ["reason": .string(text)]) }
+                lastFailure = text
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}
