@@ -96,6 +96,7 @@ let package = Package(
                 "GrantLedgerPolicy",
                 "GrantLedgerProjections",
                 "GrantLedgerService",
+                "GrantLedgerIntake",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -28,6 +28,7 @@ public enum GrantsAPI {
         }
         let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: try ledger.tokens()))
         EventRoutes(ledger: ledger).add(to: v1)
+        ImportRoutes(ledger: ledger).add(to: v1)
         return router
     }
 

@@ -27,6 +27,9 @@ struct AppendCommand: ParsableCommand {
     @Argument(help: "The file to append, or - for standard input.")
     var file: String
 
+    @Flag(name: .long, help: "Leave the projections for the next projection command (or `grants serve`) to catch up.")
+    var skipProjections = false
+
     @OptionGroup var ledger: LedgerOptions
     @OptionGroup var policies: PolicyOptions
     @OptionGroup var clauses: ClauseOptions
@@ -35,19 +38,24 @@ struct AppendCommand: ParsableCommand {
     func run() throws {
         let ledger = try clauses.open(ledger, policies: policies)
         let name = file == "-" ? "standard input" : file
-        let outcome = try ledger.append(try JSONLinesReader(path: file)) { report in
+        let outcome = try ledger.append(try JSONLinesReader(path: file), catchUp: !skipProjections) { report in
             guard !output.json else { return }
             // The append is acknowledged before the projections are touched.
             print(ReportFormatter.text(report, file: name), terminator: "")
             fflush(nil)
         }
-        guard let projections = outcome.projections else {
+        guard outcome.report.isComplete else {
             if output.json {
                 print(ReportFormatter.json(outcome.report, file: name))
             } else {
                 print(ReportFormatter.text(outcome.report, file: name), terminator: "")
             }
             throw ExitCode.failure
+        }
+        guard let projections = outcome.projections else {
+            // Left to the next projection command: the report alone.
+            if output.json { print(ReportFormatter.json(outcome.report, file: name)) }
+            return
         }
         if output.json {
             print(Self.adding(projections: projections.json, to: ReportFormatter.json(outcome.report, file: name)))
