@@ -76,3 +76,4 @@ struct ErrorMiddleware: RouterMiddleware {
         }
     }
 }
+

@@ -11,10 +11,13 @@ public enum GrantsAPI {
     public struct Configuration: Sendable {
         public var host: String
         public var port: Int
+        /// A connection idle this long (a client that stops sending mid-request, too) is closed.
+        public var idleTimeout: Duration
 
-        public init(host: String = "127.0.0.1", port: Int = 8080) {
+        public init(host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Duration = .seconds(60)) {
             self.host = host
             self.port = port
+            self.idleTimeout = idleTimeout
         }
     }
 
@@ -36,6 +39,7 @@ public enum GrantsAPI {
     public static func application(ledger: Ledger, configuration: Configuration, logger: Logger) throws -> some ApplicationProtocol {
         Application(
             router: try router(ledger: ledger),
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "grants"),
             services: [ProjectionCatchUp(ledger: ledger, logger: logger)],
             logger: logger)

@@ -8,6 +8,26 @@ import GrantLedgerEvents
 /// must make a write transaction's effects durable when it returns. ``SQLiteEventStorage`` is
 /// the first backend; the contract tests in `Tests/GrantLedgerLogTests` are what any other
 /// backend (PostgreSQL, say) must pass.
+///
+/// ## Concurrency contract
+/// - **Appends are serialised by the backend.** At most one write transaction runs at a time
+///   per ledger, across threads, processes and (for a server database) machines: SQLite's
+///   single writer; on PostgreSQL, a transaction-scoped advisory lock taken first. Inside it,
+///   ``EventLog`` reads the head and assigns the next positions, gapless, so positions are never
+///   assigned outside the lock.
+/// - **A (stream, version) conflict** is decided inside that transaction, against the stream's
+///   version as committed: the line is rejected with the version expected and the one found
+///   (``LineIssue/versionConflict``), and nothing of its batch is written. The backend's unique
+///   (stream id, version) and event id constraints are the last guard, reported as
+///   ``EventStorageConflict``, never as database text.
+/// - **Readers see whole transactions, in position order, never a gap.** A read runs on a
+///   snapshot: it sees every event of the transactions committed before it began and nothing of
+///   one in flight, so a reader following `position > last` never skips a position that commits
+///   later (each commit holds the lock, so a lower position cannot commit after a higher one).
+/// - **Durability:** when `write` returns, its events survive a crash.
+///
+/// Front ends that are `async` (the HTTP service) call the log off the cooperative thread pool,
+/// on a pool for blocking work; reads are streamed to `body` one event at a time.
 public protocol EventStorage: Sendable {
     /// Runs `body` in one write transaction; if `body` throws, nothing it wrote is kept.
     func write<T>(_ body: (any EventStorageWriter) throws -> T) throws -> T
