@@ -81,6 +81,7 @@ extension APIError {
         case .badMoment: APIError(.badRequest, "bad-moment", "\(error)")
         case .badPeriod: APIError(.badRequest, "bad-period", "\(error)")
         case .positionBeyondHead: APIError(.badRequest, "bad-moment", "\(error)")
+        case .projectionsNotReady: APIError(.serviceUnavailable, "projections-not-ready", "\(error)")
         }
     }
 

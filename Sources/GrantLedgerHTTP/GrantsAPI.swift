@@ -32,6 +32,11 @@ public enum GrantsAPI {
         let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: try ledger.tokens()))
         EventRoutes(ledger: ledger).add(to: v1)
         ImportRoutes(ledger: ledger).add(to: v1)
+        // Reads never write: the background catch-up keeps the live projections current.
+        let reads = ledger.readingProjectionsAsTheyStand()
+        ProjectionRoutes(ledger: reads).add(to: v1)
+        PeopleRoutes(ledger: reads).add(to: v1)
+        LedgerRoutes(ledger: reads).add(to: v1)
         return router
     }
 

@@ -190,6 +190,15 @@ public final class Projections: Sendable {
         try catchUp()
         return try ProjectionReader(database: database, schema: .live, log: log, policies: policies)
     }
+
+    /// A reader of the live projections as they stand, without catching them up: it never
+    /// writes, for a service whose projections a background task keeps current. Nil while the
+    /// projections have never been built. They may lag the log's head; the reader's position
+    /// says how far they reach.
+    public func liveReader() throws -> ProjectionReader? {
+        guard try database.read({ db in try ProjectionSchema.live.exists(db) }) else { return nil }
+        return try ProjectionReader(database: database, schema: .live, log: log, policies: policies)
+    }
 }
 
 public enum ProjectionError: Error, CustomStringConvertible, Equatable {

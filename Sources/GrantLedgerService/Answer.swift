@@ -20,9 +20,9 @@ public struct Answer<Value: Sendable>: Sendable {
 }
 
 extension Ledger {
-    /// Runs `body` on a reader for `moment`: the live projections (caught up) for now, else a
-    /// snapshot built in memory, of one person's scope only when `scope` names a person (a
-    /// pseudonym), which is fast; of everything otherwise.
+    /// Runs `body` on a reader for `moment`: the live projections for now (caught up, unless
+    /// this ledger reads them as they stand), else a snapshot built in memory, of one person's
+    /// scope only when `scope` names a person (a pseudonym), which is fast; of everything otherwise.
     ///
     /// `scope` runs once the projections are open, so that a catalog that fails to load is
     /// reported before anything about the party asked for.
@@ -32,10 +32,22 @@ extension Ledger {
         let party = try scope()
         let reader: ProjectionReader
         do {
-            reader = try projections.reader(at: moment, party: moment.isNow ? nil : party)
+            if moment.isNow, !catchesUpOnRead {
+                guard let live = try projections.liveReader() else { throw LedgerError.projectionsNotReady }
+                reader = live
+            } else {
+                reader = try projections.reader(at: moment, party: moment.isNow ? nil : party)
+            }
         } catch ProjectionError.positionBeyondHead(let position, let head) {
             throw LedgerError.positionBeyondHead(position, head: head)
         }
         return Answer(value: try body(reader), asOf: reader.asOf, position: reader.position, moment: moment)
+    }
+
+    /// The live projections for a lookup that only narrows a question (whose scope a snapshot
+    /// needs): caught up, or as they stand (nil while never built) when this ledger does not
+    /// catch up on reading.
+    func liveReaderForLookup() throws -> ProjectionReader? {
+        catchesUpOnRead ? try projections().reader() : try projections().liveReader()
     }
 }

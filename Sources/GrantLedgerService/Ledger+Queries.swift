@@ -94,7 +94,7 @@ extension Ledger {
     func scopeOfEntitlement(_ id: String, at moment: Moment) throws -> String? {
         guard !moment.isNow else { return nil }
         if let match = id.firstMatch(of: /P[0-9a-f]{24}/) { return String(match.output) }
-        guard let live = try projections().reader().entitlement(id: id) else { return nil }
+        guard let live = try liveReaderForLookup()?.entitlement(id: id) else { return nil }
         return [live.entitlement.subject, live.entitlement.payeeID].compactMap { $0 }.first(where: Pseudonym.isPseudonym)
     }
 

@@ -17,11 +17,24 @@ public final class Ledger: Sendable {
     /// The log beneath, for tools that read events one by one (`grants events`, the demo).
     public let log: EventLog
     private let catalog: CatalogOnce
+    /// Whether a question for now catches the projections up first (the command line), or
+    /// reads them as they stand (a service that keeps them current in the background).
+    let catchesUpOnRead: Bool
 
-    private init(configuration: LedgerConfiguration, log: EventLog, catalog: CatalogOnce) {
+    private init(configuration: LedgerConfiguration, log: EventLog, catalog: CatalogOnce, catchesUpOnRead: Bool = true) {
         self.configuration = configuration
         self.log = log
         self.catalog = catalog
+        self.catchesUpOnRead = catchesUpOnRead
+    }
+
+    /// The same ledger (same log, same catalog), whose questions never write: one for now reads
+    /// the live projections as they stand instead of catching them up first, and is answered
+    /// ``LedgerError/projectionsNotReady`` while they have never been built. For a service whose
+    /// projections a background task keeps current (``catchUp()``), so that a read neither
+    /// writes nor waits behind an import. Appends, imports and rebuilds still write.
+    public func readingProjectionsAsTheyStand() -> Ledger {
+        Ledger(configuration: configuration, log: log, catalog: catalog, catchesUpOnRead: false)
     }
 
     /// Opens an existing ledger. With ``ClauseChecking/catalog`` the policy catalog is loaded

@@ -35,6 +35,9 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
     case badPeriod(String)
     /// A position past the log's last event.
     case positionBeyondHead(Int64, head: Int64)
+    /// A question for now, to a ledger that reads its projections as they stand, before they
+    /// were ever built: whatever keeps them current builds them first.
+    case projectionsNotReady
 
     /// Which part of a moment is wrong.
     public enum MomentProblem: Sendable, Hashable {
@@ -65,6 +68,7 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
         case .badPeriod(let text):
             "\(text) is not a period: give a year (2025), years (2025-2027) or dates (2021-01-01..2021-12-31), the start not after the end"
         case .positionBeyondHead(let position, let head): "position \(position) is past the last event (\(head)): a position runs from 0 to \(head)"
+        case .projectionsNotReady: "the projections have not been built yet; they are being built from the log: ask again shortly"
         }
     }
 }

@@ -23,7 +23,7 @@ def error(description):
     return {"description": description, "content": {"application/json": {"schema": ref("Error")}}}
 
 ERRORS = {
-    "400": error("A parameter or body that does not parse: `bad-parameter`, `bad-moment`, `bad-period`, `bad-clause`, `bad-json`, `empty`."),
+    "400": error("A parameter or body that does not parse: `bad-parameter`, `bad-moment`, `bad-period`, `bad-clause`, `bad-anchor`, `bad-json`, `empty`."),
     "401": error("No token, or a malformed, unknown or revoked one: `unauthenticated`."),
     "403": error("The token's role lacks the permission, or what was asked lies outside its scope: `forbidden`."),
     "503": error("The policy catalog did not load, or the projections are not built yet: `catalog-failed`, `projections-not-ready`."),
@@ -114,7 +114,7 @@ paths = {
                                     FILTER + [query("status", "eligible, awaiting-evidence, awaiting-decision, capped, excluded or expired.")] + MOMENT,
                                     answer("entitlements", ARRAY_OF_OBJECTS), NOT_FOUND)},
     "/v1/entitlements/{id}": {"get": get("One entitlement explained: facts, parameters, arithmetic, readings, payments.", "explain",
-                                         [path("id", "CLAUSE#KEY, as in the entitlements' ids.")] + MOMENT,
+                                         [path("id", "CLAUSE#KEY, as in the entitlements' ids, percent-encoded (it holds / and #).")] + MOMENT,
                                          ok(obj(["moment", "entitlement", "payouts"], moment=MOMENT_OBJECT, entitlement=OBJECT, payouts=ARRAY_OF_OBJECTS)),
                                          NOT_FOUND)},
     "/v1/payouts": {"get": get("Payout schedules: each tranche with what releases it, when due, and its state.", "read-payouts",
@@ -126,18 +126,22 @@ paths = {
                                    ok(obj(["moment", "targets", "service131"], moment=MOMENT_OBJECT, targets=ARRAY_OF_OBJECTS, service131=ARRAY_OF_OBJECTS)),
                                    NOT_FOUND)},
     "/v1/funds": {"get": get("Funds: allocated, up front, earned, forfeited, disbursed, remaining.", "funds", MOMENT, answer("funds", ARRAY_OF_OBJECTS))},
-    "/v1/findings": {"get": get("Payments no entitlement explains; clawbacks to recover.", "findings", MOMENT, answer("findings", ARRAY_OF_OBJECTS))},
+    "/v1/findings": {"get": get("Payments no entitlement explains; clawbacks to recover.", "findings", MOMENT,
+                                ok(obj(["moment", "findings", "clawbacks"], moment=MOMENT_OBJECT, findings=ARRAY_OF_OBJECTS, clawbacks=ARRAY_OF_OBJECTS)))},
     "/v1/people/{person}/timeline": {"get": get("One person's events in business-time order, and what resulted.", "timeline",
                                                 [path("person", "A resident ID or pseudonym.")] + MOMENT, answer("timeline", OBJECT), NOT_FOUND)},
     "/v1/people/{person}/why-not": {"get": get("Why a person was not paid: each rule their facts could fire and the first test failed.", "why-not",
                                                [path("person", "A resident ID or pseudonym."), query("clause", "Only this clause.")] + MOMENT,
                                                answer("whyNot", OBJECT), NOT_FOUND)},
-    "/v1/verify": {"post": {"summary": "Verify the hash chain, optionally against anchors (POSITION:HASH).", "description": "Permission: `verify`.",
+    "/v1/verify": {"post": {"summary": "Verify the hash chain, optionally against anchors (POSITION:HASH).", "description": "Permission: `verify`. Always 200: `intact` says whether the log checks out.",
                             "security": [{"bearer": []}],
                             "requestBody": {"required": False, "content": {"application/json": {"schema": obj([], anchors={"type": "array", "items": STRING})}}},
-                            "responses": {"200": ok(OBJECT), **ERRORS}}},
+                            "responses": {"200": ok(obj(["intact", "eventsChecked"], intact={"type": "boolean"}, eventsChecked=INTEGER,
+                                                        headPosition=INTEGER, headHash=STRING, firstBadPosition=INTEGER, problem=STRING)), **ERRORS}}},
     "/v1/rebuild": {"post": {"summary": "Rebuild every projection from the log; their digests.", "description": "Permission: `rebuild`.",
-                             "security": [{"bearer": []}], "responses": {"200": ok(OBJECT), **ERRORS}}},
+                             "security": [{"bearer": []}],
+                             "responses": {"200": ok(obj(["position", "digests"], position=INTEGER, asOf={"type": ["string", "null"]}, scopes=INTEGER,
+                                                        digests=OBJECT)), **ERRORS}}},
 }
 
 document = {

@@ -51,6 +51,11 @@ public struct Grant: Sendable, Hashable, Codable {
         self.scope = scope
     }
 
+    /// Whether the scope limits what the token reads: a case worker's does, to the people of
+    /// its place (and leaves out rows about no person); auditors and managers read everything
+    /// their role allows, whatever scope their token names.
+    public var limitsReads: Bool { scope != nil && role != .auditor && role != .manager }
+
     /// Whether the role has the permission at all.
     public func allows(_ permission: Permission) -> Bool { role.permissions.contains(permission) }
 
