@@ -54,8 +54,11 @@ public final class Projections: Sendable {
     ///
     /// `beforeCommit` is for tests: it runs inside each batch's transaction with the batch's
     /// last position and may throw, to show that a crash loses the batch and nothing else.
+    /// `continuing` is asked before each batch after the first: a service stopping gracefully
+    /// answers false, and the projections stay consistent at the last batch's checkpoint.
     @discardableResult
-    public func catchUp(batchSize: Int = Projections.batchSize, beforeCommit: ((Int64) throws -> Void)? = nil) throws -> CatchUpReport {
+    public func catchUp(batchSize: Int = Projections.batchSize, beforeCommit: ((Int64) throws -> Void)? = nil,
+                        continuing: () -> Bool = { true }) throws -> CatchUpReport {
         let (exists, builtWith) = try database.read { db in
             let exists = try ProjectionSchema.live.exists(db)
             let policies = exists ? try String.fetchOne(db, sql: "SELECT value FROM \(ProjectionSchema.live[.meta]) WHERE key = 'policies'") : nil
@@ -78,7 +81,7 @@ public final class Projections: Sendable {
                 report.asOf = applied.asOf
                 return applied.events == 0
             }
-            if done { return report }
+            if done || !continuing() { return report }
         }
     }
 

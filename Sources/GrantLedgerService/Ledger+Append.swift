@@ -60,15 +60,17 @@ extension Ledger {
         return "person:" + (try eventPartyKey(for: person.digits))
     }
 
-    /// Brings the projections up to the log's head; see ``CatchUpOutcome``.
-    public func catchUp() -> CatchUpOutcome {
+    /// Brings the projections up to the log's head; see ``CatchUpOutcome``. Each transaction
+    /// applies at most `batchSize` events: a service catching up beside appends keeps it small,
+    /// so an append waits for one short batch, not a long one.
+    public func catchUp(batchSize: Int = Projections.batchSize, continuing: () -> Bool = { true }) -> CatchUpOutcome {
         let catalog: PolicyCatalog
         switch loadedPolicies {
         case .success(let loaded): catalog = loaded
         case .failure(let error): return .catalogFailed(error)
         }
         do {
-            return .updated(try Projections(log: log, policies: catalog).catchUp())
+            return .updated(try Projections(log: log, policies: catalog).catchUp(batchSize: batchSize, continuing: continuing))
         } catch {
             return .failed(error)
         }

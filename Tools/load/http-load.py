@@ -114,9 +114,9 @@ try:
             response = connection.getresponse()
             response.read()
             elapsed = time.perf_counter() - began
-            if response.status in (200, 403, 404):
+            if response.status == 200:
                 latencies.append(elapsed)
-            else:
+            elif response.status not in (403, 404):  # a person not appended yet: not a timeline read
                 failures.append(f"timeline: {response.status}")
 
     readers = [threading.Thread(target=reader, args=(k,)) for k in range(args.readers)]
