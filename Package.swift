@@ -186,7 +186,9 @@ let package = Package(
         ),
         .testTarget(
             name: "GrantLedgerHTTPTests",
-            dependencies: ["GrantLedgerHTTP", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "GrantLedgerHTTP", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "SyntheticCityTests", dependencies: ["SyntheticCity", "GrantLedgerEvents"]),
         .testTarget(name: "grantsTests", dependencies: ["grants"]),

@@ -1,3 +1,4 @@
+import Logging
 import Foundation
 @testable import GrantLedgerHTTP
 import GrantLedgerService
@@ -65,6 +66,33 @@ struct ContractTests {
                                      body: ByteBuffer(data: good)) { response in
                 #expect(response.status == .badRequest)
             }
+        }
+    }
+}
+
+@Suite("HTTP over a real socket")
+struct LiveSocketTests {
+    @Test("append and read back through a socket on loopback, with the background catch-up running")
+    func appendAndRead() async throws {
+        let served = try ServedLedger()
+        let app = Application(router: try GrantsAPI.router(ledger: served.ledger),
+                              configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              services: [ProjectionCatchUp(ledger: served.ledger, interval: .milliseconds(20), logger: Logger(label: "test"))])
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/v1/events", method: .post, headers: [.authorization: "Bearer " + served.tokens[.intake]!],
+                                     body: ByteBuffer(string: ServedLedger.examples)) { response in
+                #expect(response.status == .ok)
+                #expect(object(response.body)["appended"] as? Int == 37)
+            }
+            // The projections catch up in the background: the entitlements appear without a write by the read.
+            var found = 0
+            for _ in 0..<200 where found == 0 {
+                try await client.execute(uri: "/v1/entitlements", method: .get, headers: [.authorization: "Bearer " + served.tokens[.auditor]!]) { response in
+                    if response.status == .ok { found = (object(response.body)["entitlements"] as? [Any])?.count ?? 0 }
+                }
+                if found == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(found == 4)
         }
     }
 }
