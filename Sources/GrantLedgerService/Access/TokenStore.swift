@@ -33,6 +33,8 @@ public enum TokenStoreError: Error, Equatable, Sendable, CustomStringConvertible
     case notFound(String)
     /// The label is too long or has control characters.
     case badLabel(String)
+    /// The ledger is not kept in an SQLite file, where tokens are kept beside the log.
+    case unsupportedStorage
 
     public var description: String {
         switch self {
@@ -41,6 +43,7 @@ public enum TokenStoreError: Error, Equatable, Sendable, CustomStringConvertible
                 + (suggestions.isEmpty ? "" : "; did you mean \(suggestions.joined(separator: ", "))?")
         case .notFound(let id): "no token has the id \(id)"
         case .badLabel(let reason): "the label \(reason)"
+        case .unsupportedStorage: "tokens are kept in an SQLite ledger file; this ledger has another storage"
         }
     }
 }
@@ -57,7 +60,8 @@ public struct TokenStore: Sendable {
 
     public init(log: EventLog, clock: any RecordingClock = SystemClock()) throws(TokenStoreError) {
         // Projections and tokens live in the SQLite ledger file.
-        self.database = (log.storage as! SQLiteEventStorage).database
+        guard let storage = log.storage as? SQLiteEventStorage else { throw .unsupportedStorage }
+        self.database = storage.database
         self.clock = clock
     }
 
