@@ -29,18 +29,7 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let report = try ledger.open().verify(anchors: anchor.compactMap(Anchor.init))
         if output.json {
-            var members: [JSONObject.Member] = [
-                ("intact", .bool(report.isIntact)), ("eventsChecked", .integer(report.eventsChecked)),
-            ]
-            if let head = report.head {
-                members.append(("headPosition", .integer(head.position)))
-                members.append(("headHash", .string(RecordedEvent.hex(head.hash))))
-            }
-            if let problem = report.problem {
-                members.append(("firstBadPosition", .integer(problem.position)))
-                members.append(("problem", .string(problem.description)))
-            }
-            print(CanonicalJSON.string(.object(JSONObject(unsortedMembers: members)!)))
+            print(CanonicalJSON.string(report.json))
         } else if let problem = report.problem {
             print("NOT INTACT: \(problem).")
             print("Events 1-\(report.eventsChecked) check out; the first bad position is \(problem.position).")

@@ -21,16 +21,7 @@ struct LedgerRoutes {
         let anchors = try Self.anchors(Array(buffer: body))
         let ledger = ledger
         let report = try await Blocking.run { try ledger.verify(anchors: anchors) }
-        var members: [JSONObject.Member] = [("intact", .bool(report.isIntact)), ("eventsChecked", .integer(report.eventsChecked))]
-        if let head = report.head {
-            members.append(("headPosition", .integer(head.position)))
-            members.append(("headHash", .string(RecordedEvent.hex(head.hash))))
-        }
-        if let problem = report.problem {
-            members.append(("firstBadPosition", .integer(problem.position)))
-            members.append(("problem", .string(problem.description)))
-        }
-        return Response.json(.object(JSONObject(unsortedMembers: members)!))
+        return Response.json(report.json)
     }
 
     static func anchors(_ bytes: [UInt8]) throws -> [Anchor] {
