@@ -2,9 +2,11 @@ import Foundation
 
 /// Reads a JSON Lines file (or standard input) one line at a time, in 1 MiB chunks, so that
 /// memory does not grow with the file. Blank lines are skipped but counted; a UTF-8 byte
-/// order mark and `\r\n` line ends are accepted.
+/// order mark and `\r\n` line ends are accepted. A body already in memory (an HTTP request's)
+/// is read the same way with ``init(bytes:)``.
 public struct JSONLinesReader: Sequence, IteratorProtocol {
-    private let handle: FileHandle
+    /// Nil when the bytes were given whole.
+    private let handle: FileHandle?
     private var buffer: [UInt8] = []
     private var start = 0
     private var lineNumber = 0
@@ -25,6 +27,14 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
             throw LogError.unreadableInput(path: path, reason: isDirectory.boolValue ? "it is a directory" : "permission denied")
         }
         self.handle = handle
+    }
+
+    /// Reads lines from bytes already in memory.
+    public init(bytes: [UInt8]) {
+        handle = nil
+        buffer = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        atEnd = true
+        firstChunk = false
     }
 
     public mutating func next() -> SubmissionLine? {
@@ -49,7 +59,7 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
             }
             let chunk: Data?
             do {
-                chunk = try handle.read(upToCount: Self.chunkSize)
+                chunk = try handle?.read(upToCount: Self.chunkSize)
             } catch {
                 // Not the end of the file: report it as a line that rejects the whole file.
                 atEnd = true

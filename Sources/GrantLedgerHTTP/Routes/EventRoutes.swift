@@ -50,7 +50,7 @@ struct EventRoutes {
             throw APIError.badRequest("empty", "the body holds no event: send JSON Lines, or a JSON array of events")
         }
         guard first == UInt8(ascii: "[") else {
-            return JSONLines.split(bytes)
+            return Array(JSONLinesReader(bytes: bytes))
         }
         let value: JSONValue
         do { value = try JSONParser.parse(bytes) } catch {
@@ -131,22 +131,6 @@ struct EventRoutes {
                                       details: ["parameter": .string(name)])
         }
         return number
-    }
-}
-
-/// JSON Lines: one submission line per line of the body, blank lines skipped but counted.
-enum JSONLines {
-    static func split(_ bytes: [UInt8]) -> [SubmissionLine] {
-        var lines: [SubmissionLine] = []
-        var number = 0
-        for slice in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            number += 1
-            var line = Array(slice)
-            if line.last == 0x0D { line.removeLast() }
-            guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { continue }
-            lines.append(SubmissionLine(number: number, bytes: line))
-        }
-        return lines
     }
 }
 
