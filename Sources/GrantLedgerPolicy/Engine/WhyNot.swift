@@ -143,7 +143,7 @@ extension PolicyEngine {
             guard groups.contains(where: { $0.allSatisfy(held.contains) }) else {
                 return Finding(stage: .match, keyFact: facts.first, facts: facts,
                                reason: "the hire by \(employer) on \(hired) is not counted: person.groups was \(AttributeValue.set(held)) on that day; \(rule.clause) counts hires in \(wanted)",
-                               refusedBy: nil, entitlementID: nil, hints: hints.for("person.groups", reason: "person.groups " + names.sorted().joined(separator: " ")))
+                               refusedBy: nil, entitlementID: nil, hints: hints.for("person.groups", reason: "", groups: Set(groups.joined())))
             }
             return Finding(stage: .granted, keyFact: facts.first, facts: facts,
                            reason: "the hire by \(employer) on \(hired) is of the groups counted; it counts toward the enterprise's stable hires if the enterprise paid its social insurance every month of the run (see the enterprise's entitlements)",
@@ -163,7 +163,8 @@ private struct Hints {
 
     private var registrations: [PersonRegistered] { (index.registrations[person] ?? []).map(\.event) }
 
-    func `for`(_ attribute: String, reason: String) -> [String] {
+    /// `groups` are key groups the rule counts without testing them (an enterprise-year's hire groups).
+    func `for`(_ attribute: String, reason: String, groups: Set<String> = []) -> [String] {
         var hints: [String] = []
         let tested = (rule.match + rule.conditions).filter { $0.attribute == attribute }
         let names: Set<String> = Set(tested.flatMap { test -> [String] in
@@ -172,7 +173,7 @@ private struct Hints {
             case .equals(let value): [value.description]
             default: []
             }
-        }).union(attribute == "person.groups" && rule.trigger == .enterpriseYear ? reason.split(separator: " ").dropFirst().flatMap { $0.split(separator: "+").map(String.init) } : [])
+        }).union(groups)
         if attribute == "person.groups" {
             let held = index.groups(of: person, on: on)
             if names.contains(where: { $0.hasPrefix("local-hukou") }), !held.contains(where: { $0.hasPrefix("local-hukou") }),
