@@ -92,7 +92,7 @@ public struct Importer {
     }
 
     public func run(_ format: FeedFormat, path: String, options: ImportOptions = ImportOptions(),
-                    progress: ((ImportProgress) -> Void)? = nil) throws -> ImportReport {
+                    progress: ((ImportProgress) -> Void)? = nil) async throws -> ImportReport {
         var rows = try FeedRows(format, path: path, mapping: mapping, encoding: options.encoding)
         var report = ImportReport()
         report.allOrNothing = options.allOrNothing
@@ -100,9 +100,9 @@ public struct Importer {
         let errors = options.errorFile.map { ErrorFileWriter(path: $0, format: format, header: rows.header, delimiter: mapping.delimiter) }
         defer { errors?.close() }
         if options.allOrNothing {
-            try importAtomically(rows, into: &report, errors: errors, progress: progress)
+            try await importAtomically(rows, into: &report, errors: errors, progress: progress)
         } else {
-            try importInBatches(&rows, size: max(1, options.batchSize), into: &report,
+            try await importInBatches(&rows, size: max(1, options.batchSize), into: &report,
                                 errors: errors, progress: progress)
         }
         if let errors, try errors.finish() { report.errorFile = errors.path }
@@ -117,12 +117,12 @@ public struct Importer {
     /// Appends rows a batch at a time. A row the log refuses (an event id already there with
     /// other content) is taken out of its batch, which is then appended without it.
     func importInBatches(_ rows: inout FeedRows, size: Int, into report: inout ImportReport, errors: ErrorFileWriter?,
-                         progress: ((ImportProgress) -> Void)?) throws {
+                         progress: ((ImportProgress) -> Void)?) async throws {
         var batch: [Pending] = []
         batch.reserveCapacity(size)
-        func flush() throws {
+        func flush() async throws {
             while !batch.isEmpty {
-                let appended = try log.append(batch.lazy.map(\.line))
+                let appended = try await log.append(batch.lazy.map(\.line))
                 if appended.committed {
                     report.add(appended)
                     break
@@ -130,7 +130,10 @@ public struct Importer {
                 let refused = refusedLines(appended)
                 guard !refused.isEmpty else { throw ImportError("the ledger refused a batch without naming a line: \(appended.issues.first.map(String.init(describing:)) ?? "no reason given")") }
                 for pending in batch where refused[pending.line.number] != nil {
-                    let problems = refused[pending.line.number]!.map { problem(for: $0, bytes: pending.line.bytes, original: pending.original) }
+                    var problems: [RowProblem] = []
+                    for issue in refused[pending.line.number]! {
+                        problems.append(await problem(for: issue, bytes: pending.line.bytes, original: pending.original))
+                    }
                     report.add(problems)
                     try errors?.write(pending.original, problems)
                 }
@@ -157,16 +160,16 @@ public struct Importer {
                     try errors?.write(original, problems)
                 }
             }
-            if batch.count == size { try flush() }
+            if batch.count == size { try await flush() }
         }
-        try flush()
+        try await flush()
     }
 
     /// One transaction for the whole file. A bad row is handed to the log as an unreadable
     /// line, which makes it roll everything back; the rows are still all read, so that every
     /// bad one is reported.
     func importAtomically(_ rows: FeedRows, into report: inout ImportReport, errors: ErrorFileWriter?,
-                          progress: ((ImportProgress) -> Void)?) throws {
+                          progress: ((ImportProgress) -> Void)?) async throws {
         let state = AtomicState(report: report, errors: errors, progress: progress)
         var source = rows
         let lines = AnySequence<SubmissionLine> {
@@ -195,7 +198,7 @@ public struct Importer {
                 return nil
             }
         }
-        let appended = try log.append(lines)
+        let appended = try await log.append(lines)
         if let error = state.writeError { throw error }
         report = state.report
         if appended.committed {
@@ -210,7 +213,8 @@ public struct Importer {
                     try errors?.write(original, problems)
                     continue
                 }
-                let problems = issues.map { problem(for: $0, bytes: nil, original: .unavailable) }
+                var problems: [RowProblem] = []
+                for issue in issues { problems.append(await problem(for: issue, bytes: nil, original: .unavailable)) }
                 report.add(problems)
                 try errors?.write(.unavailable, problems)
             }
@@ -255,11 +259,11 @@ public struct Importer {
 
     /// The log's reason for refusing a line, said in terms of the row: its column, and for an
     /// event already in the ledger with other content, what differs.
-    func problem(for issue: LineIssue, bytes: [UInt8]?, original: OriginalRow) -> RowProblem {
+    func problem(for issue: LineIssue, bytes: [UInt8]?, original: OriginalRow) async -> RowProblem {
         if issue.message.contains("already in the log") {
             let key = mapping.key.joined(separator: ", ")
             var detail = "", column: String?
-            if let bytes, let found = try? difference(bytes) {
+            if let bytes, let found = try? await difference(bytes) {
                 detail = " (\(found.text))"
                 if let field = found.field, case .column(let name) = field.origin { column = name }
             }
@@ -275,9 +279,9 @@ public struct Importer {
     }
 
     /// The first data field in which `bytes` differs from the stored event of the same id.
-    func difference(_ bytes: [UInt8]) throws -> (field: Mapping.Value?, text: String)? {
+    func difference(_ bytes: [UInt8]) async throws -> (field: Mapping.Value?, text: String)? {
         guard case .object(let new) = try JSONParser.parse(bytes), let id = new["eventId"]?.stringValue,
-              case .object(let newData)? = new["data"], let stored = try log.event(withID: id),
+              case .object(let newData)? = new["data"], let stored = try await log.event(withID: id),
               case .object(let storedData) = try JSONParser.parse(stored.data) else { return nil }
         for field in mapping.fields {
             let path = field.name.split(separator: ".").map(String.init)

@@ -22,8 +22,8 @@ struct AppendBatch {
         self.now = now
     }
 
-    mutating func start() throws {
-        if let last = try writer.lastEvent() { head = last }
+    mutating func start() async throws {
+        if let last = try await writer.lastEvent() { head = last }
     }
 
     /// A line after the work that needs no database: parsed, validated, pseudonymised and
@@ -92,8 +92,38 @@ struct AppendBatch {
             unknownClauses: clauses.unknownClauses(in: submission, definition: definition)))
     }
 
-    /// Chains and stores one prepared line, in order.
-    mutating func add(_ prepared: Prepared) throws {
+    /// What the store holds for one chunk's lines, fetched in two lookups before the chunk is
+    /// decided, and the events the chunk itself adds.
+    struct ChunkFacts {
+        var stored: [String: RecordedEvent]
+        var added: [String: RecordedEvent] = [:]
+
+        func existing(_ eventID: String) -> RecordedEvent? { added[eventID] ?? stored[eventID] }
+    }
+
+    /// Chains and stores one chunk of prepared lines, in order: one lookup of the event ids
+    /// and one of the streams it names, then decisions line by line, then one insert.
+    mutating func add(_ chunk: [Prepared]) async throws {
+        var ids: [String] = [], streams: [String] = []
+        if streamVersions.count >= Self.cacheLimit { streamVersions.removeAll(keepingCapacity: true) }
+        var asked: Set<String> = []
+        for case .ready(let item) in chunk {
+            ids.append(item.submission.eventID)
+            if streamVersions[item.streamID] == nil, asked.insert(item.streamID).inserted { streams.append(item.streamID) }
+        }
+        var facts = ChunkFacts(stored: ids.isEmpty ? [:] : try await writer.events(withIDs: ids))
+        if !streams.isEmpty {
+            let versions = try await writer.versions(ofStreams: streams)
+            for stream in streams { streamVersions[stream] = versions[stream] ?? 0 }
+        }
+        var events: [StoredEvent] = [], people: [PersonalRecord] = []
+        for prepared in chunk { decide(prepared, facts: &facts, events: &events, people: &people) }
+        if !events.isEmpty { try await writer.insert(events) }
+        if !people.isEmpty { try await writer.storePersonalRecords(people) }
+    }
+
+    /// Decides one line: rejected, a duplicate, or the next event of the chain.
+    mutating func decide(_ prepared: Prepared, facts: inout ChunkFacts, events: inout [StoredEvent], people: inout [PersonalRecord]) {
         report.lines += 1
         let item: PreparedEvent
         switch prepared {
@@ -103,16 +133,18 @@ struct AppendBatch {
         case .ready(let ready): item = ready
         }
         let submission = item.submission, streamID = item.streamID, data = item.data
+        // Idempotency: the same event id is the same event, forever.
+        if let existing = facts.existing(submission.eventID) {
+            handleExisting(existing, submission, streamID: streamID, data: data, line: item.line)
+            return
+        }
         if !item.unknownClauses.isEmpty {
-            if try !handleExisting(submission, streamID: streamID, data: data, line: item.line) {
-                report.reject(line: item.line, issues: item.unknownClauses.map { LineIssue(line: item.line, unknownClause: $0) })
-            }
+            report.reject(line: item.line, issues: item.unknownClauses.map { LineIssue(line: item.line, unknownClause: $0) })
             return
         }
 
-        // Optimistic concurrency. A resent event fails its expectation because it is already
-        // in the stream, so an unmet expectation first asks whether this is a resend.
-        let current = try currentVersion(of: streamID)
+        // Optimistic concurrency, against the stream as stored plus this batch's events.
+        let current = streamVersions[streamID] ?? 0
         var unmet: String?
         switch submission.expectedVersion {
         case .any: break
@@ -123,11 +155,9 @@ struct AppendBatch {
         default: break
         }
         if let unmet {
-            if try !handleExisting(submission, streamID: streamID, data: data, line: item.line) {
-                report.reject(line: item.line, issues: [LineIssue(
-                    line: item.line, message: unmet,
-                    conflict: .init(stream: streamID, expected: submission.expectedVersion, actual: current))])
-            }
+            report.reject(line: item.line, issues: [LineIssue(
+                line: item.line, message: unmet,
+                conflict: .init(stream: streamID, expected: submission.expectedVersion, actual: current))])
             return
         }
 
@@ -143,23 +173,16 @@ struct AppendBatch {
             type: submission.type, schemaVersion: submission.schemaVersion, occurredAt: submission.occurredAt,
             recordedAt: now, actor: submission.actor, source: submission.source,
             correlationID: submission.correlationID, causationID: submission.causationID, data: data, hash: hash)
-        do {
-            try writer.insert(event, parties: item.parties)
-        } catch EventStorageConflict.duplicateEventID {
-            // Idempotency: the same event id is the same event, forever. Checking after a
-            // failed insert costs nothing on the common path, where ids are new.
-            _ = try handleExisting(submission, streamID: streamID, data: data, line: item.line)
-            return
-        }
+        events.append(StoredEvent(event, parties: item.parties))
+        facts.added[submission.eventID] = event
         for person in item.people {
             guard let id = person.residentID else { continue }
             if person.name == nil && peopleStored.contains(person.pseudonym) { continue }
-            try writer.storePersonalRecord(PersonalRecord(pseudonym: person.pseudonym, residentID: id, name: person.name))
+            people.append(PersonalRecord(pseudonym: person.pseudonym, residentID: id, name: person.name))
             if peopleStored.count >= Self.cacheLimit { peopleStored.removeAll(keepingCapacity: true) }
             peopleStored.insert(person.pseudonym)
         }
         head = ChainHead(position: position, hash: hash)
-        if streamVersions.count >= Self.cacheLimit { streamVersions.removeAll(keepingCapacity: true) }
         streamVersions[streamID] = version
         report.appended += 1
         if report.firstPosition == nil { report.firstPosition = position }
@@ -167,10 +190,9 @@ struct AppendBatch {
         report.record(.appended(line: item.line, position: position, eventID: submission.eventID))
     }
 
-    /// If the event id is already in the log, reports the line as a duplicate (same content)
-    /// or rejects it (different content) and returns true.
-    mutating func handleExisting(_ submission: EventSubmission, streamID: String, data: [UInt8], line: Int) throws -> Bool {
-        guard let existing = try writer.event(withID: submission.eventID) else { return false }
+    /// A line whose event id is already in the log: a duplicate if its content is the same,
+    /// rejected if it differs.
+    mutating func handleExisting(_ existing: RecordedEvent, _ submission: EventSubmission, streamID: String, data: [UInt8], line: Int) {
         if let difference = Self.difference(existing, submission, streamID: streamID, data: data) {
             report.reject(line: line, issues: [LineIssue(line: line, path: difference.path,
                 message: "event id \(submission.eventID) is already in the log at position \(existing.position) with a different \(difference.field); a new fact needs a new event id")])
@@ -178,15 +200,9 @@ struct AppendBatch {
             report.duplicates += 1
             report.record(.duplicate(line: line, position: existing.position, eventID: submission.eventID))
         }
-        return true
     }
 
-    mutating func currentVersion(of streamID: String) throws -> Int64 {
-        if let cached = streamVersions[streamID] { return cached }
-        return try writer.version(ofStream: streamID) ?? 0
-    }
-
-    mutating func finish() throws -> AppendReport {
+    mutating func finish() async throws -> AppendReport {
         if report.rejectedLines > 0 {
             report.firstPosition = nil
             report.lastPosition = nil
@@ -197,7 +213,7 @@ struct AppendBatch {
             }
             throw Rollback(report: report)
         }
-        if report.appended > 0 { try writer.setRecordedHead(head) }
+        if report.appended > 0 { try await writer.setRecordedHead(head) }
         report.committed = true
         return report
     }

@@ -8,19 +8,19 @@ extension EventLog {
     /// Creates a ledger (database and pseudonym key) at `path`, or opens it if it exists.
     public static func create(
         at path: String, keyFile: String? = nil, clauses: ClauseCheck, clock: any RecordingClock = SystemClock()
-    ) throws -> EventLog {
+    ) async throws -> EventLog {
         let storage = try SQLiteEventStorage(path: path, create: true)
         let keyPath = keyFile ?? defaultKeyFile(forDatabase: path)
         // A ledger that already has a key gets no new one: it would match no one recorded, and
         // left behind it would stop the ledger being opened at all.
         if !FileManager.default.fileExists(atPath: keyPath),
-            try storage.read({ try $0.metadata("key-fingerprint") }) != nil
+            try await storage.read({ try await $0.metadata("key-fingerprint") }) != nil
         {
             throw LogError.missingKey(path: keyPath)
         }
         let pseudonymizer = try Pseudonymizer.load(keyFile: keyPath, createIfMissing: true)
         do {
-            return try EventLog(storage: storage, pseudonymizer: pseudonymizer, clauses: clauses, clock: clock)
+            return try await EventLog(storage: storage, pseudonymizer: pseudonymizer, clauses: clauses, clock: clock)
         } catch LogError.wrongKey {
             throw LogError.wrongKey(path: keyPath)
         }
@@ -30,7 +30,7 @@ extension EventLog {
     /// be read and verified but not given resident IDs.
     public static func open(
         at path: String, keyFile: String? = nil, clauses: ClauseCheck, clock: any RecordingClock = SystemClock()
-    ) throws -> EventLog {
+    ) async throws -> EventLog {
         let storage = try SQLiteEventStorage(path: path, create: false)
         let keyPath = keyFile ?? defaultKeyFile(forDatabase: path)
         var pseudonymizer: Pseudonymizer?
@@ -38,7 +38,7 @@ extension EventLog {
             pseudonymizer = try Pseudonymizer.load(keyFile: keyPath, createIfMissing: false)
         }
         do {
-            return try EventLog(storage: storage, pseudonymizer: pseudonymizer, clauses: clauses, clock: clock)
+            return try await EventLog(storage: storage, pseudonymizer: pseudonymizer, clauses: clauses, clock: clock)
         } catch LogError.wrongKey {
             throw LogError.wrongKey(path: keyPath)
         }

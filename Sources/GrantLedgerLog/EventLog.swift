@@ -12,23 +12,25 @@ public final class EventLog: Sendable {
     /// shape only. No default: each front end says which (see ``ClauseCheck``).
     public let clauses: ClauseCheck
 
+    /// Opens the log over `storage`. With a pseudonymizer, checks that its key is the
+    /// ledger's (the first key used with a ledger becomes its key).
     public init(
         storage: any EventStorage, catalog: EventCatalog = .standard, pseudonymizer: Pseudonymizer?,
         clauses: ClauseCheck, clock: any RecordingClock = SystemClock()
-    ) throws {
+    ) async throws {
         self.storage = storage
         self.catalog = catalog
         self.pseudonymizer = pseudonymizer
         self.clauses = clauses
         self.clock = clock
         if let pseudonymizer {
-            switch try storage.read({ try $0.metadata("key-fingerprint") }) {
+            switch try await storage.read({ try await $0.metadata("key-fingerprint") }) {
             case pseudonymizer.fingerprint?: break
             case nil:
-                // The first key used with a ledger becomes its key.
-                try storage.write { writer in
-                    if try writer.metadata("key-fingerprint") == nil {
-                        try writer.setMetadata("key-fingerprint", pseudonymizer.fingerprint)
+                let fingerprint = pseudonymizer.fingerprint
+                try await storage.write { writer in
+                    if try await writer.metadata("key-fingerprint") == nil {
+                        try await writer.setMetadata("key-fingerprint", fingerprint)
                     }
                 }
             default: throw LogError.wrongKey(path: "the key given")
@@ -41,93 +43,79 @@ public final class EventLog: Sendable {
     /// Appends every line as one transaction: all of them, or, if any line is rejected,
     /// none. Events already in the log (same event id, same content) are reported as
     /// duplicates and not appended again.
-    public func append(_ lines: some Sequence<SubmissionLine>) throws -> AppendReport {
+    ///
+    /// Lines are taken a chunk at a time. While one chunk is looked up, chained and stored,
+    /// the next is parsed, validated and pseudonymised on another core; chunks are consumed in
+    /// the order read, so the chain keeps the input's order.
+    public func append(_ lines: some Sequence<SubmissionLine>) async throws -> AppendReport {
+        let now = clock.now()
         do {
-            return try storage.write { writer in
-                var batch = AppendBatch(log: self, writer: writer, now: clock.now())
-                try batch.start()
+            return try await storage.write { writer in
+                var batch = AppendBatch(log: self, writer: writer, now: now)
+                try await batch.start()
                 let catalog = self.catalog, pseudonymizer = self.pseudonymizer, clauses = self.clauses
-                // Two-stage pipeline: while this thread chains and inserts one chunk, the next
-                // chunk is parsed, validated and pseudonymised on another core. Order, and
-                // so the chain, is kept because chunks are consumed in the order read.
+                @Sendable func prepare(_ lines: [SubmissionLine]) -> [AppendBatch.Prepared] {
+                    lines.map { AppendBatch.prepare($0, catalog: catalog, clauses: clauses, pseudonymizer: pseudonymizer) }
+                }
                 var iterator = lines.makeIterator()
-                var inFlight: PipelinedChunk<AppendBatch.Prepared>?
+                var inFlight: Task<[AppendBatch.Prepared], Never>?
                 while true {
                     var chunk: [SubmissionLine] = []
                     chunk.reserveCapacity(Self.chunkSize)
                     while chunk.count < Self.chunkSize, let line = iterator.next() { chunk.append(line) }
+                    if chunk.isEmpty {
+                        if let inFlight { try await batch.add(await inFlight.value) }
+                        break
+                    }
+                    if inFlight == nil && chunk.count < Self.chunkSize {
+                        // A small append: no second stage to overlap with.
+                        try await batch.add(prepare(chunk))
+                        break
+                    }
                     let lines = chunk
-                    let next = chunk.isEmpty ? nil : PipelinedChunk(inBackground: inFlight != nil || chunk.count == Self.chunkSize) {
-                        lines.map { AppendBatch.prepare($0, catalog: catalog, clauses: clauses, pseudonymizer: pseudonymizer) }
-                    }
-                    if let inFlight {
-                        for prepared in inFlight.wait() { try batch.add(prepared) }
-                    }
-                    guard let next else { break }
+                    let next = Task.detached(priority: .userInitiated) { prepare(lines) }
+                    if let inFlight { try await batch.add(await inFlight.value) }
                     inFlight = next
                 }
-                return try batch.finish()
+                return try await batch.finish()
             }
         } catch let rollback as AppendBatch.Rollback {
             return rollback.report
         }
     }
 
-    /// Lines prepared together; large enough to amortise a thread hand-off, small enough
-    /// that two chunks in flight stay a few megabytes.
+    /// Lines prepared and stored together; large enough to amortise a thread hand-off and a
+    /// round trip to the store, small enough that two chunks in flight stay a few megabytes.
     public static let chunkSize = 1024
 
     /// Appends submissions already parsed (for tools that build events in code).
-    public func append(_ submissions: [EventSubmission]) throws -> AppendReport {
-        try append(submissions.enumerated().map { index, submission in
+    public func append(_ submissions: [EventSubmission]) async throws -> AppendReport {
+        try await append(submissions.enumerated().map { index, submission in
             SubmissionLine(number: index + 1, bytes: CanonicalJSON.encode(submission.jsonValue))
         })
     }
 
     // MARK: - Reading
 
-    /// Runs `body` on one consistent snapshot of the log. Use the reader it is given for every
-    /// read inside `body`: the log's other read methods must not be called from there.
-    public func read<T>(_ body: (any EventStorageReader) throws -> T) throws -> T {
-        try storage.read(body)
+    /// Runs `body` on one consistent snapshot of the log.
+    public func read<T: Sendable>(_ body: (any EventStorageReader) async throws -> T) async throws -> T {
+        try await storage.read(body)
     }
 
-    /// Calls `body` with each event matching `query`, in order, until it returns false.
-    /// Memory does not grow with the number of events.
-    public func forEachEvent(_ query: EventQuery = EventQuery(), _ body: (RecordedEvent) throws -> Bool) throws {
-        try storage.read { reader in try reader.forEachEvent(query, body) }
+    /// The events matching `query`, in position order, read a page at a time: memory does not
+    /// grow with the number of events, and the next page is read while this one is handled.
+    /// The read ends at the head as it stood when it began.
+    public func events(_ query: EventQuery = EventQuery(), pageSize: Int = 512) -> EventStream<RecordedEvent> {
+        EventStream(storage: storage, query: query, pageSize: pageSize) { $0 }
     }
 
-    /// Like ``forEachEvent(_:_:)``, with each event's data upgraded and decoded into its type.
-    ///
-    /// Decoding is most of the cost of a read, so long reads decode the next chunk of events
-    /// on another core while `body` handles this one; events still arrive one by one, in order.
-    public func forEachTypedEvent(_ query: EventQuery = EventQuery(), _ body: (TypedEvent) throws -> Bool) throws {
-        try storage.read { reader in
-            var chunk: [RecordedEvent] = []
-            var inFlight: PipelinedChunk<Result<TypedEvent, any Error>>?
-            var stopped = false
-            func deliver(_ decoded: PipelinedChunk<Result<TypedEvent, any Error>>?) throws {
-                guard let decoded, !stopped else { return }
-                for result in decoded.wait() where !stopped {
-                    if try !body(try result.get()) { stopped = true }
-                }
-            }
-            func decode(_ events: [RecordedEvent], inBackground: Bool) -> PipelinedChunk<Result<TypedEvent, any Error>> {
-                PipelinedChunk(inBackground: inBackground) { events.map { event in Result { try self.typed(event) } } }
-            }
-            try reader.forEachEvent(query) { event in
-                chunk.append(event)
-                guard chunk.count == Self.chunkSize else { return true }
-                let next = decode(chunk, inBackground: true)
-                chunk.removeAll(keepingCapacity: true)
-                try deliver(inFlight)
-                inFlight = next
-                return !stopped
-            }
-            let last = chunk.isEmpty ? nil : decode(chunk, inBackground: false)
-            try deliver(inFlight)
-            try deliver(last)
+    /// Like ``events(_:pageSize:)``, with each event's data upgraded and decoded into its type.
+    /// Decoding is most of the cost of a read; it runs with the page's read, ahead of the
+    /// caller.
+    public func typedEvents(_ query: EventQuery = EventQuery(), pageSize: Int = 512) -> EventStream<TypedEvent> {
+        let catalog = self.catalog
+        return EventStream(storage: storage, query: query, pageSize: pageSize) { event in
+            TypedEvent(envelope: event, payload: try event.payload(in: catalog))
         }
     }
 
@@ -135,17 +123,19 @@ public final class EventLog: Sendable {
         TypedEvent(envelope: event, payload: try event.payload(in: catalog))
     }
 
-    public func events(_ query: EventQuery) throws -> [RecordedEvent] {
+    /// Every event matching `query`, gathered (for tests and small reads).
+    public func allEvents(_ query: EventQuery = EventQuery()) async throws -> [RecordedEvent] {
         var events: [RecordedEvent] = []
-        try forEachEvent(query) { events.append($0); return true }
+        for try await event in self.events(query) { events.append(event) }
         return events
     }
 
-    public func event(withID eventID: String) throws -> RecordedEvent? {
-        try storage.read { try $0.event(withID: eventID.lowercased()) }
+    public func event(withID eventID: String) async throws -> RecordedEvent? {
+        let id = eventID.lowercased()
+        return try await storage.read { try await $0.event(withID: id) }
     }
 
-    public func head() throws -> ChainHead? { try storage.read { try $0.lastEvent() } }
+    public func head() async throws -> ChainHead? { try await storage.read { try await $0.lastEvent() } }
 
     // MARK: - People
 
@@ -163,17 +153,18 @@ public final class EventLog: Sendable {
         return pseudonymizer.pseudonym(for: id)
     }
 
-    public func personalRecord(pseudonym: String) throws -> PersonalRecord? {
-        try storage.read { try $0.personalRecord(pseudonym: pseudonym) }
+    public func personalRecord(pseudonym: String) async throws -> PersonalRecord? {
+        try await storage.read { try await $0.personalRecord(pseudonym: pseudonym) }
     }
 
     /// Erases the resident ID and name held for a person. The events and their hash chain are
     /// untouched: they only ever held the pseudonym.
     @discardableResult
-    public func forget(person text: String) throws -> String {
+    public func forget(person text: String) async throws -> String {
         let pseudonym = try partyKey(for: text)
         guard Pseudonym.isPseudonym(pseudonym) else { throw PartyError(text: text, problem: "is not a person") }
-        let erased = try storage.write { try $0.erasePersonalRecord(pseudonym: pseudonym, at: clock.now()) }
+        let now = clock.now()
+        let erased = try await storage.write { try await $0.erasePersonalRecord(pseudonym: pseudonym, at: now) }
         guard erased else { throw LogError.personNotFound(Pseudonym.isPseudonym(text) ? text : ResidentID.mask(text)) }
         return pseudonym
     }

@@ -1,38 +1,42 @@
 import GrantLedgerEvents
 
 /// Where the log keeps its events: the seam between the log's rules (validation, idempotency,
-/// the hash chain, pseudonyms), which ``EventLog`` implements once, and a database.
+/// optimistic concurrency, the hash chain, pseudonyms), which ``EventLog`` implements once, and
+/// a database.
 ///
-/// A backend gives transactions and a handful of primitive reads and writes. It must enforce
-/// that event ids are unique and that (stream id, stream version) pairs are unique, and it
-/// must make a write transaction's effects durable when it returns. ``SQLiteEventStorage`` is
-/// the first backend; the contract tests in `Tests/GrantLedgerLogTests` are what any other
-/// backend (PostgreSQL, say) must pass.
+/// The seam is `async` and coarse: a backend gives transactions, and reads and writes of whole
+/// chunks of events (the ids and streams of up to ``EventLog/chunkSize`` lines at a time), so a
+/// server database answers an append of a thousand lines in a handful of round trips rather
+/// than thousands. ``SQLiteEventStorage`` is the first backend. The contract suite in
+/// `Tests/GrantLedgerLogTests` takes a factory of storages and runs every test against each;
+/// another backend (PostgreSQL on postgres-nio, say) joins by adding its factory.
 ///
 /// ## Concurrency contract
-/// - **Appends are serialised by the backend.** At most one write transaction runs at a time
-///   per ledger, across threads, processes and (for a server database) machines: SQLite's
+/// - **Appends are serialised by the backend.** At most one ``write(_:)`` transaction runs at a
+///   time per ledger, across tasks, processes and (for a server database) machines: SQLite's
 ///   single writer; on PostgreSQL, a transaction-scoped advisory lock taken first. Inside it,
-///   ``EventLog`` reads the head and assigns the next positions, gapless, so positions are never
-///   assigned outside the lock.
+///   ``EventLog`` reads the head and assigns the next positions, gapless; positions are never
+///   assigned outside the lock. The body of a write may suspend: the transaction stays open,
+///   and other writers wait for it.
 /// - **A (stream, version) conflict** is decided inside that transaction, against the stream's
-///   version as committed: the line is rejected with the version expected and the one found
+///   version as committed: the line is rejected with the version it expected and the one found
 ///   (``LineIssue/versionConflict``), and nothing of its batch is written. The backend's unique
 ///   (stream id, version) and event id constraints are the last guard, reported as
 ///   ``EventStorageConflict``, never as database text.
-/// - **Readers see whole transactions, in position order, never a gap.** A read runs on a
-///   snapshot: it sees every event of the transactions committed before it began and nothing of
-///   one in flight, so a reader following `position > last` never skips a position that commits
-///   later (each commit holds the lock, so a lower position cannot commit after a higher one).
-/// - **Durability:** when `write` returns, its events survive a crash.
-///
-/// Front ends that are `async` (the HTTP service) call the log off the cooperative thread pool,
-/// on a pool for blocking work; reads are streamed to `body` one event at a time.
+/// - **Readers see whole transactions, in position order, never a gap.** ``read(_:)`` runs on a
+///   snapshot: it sees every event of the transactions committed before it began and nothing
+///   of one in flight. A reader following `position > last` never skips a position that
+///   commits later, because each commit holds the lock, so a lower position cannot commit after
+///   a higher one. Long reads are streamed page by page (``EventLog/events(_:)``): events never
+///   change once written, so pages read in separate snapshots, bounded by the head seen at the
+///   start, form one consistent read.
+/// - **Durability:** when ``write(_:)`` returns, its events survive a crash; if its body throws,
+///   nothing it wrote is kept.
 public protocol EventStorage: Sendable {
     /// Runs `body` in one write transaction; if `body` throws, nothing it wrote is kept.
-    func write<T>(_ body: (any EventStorageWriter) throws -> T) throws -> T
+    func write<T: Sendable>(_ body: (any EventStorageWriter) async throws -> T) async throws -> T
     /// Runs `body` on a consistent snapshot of the log.
-    func read<T>(_ body: (any EventStorageReader) throws -> T) throws -> T
+    func read<T: Sendable>(_ body: (any EventStorageReader) async throws -> T) async throws -> T
 }
 
 /// Which events to read, in position order.
@@ -82,28 +86,49 @@ public struct ChainHead: Sendable, Hashable {
     }
 }
 
-public protocol EventStorageReader {
+/// An event for the store, with the parties (people and organisations) it names, which the
+/// store indexes for queries by party.
+public struct StoredEvent: Sendable, Hashable {
+    public let event: RecordedEvent
+    public let parties: [PartyReference]
+
+    public init(_ event: RecordedEvent, parties: [PartyReference]) {
+        self.event = event
+        self.parties = parties
+    }
+}
+
+public protocol EventStorageReader: Sendable {
     /// The last event's position and hash, or nil for an empty log.
-    func lastEvent() throws -> ChainHead?
+    func lastEvent() async throws -> ChainHead?
     /// The head the log recorded at its last commit (kept apart from the events, so that
     /// removing events from the end is noticed).
-    func recordedHead() throws -> ChainHead?
-    /// Calls `body` with each matching event in position order until it returns false.
-    func forEachEvent(_ query: EventQuery, _ body: (RecordedEvent) throws -> Bool) throws
-    func event(withID eventID: String) throws -> RecordedEvent?
-    /// The stream's current version, or nil if it has no events.
-    func version(ofStream streamID: String) throws -> Int64?
-    func personalRecord(pseudonym: String) throws -> PersonalRecord?
+    func recordedHead() async throws -> ChainHead?
+    /// One page of the events matching `query` whose position is above `position`, in position
+    /// order: at most `limit` of them (and at most `query.limit`, counted from the query's start,
+    /// is the caller's business).
+    func events(_ query: EventQuery, after position: Int64, limit: Int) async throws -> [RecordedEvent]
+    /// The events stored under these ids (lowercase UUIDs), by id; ids not stored are absent.
+    func events(withIDs ids: [String]) async throws -> [String: RecordedEvent]
+    /// The current version of each stream that has events; streams with none are absent.
+    func versions(ofStreams streamIDs: [String]) async throws -> [String: Int64]
+    func personalRecord(pseudonym: String) async throws -> PersonalRecord?
     /// A setting of the ledger (e.g. the key fingerprint).
-    func metadata(_ key: String) throws -> String?
+    func metadata(_ key: String) async throws -> String?
 }
 
 extension EventStorageReader {
+    public func event(withID eventID: String) async throws -> RecordedEvent? {
+        try await events(withIDs: [eventID])[eventID]
+    }
+
+    public func version(ofStream streamID: String) async throws -> Int64? {
+        try await versions(ofStreams: [streamID])[streamID]
+    }
+
     /// The event at `position`, or nil past the end.
-    public func event(at position: Int64) throws -> RecordedEvent? {
-        var found: RecordedEvent?
-        try forEachEvent(EventQuery(from: position, to: position)) { found = $0; return false }
-        return found
+    public func event(at position: Int64) async throws -> RecordedEvent? {
+        try await events(EventQuery(from: position, to: position), after: position - 1, limit: 1).first
     }
 }
 
@@ -114,13 +139,15 @@ public enum EventStorageConflict: Error, Equatable {
 }
 
 public protocol EventStorageWriter: EventStorageReader {
-    /// Inserts one event, whose position must follow the last one, and indexes its parties.
-    /// Throws ``EventStorageConflict/duplicateEventID(_:)`` if the event id is taken.
-    func insert(_ event: RecordedEvent, parties: [PartyReference]) throws
-    func setRecordedHead(_ head: ChainHead) throws
-    /// Keeps a person's resident ID and name apart from the log.
-    func storePersonalRecord(_ record: PersonalRecord) throws
+    /// Inserts events, whose positions must follow the last one without a gap, and indexes
+    /// their parties. Throws ``EventStorageConflict/duplicateEventID(_:)`` if an event id is
+    /// taken (the log checks first; this is the last guard).
+    func insert(_ events: [StoredEvent]) async throws
+    func setRecordedHead(_ head: ChainHead) async throws
+    /// Keeps people's resident IDs and names apart from the log. A record without a name
+    /// leaves a name already held in place.
+    func storePersonalRecords(_ records: [PersonalRecord]) async throws
     /// Erases a person's personal data; returns false if none was held.
-    func erasePersonalRecord(pseudonym: String, at time: Timestamp) throws -> Bool
-    func setMetadata(_ key: String, _ value: String) throws
+    func erasePersonalRecord(pseudonym: String, at time: Timestamp) async throws -> Bool
+    func setMetadata(_ key: String, _ value: String) async throws
 }

@@ -138,22 +138,70 @@ public final class SQLiteEventStorage: EventStorage {
         try database.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
-    public func write<T>(_ body: (any EventStorageWriter) throws -> T) throws -> T {
+    public func write<T: Sendable>(_ body: (any EventStorageWriter) async throws -> T) async throws -> T {
+        let database = self.database
         do {
-            return try database.write { db in try body(SQLiteAccess(db: db)) }
+            return try await ConnectionBridge.perform(transaction: { serve in
+                try await database.write { db in try serve(db) }
+            }) { bridge in
+                try await body(SQLiteBridgedAccess(bridge: bridge))
+            }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
             throw LogError.busy(seconds: Self.writeWaitSeconds)
         }
     }
 
-    public func read<T>(_ body: (any EventStorageReader) throws -> T) throws -> T {
-        try database.read { db in try body(SQLiteAccess(db: db)) }
+    public func read<T: Sendable>(_ body: (any EventStorageReader) async throws -> T) async throws -> T {
+        let database = self.database
+        return try await ConnectionBridge.perform(transaction: { serve in
+            try await database.read { db in try serve(db) }
+        }) { bridge in
+            try await body(SQLiteBridgedAccess(bridge: bridge))
+        }
     }
 }
 
-/// Reads and writes inside one GRDB transaction. Statements are cached per connection.
-struct SQLiteAccess: EventStorageWriter {
+/// The storage seam on SQLite: each call is sent to the connection that holds the transaction.
+struct SQLiteBridgedAccess: EventStorageWriter {
+    let bridge: ConnectionBridge
+
+    func lastEvent() async throws -> ChainHead? { try await bridge.run { try SQLiteEventReader(db: $0).lastEvent() } }
+    func recordedHead() async throws -> ChainHead? { try await bridge.run { try SQLiteEventReader(db: $0).recordedHead() } }
+    func events(_ query: EventQuery, after position: Int64, limit: Int) async throws -> [RecordedEvent] {
+        try await bridge.run { try SQLiteEventReader(db: $0).events(query, after: position, limit: limit) }
+    }
+    func events(withIDs ids: [String]) async throws -> [String: RecordedEvent] {
+        try await bridge.run { try SQLiteEventReader(db: $0).events(withIDs: ids) }
+    }
+    func versions(ofStreams streamIDs: [String]) async throws -> [String: Int64] {
+        try await bridge.run { try SQLiteEventReader(db: $0).versions(ofStreams: streamIDs) }
+    }
+    func personalRecord(pseudonym: String) async throws -> PersonalRecord? {
+        try await bridge.run { try SQLiteEventReader(db: $0).personalRecord(pseudonym: pseudonym) }
+    }
+    func metadata(_ key: String) async throws -> String? { try await bridge.run { try SQLiteEventReader(db: $0).metadata(key) } }
+    func insert(_ events: [StoredEvent]) async throws { try await bridge.run { try SQLiteEventReader(db: $0).insert(events) } }
+    func setRecordedHead(_ head: ChainHead) async throws { try await bridge.run { try SQLiteEventReader(db: $0).setRecordedHead(head) } }
+    func storePersonalRecords(_ records: [PersonalRecord]) async throws {
+        try await bridge.run { try SQLiteEventReader(db: $0).storePersonalRecords(records) }
+    }
+    func erasePersonalRecord(pseudonym: String, at time: Timestamp) async throws -> Bool {
+        try await bridge.run { try SQLiteEventReader(db: $0).erasePersonalRecord(pseudonym: pseudonym, at: time) }
+    }
+    func setMetadata(_ key: String, _ value: String) async throws {
+        try await bridge.run { try SQLiteEventReader(db: $0).setMetadata(key, value) }
+    }
+}
+
+/// The log's reads (and, inside the log, its writes) on a GRDB connection the caller already
+/// holds, synchronously, inside its transaction. Statements are cached per connection.
+///
+/// The projections kept in the same file read the events they apply with it, in the
+/// transaction that writes their rows, so that both commit together.
+public struct SQLiteEventReader {
     let db: Database
+
+    public init(db: Database) { self.db = db }
 
     static let columns = """
         position, event_id, stream_id, stream_version, type, schema_version, occurred_at, recorded_at, \
@@ -164,38 +212,53 @@ struct SQLiteAccess: EventStorageWriter {
     static let qualifiedColumns = columns.split(separator: ",")
         .map { "e." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
 
-    func lastEvent() throws -> ChainHead? {
+    public func lastEvent() throws -> ChainHead? {
         let statement = try db.cachedStatement(sql: "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
         guard let row = try Row.fetchOne(statement) else { return nil }
         return ChainHead(position: row[0], hash: [UInt8](row[1] as Data))
     }
 
-    func recordedHead() throws -> ChainHead? {
+    public func recordedHead() throws -> ChainHead? {
         guard let row = try Row.fetchOne(db, sql: "SELECT position, hash FROM ledger_head WHERE id = 1") else { return nil }
         return ChainHead(position: row[0], hash: [UInt8](row[1] as Data))
     }
 
-    func forEachEvent(_ query: EventQuery, _ body: (RecordedEvent) throws -> Bool) throws {
+    /// Calls `body` with each matching event in position order until it returns false.
+    public func forEachEvent(_ query: EventQuery, _ body: (RecordedEvent) throws -> Bool) throws {
+        try forEachEvent(query, after: query.fromPosition - 1, limit: query.limit, body)
+    }
+
+    /// One page: at most `limit` events matching `query` above `position`.
+    public func events(_ query: EventQuery, after position: Int64, limit: Int) throws -> [RecordedEvent] {
+        var page: [RecordedEvent] = []
+        page.reserveCapacity(Swift.min(limit, 1024))
+        try forEachEvent(query, after: position, limit: Swift.min(limit, query.limit ?? .max)) { page.append($0); return true }
+        return page
+    }
+
+    private func forEachEvent(_ query: EventQuery, after position: Int64, limit: Int?, _ body: (RecordedEvent) throws -> Bool) throws {
+        let from = Swift.max(query.fromPosition, position &+ 1)
+        guard from <= query.toPosition else { return }
         var sql: String
         var arguments: StatementArguments
         if let party = query.party {
             sql = "SELECT \(Self.qualifiedColumns) FROM event_parties p JOIN events e ON e.position = p.position WHERE p.party = ? AND p.position BETWEEN ? AND ?"
-            arguments = [party, query.fromPosition, query.toPosition]
+            arguments = [party, from, query.toPosition]
             if let stream = query.streamID { sql += " AND e.stream_id = ?"; arguments += [stream] }
             if let type = query.type { sql += " AND e.type = ?"; arguments += [type] }
             sql += " ORDER BY p.position"
         } else if let stream = query.streamID {
             sql = "SELECT \(Self.columns) FROM events WHERE stream_id = ? AND position BETWEEN ? AND ?"
-            arguments = [stream, query.fromPosition, query.toPosition]
+            arguments = [stream, from, query.toPosition]
             if let type = query.type { sql += " AND type = ?"; arguments += [type] }
             sql += " ORDER BY stream_version"
         } else {
             sql = "SELECT \(Self.columns) FROM events WHERE position BETWEEN ? AND ?"
-            arguments = [query.fromPosition, query.toPosition]
+            arguments = [from, query.toPosition]
             if let type = query.type { sql += " AND type = ?"; arguments += [type] }
             sql += " ORDER BY position"
         }
-        if let limit = query.limit { sql += " LIMIT ?"; arguments += [limit] }
+        if let limit { sql += " LIMIT ?"; arguments += [limit] }
         let statement = try db.cachedStatement(sql: sql)
         let rows = try Row.fetchCursor(statement, arguments: arguments)
         while let row = try rows.next() {
@@ -219,20 +282,65 @@ struct SQLiteAccess: EventStorageWriter {
             source: row[9], correlationID: row[10], causationID: row[11], data: Array(data.utf8), hash: [UInt8](hash))
     }
 
-    func event(withID eventID: String) throws -> RecordedEvent? {
+    public func event(withID eventID: String) throws -> RecordedEvent? {
         guard let id = UUIDText.parse(eventID) else { return nil }
         let statement = try db.cachedStatement(sql: "SELECT \(Self.columns) FROM events WHERE event_id = ?")
         return try Row.fetchOne(statement, arguments: [Data(id)]).map(Self.event(from:))
     }
 
-    func version(ofStream streamID: String) throws -> Int64? {
+    /// The event at `position`, or nil past the end.
+    public func event(at position: Int64) throws -> RecordedEvent? {
+        try events(EventQuery(from: position, to: position), after: position - 1, limit: 1).first
+    }
+
+    /// How many values one `IN (…)` lookup binds. Shorter lists are padded by repeating their
+    /// last value, so one cached statement serves every chunk.
+    static let lookupWidth = 64
+
+    static func lookupSQL(_ prefix: String, suffix: String = "") -> String {
+        prefix + "(" + Array(repeating: "?", count: lookupWidth).joined(separator: ", ") + ")" + suffix
+    }
+
+    static let eventsByIDSQL = lookupSQL("SELECT \(columns) FROM events WHERE event_id IN ")
+    static let versionsSQL = lookupSQL("SELECT stream_id, max(stream_version) FROM events WHERE stream_id IN ", suffix: " GROUP BY stream_id")
+
+    /// Runs `sql` over `values` in groups of ``lookupWidth``, padding the last group.
+    private func lookUp(_ sql: String, _ values: [some DatabaseValueConvertible], _ row: (Row) throws -> Void) throws {
+        guard let last = values.last else { return }
+        let statement = try db.cachedStatement(sql: sql)
+        var start = 0
+        while start < values.count {
+            let group = values[start..<Swift.min(start + Self.lookupWidth, values.count)]
+            let padded = Array(group) + Array(repeating: last, count: Self.lookupWidth - group.count)
+            let rows = try Row.fetchCursor(statement, arguments: StatementArguments(padded))
+            while let next = try rows.next() { try row(next) }
+            start += Self.lookupWidth
+        }
+    }
+
+    public func events(withIDs ids: [String]) throws -> [String: RecordedEvent] {
+        var found: [String: RecordedEvent] = [:]
+        try lookUp(Self.eventsByIDSQL, ids.compactMap { UUIDText.parse($0).map { Data($0) } }) { row in
+            let event = try Self.event(from: row)
+            found[event.eventID] = event
+        }
+        return found
+    }
+
+    public func versions(ofStreams streamIDs: [String]) throws -> [String: Int64] {
+        var found: [String: Int64] = [:]
+        try lookUp(Self.versionsSQL, streamIDs) { row in found[row[0]] = row[1] }
+        return found
+    }
+
+    public func version(ofStream streamID: String) throws -> Int64? {
         let query = SQLiteStatementBinding(try db.cachedStatement(
             sql: "SELECT stream_version FROM events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1"))
         query.bind(streamID, at: 1)
         return try query.firstInt64()
     }
 
-    func personalRecord(pseudonym: String) throws -> PersonalRecord? {
+    public func personalRecord(pseudonym: String) throws -> PersonalRecord? {
         guard let row = try Row.fetchOne(db, sql: "SELECT resident_id, name FROM personal_data WHERE pseudonym = ?",
             arguments: [pseudonym])
         else { return nil }
@@ -240,15 +348,23 @@ struct SQLiteAccess: EventStorageWriter {
         return PersonalRecord(pseudonym: pseudonym, residentID: id, name: row[1])
     }
 
-    func metadata(_ key: String) throws -> String? {
+    public func metadata(_ key: String) throws -> String? {
         try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = ?", arguments: [key])
     }
 
     static let insertSQL = "INSERT INTO events (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     static let insertPartySQL = "INSERT INTO event_parties (party, position) VALUES (?, ?)"
 
-    func insert(_ event: RecordedEvent, parties: [PartyReference]) throws {
+    func insert(_ events: [StoredEvent]) throws {
         let insert = SQLiteStatementBinding(try db.cachedStatement(sql: Self.insertSQL))
+        let insertParty = SQLiteStatementBinding(try db.cachedStatement(sql: Self.insertPartySQL))
+        for stored in events {
+            try self.insert(stored.event, parties: stored.parties, insert, insertParty)
+        }
+    }
+
+    private func insert(_ event: RecordedEvent, parties: [PartyReference], _ insert: SQLiteStatementBinding,
+                        _ insertParty: SQLiteStatementBinding) throws {
         insert.bind(event.position, at: 1)
         insert.bindBlob(UUIDText.parse(event.eventID) ?? [], at: 2)
         insert.bind(event.streamID, at: 3)
@@ -270,8 +386,6 @@ struct SQLiteAccess: EventStorageWriter {
         {
             throw EventStorageConflict.duplicateEventID(event.eventID)
         }
-        guard !parties.isEmpty else { return }
-        let insertParty = SQLiteStatementBinding(try db.cachedStatement(sql: Self.insertPartySQL))
         for party in parties {
             insertParty.bind(party.id, at: 1)
             insertParty.bind(event.position, at: 2)
@@ -285,17 +399,20 @@ struct SQLiteAccess: EventStorageWriter {
             arguments: [head.position, Data(head.hash)])
     }
 
-    func storePersonalRecord(_ record: PersonalRecord) throws {
+    func storePersonalRecords(_ records: [PersonalRecord]) throws {
         // Most events name a person without a name: those only need the row to exist, and
         // INSERT OR IGNORE leaves an existing row (and its page) untouched.
-        let sql = record.name == nil
-            ? "INSERT OR IGNORE INTO personal_data (pseudonym, resident_id, name) VALUES (?, ?, ?)"
-            : "INSERT INTO personal_data (pseudonym, resident_id, name) VALUES (?, ?, ?) ON CONFLICT (pseudonym) DO UPDATE SET name = excluded.name"
-        let statement = SQLiteStatementBinding(try db.cachedStatement(sql: sql))
-        statement.bind(record.pseudonym, at: 1)
-        statement.bind(record.residentID.digits, at: 2)
-        statement.bind(record.name, at: 3)
-        try statement.execute()
+        let keep = SQLiteStatementBinding(try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO personal_data (pseudonym, resident_id, name) VALUES (?, ?, ?)"))
+        let named = SQLiteStatementBinding(try db.cachedStatement(
+            sql: "INSERT INTO personal_data (pseudonym, resident_id, name) VALUES (?, ?, ?) ON CONFLICT (pseudonym) DO UPDATE SET name = excluded.name"))
+        for record in records {
+            let statement = record.name == nil ? keep : named
+            statement.bind(record.pseudonym, at: 1)
+            statement.bind(record.residentID.digits, at: 2)
+            statement.bind(record.name, at: 3)
+            try statement.execute()
+        }
     }
 
     func erasePersonalRecord(pseudonym: String, at time: Timestamp) throws -> Bool {
@@ -316,7 +433,7 @@ extension SQLiteEventStorage {
     /// The log's reads on a connection the caller already holds, inside its transaction: for
     /// projections kept in the same file, which read the events they apply in the transaction
     /// that writes their rows, so that both commit together.
-    public static func reader(on db: Database) -> any EventStorageReader { SQLiteAccess(db: db) }
+    public static func reader(on db: Database) -> SQLiteEventReader { SQLiteEventReader(db: db) }
 
     /// The last position recorded at or before `time`, or 0: what the log knew then.
     public static func lastPosition(knownAt time: Timestamp, on db: Database) throws -> Int64 {

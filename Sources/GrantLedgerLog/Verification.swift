@@ -63,47 +63,48 @@ public struct Anchor: Sendable, Hashable {
 
 extension EventLog {
     /// Walks the whole chain in position order, recomputing every hash, and reports the first
-    /// position that was altered, removed or reordered. Memory stays flat.
-    public func verify(anchors: [Anchor] = []) throws -> VerificationReport {
-        try storage.read { reader in
-            var report = VerificationReport()
-            var previous = HashChain.genesis
-            var expected: Int64 = 1
-            let anchorHashes = Dictionary(anchors.map { ($0.position, $0.hash) }, uniquingKeysWith: { a, _ in a })
-            do {
-                try reader.forEachEvent(EventQuery()) { event in
-                    if event.position != expected {
-                        report.problem = event.position > expected
-                            ? .missing(from: expected, to: event.position - 1) : .altered(position: event.position)
-                        return false
-                    }
-                    if HashChain.hash(of: event, previous: previous) != event.hash {
-                        report.problem = .altered(position: event.position)
-                        return false
-                    }
-                    if let anchored = anchorHashes[event.position], anchored != event.hash {
-                        report.problem = .anchorMismatch(position: event.position)
-                        return false
-                    }
-                    previous = event.hash
-                    report.eventsChecked += 1
-                    report.head = ChainHead(position: event.position, hash: event.hash)
-                    expected += 1
-                    return true
+    /// position that was altered, removed or reordered. Memory stays flat: events are read a
+    /// page at a time, up to the head seen, with the recorded head, in one snapshot at the start.
+    public func verify(anchors: [Anchor] = []) async throws -> VerificationReport {
+        let (last, recorded) = try await storage.read { reader in
+            (try await reader.lastEvent(), try await reader.recordedHead())
+        }
+        var report = VerificationReport()
+        var previous = HashChain.genesis
+        var expected: Int64 = 1
+        let anchorHashes = Dictionary(anchors.map { ($0.position, $0.hash) }, uniquingKeysWith: { a, _ in a })
+        do {
+            for try await event in events(EventQuery(to: last?.position ?? 0), pageSize: 4096) {
+                if event.position != expected {
+                    report.problem = event.position > expected
+                        ? .missing(from: expected, to: event.position - 1) : .altered(position: event.position)
+                    break
                 }
-            } catch let LogError.corruptEvent(position, reason) {
-                report.problem = .unreadable(position: position, reason: reason)
-                return report
-            }
-            if report.problem == nil {
-                let last = report.head?.position ?? 0
-                if let recorded = try reader.recordedHead(), recorded.position > last {
-                    report.problem = .truncated(lastPosition: last, recordedPosition: recorded.position)
-                } else if let missing = anchors.map(\.position).filter({ $0 > last }).min() {
-                    report.problem = .truncated(lastPosition: last, recordedPosition: missing)
+                if HashChain.hash(of: event, previous: previous) != event.hash {
+                    report.problem = .altered(position: event.position)
+                    break
                 }
+                if let anchored = anchorHashes[event.position], anchored != event.hash {
+                    report.problem = .anchorMismatch(position: event.position)
+                    break
+                }
+                previous = event.hash
+                report.eventsChecked += 1
+                report.head = ChainHead(position: event.position, hash: event.hash)
+                expected += 1
             }
+        } catch let LogError.corruptEvent(position, reason) {
+            report.problem = .unreadable(position: position, reason: reason)
             return report
         }
+        if report.problem == nil {
+            let checked = report.head?.position ?? 0
+            if let recorded, recorded.position > checked {
+                report.problem = .truncated(lastPosition: checked, recordedPosition: recorded.position)
+            } else if let missing = anchors.map(\.position).filter({ $0 > checked }).min() {
+                report.problem = .truncated(lastPosition: checked, recordedPosition: missing)
+            }
+        }
+        return report
     }
 }

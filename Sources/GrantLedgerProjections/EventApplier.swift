@@ -33,7 +33,7 @@ struct EventApplier {
         "person.registered", "person.group-joined", "person.group-left",
     ]
 
-    mutating func apply(_ event: RecordedEvent, store: Database, events: any EventStorageReader) throws -> Set<Scope> {
+    mutating func apply(_ event: RecordedEvent, store: Database, events: SQLiteEventReader) throws -> Set<Scope> {
         let references = try EventReferences(event, catalog: catalog)
         let payload = try event.payload(in: catalog)
         var stale = Set(references.persons.map(Scope.person) + references.organisations.map(Scope.organisation))
@@ -174,7 +174,7 @@ struct EventApplier {
     /// (`ScopeEvaluator.gather` follows the links) and are re-evaluated when they arrive. Evidence
     /// recorded after the application is linked when it arrives. Returns the scopes to re-evaluate.
     private func linkEvidence(
-        _ event: RecordedEvent, payload: any EventPayload, references: EventReferences, store: Database, events: any EventStorageReader
+        _ event: RecordedEvent, payload: any EventPayload, references: EventReferences, store: Database, events: SQLiteEventReader
     ) throws -> Set<Scope> {
         let link = try store.cachedStatement(sql: "INSERT OR IGNORE INTO \(schema[.links]) (key, scope) VALUES (?, ?)")
         var reached: Set<Scope> = []
@@ -200,7 +200,7 @@ struct EventApplier {
 
     private mutating func addTrainingFact(
         _ event: RecordedEvent, classId: String, kind: TargetSet.CountedFact, level: CertificateLevel?, store: Database,
-        events: any EventStorageReader
+        events: SQLiteEventReader
     ) throws -> Set<Scope> {
         try store.execute(sql: """
             INSERT OR REPLACE INTO \(schema[.trainingFacts]) (class_id, position, kind, level, occurred_at) VALUES (?, ?, ?, ?, ?)
@@ -217,7 +217,7 @@ struct EventApplier {
     /// re-evaluate (those whose target period has ended by the evaluation date).
     private mutating func count(
         position: Int64, kind: String, level: String?, occurredAt: String, filed: ClassFiled, store: Database,
-        events: any EventStorageReader
+        events: SQLiteEventReader
     ) throws -> Set<Scope> {
         if targets == nil { targets = try loadTargets(store: store, events: events) }
         var touched: [String] = []
@@ -242,7 +242,7 @@ struct EventApplier {
         return true
     }
 
-    private func loadTargets(store: Database, events: any EventStorageReader) throws -> [TargetSet] {
+    private func loadTargets(store: Database, events: SQLiteEventReader) throws -> [TargetSet] {
         try Int64.fetchAll(store, sql: "SELECT position FROM \(schema[.targets]) ORDER BY target_id").compactMap { position in
             try payload(at: position, events: events)
         }
@@ -268,7 +268,7 @@ struct EventApplier {
 
     // MARK: Decoding
 
-    private func payload<P: EventPayload>(at position: Int64, events: any EventStorageReader) throws -> P? {
+    private func payload<P: EventPayload>(at position: Int64, events: SQLiteEventReader) throws -> P? {
         try events.event(at: position).map { try $0.payload(in: catalog) } as? P
     }
 }

@@ -9,11 +9,11 @@ import GrantLedgerPolicy
 struct ProjectionBatch {
     let schema: ProjectionSchema
     let db: Database
-    let events: any EventStorageReader
+    let events: SQLiteEventReader
     let engine: PolicyEngine
     let catalog: EventCatalog
 
-    init(schema: ProjectionSchema, db: Database, events: (any EventStorageReader)? = nil, engine: PolicyEngine, catalog: EventCatalog) throws {
+    init(schema: ProjectionSchema, db: Database, events: (SQLiteEventReader)? = nil, engine: PolicyEngine, catalog: EventCatalog) throws {
         self.schema = schema
         self.db = db
         self.events = events ?? SQLiteEventStorage.reader(on: db)

@@ -301,7 +301,7 @@ extension ProjectionReader {
             try Int64.fetchAll(db, sql: "SELECT position FROM \(schema[.targetEvents]) WHERE target_id = ? AND occurred_at <= ? ORDER BY position",
                                arguments: [target, (asOf ?? .init(year: 9999, month: 12, day: 31)!).description])
         }
-        return try log.read { reader in
+        return try readEvents { reader in
             try positions.compactMap { position in
                 try reader.event(at: position).map {
                     CountedEvent(position: position, eventID: $0.eventID, type: $0.type, occurredAt: $0.occurredAt.description)
@@ -405,7 +405,7 @@ extension ProjectionReader {
     public func timeline(party: String) throws -> Timeline {
         var entries: [TimelineEntry] = []
         let through = asOf
-        try log.read { reader in
+        try readEvents { reader in
             try reader.forEachEvent(EventQuery(to: position, party: party)) { event in
                 if through.map({ event.occurredAt <= $0 }) ?? true {
                     entries.append(TimelineEntry(position: event.position, eventID: event.eventID, type: event.type, streamID: event.streamID,

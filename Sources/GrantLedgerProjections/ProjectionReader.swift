@@ -30,3 +30,12 @@ extension ProjectionReader {
         try database.read { db in try ProjectionDigest.digests(db, schema: schema) }
     }
 }
+
+extension ProjectionReader {
+    /// Reads the log's events synchronously, on a snapshot of the ledger file the projections
+    /// are kept in (the log's own storage, whichever database the projections were read from).
+    func readEvents<T>(_ body: (SQLiteEventReader) throws -> T) throws -> T {
+        guard let storage = log.storage as? SQLiteEventStorage else { throw ProjectionError.unsupportedStorage }
+        return try storage.database.read { db in try body(SQLiteEventStorage.reader(on: db)) }
+    }
+}

@@ -228,3 +228,11 @@ public enum ProjectionError: Error, CustomStringConvertible, Equatable {
 func businessDate(of time: Timestamp) -> LocalDate {
     Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch + 8 * 3_600_000).date
 }
+
+extension Projections {
+    /// Reads the log's events synchronously, on a snapshot of the ledger file the projections
+    /// are kept in: for questions asked while projections are read, on the same thread.
+    public func readEvents<T>(_ body: (SQLiteEventReader) throws -> T) throws -> T {
+        try database.read { db in try body(SQLiteEventStorage.reader(on: db)) }
+    }
+}

@@ -32,7 +32,7 @@ struct ScopeEvaluator {
     /// fund). Without it the scope's draws on them are kept, and the clauses they concern
     /// returned: the caller computes their usage and evaluates the scope again with it.
     @discardableResult
-    func refresh(_ scope: Scope, store: Database, events: any EventStorageReader, fresh: Bool = false,
+    func refresh(_ scope: Scope, store: Database, events: SQLiteEventReader, fresh: Bool = false,
                  usage: PooledUsage? = nil) throws -> Set<String> {
         let facts = try gather(scope, store: store, events: events)
         let figures = TargetFigures(db: store, schema: schema)
@@ -52,7 +52,7 @@ struct ScopeEvaluator {
 
     // MARK: Facts
 
-    func gather(_ scope: Scope, store: Database, events: any EventStorageReader) throws -> [Fact] {
+    func gather(_ scope: Scope, store: Database, events: SQLiteEventReader) throws -> [Fact] {
         var found: [Int64: RecordedEvent] = [:]
         var context = Context()
         func take(_ event: RecordedEvent, expand: Bool) throws {

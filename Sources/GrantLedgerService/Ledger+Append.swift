@@ -29,8 +29,8 @@ extension Ledger {
     ///
     /// With `catchUp` false the projections are left to whoever keeps them current (the
     /// service's background catch-up), and the outcome's `projections` is nil.
-    public func append(_ lines: some Sequence<SubmissionLine>, catchUp: Bool = true, committed: (AppendReport) -> Void = { _ in }) throws -> AppendOutcome {
-        let report = try log.append(lines)
+    public func append(_ lines: some Sequence<SubmissionLine>, catchUp: Bool = true, committed: (AppendReport) -> Void = { _ in }) async throws -> AppendOutcome {
+        let report = try await log.append(lines)
         guard report.isComplete else { return AppendOutcome(report: report, projections: nil) }
         committed(report)
         return AppendOutcome(report: report, projections: catchUp ? self.catchUp() : nil)
@@ -40,13 +40,13 @@ extension Ledger {
     /// ``LedgerError/conflict(stream:expected:actual:)`` when its expected version did not
     /// hold, else ``LedgerError/rejected(_:)`` with each problem. A duplicate is no error.
     @discardableResult
-    public func append(_ submission: EventSubmission) throws -> AppendOutcome {
-        let outcome = try append([SubmissionLine(number: 1, bytes: CanonicalJSON.encode(submission.jsonValue))])
+    public func append(_ submission: EventSubmission) async throws -> AppendOutcome {
+        let outcome = try await append([SubmissionLine(number: 1, bytes: CanonicalJSON.encode(submission.jsonValue))])
         guard outcome.report.isComplete else {
             let issues = outcome.report.issues
             if issues.contains(where: { $0.path == "$.expectedVersion" }) {
                 let stream = try storedStreamID(submission.streamID)
-                let actual = try log.read { try $0.version(ofStream: stream) }
+                let actual = try await log.read { try await $0.version(ofStream: stream) }
                 throw LedgerError.conflict(stream: stream, expected: submission.expectedVersion, actual: actual)
             }
             throw LedgerError.rejected(issues)

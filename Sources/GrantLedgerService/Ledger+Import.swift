@@ -21,8 +21,8 @@ extension Ledger {
     public func importFeed(
         _ format: FeedFormat, path: String, mapping nameOrPath: String, options: ImportOptions = ImportOptions(),
         catchingUp: Bool = true, progress: ((ImportProgress) -> Void)? = nil, committed: (ImportReport) -> Void = { _ in }
-    ) throws -> ImportOutcome {
-        try importFeed(format, path: path, using: try self.mapping(nameOrPath), options: options, catchingUp: catchingUp,
+    ) async throws -> ImportOutcome {
+        try await importFeed(format, path: path, using: try self.mapping(nameOrPath), options: options, catchingUp: catchingUp,
                        progress: progress, committed: committed)
     }
 
@@ -30,8 +30,8 @@ extension Ledger {
     public func importFeed(
         _ format: FeedFormat, path: String, using mapping: Mapping, options: ImportOptions = ImportOptions(),
         catchingUp: Bool = true, progress: ((ImportProgress) -> Void)? = nil, committed: (ImportReport) -> Void = { _ in }
-    ) throws -> ImportOutcome {
-        let report = try Importer(log: log, mapping: mapping).run(format, path: path, options: options, progress: progress)
+    ) async throws -> ImportOutcome {
+        let report = try await Importer(log: log, mapping: mapping).run(format, path: path, options: options, progress: progress)
         committed(report)
         let caughtUp = report.counts.appended > 0 && catchingUp ? catchUp() : nil
         return ImportOutcome(report: report, mapping: mapping, projections: caughtUp)

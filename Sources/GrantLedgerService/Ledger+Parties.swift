@@ -31,7 +31,14 @@ extension Ledger {
         do {
             return try body()
         } catch let error as EventLog.PartyError {
-            throw LedgerError.unknownParty(text: error.text, problem: error.problem)
+            throw LedgerError(error)
         }
+    }
+}
+
+extension LedgerError {
+    /// The log's party error as a ledger error, with the same words.
+    init(_ error: EventLog.PartyError) {
+        self = .unknownParty(text: error.text, problem: error.problem)
     }
 }

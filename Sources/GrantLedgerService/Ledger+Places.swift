@@ -8,7 +8,8 @@ extension Ledger {
     /// registration names, which therefore lies outside every limited scope.
     public func places(ofPerson pseudonym: String) throws -> Set<String> {
         guard Pseudonym.isPseudonym(pseudonym) else { return [] }
-        return try log.read { reader in
+        // Read synchronously beside the projections (this is asked while they are read).
+        return try readingBesideProjections { reader in
             var places: Set<String> = []
             try reader.forEachEvent(EventQuery(type: "person.registered", party: pseudonym)) { event in
                 if case .object(let data) = try event.dataValue(), data["person"] == .string(pseudonym),

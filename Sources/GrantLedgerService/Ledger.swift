@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import GrantLedgerEvents
 import GrantLedgerLog
 import GrantLedgerPolicy
@@ -40,22 +41,22 @@ public final class Ledger: Sendable {
     /// Opens an existing ledger. With ``ClauseChecking/catalog`` the policy catalog is loaded
     /// first, and a catalog that fails to load stops the opening (``LedgerError/catalogFailed(_:)``):
     /// events could not be checked. Otherwise it is loaded when first needed.
-    public static func open(_ configuration: LedgerConfiguration) throws -> Ledger {
+    public static func open(_ configuration: LedgerConfiguration) async throws -> Ledger {
         let catalog = CatalogOnce(configuration.policies)
         let clauses: ClauseCheck
         switch configuration.clauses {
         case .shapeOnly: clauses = .shapeOnly
         case .catalog: clauses = .registry(try catalog.get())
         }
-        let log = try EventLog.open(at: configuration.databasePath, keyFile: configuration.keyFile, clauses: clauses)
+        let log = try await EventLog.open(at: configuration.databasePath, keyFile: configuration.keyFile, clauses: clauses)
         return Ledger(configuration: configuration, log: log, catalog: catalog)
     }
 
     /// Creates a ledger and its pseudonym key, or opens the one already there.
-    public static func create(_ configuration: LedgerConfiguration) throws -> Ledger {
+    public static func create(_ configuration: LedgerConfiguration) async throws -> Ledger {
         let catalog = CatalogOnce(configuration.policies)
         let clauses: ClauseCheck = configuration.clauses == .catalog ? .registry(try catalog.get()) : .shapeOnly
-        let log = try EventLog.create(at: configuration.databasePath, keyFile: configuration.keyFile, clauses: clauses)
+        let log = try await EventLog.create(at: configuration.databasePath, keyFile: configuration.keyFile, clauses: clauses)
         return Ledger(configuration: configuration, log: log, catalog: catalog)
     }
 
@@ -78,23 +79,36 @@ public final class Ledger: Sendable {
     // MARK: - The log
 
     /// Checks the hash chain, and each anchor (a position and hash recorded earlier).
-    public func verify(anchors: [Anchor] = []) throws -> VerificationReport {
-        try log.verify(anchors: anchors)
+    public func verify(anchors: [Anchor] = []) async throws -> VerificationReport {
+        try await log.verify(anchors: anchors)
     }
 
     /// The log's last event, nil while it is empty.
-    public func head() throws -> ChainHead? { try log.head() }
+    public func head() async throws -> ChainHead? { try await log.head() }
 
     /// Erases the resident ID and name held for a person (resident ID or pseudonym) and
     /// returns their pseudonym; their events, which hold only the pseudonym, stay.
     @discardableResult
-    public func forget(person text: String) throws -> String {
-        try translatingPartyErrors { try log.forget(person: text) }
+    public func forget(person text: String) async throws -> String {
+        do {
+            return try await log.forget(person: text)
+        } catch let error as EventLog.PartyError {
+            throw LedgerError(error)
+        }
     }
 
     /// A person's masked resident ID (`350203********123X`), nil once their data is erased.
+    /// Read synchronously beside the projections, for the tables that show them.
     public func maskedID(pseudonym: String) throws -> String? {
-        try log.personalRecord(pseudonym: pseudonym)?.residentID.masked
+        try readingBesideProjections { try $0.personalRecord(pseudonym: pseudonym)?.residentID.masked }
+    }
+
+    /// Reads the log synchronously, on a snapshot of the SQLite ledger file that holds both it
+    /// and the projections: for what an answer drawn from the projections needs of the log
+    /// (a person's places, their masked ID) while it is assembled on one thread.
+    func readingBesideProjections<T>(_ body: (SQLiteEventReader) throws -> T) throws -> T {
+        guard let storage = log.storage as? SQLiteEventStorage else { throw ProjectionError.unsupportedStorage }
+        return try storage.database.read { db in try body(SQLiteEventStorage.reader(on: db)) }
     }
 
     // MARK: - Projections

@@ -6,7 +6,7 @@ import GrantLedgerPolicy
 import GrantLedgerProjections
 import GrantLedgerService
 
-struct AppendCommand: ParsableCommand {
+struct AppendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "append",
         abstract: "Append a JSON Lines file of events, all of it or none of it.",
@@ -35,10 +35,10 @@ struct AppendCommand: ParsableCommand {
     @OptionGroup var clauses: ClauseOptions
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
-        let ledger = try clauses.open(ledger, policies: policies)
+    func run() async throws {
+        let ledger = try await clauses.open(ledger, policies: policies)
         let name = file == "-" ? "standard input" : file
-        let outcome = try ledger.append(try JSONLinesReader(path: file), catchUp: !skipProjections) { report in
+        let outcome = try await ledger.append(try JSONLinesReader(path: file), catchUp: !skipProjections) { report in
             guard !output.json else { return }
             // The append is acknowledged before the projections are touched.
             print(ReportFormatter.text(report, file: name), terminator: "")

@@ -6,7 +6,7 @@ import GrantLedgerPolicy
 import GrantLedgerProjections
 import SyntheticCity
 
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Build a demo ledger from bundled data and tour it.",
@@ -29,13 +29,13 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: "The generated city's seed: the same seed, the same city.")
     var seed: UInt64 = 2026
 
-    func run() throws {
-        try Self.removeDemoLedger(at: db)
+    func run() async throws {
+        try await Self.removeDemoLedger(at: db)
         // Appended as any intake is: every clause id the city and the stories name must be the catalog's.
         let catalog: PolicyCatalog
         do { catalog = try PolicyCatalog.bundled() } catch { throw PolicyLoadFailure(error: error) }
-        let log = try EventLog.create(at: db, clauses: .registry(catalog))
-        try log.storage.write { try $0.setMetadata("demo", "true") }
+        let log = try await EventLog.create(at: db, clauses: .registry(catalog))
+        try await log.storage.write { try await $0.setMetadata("demo", "true") }
 
         section("1. Load the bundled data: the documents' targets, a generated city, five stories")
         let city = SyntheticCity(seed: seed, people: people, months: 24)
@@ -44,7 +44,7 @@ struct DemoCommand: ParsableCommand {
             ("a generated city of \(people) people (grants-city --people \(people) --months 24 --seed \(seed))", AnySequence(city.lines)),
             ("five hand-made stories", AnySequence(DemoStories.lines)),
         ] {
-            let report = try log.append(lines.enumerated().lazy.map { SubmissionLine(number: $0 + 1, bytes: Array($1.utf8)) })
+            let report = try await log.append(lines.enumerated().lazy.map { SubmissionLine(number: $0 + 1, bytes: Array($1.utf8)) })
             guard report.isComplete else {
                 print(ReportFormatter.text(report, file: name), terminator: "")
                 throw ExitCode.failure
@@ -52,7 +52,7 @@ struct DemoCommand: ParsableCommand {
             let count = String(report.appended)
             print(String(repeating: " ", count: max(0, 7 - count.count)) + count + " events: " + name)
         }
-        let verification = try log.verify()
+        let verification = try await log.verify()
         guard verification.isIntact, let head = verification.head else {
             print("NOT INTACT: \(verification.problem.map(String.init(describing:)) ?? "?")")
             throw ExitCode.failure
@@ -61,26 +61,26 @@ struct DemoCommand: ParsableCommand {
 
         let ledger = ["--db", db]
         section("2. Rebuild every projection from the log: the same digests every time")
-        try RebuildCommand.parse(ledger).run()
+        try await RebuildCommand.parse(ledger).run()
 
         for (number, (person, story)) in DemoStories.people.enumerated() {
             section("\(number + 3). \(ResidentID.mask(person)): \(story)")
-            try EntitlementsCommand.parse(ledger + ["--person", person]).run()
+            try await EntitlementsCommand.parse(ledger + ["--person", person]).run()
         }
         section("8. The agency's payout schedule: 1000 after month 3, 1000 after month 6, each worker")
-        try PayoutsCommand.parse(ledger + ["--payee", DemoStories.agency]).run()
+        try await PayoutsCommand.parse(ledger + ["--payee", DemoStories.agency]).run()
         section("9. Performance against targets: one Jinjiang town (JJ-2019-79 annex 1), and the city, whose text and annex disagree")
-        try PerformanceCommand.parse(ledger + ["--unit", "陈埭镇"]).run()
-        try PerformanceCommand.parse(ledger + ["--unit", "晋江市"]).run()
+        try await PerformanceCommand.parse(ledger + ["--unit", "陈埭镇"]).run()
+        try await PerformanceCommand.parse(ledger + ["--unit", "晋江市"]).run()
         section("10. One worker's timeline, in business-time order")
-        try TimelineCommand.parse(ledger + [DemoStories.leaver]).run()
+        try await TimelineCommand.parse(ledger + [DemoStories.leaver]).run()
         section("11. Why: the fourth training, explained")
         let trainee = try log.partyKey(for: DemoStories.trainee)
         let capped = try Projections(log: log, policies: try PolicyCatalog.bundled()).reader()
             .entitlements(EntitlementFilter(party: trainee, clause: "XM-2023-187/(一)-a")).last
-        if let capped { try ExplainCommand.parse(ledger + [capped.entitlement.id]).run() }
+        if let capped { try await ExplainCommand.parse(ledger + [capped.entitlement.id]).run() }
         section("12. Why not: the same worker, every rule their facts could fire and where each stopped")
-        try WhyNotCommand.parse(ledger + [DemoStories.trainee, "--clause", "XM-2023-187/(一)-a"]).run()
+        try await WhyNotCommand.parse(ledger + [DemoStories.trainee, "--clause", "XM-2023-187/(一)-a"]).run()
 
         section("Go further")
         print("""
@@ -102,10 +102,10 @@ struct DemoCommand: ParsableCommand {
     }
 
     /// Removes an earlier demo ledger, and refuses to touch anything else.
-    static func removeDemoLedger(at path: String) throws {
+    static func removeDemoLedger(at path: String) async throws {
         let manager = FileManager.default
         guard manager.fileExists(atPath: path) else { return }
-        let isDemo = (try? EventLog.open(at: path, clauses: .shapeOnly).storage.read { try $0.metadata("demo") }) == "true"
+        let isDemo = (try? await EventLog.open(at: path, clauses: .shapeOnly).storage.read { try await $0.metadata("demo") }) == "true"
         guard isDemo else {
             throw ValidationError("\(path) exists and is not a demo ledger; choose another --db")
         }

@@ -28,7 +28,7 @@ struct EntitlementFilterOptions: ParsableArguments {
     }
 }
 
-struct EntitlementsCommand: ParsableCommand {
+struct EntitlementsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "entitlements",
         abstract: "List entitlements with what has been paid against them.",
@@ -55,8 +55,8 @@ struct EntitlementsCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let ledger = try ledger.open(policies: policies)
+    func run() async throws {
+        let ledger = try await ledger.open(policies: policies)
         let selection = filter.selection(status: status.flatMap(Entitlement.Status.init(rawValue:)))
         let answer = try filter.query { try ledger.entitlements(selection, at: moment.moment) }
         let views = answer.value
@@ -102,7 +102,7 @@ struct EntitlementsCommand: ParsableCommand {
     }
 }
 
-struct PayoutsCommand: ParsableCommand {
+struct PayoutsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "payouts",
         abstract: "Show the payout schedule: each tranche, what is paid of it and when it is due.",
@@ -127,8 +127,8 @@ struct PayoutsCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let ledger = try ledger.open(policies: policies)
+    func run() async throws {
+        let ledger = try await ledger.open(policies: policies)
         let answer = try filter.query {
             try ledger.payouts(filter.selection(), dueBy: dueBy.flatMap(LocalDate.init), at: moment.moment)
         }

@@ -3,7 +3,7 @@ import GrantLedgerEvents
 import GrantLedgerLog
 import GrantLedgerService
 
-struct EventsCommand: ParsableCommand {
+struct EventsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
         abstract: "Read events by position range, stream, type, or party.",
@@ -29,8 +29,8 @@ struct EventsCommand: ParsableCommand {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 
-    func run() throws {
-        let opened = try ledger.open()
+    func run() async throws {
+        let opened = try await ledger.open()
         var streamID = stream
         if let s = stream, let id = StreamID.personKey(s) {
             streamID = "person:" + (try opened.eventPartyKey(for: id.digits))
@@ -39,13 +39,10 @@ struct EventsCommand: ParsableCommand {
             from: from, to: to ?? .max, streamID: streamID, type: type,
             party: try party.map { try opened.eventPartyKey(for: $0) }, limit: limit)
         var count = 0
-        try opened.log.read { reader in
-            var formatter = EventFormatter(reader: reader)
-            try reader.forEachEvent(query) { event in
-                count += 1
-                print(output.json ? try formatter.json(event) : try formatter.text(event))
-                return true
-            }
+        var formatter = EventFormatter(ledger: opened)
+        for try await event in opened.log.events(query) {
+            count += 1
+            print(output.json ? try formatter.json(event) : try formatter.text(event))
         }
         if !output.json {
             print(count == 0 ? "No events match." : "\(count) event\(count == 1 ? "" : "s").")
@@ -55,11 +52,11 @@ struct EventsCommand: ParsableCommand {
 
 /// Prints events for people (masked IDs) and machines (JSON Lines).
 struct EventFormatter {
-    let reader: any EventStorageReader
+    let ledger: Ledger
     /// Masked resident IDs already looked up, by pseudonym.
     var masks: [String: String] = [:]
 
-    init(reader: any EventStorageReader) { self.reader = reader }
+    init(ledger: Ledger) { self.ledger = ledger }
 
     mutating func text(_ event: RecordedEvent) throws -> String {
         let data = try event.dataValue()
@@ -112,7 +109,7 @@ struct EventFormatter {
     /// A person as `350203********123X`, or their pseudonym once their personal data is erased.
     mutating func mask(_ pseudonym: String) throws -> String {
         if let known = masks[pseudonym] { return known }
-        let shown = try reader.personalRecord(pseudonym: pseudonym).map { $0.residentID.masked } ?? pseudonym
+        let shown = try ledger.maskedID(pseudonym: pseudonym) ?? pseudonym
         masks[pseudonym] = shown
         return shown
     }

@@ -3,7 +3,7 @@ import GrantLedgerEvents
 import GrantLedgerProjections
 import GrantLedgerService
 
-struct ExplainCommand: ParsableCommand {
+struct ExplainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Explain one entitlement: its facts, parameters, arithmetic and payments.",
@@ -24,8 +24,8 @@ struct ExplainCommand: ParsableCommand {
     @OptionGroup var policies: PolicyOptions
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
-        let ledger = try ledger.open(policies: policies)
+    func run() async throws {
+        let ledger = try await ledger.open(policies: policies)
         let answer = try ledger.explain(id, at: moment.moment)
         let (view, schedule) = (answer.value.view, answer.value.schedule)
         let record = view.entitlement

@@ -3,7 +3,7 @@ import GrantLedgerEvents
 import GrantLedgerProjections
 import GrantLedgerService
 
-struct FindingsCommand: ParsableCommand {
+struct FindingsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "findings",
         abstract: "List payments the entitlements do not explain, and the clawbacks ordered.",
@@ -20,8 +20,8 @@ struct FindingsCommand: ParsableCommand {
     @OptionGroup var policies: PolicyOptions
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
-        let ledger = try ledger.open(policies: policies)
+    func run() async throws {
+        let ledger = try await ledger.open(policies: policies)
         let answer = try ledger.findings(at: moment.moment)
         let (findings, clawbacks) = (answer.value.findings, answer.value.clawbacks)
         if output.json {
@@ -72,7 +72,7 @@ struct FindingsCommand: ParsableCommand {
     }
 }
 
-struct FundsCommand: ParsableCommand {
+struct FundsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "funds",
         abstract: "Show fund allocations: earned, forfeited, available, disbursed and remaining.",
@@ -88,8 +88,8 @@ struct FundsCommand: ParsableCommand {
     @OptionGroup var policies: PolicyOptions
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
-        let answer = try ledger.open(policies: policies).funds(at: moment.moment)
+    func run() async throws {
+        let answer = try await ledger.open(policies: policies).funds(at: moment.moment)
         let funds = answer.value
         if output.json {
             for fund in funds { try JSONLines.print(fund) }

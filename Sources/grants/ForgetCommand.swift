@@ -3,7 +3,7 @@ import GrantLedgerEvents
 import GrantLedgerLog
 import GrantLedgerService
 
-struct ForgetCommand: ParsableCommand {
+struct ForgetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forget",
         abstract: "Erase the resident ID and name held for one person.",
@@ -17,8 +17,8 @@ struct ForgetCommand: ParsableCommand {
 
     @OptionGroup var ledger: LedgerOptions
 
-    func run() throws {
-        let pseudonym = try ledger.open().forget(person: person)
+    func run() async throws {
+        let pseudonym = try await ledger.open().forget(person: person)
         print("Erased the personal data of \(pseudonym). Its events remain, under the pseudonym.")
     }
 }

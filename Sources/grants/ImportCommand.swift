@@ -8,7 +8,7 @@ import GrantLedgerService
 
 extension FeedFormat: ExpressibleByArgument {}
 
-struct ImportCommand: ParsableCommand {
+struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import a feed (CSV or JSON Lines) through a mapping: one event per row.",
@@ -62,8 +62,8 @@ struct ImportCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let ledger = try clauses.open(ledger, policies: policies)
+    func run() async throws {
+        let ledger = try await clauses.open(ledger, policies: policies)
         let mapping = try ledger.mapping(self.mapping)
         var options = ImportOptions(allOrNothing: allOrNothing, encoding: encoding.flatMap(TextEncoding.init(label:)))
         options.errorFile = errorFilePath
@@ -71,7 +71,7 @@ struct ImportCommand: ParsableCommand {
         let name = file == "-" ? "standard input" : file
         let outcome: ImportOutcome
         do {
-            outcome = try ledger.importFeed(format, path: file, using: mapping, options: options, catchingUp: !skipProjections,
+            outcome = try await ledger.importFeed(format, path: file, using: mapping, options: options, catchingUp: !skipProjections,
                                             progress: { progress.update($0) }) { report in
                 progress.finish()
                 guard !output.json else { return }

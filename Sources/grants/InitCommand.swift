@@ -2,7 +2,7 @@ import ArgumentParser
 import GrantLedgerLog
 import GrantLedgerService
 
-struct InitCommand: ParsableCommand {
+struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Create an empty ledger and its pseudonym key.",
@@ -10,9 +10,9 @@ struct InitCommand: ParsableCommand {
 
     @OptionGroup var ledger: LedgerOptions
 
-    func run() throws {
-        let created = try Ledger.create(ledger.configuration())
-        let head = try created.head()
+    func run() async throws {
+        let created = try await Ledger.create(ledger.configuration())
+        let head = try await created.head()
         print("Ledger \(ledger.databasePath): \(head.map { "\($0.position) events" } ?? "empty").")
         print("Pseudonym key \(created.keyFilePath): keep it apart from copies of the ledger; auditors do not need it.")
     }

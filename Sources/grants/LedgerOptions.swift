@@ -27,8 +27,8 @@ struct LedgerOptions: ParsableArguments {
 
     /// Opens the ledger for a command that appends no events from outside (reading,
     /// verifying, erasing personal data): clause ids would be checked for their shape only.
-    func open(policies: PolicyOptions? = nil) throws -> Ledger {
-        try Ledger.open(configuration(policies: policies))
+    func open(policies: PolicyOptions? = nil) async throws -> Ledger {
+        try await Ledger.open(configuration(policies: policies))
     }
 }
 
@@ -46,9 +46,9 @@ struct ClauseOptions: ParsableArguments {
 
     /// Opens the ledger to append events from a file or a feed. Checking clause ids against
     /// the catalog needs it loaded: when it does not load, says so and how to go on.
-    func open(_ ledger: LedgerOptions, policies: PolicyOptions) throws -> Ledger {
+    func open(_ ledger: LedgerOptions, policies: PolicyOptions) async throws -> Ledger {
         do {
-            return try Ledger.open(ledger.configuration(policies: policies, clauses: checking))
+            return try await Ledger.open(ledger.configuration(policies: policies, clauses: checking))
         } catch LedgerError.catalogFailed(let error) {
             throw CommandError("""
                 \(error)

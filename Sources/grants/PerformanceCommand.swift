@@ -3,7 +3,7 @@ import GrantLedgerEvents
 import GrantLedgerProjections
 import GrantLedgerService
 
-struct PerformanceCommand: ParsableCommand {
+struct PerformanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "performance",
         abstract: "Show targets and what has been achieved toward them.",
@@ -70,8 +70,8 @@ struct PerformanceCommand: ParsableCommand {
         return "\(sign)\(magnitude / 100).\(cents < 10 ? "0" : "")\(cents)%"
     }
 
-    func run() throws {
-        let ledger = try ledger.open(policies: policies)
+    func run() async throws {
+        let ledger = try await ledger.open(policies: policies)
         let moment = moment.moment
         let period = period.flatMap(Period.dates)
         if missing, let period {

@@ -4,7 +4,7 @@ import GrantLedgerEvents
 import GrantLedgerPolicy
 import GrantLedgerService
 
-struct PoliciesCommand: ParsableCommand {
+struct PoliciesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policies",
         abstract: "Check and list the policy catalog, and the facts its rules can test.",
@@ -31,7 +31,7 @@ struct PolicyOptions: ParsableArguments {
     }
 }
 
-struct PoliciesCheckCommand: ParsableCommand {
+struct PoliciesCheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Lint the policy catalog: every problem with its file, line and what to do.",
@@ -39,7 +39,7 @@ struct PoliciesCheckCommand: ParsableCommand {
 
     @OptionGroup var options: PolicyOptions
 
-    func run() throws {
+    func run() async throws {
         do {
             let catalog = try options.loadCatalog()
             for warning in catalog.warnings { print(warning) }
@@ -56,7 +56,7 @@ struct PoliciesCheckCommand: ParsableCommand {
     }
 }
 
-struct PoliciesListCommand: ParsableCommand {
+struct PoliciesListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "Show the rules in force on a date.")
@@ -77,7 +77,7 @@ struct PoliciesListCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let catalog = try options.loadCatalog()
         let date = on.flatMap(LocalDate.init)
         let area = jurisdiction.flatMap(Jurisdiction.init(rawValue:))
@@ -107,7 +107,7 @@ struct PoliciesListCommand: ParsableCommand {
     }
 }
 
-struct PoliciesTriggersCommand: ParsableCommand {
+struct PoliciesTriggersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "triggers",
         abstract: "List the kinds of fact a rule can be triggered by, with the attributes its conditions may test.")

@@ -4,7 +4,7 @@ import GrantLedgerEvents
 import GrantLedgerProjections
 import GrantLedgerService
 
-struct RebuildCommand: ParsableCommand {
+struct RebuildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebuild",
         abstract: "Rebuild the projections from the log and print each one's digest.",
@@ -22,8 +22,8 @@ struct RebuildCommand: ParsableCommand {
     @OptionGroup var policies: PolicyOptions
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
-        let ledger = try ledger.open(policies: policies)
+    func run() async throws {
+        let ledger = try await ledger.open(policies: policies)
         let moment = moment.moment
         let digests: [(name: String, digest: String)]
         let position: Int64

@@ -26,7 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "grants")
         logger.logLevel = .info
-        let ledger = try clauses.open(self.ledger, policies: policies)
+        let ledger = try await clauses.open(self.ledger, policies: policies)
         let app = try GrantsAPI.application(ledger: ledger, configuration: .init(host: host, port: port), logger: logger)
         try await app.runService()
     }

@@ -3,7 +3,7 @@ import GrantLedgerEvents
 import GrantLedgerProjections
 import GrantLedgerService
 
-struct TimelineCommand: ParsableCommand {
+struct TimelineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "timeline",
         abstract: "Show one person's events in business-time order, then their entitlements and payouts.",
@@ -23,8 +23,8 @@ struct TimelineCommand: ParsableCommand {
     @OptionGroup var policies: PolicyOptions
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
-        let ledger = try ledger.open(policies: policies)
+    func run() async throws {
+        let ledger = try await ledger.open(policies: policies)
         let answer = try ledger.timeline(of: person, at: moment.moment)
         let timeline = answer.value
         let party = timeline.party

@@ -1,7 +1,7 @@
 import ArgumentParser
 import GrantLedgerService
 
-struct TokensCommand: ParsableCommand {
+struct TokensCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokens",
         abstract: "Create, list and revoke the API tokens of `grants serve`.",
@@ -12,7 +12,7 @@ struct TokensCommand: ParsableCommand {
             """,
         subcommands: [Create.self, List.self, Revoke.self])
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a token and print it once.")
 
         @Option(name: .long, help: ArgumentHelp("intake, caseworker, auditor, manager or admin.", valueName: "role"))
@@ -27,10 +27,10 @@ struct TokensCommand: ParsableCommand {
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var policies: PolicyOptions
 
-        func run() throws {
+        func run() async throws {
             let issued: IssuedToken
             do {
-                issued = try ledger.open(policies: policies).createToken(role: role, scope: scope, label: label)
+                issued = try await ledger.open(policies: policies).createToken(role: role, scope: scope, label: label)
             } catch let error as TokenStoreError {
                 throw CommandError("--scope \(scope ?? ""): \(error)")
             }
@@ -39,14 +39,14 @@ struct TokensCommand: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the tokens (never their secrets).")
 
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var output: OutputOptions
 
-        func run() throws {
-            let tokens = try ledger.open().tokens().list()
+        func run() async throws {
+            let tokens = try await ledger.open().tokens().list()
             if output.json {
                 for token in tokens { try JSONLines.print(token) }
                 return
@@ -63,7 +63,7 @@ struct TokensCommand: ParsableCommand {
         }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a token: it is refused from then on.")
 
         @Argument(help: ArgumentHelp("The token's id (the ID column of `grants tokens list`).", valueName: "id"))
@@ -71,9 +71,9 @@ struct TokensCommand: ParsableCommand {
 
         @OptionGroup var ledger: LedgerOptions
 
-        func run() throws {
+        func run() async throws {
             do {
-                let record = try ledger.open().tokens().revoke(id: id)
+                let record = try await ledger.open().tokens().revoke(id: id)
                 print("token \(record.id) revoked at \(record.revokedAt ?? "")")
             } catch let error as TokenStoreError {
                 throw CommandError("\(error): see `grants tokens list`")

@@ -3,7 +3,7 @@ import GrantLedgerEvents
 import GrantLedgerLog
 import GrantLedgerService
 
-struct VerifyCommand: ParsableCommand {
+struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check the hash chain and name the first position altered, removed or reordered.",
@@ -26,8 +26,8 @@ struct VerifyCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let report = try ledger.open().verify(anchors: anchor.compactMap(Anchor.init))
+    func run() async throws {
+        let report = try await ledger.open().verify(anchors: anchor.compactMap(Anchor.init))
         if output.json {
             print(CanonicalJSON.string(report.json))
         } else if let problem = report.problem {

@@ -4,7 +4,7 @@ import GrantLedgerPolicy
 import GrantLedgerProjections
 import GrantLedgerService
 
-struct WhyNotCommand: ParsableCommand {
+struct WhyNotCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "why-not",
         abstract: "Say why a person was not paid: each rule their facts could fire, and the first test each fact failed.",
@@ -29,8 +29,8 @@ struct WhyNotCommand: ParsableCommand {
     @OptionGroup var policies: PolicyOptions
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
-        let ledger = try ledger.open(policies: policies)
+    func run() async throws {
+        let ledger = try await ledger.open(policies: policies)
         let answer = try LedgerErrorWording.person(option: "person") {
             try ledger.whyNot(person, clause: clause, at: moment.moment)
         }

@@ -96,7 +96,7 @@ struct AccessMatrixTests {
 
     @Test("every role × scope × route: the status, and only in-scope rows, all of them")
     func matrix() async throws {
-        let served = try ServedLedger.withPeople()
+        let served = try await ServedLedger.withPeople()
         let routes = try Self.routes(served)
         // Places by pseudonym, written by hand in the fixture.
         var places: [String: String] = [:]
@@ -167,7 +167,7 @@ struct AccessMatrixTests {
 
     @Test("the matrix has teeth: a 晋江 case worker sees the 陈埭 rows and none of Xiamen's, and Xiamen's case worker the reverse")
     func teeth() async throws {
-        let served = try ServedLedger.withPeople()
+        let served = try await ServedLedger.withPeople()
         let jinjiang = bearer(try served.token(.caseworker, scope: "晋江市"))
         let xiamen = bearer(try served.token(.caseworker, scope: "350200"))
         let chendai = try served.pseudonym(People.chendai)
@@ -190,7 +190,7 @@ struct AccessMatrixTests {
 
     @Test("a revoked token gets 401 on every route")
     func revoked() async throws {
-        let served = try ServedLedger.withPeople()
+        let served = try await ServedLedger.withPeople()
         let routes = try Self.routes(served)
         let revoked = try Role.allCases.map { role in
             let issued = try served.ledger.createToken(role: role, scope: role == .caseworker ? "思明区" : nil, label: nil)

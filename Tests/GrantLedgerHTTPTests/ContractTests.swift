@@ -19,7 +19,7 @@ struct ContractTests {
 
     @Test("every operation the OpenAPI document names is served: no route answers the router's own 404 or 405")
     func documentedRoutesAreServed() async throws {
-        let served = try ServedLedger()
+        let served = try await ServedLedger()
         try await served.test { client in
             for operation in Self.operations {
                 let uri = operation.path.replacingOccurrences(of: "{mapping}", with: "si-months")
@@ -37,7 +37,7 @@ struct ContractTests {
 
     @Test("a feed uploaded through a named mapping: appended; a broken one: 422 with each row's line and column; no paths")
     func imports() async throws {
-        let served = try ServedLedger()
+        let served = try await ServedLedger()
         let intake = "Bearer " + served.tokens[.intake]!
         let good = try Data(contentsOf: Self.root.appendingPathComponent("Tools/mappings/samples/si-months.csv"))
         let broken = try Data(contentsOf: Self.root.appendingPathComponent("Tools/mappings/samples/si-months-broken.csv"))
@@ -74,7 +74,7 @@ struct ContractTests {
 struct LiveSocketTests {
     @Test("append and read back through a socket on loopback, with the background catch-up running")
     func appendAndRead() async throws {
-        let served = try ServedLedger()
+        let served = try await ServedLedger()
         let app = Application(router: try GrantsAPI.router(ledger: served.ledger),
                               configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               services: [ProjectionCatchUp(ledger: served.ledger, interval: .milliseconds(20), logger: Logger(label: "test"))])

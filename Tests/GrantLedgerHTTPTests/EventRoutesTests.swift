@@ -12,10 +12,10 @@ struct ServedLedger {
     let ledger: Ledger
     let tokens: [Role: String]
 
-    init() throws {
+    init() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("http-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        ledger = try Ledger.create(LedgerConfiguration(databasePath: directory.appendingPathComponent("ledger.sqlite").path,
+        ledger = try await Ledger.create(LedgerConfiguration(databasePath: directory.appendingPathComponent("ledger.sqlite").path,
                                                        keyFile: nil, policies: .bundled, clauses: .catalog))
         var tokens: [Role: String] = [:]
         for role in Role.allCases { tokens[role] = try ledger.createToken(role: role, scope: nil, label: nil).bearer }
@@ -47,7 +47,7 @@ func object(_ buffer: ByteBuffer, sourceLocation: SourceLocation = #_sourceLocat
 struct EventRoutesTests {
     @Test("health and the OpenAPI document need no token")
     func open() async throws {
-        let served = try ServedLedger()
+        let served = try await ServedLedger()
         try await served.test { client in
             try await client.execute(uri: "/health", method: .get) { response in
                 #expect(response.status == .ok)
@@ -61,7 +61,7 @@ struct EventRoutesTests {
 
     @Test("no token, a malformed or unknown one: 401 with a JSON error and no detail")
     func unauthenticated() async throws {
-        let served = try ServedLedger()
+        let served = try await ServedLedger()
         try await served.test { client in
             for header: HTTPFields in [[:], [.authorization: "Bearer nonsense"], [.authorization: "Basic abc"],
                                        [.authorization: "Bearer glt_aaaaaaaaaaaa_" + String(repeating: "b", count: 64)]] {
@@ -77,7 +77,7 @@ struct EventRoutesTests {
 
     @Test("intake appends JSON Lines atomically and idempotently; a resend reports duplicates")
     func append() async throws {
-        let served = try ServedLedger()
+        let served = try await ServedLedger()
         let intake: HTTPFields = [.authorization: "Bearer " + served.tokens[.intake]!, .contentType: "application/x-ndjson"]
         try await served.test { client in
             try await client.execute(uri: "/v1/events", method: .post, headers: intake, body: ByteBuffer(string: ServedLedger.examples)) { response in
@@ -96,7 +96,7 @@ struct EventRoutesTests {
 
     @Test("a JSON array is appended as its items; a rejected item gets 422 with its line and JSON path, and nothing is written")
     func rejected() async throws {
-        let served = try ServedLedger()
+        let served = try await ServedLedger()
         let intake: HTTPFields = [.authorization: "Bearer " + served.tokens[.intake]!, .contentType: "application/json"]
         let lines = ServedLedger.examples.split(separator: "\n").prefix(2).map(String.init)
         let broken = lines[1].replacingOccurrences(of: #""occurredAt":"#, with: #""occurredAt":"2024-02-30","was":"#)
@@ -109,13 +109,13 @@ struct EventRoutesTests {
                 #expect(issue?["line"] as? Int == 2)
                 #expect((issue?["path"] as? String)?.hasPrefix("$.") == true)
             }
-            #expect(try served.ledger.head() == nil, "nothing was written")
+            #expect(try await served.ledger.head() == nil, "nothing was written")
         }
     }
 
     @Test("an unmet expected version gets 409 with the versions expected and found")
     func conflict() async throws {
-        let served = try ServedLedger()
+        let served = try await ServedLedger()
         let intake: HTTPFields = [.authorization: "Bearer " + served.tokens[.intake]!]
         let first = try #require(ServedLedger.examples.split(separator: "\n").first { $0.contains(#""expectedVersion":"none""#) })
         let again = first.replacingOccurrences(of: "00000000-0000-4000-8000-0000000000", with: "11111111-0000-4000-8000-0000000000")
@@ -134,7 +134,7 @@ struct EventRoutesTests {
 
     @Test("a body over the limit gets 413; a role that may not append gets 403")
     func limits() async throws {
-        let served = try ServedLedger()
+        let served = try await ServedLedger()
         try await served.test { client in
             let big = ByteBuffer(repeating: UInt8(ascii: " "), count: APIContext.maxBodyBytes + 1)
             try await client.execute(uri: "/v1/events", method: .post, headers: [.authorization: "Bearer " + served.tokens[.intake]!], body: big) { response in
@@ -151,8 +151,8 @@ struct EventRoutesTests {
 
     @Test("auditors read the log a page at a time, with a cursor")
     func read() async throws {
-        let served = try ServedLedger()
-        _ = try served.ledger.append(ServedLedger.examples.split(separator: "\n").enumerated().map { SubmissionLine(number: $0.offset + 1, bytes: Array($0.element.utf8)) })
+        let served = try await ServedLedger()
+        _ = try await served.ledger.append(ServedLedger.examples.split(separator: "\n").enumerated().map { SubmissionLine(number: $0.offset + 1, bytes: Array($0.element.utf8)) })
         let auditor: HTTPFields = [.authorization: "Bearer " + served.tokens[.auditor]!]
         try await served.test { client in
             try await client.execute(uri: "/v1/events?limit=30", method: .get, headers: auditor) { response in

@@ -21,7 +21,7 @@ struct ReadRoutesTests {
 
     @Test("every query route answers what the ledger answers, with the moment it rests on")
     func againstTheLedger() async throws {
-        let served = try ServedLedger.withPeople()
+        let served = try await ServedLedger.withPeople()
         let ledger = served.ledger
         let auditor = bearer(served.tokens[.auditor]!)
         let person = try served.pseudonym(People.siming)
@@ -97,8 +97,8 @@ struct ReadRoutesTests {
     }
 
     @Test("the fixture has rows at the moments asked about", arguments: ["", "asOf=2024-06-30", "position=25"])
-    func fixtureIsNotEmpty(query: String) throws {
-        let served = try ServedLedger.withPeople()
+    func fixtureIsNotEmpty(query: String) async throws {
+        let served = try await ServedLedger.withPeople()
         let moment = Self.moments.first { $0.query == query }!.moment
         #expect(try !served.ledger.entitlements(at: moment).value.isEmpty)
     }
@@ -112,7 +112,7 @@ struct ReadRoutesTests {
         ("/v1/entitlements/NOPE%23x", "not-found"),
     ])
     func badParameters(uri: String, code: String) async throws {
-        let served = try ServedLedger.withPeople()
+        let served = try await ServedLedger.withPeople()
         try await served.test { client in
             try await client.execute(uri: uri, method: .get, headers: bearer(served.tokens[.auditor]!)) { response in
                 #expect(response.status.code / 100 == 4, "\(uri)")
@@ -123,10 +123,10 @@ struct ReadRoutesTests {
 
     @Test("reads never write: after reads through the API the projections' checkpoints have not moved")
     func readsNeverWrite() async throws {
-        let served = try ServedLedger()
-        _ = try served.ledger.append(ServedLedger.lines(ServedLedger.examples))
+        let served = try await ServedLedger()
+        _ = try await served.ledger.append(ServedLedger.lines(ServedLedger.examples))
         // Appended without catching up: the live projections now lag the log.
-        let outcome = try served.ledger.append(ServedLedger.lines(People.registrations), catchUp: false)
+        let outcome = try await served.ledger.append(ServedLedger.lines(People.registrations), catchUp: false)
         #expect(outcome.report.appended == 2 && outcome.projections == nil)
         let before = try served.ledger.projections().status()
         #expect(before.head == 39 && before.checkpoints.allSatisfy { $0.position == 37 })
@@ -156,8 +156,8 @@ struct ReadRoutesTests {
 
     @Test("before the projections are first built, a read for now gets 503 projections-not-ready and builds nothing")
     func notReady() async throws {
-        let served = try ServedLedger()
-        _ = try served.ledger.append(ServedLedger.lines(ServedLedger.examples), catchUp: false)
+        let served = try await ServedLedger()
+        _ = try await served.ledger.append(ServedLedger.lines(ServedLedger.examples), catchUp: false)
         try await served.test { client in
             try await client.execute(uri: "/v1/entitlements", method: .get, headers: bearer(served.tokens[.auditor]!)) { response in
                 #expect(response.status == .serviceUnavailable)
@@ -169,9 +169,9 @@ struct ReadRoutesTests {
 
     @Test("verify reports the head and checks anchors; rebuild reports the position and digests")
     func verifyAndRebuild() async throws {
-        let served = try ServedLedger.withPeople()
+        let served = try await ServedLedger.withPeople()
         let auditor = bearer(served.tokens[.auditor]!)
-        let head = try #require(try served.ledger.head())
+        let head = try await #require(try served.ledger.head())
         let anchor = "\(head.position):\(RecordedEvent.hex(head.hash))"
         let wrong = "\(head.position):" + String(repeating: "0", count: 64)
         try await served.test { client in

@@ -39,9 +39,9 @@ enum People {
 
 extension ServedLedger {
     /// A served ledger holding the examples and the registrations, projections caught up.
-    static func withPeople() throws -> ServedLedger {
-        let served = try ServedLedger()
-        let outcome = try served.ledger.append(lines(examples + "\n" + People.registrations))
+    static func withPeople() async throws -> ServedLedger {
+        let served = try await ServedLedger()
+        let outcome = try await served.ledger.append(lines(examples + "\n" + People.registrations))
         #expect(outcome.report.isComplete)
         return served
     }

@@ -18,23 +18,23 @@ struct ImportLedger {
     /// The catalog `grants import` checks clause ids against.
     static let policies = try! PolicyCatalog.bundled()
 
-    init() throws {
+    init() async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("intake-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        log = try EventLog(storage: try SQLiteEventStorage(path: directory.appendingPathComponent("ledger.sqlite").path, create: true),
+        log = try await EventLog(storage: try SQLiteEventStorage(path: directory.appendingPathComponent("ledger.sqlite").path, create: true),
                            pseudonymizer: Self.key, clauses: .registry(Self.policies))
     }
 
     func run(_ mapping: String, _ format: FeedFormat, _ sample: String, allOrNothing: Bool = false,
-             encoding: TextEncoding? = nil, errors: String? = nil) throws -> ImportReport {
+             encoding: TextEncoding? = nil, errors: String? = nil) async throws -> ImportReport {
         let loaded = try Mapping.load(path: shipped("\(mapping).yaml"))
         var options = ImportOptions(allOrNothing: allOrNothing, encoding: encoding)
         options.errorFile = errors.map { directory.appendingPathComponent($0).path }
-        return try Importer(log: log, mapping: loaded).run(format, path: sample, options: options)
+        return try await Importer(log: log, mapping: loaded).run(format, path: sample, options: options)
     }
 
-    func count(type: String? = nil) throws -> Int {
-        try log.events(EventQuery(type: type)).count
+    func count(type: String? = nil) async throws -> Int {
+        try await log.allEvents(EventQuery(type: type)).count
     }
 }
 
@@ -47,53 +47,53 @@ struct ShippedFeedTests {
         ("agency-referrals", .csv, "samples/agency-referrals.csv", 3, 0),
         ("agency-referrals", .jsonl, "samples/agency-referrals.jsonl", 3, 0),
     ])
-    func importsSample(mapping: String, format: FeedFormat, sample: String, appended: Int, skipped: Int) throws {
-        let ledger = try ImportLedger()
-        let first = try ledger.run(mapping, format, shipped(sample))
+    func importsSample(mapping: String, format: FeedFormat, sample: String, appended: Int, skipped: Int) async throws {
+        let ledger = try await ImportLedger()
+        let first = try await ledger.run(mapping, format, shipped(sample))
         #expect(first.problems == [])
         #expect(first.counts.appended == appended)
         #expect(first.counts.skipped == skipped)
         #expect(first.isComplete)
-        #expect(try ledger.count() == appended)
-        #expect(try ledger.log.verify().isIntact)
+        #expect(try await ledger.count() == appended)
+        #expect(try await ledger.log.verify().isIntact)
 
-        let again = try ledger.run(mapping, format, shipped(sample))
+        let again = try await ledger.run(mapping, format, shipped(sample))
         #expect(again.counts.appended == 0)
         #expect(again.counts.duplicates == appended)
-        #expect(try ledger.count() == appended)
+        #expect(try await ledger.count() == appended)
     }
 
     @Test("The agency's list sent as CSV, then as JSON Lines, is the same three referrals")
-    func overlappingFormats() throws {
-        let ledger = try ImportLedger()
-        #expect(try ledger.run("agency-referrals", .csv, shipped("samples/agency-referrals.csv")).counts.appended == 3)
-        let jsonl = try ledger.run("agency-referrals", .jsonl, shipped("samples/agency-referrals.jsonl"))
+    func overlappingFormats() async throws {
+        let ledger = try await ImportLedger()
+        #expect(try await ledger.run("agency-referrals", .csv, shipped("samples/agency-referrals.csv")).counts.appended == 3)
+        let jsonl = try await ledger.run("agency-referrals", .jsonl, shipped("samples/agency-referrals.jsonl"))
         #expect(jsonl.counts.appended == 0)
         #expect(jsonl.counts.duplicates == 3)
     }
 
     @Test("The GB18030 portal export is read as GB18030; read as UTF-8, the header is refused with a hint")
-    func gb18030() throws {
-        let ledger = try ImportLedger()
-        let report = try ledger.run("portal-certificates", .csv, shipped("samples/portal-certificates.csv"))
+    func gb18030() async throws {
+        let ledger = try await ImportLedger()
+        let report = try await ledger.run("portal-certificates", .csv, shipped("samples/portal-certificates.csv"))
         #expect(report.encoding == .gb18030)
-        let event = try #require(ledger.log.events(EventQuery(type: "certificate.issued")).first)
+        let event = try await #require(ledger.log.allEvents(EventQuery(type: "certificate.issued")).first)
         let data = try JSONParser.parse(event.data)
         #expect(data.objectValue?["occupation"] == "电工")
         #expect(data.objectValue?["issuer"] == "厦门市职业技能鉴定指导中心")
         #expect(data.objectValue?["level"] == "L4")
 
-        let error = #expect(throws: ImportError.self) {
-            try ledger.run("portal-certificates", .csv, shipped("samples/portal-certificates.csv"), encoding: .utf8)
+        let error = await #expect(throws: ImportError.self) {
+            try await ledger.run("portal-certificates", .csv, shipped("samples/portal-certificates.csv"), encoding: .utf8)
         }
         #expect(error?.description.contains("gb18030") == true)
     }
 
     @Test("Rows become the events the catalog expects: codes, yuan as fen, dates in any shipped layout, payees")
-    func mappedValues() throws {
-        let ledger = try ImportLedger()
-        _ = try ledger.run("finance-payments", .csv, shipped("samples/finance-payments.csv"))
-        let payments = try ledger.log.events(EventQuery(type: "disbursement.made"))
+    func mappedValues() async throws {
+        let ledger = try await ImportLedger()
+        _ = try await ledger.run("finance-payments", .csv, shipped("samples/finance-payments.csv"))
+        let payments = try await ledger.log.allEvents(EventQuery(type: "disbursement.made"))
         let first = try JSONParser.parse(payments[0].data).objectValue!
         #expect(first["amount"] == .integer(100_000))  // "1,000.00" yuan
         #expect(first["clause"] == "XM-2023-187/(九)-b")
@@ -104,8 +104,8 @@ struct ShippedFeedTests {
         #expect(worker["payee"]?.objectValue?["kind"] == "worker")
         #expect(Pseudonym.isPseudonym(worker["payee"]?.objectValue?["person"]?.stringValue ?? ""))
 
-        _ = try ledger.run("portal-certificates", .csv, shipped("samples/portal-certificates.csv"))
-        let certificates = try ledger.log.events(EventQuery(type: "certificate.issued"))
+        _ = try await ledger.run("portal-certificates", .csv, shipped("samples/portal-certificates.csv"))
+        let certificates = try await ledger.log.allEvents(EventQuery(type: "certificate.issued"))
         #expect(certificates.map(\.occurredAt.description) == ["2024-05-20", "2024-05-20", "2024-06-18", "2024-07-02", "2024-07-15", "2024-08-30"])
         // The id is the natural key's: anyone can check it (Python: uuid.uuid5(namespace, name)).
         #expect(certificates[0].eventID == "f8bb11db-d662-56ca-adfd-d1564de10801")
@@ -123,9 +123,9 @@ struct BadRowTests {
     ]
 
     @Test("A file with broken rows: each is reported exactly, the good rows are appended, the error file can be fixed and sent again")
-    func brokenCSV() throws {
-        let ledger = try ImportLedger()
-        let report = try ledger.run("si-months", .csv, shipped("samples/si-months-broken.csv"), errors: "broken.errors.csv")
+    func brokenCSV() async throws {
+        let ledger = try await ImportLedger()
+        let report = try await ledger.run("si-months", .csv, shipped("samples/si-months-broken.csv"), errors: "broken.errors.csv")
         #expect(report.counts.rows == 11)
         #expect(report.counts.appended == 6)
         #expect(report.counts.badRows == 5)
@@ -133,7 +133,7 @@ struct BadRowTests {
         let described = report.problems.map(\.description)
         #expect(described.count == 5)
         for (got, expected) in zip(described, Self.expectedSIProblems) { #expect(got.hasPrefix(expected), "\(got)") }
-        #expect(try ledger.count() == 6)
+        #expect(try await ledger.count() == 6)
 
         // The error file: the header with three columns added, then each bad row as sent.
         let errorPath = try #require(report.errorFile)
@@ -155,31 +155,31 @@ struct BadRowTests {
             .replacingOccurrences(of: "91350200MA31XM001B", with: "91350200MA31XM001A").replacingOccurrences(of: "2024-06-31", with: "2024-06-30")
         let fixedPath = ledger.directory.appendingPathComponent("fixed.csv").path
         try fixed.write(toFile: fixedPath, atomically: true, encoding: .utf8)
-        let resent = try ledger.run("si-months", .csv, fixedPath)
+        let resent = try await ledger.run("si-months", .csv, fixedPath)
         #expect(resent.problems == [])
         #expect(resent.counts.appended == 5)
-        #expect(try ledger.count() == 11)
+        #expect(try await ledger.count() == 11)
     }
 
     @Test("--all-or-nothing: one bad row and nothing is appended; every bad row is still reported")
-    func allOrNothing() throws {
-        let ledger = try ImportLedger()
-        let report = try ledger.run("si-months", .csv, shipped("samples/si-months-broken.csv"), allOrNothing: true, errors: "all.errors.csv")
+    func allOrNothing() async throws {
+        let ledger = try await ImportLedger()
+        let report = try await ledger.run("si-months", .csv, shipped("samples/si-months-broken.csv"), allOrNothing: true, errors: "all.errors.csv")
         #expect(!report.committed)
         #expect(report.counts.badRows == 5)
         #expect(report.counts.appended == 0)
-        #expect(try ledger.count() == 0)
+        #expect(try await ledger.count() == 0)
         #expect(report.errorFile != nil)
 
-        let good = try ledger.run("si-months", .csv, shipped("samples/si-months.csv"), allOrNothing: true)
+        let good = try await ledger.run("si-months", .csv, shipped("samples/si-months.csv"), allOrNothing: true)
         #expect(good.committed)
         #expect(good.counts.appended == 14)
     }
 
     @Test("JSON Lines: a line that is not JSON, a missing key and a bad value are each reported, the rest appended")
-    func brokenJSONLines() throws {
-        let ledger = try ImportLedger()
-        let report = try ledger.run("agency-referrals", .jsonl, shipped("samples/agency-referrals-broken.jsonl"), errors: "referrals.errors.jsonl")
+    func brokenJSONLines() async throws {
+        let ledger = try await ImportLedger()
+        let report = try await ledger.run("agency-referrals", .jsonl, shipped("samples/agency-referrals-broken.jsonl"), errors: "referrals.errors.jsonl")
         #expect(report.counts.appended == 1)
         #expect(report.problems.map(\.line) == [2, 3, 4, 5])
         #expect(report.problems[0].column == "是否首次来厦")
@@ -194,15 +194,15 @@ struct BadRowTests {
     }
 
     @Test("A corrected row under the same key is refused, naming what differs, and the rest of its batch is appended")
-    func conflictingCorrection() throws {
-        let ledger = try ImportLedger()
-        _ = try ledger.run("finance-payments", .csv, shipped("samples/finance-payments.csv"))
+    func conflictingCorrection() async throws {
+        let ledger = try await ImportLedger()
+        _ = try await ledger.run("finance-payments", .csv, shipped("samples/finance-payments.csv"))
         let original = try String(contentsOfFile: shipped("samples/finance-payments.csv"), encoding: .utf8)
         let corrected = original.replacingOccurrences(of: "1,000.00", with: "1,200.00")
             + "XMCZ-2024-005001,XMGK-2024-080101,XM187-09B,劳务协作输送奖励（三个月）,劳务合作机构,,91350200MA31XM002D,厦门鹭安劳务合作有限公司,1000.00,,,XM-2024-JYBZ-01,2024-08-01\r\n"
         let path = ledger.directory.appendingPathComponent("corrected.csv").path
         try corrected.write(toFile: path, atomically: true, encoding: .utf8)
-        let report = try ledger.run("finance-payments", .csv, path)
+        let report = try await ledger.run("finance-payments", .csv, path)
         #expect(report.counts.appended == 1)
         #expect(report.counts.duplicates == 3)
         #expect(report.counts.badRows == 1)
@@ -213,21 +213,21 @@ struct BadRowTests {
     }
 
     @Test("A header without a column the mapping reads stops the import before anything is appended")
-    func missingColumn() throws {
-        let ledger = try ImportLedger()
+    func missingColumn() async throws {
+        let ledger = try await ImportLedger()
         let path = ledger.directory.appendingPathComponent("short.csv").path
         try "公民身份号码,费款所属期\n620102199608081238,202401\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let error = #expect(throws: ImportError.self) { try ledger.run("si-months", .csv, path) }
+        let error = await #expect(throws: ImportError.self) { try await ledger.run("si-months", .csv, path) }
         #expect(error?.description.contains("the header lacks the columns 到账日期, 单位统一社会信用代码") == true)
-        #expect(try ledger.count() == 0)
+        #expect(try await ledger.count() == 0)
     }
 }
 
 @Suite("Other delimiters")
 struct DelimiterTests {
     @Test("a tab-separated feed's error file is tab-separated too, and imports through the same mapping once fixed")
-    func tabSeparated() throws {
-        let ledger = try ImportLedger()
+    func tabSeparated() async throws {
+        let ledger = try await ImportLedger()
         var yaml = try String(contentsOfFile: shipped("agency-referrals.yaml"), encoding: .utf8)
         yaml += "delimiter: tab\n"
         let mapping = try Mapping.parse(yaml, file: "referrals-tsv.yaml")
@@ -240,14 +240,14 @@ struct DelimiterTests {
             """.write(toFile: feed, atomically: true, encoding: .utf8)
         var options = ImportOptions()
         options.errorFile = ledger.directory.appendingPathComponent("referrals.errors.tsv").path
-        let report = try Importer(log: ledger.log, mapping: mapping).run(.csv, path: feed, options: options)
+        let report = try await Importer(log: ledger.log, mapping: mapping).run(.csv, path: feed, options: options)
         #expect(report.counts.appended == 1)
         #expect(report.problems.map(\.line) == [3])
         let errors = try #require(report.errorFile)
         let text = try String(contentsOfFile: errors, encoding: .utf8)
         #expect(text.split(separator: "\n")[1].hasPrefix("LW-2\t91350200MA31XM002D\t"))
         try text.replacingOccurrences(of: "\t也许\t", with: "\t否\t").write(toFile: errors, atomically: true, encoding: .utf8)
-        let resent = try Importer(log: ledger.log, mapping: mapping).run(.csv, path: errors)
+        let resent = try await Importer(log: ledger.log, mapping: mapping).run(.csv, path: errors)
         #expect(resent.problems == [])
         #expect(resent.counts.appended == 1)
     }

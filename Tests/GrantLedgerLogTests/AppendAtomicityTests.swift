@@ -7,14 +7,14 @@ import Testing
 @Suite("Append atomicity")
 struct AppendAtomicityTests {
     @Test("one bad line among good ones: nothing written, head unchanged, the issue located", arguments: Backend.allCases)
-    func oneBadLine(backend: Backend) throws {
+    func oneBadLine(backend: Backend) async throws {
         let ledger = try backend.makeLedger()
-        let log = try ledger.log()
-        try log.appendAccepted([Sample.reversal(1)])
-        let headBefore = try log.head()
+        let log = try await ledger.log()
+        try await log.appendAccepted([Sample.reversal(1)])
+        let headBefore = try await log.head()
 
         let badLevel = Sample.certificateIssued(4, number: "S3502002024000123", holder: People.li, level: "L9")
-        let report = try log.append(lines: [
+        let report = try await log.append(lines: [
             Sample.personRegistered(2, person: People.zhang),
             Sample.enterpriseRegistered(3, code: Organisations.kejiCompany),
             badLevel,
@@ -34,19 +34,19 @@ struct AppendAtomicityTests {
         #expect(issue.message.contains("\"L9\" is not allowed"))
         #expect(issue.description.hasPrefix("line 3: $.data.level: "))
 
-        #expect(try log.head() == headBefore)
-        #expect(try log.allEvents().map(\.eventID) == [Sample.eventID(1)])
+        #expect(try await log.head() == headBefore)
+        #expect(try await log.allEvents().map(\.eventID) == [Sample.eventID(1)])
         // Nothing of the rejected batch leaked into the side tables either.
-        #expect(try log.personalRecord(pseudonym: TestKeys.pseudonym(People.zhang)) == nil)
-        #expect(try log.events(EventQuery(party: Organisations.kejiCompany)).isEmpty)
+        #expect(try await log.personalRecord(pseudonym: TestKeys.pseudonym(People.zhang)) == nil)
+        #expect(try await log.allEvents(EventQuery(party: Organisations.kejiCompany)).isEmpty)
         #expect(try ledger.tampering.storedText(inTable: "event_parties").isEmpty)
-        #expect(try log.verify().isIntact)
+        #expect(try await log.verify().isIntact)
     }
 
     @Test("every issue of every bad line is reported with line and path", arguments: Backend.allCases)
-    func everyIssueReported(backend: Backend) throws {
-        let log = try backend.makeLedger().log()
-        let report = try log.append(lines: [
+    func everyIssueReported(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
+        let report = try await log.append(lines: [
             Sample.reversal(1),
             // Line 2: two problems in one event.
             #"{"eventId":"not-a-uuid","streamId":"disbursement:D1","type":"disbursement.reversed","schemaVersion":1,"occurredAt":"2024-13-01","actor":"a","source":"s","data":{"disbursementId":"D1","amount":100,"reason":"x"}}"#,
@@ -68,19 +68,19 @@ struct AppendAtomicityTests {
         ])
         for issue in report.issues { #expect(!issue.message.isEmpty, "line \(issue.line) \(issue.path)") }
         #expect(report.outcomes.filter { if case .rejected = $0 { true } else { false } }.count == 4)
-        #expect(try log.allEvents().isEmpty)
-        #expect(try log.head() == nil)
+        #expect(try await log.allEvents().isEmpty)
+        await #expect(try log.head() == nil)
     }
 
     @Test("a file can be fixed and sent again whole", arguments: Backend.allCases)
-    func fixAndResend(backend: Backend) throws {
-        let log = try backend.makeLedger().log()
+    func fixAndResend(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
         let good = [Sample.personRegistered(1, person: People.zhang), Sample.reversal(2)]
-        let rejected = try log.append(lines: good + [Sample.reversal(3, amount: -5)])
+        let rejected = try await log.append(lines: good + [Sample.reversal(3, amount: -5)])
         #expect(rejected.issues.map(\.path) == ["$.data.amount"])
-        let fixed = try log.append(lines: good + [Sample.reversal(3, amount: 5)])
+        let fixed = try await log.append(lines: good + [Sample.reversal(3, amount: 5)])
         #expect(fixed.isComplete)
         #expect(fixed.appended == 3)
-        #expect(try log.allEvents().map(\.position) == [1, 2, 3])
+        #expect(try await log.allEvents().map(\.position) == [1, 2, 3])
     }
 }

@@ -24,13 +24,13 @@ struct ClauseCheckTests {
 
     @Test("a clause the registry lacks rejects the file: line, path, the typed clause and the id meant; head unchanged",
           arguments: Backend.allCases)
-    func rejected(backend: Backend) throws {
+    func rejected(backend: Backend) async throws {
         let ledger = try backend.makeLedger()
-        let log = try ledger.log(clauses: .registry(Registry()))
-        try log.appendAccepted([Sample.reversal(1), Self.payment(2, clause: "XM-2023-187/(一)-a")])
-        let headBefore = try log.head()
+        let log = try await ledger.log(clauses: .registry(Registry()))
+        try await log.appendAccepted([Sample.reversal(1), Self.payment(2, clause: "XM-2023-187/(一)-a")])
+        let headBefore = try await log.head()
 
-        let report = try log.append(lines: [Self.payment(3, clause: "XM-2023-187/(九)-b"), Self.payment(4, clause: "XM-2023-187/（九）-b")])
+        let report = try await log.append(lines: [Self.payment(3, clause: "XM-2023-187/(九)-b"), Self.payment(4, clause: "XM-2023-187/（九）-b")])
         #expect(!report.committed)
         #expect(report.appended == 0)
         #expect(report.rejectedLineNumbers == [2])
@@ -38,22 +38,22 @@ struct ClauseCheckTests {
         let issue = try #require(report.issues.first)
         #expect(issue.description == #"line 2: $.data.clause: "XM-2023-187/（九）-b" is not a clause of the policy catalog; did you mean XM-2023-187/(九)-b?"#)
         #expect(issue.unknownClause == UnknownClause(path: "$.data.clause", clause: "XM-2023-187/（九）-b", suggestions: ["XM-2023-187/(九)-b"]))
-        #expect(try log.head() == headBefore)
-        #expect(try log.allEvents().count == 2)
+        #expect(try await log.head() == headBefore)
+        #expect(try await log.allEvents().count == 2)
     }
 
     @Test("shape only records any well-formed id; resent to a log that checks, it is a duplicate, not a rejection",
           arguments: Backend.allCases)
-    func shapeOnlyThenResent(backend: Backend) throws {
+    func shapeOnlyThenResent(backend: Backend) async throws {
         let ledger = try backend.makeLedger()
         let line = Self.payment(1, clause: "XM-2026-1/3")
-        try ledger.log(clauses: .shapeOnly).appendAccepted([line])
-        let checked = try ledger.log(clauses: .registry(Registry()))
-        let again = try checked.append(lines: [line])
+        try await ledger.log(clauses: .shapeOnly).appendAccepted([line])
+        let checked = try await ledger.log(clauses: .registry(Registry()))
+        let again = try await checked.append(lines: [line])
         #expect(again.isComplete)
         #expect(again.duplicates == 1)
         // The same event id with other content is still refused, for that and not the clause.
-        let changed = try checked.append(lines: [Self.payment(1, clause: "XM-2026-1/4")])
+        let changed = try await checked.append(lines: [Self.payment(1, clause: "XM-2026-1/4")])
         #expect(changed.issues.first?.message.contains("already in the log") == true, "\(changed.issues)")
     }
 }

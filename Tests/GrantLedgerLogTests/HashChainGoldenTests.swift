@@ -23,18 +23,18 @@ struct HashChainGoldenTests {
     ]
 
     @Test("a fixed input gives fixed pseudonyms, data and hashes", arguments: Backend.allCases)
-    func golden(backend: Backend) throws {
-        let log = try backend.makeLedger().log(key: TestKeys.primary, clock: Self.clock)
-        let report = try log.append(lines: Self.input)
+    func golden(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log(key: TestKeys.primary, clock: Self.clock)
+        let report = try await log.append(lines: Self.input)
         #expect(report.isComplete)
-        let events = try log.allEvents()
+        let events = try await log.allEvents()
         try #require(events.count == 2)
         #expect(TestKeys.pseudonym(People.zhang) == Self.pseudonym)
         #expect(events[0].streamID == "person:" + Self.pseudonym)
         #expect(events[0].recordedAt.description == "2024-03-05T05:00:00.123Z")
         #expect(events[0].dataText == Self.firstData)
         #expect(events.map(\.hashHex) == Self.hashes)
-        #expect(try log.verify(anchors: [try #require(Anchor("2:" + Self.hashes[1]))]).isIntact)
+        await #expect(try log.verify(anchors: [try #require(Anchor("2:" + Self.hashes[1]))]).isIntact)
     }
 
     @Test("the hash covers each envelope field and the previous hash")

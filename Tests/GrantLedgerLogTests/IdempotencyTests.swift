@@ -14,34 +14,34 @@ struct IdempotencyTests {
     ]
 
     @Test("re-sending a file: every line a duplicate, complete, nothing new", arguments: Backend.allCases)
-    func resend(backend: Backend) throws {
+    func resend(backend: Backend) async throws {
         let ledger = try backend.makeLedger()
-        let log = try ledger.log()
-        try log.appendAccepted(Self.file)
-        let before = try log.allEvents()
-        let head = try log.head()
+        let log = try await ledger.log()
+        try await log.appendAccepted(Self.file)
+        let before = try await log.allEvents()
+        let head = try await log.head()
         let parties = try ledger.tampering.storedText(inTable: "event_parties")
 
         // A later clock: a true re-append would record a different time and hash.
-        let later = try ledger.log(clock: FixedClock(time: Timestamp(millisecondsSinceEpoch: 1_800_000_000_000)))
-        let report = try later.append(lines: Self.file)
+        let later = try await ledger.log(clock: FixedClock(time: Timestamp(millisecondsSinceEpoch: 1_800_000_000_000)))
+        let report = try await later.append(lines: Self.file)
         #expect(report.isComplete)
         #expect(report.committed)
         #expect(report.appended == 0)
         #expect(report.duplicates == 4)
         #expect(report.firstPosition == nil)
         #expect(report.outcomes == (1...4).map { .duplicate(line: $0, position: Int64($0), eventID: Sample.eventID($0)) })
-        #expect(try log.allEvents() == before)
-        #expect(try log.head() == head)
+        #expect(try await log.allEvents() == before)
+        #expect(try await log.head() == head)
         #expect(try ledger.tampering.storedText(inTable: "event_parties") == parties)
-        #expect(try log.verify().isIntact)
+        #expect(try await log.verify().isIntact)
     }
 
     @Test("a file partly appended before: old lines duplicates, new lines appended", arguments: Backend.allCases)
-    func partlyNew(backend: Backend) throws {
-        let log = try backend.makeLedger().log()
-        try log.appendAccepted(Array(Self.file.prefix(2)))
-        let report = try log.append(lines: Self.file)
+    func partlyNew(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
+        try await log.appendAccepted(Array(Self.file.prefix(2)))
+        let report = try await log.append(lines: Self.file)
         #expect(report.isComplete)
         #expect(report.duplicates == 2)
         #expect(report.appended == 2)
@@ -50,11 +50,11 @@ struct IdempotencyTests {
     }
 
     @Test("same id, different content: rejected, naming the position it is at", arguments: Backend.allCases)
-    func sameIDDifferentContent(backend: Backend) throws {
-        let log = try backend.makeLedger().log()
-        try log.appendAccepted(Self.file)
+    func sameIDDifferentContent(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
+        try await log.appendAccepted(Self.file)
         let changed = Sample.paymentToWorker(4, person: People.zhang, amount: 999)
-        let report = try log.append(lines: [Sample.reversal(5), changed])
+        let report = try await log.append(lines: [Sample.reversal(5), changed])
         #expect(!report.isComplete)
         #expect(report.appended == 0)
         let issue = try #require(report.issues.first)
@@ -63,51 +63,51 @@ struct IdempotencyTests {
         #expect(issue.path == "$.data")
         #expect(issue.message.contains("event id \(Sample.eventID(4)) is already in the log at position 4"))
         #expect(issue.message.contains("different data"))
-        #expect(try log.allEvents().count == 4)
+        #expect(try await log.allEvents().count == 4)
     }
 
     @Test("same id in another stream or with another date is a different event", arguments: Backend.allCases)
-    func envelopeDifferences(backend: Backend) throws {
-        let log = try backend.makeLedger().log()
-        try log.appendAccepted([Sample.reversal(1)])
+    func envelopeDifferences(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
+        try await log.appendAccepted([Sample.reversal(1)])
         let otherStream = Sample.reversal(1, disbursement: "D2")
         let otherDate = Sample.event(1, stream: "disbursement:D1", type: "disbursement.reversed", occurredAt: "2024-03-06",
             data: #"{"disbursementId":"D1","amount":100,"reason":"退票"}"#)
-        let report = try log.append(lines: [otherStream, otherDate])
+        let report = try await log.append(lines: [otherStream, otherDate])
         #expect(report.issues.map(\.path) == ["$.streamId", "$.occurredAt"])
         #expect(report.issues.allSatisfy { $0.message.contains("already in the log at position 1") })
     }
 
     @Test("the same event twice in one file is appended once", arguments: Backend.allCases)
-    func duplicateWithinFile(backend: Backend) throws {
-        let log = try backend.makeLedger().log()
+    func duplicateWithinFile(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
         let line = Sample.personRegistered(1, person: People.li)
-        let report = try log.append(lines: [line, Sample.reversal(2), line])
+        let report = try await log.append(lines: [line, Sample.reversal(2), line])
         #expect(report.isComplete)
         #expect(report.appended == 2)
         #expect(report.duplicates == 1)
         #expect(report.outcomes.last == .duplicate(line: 3, position: 1, eventID: Sample.eventID(1)))
-        #expect(try log.allEvents().count == 2)
+        #expect(try await log.allEvents().count == 2)
     }
 
     @Test("one id with two contents in one file: rejected, nothing appended", arguments: Backend.allCases)
-    func conflictWithinFile(backend: Backend) throws {
-        let log = try backend.makeLedger().log()
-        let report = try log.append(lines: [Sample.reversal(1, amount: 100), Sample.reversal(1, amount: 200)])
+    func conflictWithinFile(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
+        let report = try await log.append(lines: [Sample.reversal(1, amount: 100), Sample.reversal(1, amount: 200)])
         #expect(!report.isComplete)
         #expect(report.issues.map(\.line) == [2])
         #expect(report.issues.first?.message.contains("already in the log at position 1") == true)
-        #expect(try log.allEvents().isEmpty)
+        #expect(try await log.allEvents().isEmpty)
     }
 
     @Test("an event id differing only in letter case is the same event", arguments: Backend.allCases)
-    func caseInsensitiveIDs(backend: Backend) throws {
-        let log = try backend.makeLedger().log()
+    func caseInsensitiveIDs(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
         let lower = Sample.event(1, stream: "disbursement:D1", type: "disbursement.reversed",
             data: #"{"disbursementId":"D1","amount":1,"reason":"x"}"#).replacingOccurrences(of: Sample.eventID(1), with: "abcdefab-0000-4000-8000-00000000000a")
         let upper = lower.replacingOccurrences(of: "abcdefab-0000-4000-8000-00000000000a", with: "ABCDEFAB-0000-4000-8000-00000000000A")
-        try log.appendAccepted([lower])
-        let report = try log.append(lines: [upper])
+        try await log.appendAccepted([lower])
+        let report = try await log.append(lines: [upper])
         #expect(report.isComplete)
         #expect(report.duplicates == 1)
     }

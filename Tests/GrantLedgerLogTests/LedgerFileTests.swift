@@ -9,10 +9,10 @@ import Testing
 @Suite("Ledger files and keys")
 struct LedgerFileTests {
     @Test("create makes the database and a 0600 key file; open reads it back")
-    func createAndOpen() throws {
+    func createAndOpen() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("grants.sqlite")
-        let created = try EventLog.create(at: path, clauses: .shapeOnly, clock: FixedClock())
+        let created = try await EventLog.create(at: path, clauses: .shapeOnly, clock: FixedClock())
         #expect(FileManager.default.fileExists(atPath: path))
         let keyPath = EventLog.defaultKeyFile(forDatabase: path)
         #expect(keyPath == path + ".key")
@@ -20,18 +20,18 @@ struct LedgerFileTests {
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let keyText = String(decoding: try #require(FileManager.default.contents(atPath: keyPath)), as: UTF8.self)
         #expect(keyText.count == 65 && keyText.hasSuffix("\n"))
-        try created.appendAccepted([Sample.personRegistered(1, person: People.zhang)])
-        let events = try created.allEvents()
+        try await created.appendAccepted([Sample.personRegistered(1, person: People.zhang)])
+        let events = try await created.allEvents()
         try #require(events.count == 1)
 
-        let reopened = try EventLog.open(at: path, clauses: .shapeOnly)
-        #expect(try reopened.allEvents() == events)
+        let reopened = try await EventLog.open(at: path, clauses: .shapeOnly)
+        #expect(try await reopened.allEvents() == events)
         #expect(reopened.pseudonymizer != nil)
         #expect(try reopened.partyKey(for: People.zhang) == events[0].dataObject?["person"]?.stringValue)
         // create again leaves the ledger and the key as they are.
-        _ = try EventLog.create(at: path, clauses: .shapeOnly)
+        _ = try await EventLog.create(at: path, clauses: .shapeOnly)
         #expect(String(decoding: try #require(FileManager.default.contents(atPath: keyPath)), as: UTF8.self) == keyText)
-        #expect(try EventLog.open(at: path, clauses: .shapeOnly).allEvents() == events)
+        #expect(try await EventLog.open(at: path, clauses: .shapeOnly).allEvents() == events)
     }
 
     @Test("the file is in WAL mode with synchronous = FULL")
@@ -46,82 +46,82 @@ struct LedgerFileTests {
     }
 
     @Test("opening a missing ledger says to run grants init")
-    func missingLedger() throws {
+    func missingLedger() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("none.sqlite")
-        let error = #expect(throws: LogError.self) { try EventLog.open(at: path, clauses: .shapeOnly) }
+        let error = await #expect(throws: LogError.self) { try await EventLog.open(at: path, clauses: .shapeOnly) }
         guard case .noLedger? = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(error?.description.contains("grants init --db \(path)") == true)
         #expect(!FileManager.default.fileExists(atPath: path), "open must not create a ledger")
     }
 
     @Test("a file that is not a ledger is refused")
-    func notALedger() throws {
+    func notALedger() async throws {
         let directory = try TemporaryDirectory()
         let text = directory.path("notes.txt")
         try Data(String(repeating: "not a database\n", count: 200).utf8).write(to: URL(fileURLWithPath: text))
-        let error = #expect(throws: LogError.self) { try EventLog.open(at: text, clauses: .shapeOnly) }
+        let error = await #expect(throws: LogError.self) { try await EventLog.open(at: text, clauses: .shapeOnly) }
         guard case .notALedger? = error else { Issue.record("got \(String(describing: error))"); return }
 
         let other = directory.path("other.sqlite")
-        try DatabaseQueue(path: other).write { db in try db.execute(sql: "CREATE TABLE t (x)") }
-        let noTables = #expect(throws: LogError.self) { try EventLog.open(at: other, clauses: .shapeOnly) }
+        try await DatabaseQueue(path: other).write { db in try db.execute(sql: "CREATE TABLE t (x)") }
+        let noTables = await #expect(throws: LogError.self) { try await EventLog.open(at: other, clauses: .shapeOnly) }
         #expect(noTables?.description.contains("it has no event-log tables") == true)
     }
 
     @Test("another key file is refused as the wrong key, naming it")
-    func wrongKeyFile() throws {
+    func wrongKeyFile() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("grants.sqlite")
-        _ = try EventLog.create(at: path, clauses: .shapeOnly)
+        _ = try await EventLog.create(at: path, clauses: .shapeOnly)
         let otherKey = directory.path("other.key")
         try Data((String(repeating: "ab", count: 32) + "\n").utf8).write(to: URL(fileURLWithPath: otherKey))
-        let error = #expect(throws: LogError.self) { try EventLog.open(at: path, keyFile: otherKey, clauses: .shapeOnly) }
+        let error = await #expect(throws: LogError.self) { try await EventLog.open(at: path, keyFile: otherKey, clauses: .shapeOnly) }
         guard case .wrongKey(let named)? = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(named == otherKey)
         #expect(error?.description.contains("not the key this ledger was created with") == true)
     }
 
     @Test("create with another key names that key file")
-    func createWithWrongKey() throws {
+    func createWithWrongKey() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("grants.sqlite")
-        _ = try EventLog.create(at: path, clauses: .shapeOnly)
+        _ = try await EventLog.create(at: path, clauses: .shapeOnly)
         let otherKey = directory.path("other.key")
         try Data((String(repeating: "cd", count: 32) + "\n").utf8).write(to: URL(fileURLWithPath: otherKey))
-        let error = #expect(throws: LogError.self) { try EventLog.create(at: path, keyFile: otherKey, clauses: .shapeOnly) }
+        let error = await #expect(throws: LogError.self) { try await EventLog.create(at: path, keyFile: otherKey, clauses: .shapeOnly) }
         guard case .wrongKey(let named)? = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(named == otherKey)
     }
 
     @Test("create on a ledger whose key is lost makes no new key, and the ledger stays readable")
-    func createAfterKeyLost() throws {
+    func createAfterKeyLost() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("grants.sqlite")
-        try EventLog.create(at: path, clauses: .shapeOnly).appendAccepted([Sample.personRegistered(1, person: People.zhang)])
+        try await EventLog.create(at: path, clauses: .shapeOnly).appendAccepted([Sample.personRegistered(1, person: People.zhang)])
         try FileManager.default.removeItem(atPath: path + ".key")
 
-        let error = #expect(throws: LogError.self) { try EventLog.create(at: path, clauses: .shapeOnly) }
+        let error = await #expect(throws: LogError.self) { try await EventLog.create(at: path, clauses: .shapeOnly) }
         guard case .missingKey? = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(!FileManager.default.fileExists(atPath: path + ".key"), "no stray key was written")
-        #expect(try EventLog.open(at: path, clauses: .shapeOnly).allEvents().count == 1)
+        #expect(try await EventLog.open(at: path, clauses: .shapeOnly).allEvents().count == 1)
     }
 
     @Test("a named key file that does not exist is an error; a missing default key only disables pseudonymising")
-    func missingKeyFile() throws {
+    func missingKeyFile() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("grants.sqlite")
-        try EventLog.create(at: path, clauses: .shapeOnly).appendAccepted([Sample.reversal(1)])
-        let error = #expect(throws: LogError.self) { try EventLog.open(at: path, keyFile: directory.path("gone.key"), clauses: .shapeOnly) }
+        try await EventLog.create(at: path, clauses: .shapeOnly).appendAccepted([Sample.reversal(1)])
+        let error = await #expect(throws: LogError.self) { try await EventLog.open(at: path, keyFile: directory.path("gone.key"), clauses: .shapeOnly) }
         guard case .missingKey? = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(error?.description.contains("Reading and verifying do not need it") == true)
 
         try FileManager.default.removeItem(atPath: path + ".key")
-        let keyless = try EventLog.open(at: path, clauses: .shapeOnly)
+        let keyless = try await EventLog.open(at: path, clauses: .shapeOnly)
         #expect(keyless.pseudonymizer == nil)
-        #expect(try keyless.allEvents().count == 1)
-        #expect(try keyless.verify().isIntact)
-        let report = try keyless.append(lines: [Sample.personRegistered(2, person: People.li)])
+        #expect(try await keyless.allEvents().count == 1)
+        #expect(try await keyless.verify().isIntact)
+        let report = try await keyless.append(lines: [Sample.personRegistered(2, person: People.li)])
         #expect(report.issues.first?.message.contains("pseudonym key is not available") == true)
     }
 

@@ -18,53 +18,53 @@ struct PartyQueryTests {
     ]
 
     @Test("a person is found everywhere they are named, by ID or pseudonym", arguments: Backend.allCases)
-    func person(backend: Backend) throws {
-        let log = try backend.makeLedger().log()
-        try log.appendAccepted(Self.file)
+    func person(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
+        try await log.appendAccepted(Self.file)
         let key = try log.partyKey(for: People.zhang)
         #expect(key == TestKeys.pseudonym(People.zhang))
-        #expect(try log.positions(EventQuery(party: key)) == [1, 3, 4, 5])
-        #expect(try log.positions(EventQuery(party: try log.partyKey(for: People.li))) == [6, 7])
-        #expect(try log.positions(EventQuery(party: try log.partyKey(for: People.wang))) == [])
+        #expect(try await log.positions(EventQuery(party: key)) == [1, 3, 4, 5])
+        #expect(try await log.positions(EventQuery(party: try log.partyKey(for: People.li))) == [6, 7])
+        #expect(try await log.positions(EventQuery(party: try log.partyKey(for: People.wang))) == [])
     }
 
     @Test("an organisation is found as subject, employer and nested payee", arguments: Backend.allCases)
-    func organisation(backend: Backend) throws {
-        let log = try backend.makeLedger().log()
-        try log.appendAccepted(Self.file)
+    func organisation(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
+        try await log.appendAccepted(Self.file)
         #expect(try log.partyKey(for: Organisations.kejiCompany) == Organisations.kejiCompany)
-        #expect(try log.positions(EventQuery(party: Organisations.kejiCompany)) == [2, 3, 5])
-        #expect(try log.positions(EventQuery(party: Organisations.jinjiangFactory)) == [7])
+        #expect(try await log.positions(EventQuery(party: Organisations.kejiCompany)) == [2, 3, 5])
+        #expect(try await log.positions(EventQuery(party: Organisations.jinjiangFactory)) == [7])
     }
 
     @Test("party combines with type, stream, range and limit", arguments: Backend.allCases)
-    func combined(backend: Backend) throws {
-        let log = try backend.makeLedger().log()
-        try log.appendAccepted(Self.file)
+    func combined(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
+        try await log.appendAccepted(Self.file)
         let zhang = TestKeys.pseudonym(People.zhang)
-        #expect(try log.positions(EventQuery(type: "disbursement.made", party: zhang)) == [4, 5])
-        #expect(try log.positions(EventQuery(streamID: "disbursement:D5", party: zhang)) == [5])
-        #expect(try log.positions(EventQuery(from: 2, to: 4, party: zhang)) == [3, 4])
-        #expect(try log.positions(EventQuery(party: zhang, limit: 2)) == [1, 3])
+        #expect(try await log.positions(EventQuery(type: "disbursement.made", party: zhang)) == [4, 5])
+        #expect(try await log.positions(EventQuery(streamID: "disbursement:D5", party: zhang)) == [5])
+        #expect(try await log.positions(EventQuery(from: 2, to: 4, party: zhang)) == [3, 4])
+        #expect(try await log.positions(EventQuery(party: zhang, limit: 2)) == [1, 3])
     }
 
     @Test("people and organisations in arrays and arrays of objects are indexed and pseudonymised", arguments: Backend.allCases)
-    func arrays(backend: Backend) throws {
+    func arrays(backend: Backend) async throws {
         let ledger = try backend.makeLedger()
-        let log = try ledger.log(catalog: TeamFormed.catalog)
-        try log.appendAccepted([
+        let log = try await ledger.log(catalog: TeamFormed.catalog)
+        try await log.appendAccepted([
             TeamFormed.line(1, members: [People.wang, People.chen], sponsors: [Organisations.agency]),
             TeamFormed.line(2, roster: [(People.zhao, "赵六", Organisations.publicInstitution), (People.wang, nil, nil)]),
             TeamFormed.line(3, sponsors: [Organisations.trainingSchool, Organisations.agency]),
         ])
-        #expect(try log.positions(EventQuery(party: TestKeys.pseudonym(People.wang))) == [1, 2])
-        #expect(try log.positions(EventQuery(party: TestKeys.pseudonym(People.chen))) == [1])
-        #expect(try log.positions(EventQuery(party: TestKeys.pseudonym(People.zhao))) == [2])
-        #expect(try log.positions(EventQuery(party: Organisations.agency)) == [1, 3])
-        #expect(try log.positions(EventQuery(party: Organisations.publicInstitution)) == [2])
-        #expect(try log.positions(EventQuery(party: Organisations.trainingSchool)) == [3])
+        #expect(try await log.positions(EventQuery(party: TestKeys.pseudonym(People.wang))) == [1, 2])
+        #expect(try await log.positions(EventQuery(party: TestKeys.pseudonym(People.chen))) == [1])
+        #expect(try await log.positions(EventQuery(party: TestKeys.pseudonym(People.zhao))) == [2])
+        #expect(try await log.positions(EventQuery(party: Organisations.agency)) == [1, 3])
+        #expect(try await log.positions(EventQuery(party: Organisations.publicInstitution)) == [2])
+        #expect(try await log.positions(EventQuery(party: Organisations.trainingSchool)) == [3])
 
-        let events = try log.allEvents()
+        let events = try await log.allEvents()
         try #require(events.count == 3)
         #expect(events[0].dataObject?["members"] == .array([
             .string(TestKeys.pseudonym(People.wang)), .string(TestKeys.pseudonym(People.chen)),
@@ -72,8 +72,8 @@ struct PartyQueryTests {
         let entry = try #require(events[1].dataObject?["roster"]?.arrayValue?.first?.objectValue)
         #expect(entry["person"]?.stringValue == TestKeys.pseudonym(People.zhao))
         #expect(entry["name"] == nil)
-        #expect(try log.personalRecord(pseudonym: TestKeys.pseudonym(People.zhao))?.name == "赵六")
-        #expect(try log.personalRecord(pseudonym: TestKeys.pseudonym(People.chen))?.residentID.digits == People.chen)
+        await #expect(try log.personalRecord(pseudonym: TestKeys.pseudonym(People.zhao))?.name == "赵六")
+        await #expect(try log.personalRecord(pseudonym: TestKeys.pseudonym(People.chen))?.residentID.digits == People.chen)
 
         let stored = try ledger.tampering.storedText(exceptTables: ["personal_data"])
         for id in [People.wang, People.chen, People.zhao] {
@@ -82,24 +82,23 @@ struct PartyQueryTests {
         #expect(!stored.contains { $0.contains("赵六") })
 
         var decoded: [TeamFormed] = []
-        try log.forEachTypedEvent { event in
+        for try await event in log.typedEvents() {
             if let team = event.payload as? TeamFormed { decoded.append(team) }
-            return true
         }
         try #require(decoded.map(\.teamId) == ["T1", "T2", "T3"])
         #expect(decoded[1].roster?.first?.employer == Organisations.publicInstitution)
     }
 
     @Test("an event naming one party twice is listed once", arguments: Backend.allCases)
-    func namedTwice(backend: Backend) throws {
-        let log = try backend.makeLedger().log(catalog: TeamFormed.catalog)
-        try log.appendAccepted([TeamFormed.line(1, members: [People.li], roster: [(People.li, nil, Organisations.agency)])])
-        #expect(try log.positions(EventQuery(party: TestKeys.pseudonym(People.li))) == [1])
+    func namedTwice(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log(catalog: TeamFormed.catalog)
+        try await log.appendAccepted([TeamFormed.line(1, members: [People.li], roster: [(People.li, nil, Organisations.agency)])])
+        #expect(try await log.positions(EventQuery(party: TestKeys.pseudonym(People.li))) == [1])
     }
 
     @Test("party keys: credit codes and pseudonyms pass through, other text is refused", arguments: Backend.allCases)
-    func partyKeys(backend: Backend) throws {
-        let log = try backend.makeLedger().log()
+    func partyKeys(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
         let pseudonym = TestKeys.pseudonym(People.chen)
         #expect(try log.partyKey(for: pseudonym) == pseudonym)
         #expect(try log.partyKey(for: People.zhang.lowercased()) == TestKeys.pseudonym(People.zhang))

@@ -19,10 +19,10 @@ struct PersonalDataTests {
     ]
 
     @Test("no stored value outside personal_data contains a raw resident ID or name", arguments: Backend.allCases)
-    func noRawIDs(backend: Backend) throws {
+    func noRawIDs(backend: Backend) async throws {
         let ledger = try backend.makeLedger()
-        let log = try ledger.log()
-        try log.appendAccepted(Self.file)
+        let log = try await ledger.log()
+        try await log.appendAccepted(Self.file)
         let stored = try ledger.tampering.storedText(exceptTables: ["personal_data"])
         #expect(stored.count > 50, "the scan must see the stored columns")
         for id in People.all {
@@ -43,10 +43,10 @@ struct PersonalDataTests {
     }
 
     @Test("person fields hold the pseudonym, P and 24 hex digits", arguments: Backend.allCases)
-    func personFieldsPseudonymised(backend: Backend) throws {
-        let log = try backend.makeLedger().log()
-        try log.appendAccepted(Self.file)
-        let events = try log.allEvents()
+    func personFieldsPseudonymised(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
+        try await log.appendAccepted(Self.file)
+        let events = try await log.allEvents()
         try #require(events.count == Self.file.count)
         let holder = try #require(events[2].dataObject?["holder"]?.stringValue)
         #expect(holder == TestKeys.pseudonym(People.li))
@@ -60,28 +60,28 @@ struct PersonalDataTests {
     }
 
     @Test("person:<resident ID> streams are rewritten to person:<pseudonym>", arguments: Backend.allCases)
-    func personStreams(backend: Backend) throws {
-        let log = try backend.makeLedger().log()
-        try log.appendAccepted(Self.file)
+    func personStreams(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
+        try await log.appendAccepted(Self.file)
         let stream = "person:" + TestKeys.pseudonym(People.zhang)
-        let events = try log.allEvents()
+        let events = try await log.allEvents()
         try #require(events.count == Self.file.count)
         #expect(events[0].streamID == stream)
         #expect(events[1].streamID == stream)
         #expect(events[1].streamVersion == 2)
-        #expect(try log.events(EventQuery(streamID: stream)).map(\.position) == [1, 2])
-        #expect(try log.events(EventQuery(streamID: "person:\(People.zhang)")).isEmpty)
+        await #expect(try log.allEvents(EventQuery(streamID: stream)).map(\.position) == [1, 2])
+        await #expect(try log.allEvents(EventQuery(streamID: "person:\(People.zhang)")).isEmpty)
         // Expected versions are checked against the rewritten stream.
-        try log.appendAccepted([Sample.groupJoined(8, person: People.zhang, group: "veteran", expected: "2")])
+        try await log.appendAccepted([Sample.groupJoined(8, person: People.zhang, group: "veteran", expected: "2")])
     }
 
     @Test("a lower-case x check character is the same person", arguments: Backend.allCases)
-    func lowerCaseX(backend: Backend) throws {
+    func lowerCaseX(backend: Backend) async throws {
         let ledger = try backend.makeLedger()
-        let log = try ledger.log()
+        let log = try await ledger.log()
         let lower = People.zhang.lowercased()
-        try log.appendAccepted([Sample.personRegistered(1, person: lower), Sample.groupJoined(2, person: People.zhang)])
-        let events = try log.allEvents()
+        try await log.appendAccepted([Sample.personRegistered(1, person: lower), Sample.groupJoined(2, person: People.zhang)])
+        let events = try await log.allEvents()
         try #require(events.count == 2)
         #expect(events.map(\.streamID) == Array(repeating: "person:" + TestKeys.pseudonym(People.zhang), count: 2))
         #expect(events[0].dataObject?["person"]?.stringValue == TestKeys.pseudonym(People.zhang))
@@ -90,24 +90,24 @@ struct PersonalDataTests {
     }
 
     @Test("names leave the event and are kept, with the ID, in personal data", arguments: Backend.allCases)
-    func namesStripped(backend: Backend) throws {
-        let log = try backend.makeLedger().log()
-        try log.appendAccepted(Self.file)
-        let registered = try #require(try log.allEvents().first)
+    func namesStripped(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
+        try await log.appendAccepted(Self.file)
+        let registered = try await #require(try log.allEvents().first)
         #expect(registered.dataObject?["name"] == nil)
         #expect(registered.dataObject?.keys.sorted() == ["person", "registeredIn", "registrationKind"])
-        let record = try #require(try log.personalRecord(pseudonym: TestKeys.pseudonym(People.zhang)))
+        let record = try await #require(try log.personalRecord(pseudonym: TestKeys.pseudonym(People.zhang)))
         #expect(record.residentID.digits == People.zhang)
         #expect(record.name == "张三丰")
         // A person named without a name still gets a record; a later name fills it in.
-        #expect(try log.personalRecord(pseudonym: TestKeys.pseudonym(People.wang))?.name == nil)
-        #expect(try log.personalRecord(pseudonym: TestKeys.pseudonym(People.li))?.name == "李四")
+        await #expect(try log.personalRecord(pseudonym: TestKeys.pseudonym(People.wang))?.name == nil)
+        await #expect(try log.personalRecord(pseudonym: TestKeys.pseudonym(People.li))?.name == "李四")
     }
 
     @Test("a resident ID outside a person field is refused, and no message repeats it", arguments: Backend.allCases)
-    func idsInTextRefused(backend: Backend) throws {
-        let log = try backend.makeLedger().log()
-        let report = try log.append(lines: [
+    func idsInTextRefused(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
+        let report = try await log.append(lines: [
             Sample.event(1, stream: "disbursement:D1", type: "disbursement.reversed",
                 data: #"{"disbursementId":"D1","amount":1,"reason":"退给\#(People.li)"}"#),
             Sample.event(2, stream: "disbursement:X\(People.wang)", type: "disbursement.reversed",
@@ -121,56 +121,56 @@ struct PersonalDataTests {
                 #expect(!issue.message.contains(id), "line \(issue.line) repeats a resident ID")
             }
         }
-        #expect(try log.allEvents().isEmpty)
+        #expect(try await log.allEvents().isEmpty)
     }
 
     // MARK: - Keys
 
     @Test("without the key, a resident ID is a rejected line that says how to fix it", arguments: Backend.allCases)
-    func missingKey(backend: Backend) throws {
+    func missingKey(backend: Backend) async throws {
         let ledger = try backend.makeLedger()
-        try ledger.log().appendAccepted([Sample.reversal(1)])
-        let keyless = try ledger.log(key: nil)
-        let report = try keyless.append(lines: [Sample.reversal(2), Sample.paymentToWorker(3, person: People.wang)])
+        try await ledger.log().appendAccepted([Sample.reversal(1)])
+        let keyless = try await ledger.log(key: nil)
+        let report = try await keyless.append(lines: [Sample.reversal(2), Sample.paymentToWorker(3, person: People.wang)])
         #expect(!report.isComplete)
         let issue = try #require(report.issues.first)
         #expect(issue.line == 2)
         #expect(issue.message.contains("pseudonym key is not available"))
         #expect(issue.message.contains("--key-file"))
         // A person stream needs the key too.
-        let stream = try keyless.append(lines: [Sample.event(4, stream: "person:\(People.li)", type: "person.group-joined",
+        let stream = try await keyless.append(lines: [Sample.event(4, stream: "person:\(People.li)", type: "person.group-joined",
             data: #"{"group":"veteran","person":"\#(TestKeys.pseudonym(People.li))","since":"2024-01-01"}"#)])
         #expect(stream.issues.first?.message.contains("pseudonym key is not available") == true)
-        #expect(try keyless.allEvents().count == 1)
+        #expect(try await keyless.allEvents().count == 1)
     }
 
     @Test("without the key, events naming people by pseudonym and events naming no one append", arguments: Backend.allCases)
-    func keylessAppendsPseudonyms(backend: Backend) throws {
+    func keylessAppendsPseudonyms(backend: Backend) async throws {
         let ledger = try backend.makeLedger()
-        let keyless = try ledger.log(key: nil)
+        let keyless = try await ledger.log(key: nil)
         let pseudonym = TestKeys.pseudonym(People.li)
-        try keyless.appendAccepted([
+        try await keyless.appendAccepted([
             Sample.reversal(1),
             Sample.event(2, stream: "person:\(pseudonym)", type: "person.group-joined",
                 data: #"{"group":"veteran","person":"\#(pseudonym)","since":"2024-01-01"}"#),
         ])
-        #expect(try keyless.events(EventQuery(party: pseudonym)).map(\.position) == [2])
-        #expect(try keyless.personalRecord(pseudonym: pseudonym) == nil)
+        #expect(try await keyless.allEvents(EventQuery(party: pseudonym)).map(\.position) == [2])
+        await #expect(try keyless.personalRecord(pseudonym: pseudonym) == nil)
     }
 
     @Test("reading, querying by pseudonym and verifying work without the key", arguments: Backend.allCases)
-    func readWithoutKey(backend: Backend) throws {
+    func readWithoutKey(backend: Backend) async throws {
         let ledger = try backend.makeLedger()
-        try ledger.log().appendAccepted(Self.file)
-        let reader = try ledger.log(key: nil)
+        try await ledger.log().appendAccepted(Self.file)
+        let reader = try await ledger.log(key: nil)
         #expect(reader.pseudonymizer == nil)
-        #expect(try reader.allEvents().count == Self.file.count)
-        #expect(try reader.verify().isIntact)
+        #expect(try await reader.allEvents().count == Self.file.count)
+        await #expect(try reader.verify().isIntact)
         let pseudonym = TestKeys.pseudonym(People.zhang)
         #expect(try reader.partyKey(for: pseudonym) == pseudonym)
-        #expect(try reader.events(EventQuery(party: pseudonym)).map(\.position) == [1, 2])
+        #expect(try await reader.allEvents(EventQuery(party: pseudonym)).map(\.position) == [1, 2])
         var typed = 0
-        try reader.forEachTypedEvent { _ in typed += 1; return true }
+        for try await _ in reader.typedEvents() { typed += 1 }
         #expect(typed == Self.file.count)
         // A resident ID cannot be looked up without the key, and the error says so, masked.
         let error = #expect(throws: EventLog.PartyError.self) { try reader.partyKey(for: People.zhang) }
@@ -179,54 +179,54 @@ struct PersonalDataTests {
     }
 
     @Test("a second, different key is refused as the wrong key", arguments: Backend.allCases)
-    func wrongKey(backend: Backend) throws {
+    func wrongKey(backend: Backend) async throws {
         let ledger = try backend.makeLedger()
-        try ledger.log(key: TestKeys.primary).appendAccepted([Sample.personRegistered(1, person: People.zhang)])
-        let error = #expect(throws: LogError.self) { try ledger.log(key: TestKeys.other) }
+        try await ledger.log(key: TestKeys.primary).appendAccepted([Sample.personRegistered(1, person: People.zhang)])
+        let error = await #expect(throws: LogError.self) { try await ledger.log(key: TestKeys.other) }
         guard case .wrongKey? = error else {
             Issue.record("expected wrongKey, got \(String(describing: error))")
             return
         }
         #expect(error?.description.contains("not the key this ledger was created with") == true)
         // The right key still works, and the first key used became the ledger's key.
-        #expect(try ledger.log(key: TestKeys.primary).allEvents().count == 1)
+        await #expect(try ledger.log(key: TestKeys.primary).allEvents().count == 1)
     }
 
     @Test("the first key used with an empty ledger becomes its key", arguments: Backend.allCases)
-    func firstKeyWins(backend: Backend) throws {
+    func firstKeyWins(backend: Backend) async throws {
         let ledger = try backend.makeLedger()
-        _ = try ledger.log(key: nil)
-        _ = try ledger.log(key: TestKeys.other)
-        #expect(throws: LogError.self) { try ledger.log(key: TestKeys.primary) }
+        _ = try await ledger.log(key: nil)
+        _ = try await ledger.log(key: TestKeys.other)
+        await #expect(throws: LogError.self) { try await ledger.log(key: TestKeys.primary) }
     }
 
     // MARK: - Forgetting
 
     @Test("forget erases personal data; events, hashes and verification are unchanged", arguments: Backend.allCases)
-    func forget(backend: Backend) throws {
+    func forget(backend: Backend) async throws {
         let ledger = try backend.makeLedger()
-        let log = try ledger.log()
-        try log.appendAccepted(Self.file)
-        let before = try log.allEvents()
+        let log = try await ledger.log()
+        try await log.appendAccepted(Self.file)
+        let before = try await log.allEvents()
         let pseudonym = TestKeys.pseudonym(People.zhang)
 
-        #expect(try log.forget(person: People.zhang) == pseudonym)
-        #expect(try log.personalRecord(pseudonym: pseudonym) == nil)
+        #expect(try await log.forget(person: People.zhang) == pseudonym)
+        #expect(try await log.personalRecord(pseudonym: pseudonym) == nil)
         let personal = try ledger.tampering.storedText(inTable: "personal_data")
         #expect(!personal.contains(People.zhang))
         #expect(!personal.contains("张三丰"))
         // Others are kept.
         #expect(personal.contains(People.li))
-        #expect(try log.allEvents() == before)
-        let report = try log.verify()
+        #expect(try await log.allEvents() == before)
+        let report = try await log.verify()
         #expect(report.isIntact)
         #expect(report.eventsChecked == Int64(Self.file.count))
         // The events are still found by the pseudonym, and by the ID through the key.
-        #expect(try log.events(EventQuery(party: try log.partyKey(for: People.zhang))).map(\.position) == [1, 2])
+        #expect(try await log.allEvents(EventQuery(party: try log.partyKey(for: People.zhang))).map(\.position) == [1, 2])
         // The erasure is recorded, by pseudonym only.
         #expect(try ledger.tampering.storedText(inTable: "personal_data_erasures").contains(pseudonym))
 
-        let again = #expect(throws: LogError.self) { try log.forget(person: People.zhang) }
+        let again = await #expect(throws: LogError.self) { try await log.forget(person: People.zhang) }
         guard case .personNotFound? = again else {
             Issue.record("expected personNotFound, got \(String(describing: again))")
             return
@@ -235,13 +235,13 @@ struct PersonalDataTests {
     }
 
     @Test("forget accepts a pseudonym, and refuses an organisation or a stranger", arguments: Backend.allCases)
-    func forgetByPseudonym(backend: Backend) throws {
-        let log = try backend.makeLedger().log()
-        try log.appendAccepted(Self.file)
+    func forgetByPseudonym(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
+        try await log.appendAccepted(Self.file)
         let pseudonym = TestKeys.pseudonym(People.wang)
-        #expect(try log.forget(person: pseudonym) == pseudonym)
-        #expect(throws: EventLog.PartyError.self) { try log.forget(person: Organisations.kejiCompany) }
-        #expect(throws: LogError.self) { try log.forget(person: "P000000000000000000000000") }
-        #expect(throws: EventLog.PartyError.self) { try log.forget(person: "350203199001011234") }
+        await #expect(try log.forget(person: pseudonym) == pseudonym)
+        await #expect(throws: EventLog.PartyError.self) { try await log.forget(person: Organisations.kejiCompany) }
+        await #expect(throws: LogError.self) { try await log.forget(person: "P000000000000000000000000") }
+        await #expect(throws: EventLog.PartyError.self) { try await log.forget(person: "350203199001011234") }
     }
 }

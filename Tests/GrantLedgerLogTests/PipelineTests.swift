@@ -16,75 +16,72 @@ import Testing
     static var count: Int { EventLog.chunkSize * 2 + 300 }
 
     @Test(arguments: Backend.allCases)
-    func appendsManyChunksInOrder(backend: Backend) throws {
+    func appendsManyChunksInOrder(backend: Backend) async throws {
         let ledger = try backend.makeLedger()
-        let log = try ledger.log()
-        let report = try log.append(Self.lines(Self.count))
+        let log = try await ledger.log()
+        let report = try await log.append(Self.lines(Self.count))
         #expect(report.isComplete)
         #expect(report.appended == Self.count)
         #expect((report.firstPosition, report.lastPosition) == (1, Int64(Self.count)))
         var expected: Int64 = 1
-        try log.forEachEvent { event in
+        for try await event in log.events() {
             #expect(event.position == expected)
             #expect(event.eventID == Sample.eventID(Int(expected)))
             expected += 1
-            return true
         }
         #expect(expected == Int64(Self.count) + 1)
-        #expect(try log.verify().isIntact)
+        #expect(try await log.verify().isIntact)
     }
 
     @Test(arguments: Backend.allCases)
-    func aBadLineInALaterChunkRejectsTheWholeFile(backend: Backend) throws {
+    func aBadLineInALaterChunkRejectsTheWholeFile(backend: Backend) async throws {
         let ledger = try backend.makeLedger()
-        let log = try ledger.log()
+        let log = try await ledger.log()
         var lines = Self.lines(Self.count)
         let badLine = EventLog.chunkSize * 2 + 7
         lines[badLine - 1] = SubmissionLine(number: badLine, bytes: Array(#"{"eventId": "not-a-uuid"}"#.utf8))
-        let report = try log.append(lines)
+        let report = try await log.append(lines)
         #expect(!report.isComplete)
         #expect(report.appended == 0)
         #expect(report.rejectedLines == 1)
         #expect(report.issues.allSatisfy { $0.line == badLine })
-        #expect(try log.head() == nil)
+        #expect(try await log.head() == nil)
     }
 
     @Test(arguments: Backend.allCases)
-    func typedReadsDeliverEveryEventInOrderAndStopWhenAsked(backend: Backend) throws {
+    func typedReadsDeliverEveryEventInOrderAndStopWhenAsked(backend: Backend) async throws {
         let ledger = try backend.makeLedger()
-        let log = try ledger.log()
-        #expect(try log.append(Self.lines(Self.count)).isComplete)
+        let log = try await ledger.log()
+        await #expect(try log.append(Self.lines(Self.count)).isComplete)
 
         var positions: [Int64] = []
-        try log.forEachTypedEvent { event in
+        for try await event in log.typedEvents() {
             positions.append(event.envelope.position)
             #expect(event.payload is CertificateIssued)
-            return true
         }
         #expect(positions == Array(1...Int64(Self.count)))
 
         // Stop inside the second chunk: nothing after the stop is delivered.
         let stopAt = EventLog.chunkSize + 17
         var delivered = 0
-        try log.forEachTypedEvent { _ in
+        for try await _ in log.typedEvents() {
             delivered += 1
-            return delivered < stopAt
+            if !(delivered < stopAt) { break }
         }
         #expect(delivered == stopAt)
     }
 
-    @Test func aReadFailureInALaterChunkIsThrownAtItsPosition() throws {
+    @Test func aReadFailureInALaterChunkIsThrownAtItsPosition() async throws {
         let ledger = try Backend.onDiskQueue.makeLedger()
-        let log = try ledger.log()
-        #expect(try log.append(Self.lines(Self.count)).isComplete)
+        let log = try await ledger.log()
+        await #expect(try log.append(Self.lines(Self.count)).isComplete)
         let broken = Int64(EventLog.chunkSize + 5)
         try ledger.tampering.dropAppendOnlyTriggers()
         try ledger.tampering.setData("{\"certificateNumber\":1}", at: broken)
         var delivered: Int64 = 0
-        #expect(throws: LogError.self) {
-            try log.forEachTypedEvent { _ in
+        await #expect(throws: LogError.self) {
+            for try await _ in log.typedEvents() {
                 delivered += 1
-                return true
             }
         }
         #expect(delivered == broken - 1)
@@ -93,24 +90,24 @@ import Testing
 
 /// What a rolled-back append reports about its good lines, and about input that broke off.
 @Suite struct RolledBackAppendTests {
-    @Test func goodLinesOfARejectedFileAreWithheldNotAppended() throws {
+    @Test func goodLinesOfARejectedFileAreWithheldNotAppended() async throws {
         let ledger = try Backend.inMemoryQueue.makeLedger()
-        let log = try ledger.log()
+        let log = try await ledger.log()
         var lines = PipelineTests.lines(3)
         lines.append(SubmissionLine(number: 4, bytes: Array("{".utf8)))
-        let report = try log.append(lines)
+        let report = try await log.append(lines)
         #expect(report.outcomes == [.withheld(line: 1), .withheld(line: 2), .withheld(line: 3), .rejected(line: 4)])
-        #expect(try log.head() == nil)
+        #expect(try await log.head() == nil)
     }
 
-    @Test func inputThatCannotBeReadToTheEndAppendsNothing() throws {
+    @Test func inputThatCannotBeReadToTheEndAppendsNothing() async throws {
         let ledger = try Backend.inMemoryQueue.makeLedger()
-        let log = try ledger.log()
+        let log = try await ledger.log()
         let lines = PipelineTests.lines(2) + [SubmissionLine(number: 3, readError: "Input/output error")]
-        let report = try log.append(lines)
+        let report = try await log.append(lines)
         #expect(!report.isComplete)
         #expect(report.issues.map(\.line) == [3])
         #expect(report.issues.first?.message.contains("could not be read") == true)
-        #expect(try log.head() == nil)
+        #expect(try await log.head() == nil)
     }
 }

@@ -15,69 +15,68 @@ struct QueryTests {
         Sample.reversal(7, disbursement: "D-A"),                          // 7
     ]
 
-    static func log(_ backend: Backend) throws -> EventLog {
-        let log = try backend.makeLedger().log()
-        try log.appendAccepted(file)
+    static func log(_ backend: Backend) async throws -> EventLog {
+        let log = try await backend.makeLedger().log()
+        try await log.appendAccepted(file)
         return log
     }
 
     @Test("position ranges are inclusive", arguments: Backend.allCases)
-    func positions(backend: Backend) throws {
-        let log = try Self.log(backend)
-        #expect(try log.positions(EventQuery()) == [1, 2, 3, 4, 5, 6, 7])
-        #expect(try log.positions(EventQuery(from: 3)) == [3, 4, 5, 6, 7])
-        #expect(try log.positions(EventQuery(to: 2)) == [1, 2])
-        #expect(try log.positions(EventQuery(from: 4, to: 4)) == [4])
-        #expect(try log.positions(EventQuery(from: 8)) == [])
-        #expect(try log.positions(EventQuery(from: 5, to: 100)) == [5, 6, 7])
+    func positions(backend: Backend) async throws {
+        let log = try await Self.log(backend)
+        #expect(try await log.positions(EventQuery()) == [1, 2, 3, 4, 5, 6, 7])
+        #expect(try await log.positions(EventQuery(from: 3)) == [3, 4, 5, 6, 7])
+        #expect(try await log.positions(EventQuery(to: 2)) == [1, 2])
+        #expect(try await log.positions(EventQuery(from: 4, to: 4)) == [4])
+        #expect(try await log.positions(EventQuery(from: 8)) == [])
+        #expect(try await log.positions(EventQuery(from: 5, to: 100)) == [5, 6, 7])
     }
 
     @Test("type, stream and limit, alone and together", arguments: Backend.allCases)
-    func filters(backend: Backend) throws {
-        let log = try Self.log(backend)
-        #expect(try log.positions(EventQuery(type: "disbursement.reversed")) == [2, 4, 5, 7])
-        #expect(try log.positions(EventQuery(type: "enterprise.registered")) == [1, 6])
-        #expect(try log.positions(EventQuery(type: "no.such-type")) == [])
-        #expect(try log.positions(EventQuery(streamID: "disbursement:D-A")) == [2, 5, 7])
-        #expect(try log.positions(EventQuery(streamID: "organisation:\(Organisations.agency)")) == [6])
-        #expect(try log.positions(EventQuery(limit: 3)) == [1, 2, 3])
-        #expect(try log.positions(EventQuery(from: 3, type: "disbursement.reversed", limit: 2)) == [4, 5])
-        #expect(try log.positions(EventQuery(from: 3, streamID: "disbursement:D-A", type: "disbursement.reversed")) == [5, 7])
-        #expect(try log.positions(EventQuery(streamID: "disbursement:D-A", limit: 1)) == [2])
-        #expect(try log.positions(EventQuery(streamID: "disbursement:D-A", type: "enterprise.registered")) == [])
+    func filters(backend: Backend) async throws {
+        let log = try await Self.log(backend)
+        #expect(try await log.positions(EventQuery(type: "disbursement.reversed")) == [2, 4, 5, 7])
+        #expect(try await log.positions(EventQuery(type: "enterprise.registered")) == [1, 6])
+        #expect(try await log.positions(EventQuery(type: "no.such-type")) == [])
+        #expect(try await log.positions(EventQuery(streamID: "disbursement:D-A")) == [2, 5, 7])
+        #expect(try await log.positions(EventQuery(streamID: "organisation:\(Organisations.agency)")) == [6])
+        #expect(try await log.positions(EventQuery(limit: 3)) == [1, 2, 3])
+        #expect(try await log.positions(EventQuery(from: 3, type: "disbursement.reversed", limit: 2)) == [4, 5])
+        #expect(try await log.positions(EventQuery(from: 3, streamID: "disbursement:D-A", type: "disbursement.reversed")) == [5, 7])
+        #expect(try await log.positions(EventQuery(streamID: "disbursement:D-A", limit: 1)) == [2])
+        #expect(try await log.positions(EventQuery(streamID: "disbursement:D-A", type: "enterprise.registered")) == [])
     }
 
     @Test("reading stops when the body says so", arguments: Backend.allCases)
-    func stopEarly(backend: Backend) throws {
-        let log = try Self.log(backend)
+    func stopEarly(backend: Backend) async throws {
+        let log = try await Self.log(backend)
         var seen: [Int64] = []
-        try log.forEachEvent { event in
+        for try await event in log.events() {
             seen.append(event.position)
-            return event.position < 3
+            if !(event.position < 3) { break }
         }
         #expect(seen == [1, 2, 3])
     }
 
     @Test("a read session sees one consistent log", arguments: Backend.allCases)
-    func readSession(backend: Backend) throws {
-        let log = try Self.log(backend)
-        let (head, count, version) = try log.read { reader in
-            var count = 0
-            try reader.forEachEvent(EventQuery()) { _ in count += 1; return true }
-            return (try reader.lastEvent(), count, try reader.version(ofStream: "disbursement:D-A"))
+    func readSession(backend: Backend) async throws {
+        let log = try await Self.log(backend)
+        let (head, count, version) = try await log.read { reader in
+            let count = try await reader.events(EventQuery(), after: 0, limit: 100).count
+            return (try await reader.lastEvent(), count, try await reader.version(ofStream: "disbursement:D-A"))
         }
         #expect(head?.position == 7)
         #expect(count == 7)
         #expect(version == 3)
-        #expect(try log.read { try $0.version(ofStream: "disbursement:none") } == nil)
-        #expect(try log.read { try $0.recordedHead() } == head)
+        await #expect(try await log.read { try await $0.version(ofStream: "disbursement:none") } == nil)
+        #expect(try await log.read { try await $0.recordedHead() } == head)
     }
 
     @Test("an event is found by its id", arguments: Backend.allCases)
-    func byID(backend: Backend) throws {
-        let log = try Self.log(backend)
-        #expect(try log.event(withID: Sample.eventID(5))?.position == 5)
-        #expect(try log.event(withID: Sample.eventID(99)) == nil)
-        #expect(try log.event(withID: "not a uuid") == nil)
+    func byID(backend: Backend) async throws {
+        let log = try await Self.log(backend)
+        await #expect(try log.event(withID: Sample.eventID(5))?.position == 5)
+        await #expect(try log.event(withID: Sample.eventID(99)) == nil)
+        await #expect(try log.event(withID: "not a uuid") == nil)
     }
 }

@@ -7,24 +7,23 @@ import Testing
 struct UpcastingTests {
     @Test("certificate.issued v1 with grade 中级工 reads back typed as level L4; the stored data stays v1",
         arguments: Backend.allCases)
-    func certificateV1(backend: Backend) throws {
-        let log = try backend.makeLedger().log()
-        try log.appendAccepted([
+    func certificateV1(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
+        try await log.appendAccepted([
             Sample.certificateIssuedV1(1, number: "Q2019-0001", holder: People.wang, grade: "中级工"),
             Sample.certificateIssued(2, number: "S2024-0002", holder: People.li, level: "L2"),
             Sample.certificateIssuedV1(3, number: "Q2019-0003", holder: People.chen, grade: "一级"),
         ])
 
-        let stored = try #require(try log.allEvents().first)
+        let stored = try await #require(try log.allEvents().first)
         #expect(stored.schemaVersion == 1)
         #expect(stored.dataObject?["grade"]?.stringValue == "中级工")
         #expect(stored.dataObject?["level"] == nil)
 
         var certificates: [(Int64, Int, CertificateIssued)] = []
-        try log.forEachTypedEvent { event in
+        for try await event in log.typedEvents() {
             let payload = try #require(event.payload as? CertificateIssued)
             certificates.append((event.envelope.position, event.envelope.schemaVersion, payload))
-            return true
         }
         try #require(certificates.map(\.0) == [1, 2, 3])
         #expect(certificates.map(\.2.level) == [.l4, .l2, .l1])
@@ -34,27 +33,25 @@ struct UpcastingTests {
         #expect(certificates[0].2.kind == .vocationalQualification)
 
         // Reading did not rewrite anything.
-        #expect(try log.allEvents().first == stored)
-        #expect(try log.verify().isIntact)
+        #expect(try await log.allEvents().first == stored)
+        await #expect(try log.verify().isIntact)
     }
 
     @Test("typed reads honour the query", arguments: Backend.allCases)
-    func typedQuery(backend: Backend) throws {
-        let log = try backend.makeLedger().log()
-        try log.appendAccepted([
+    func typedQuery(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
+        try await log.appendAccepted([
             Sample.reversal(1),
             Sample.certificateIssuedV1(2, number: "Q1", holder: People.wang, grade: "高级技师"),
         ])
         var levels: [CertificateLevel?] = []
-        try log.forEachTypedEvent(EventQuery(type: "certificate.issued")) { event in
+        for try await event in log.typedEvents(EventQuery(type: "certificate.issued")) {
             levels.append((event.payload as? CertificateIssued)?.level)
-            return true
         }
         #expect(levels == [.l1])
         var reversal: DisbursementReversed?
-        try log.forEachTypedEvent(EventQuery(to: 1)) { event in
+        for try await event in log.typedEvents(EventQuery(to: 1)) {
             reversal = event.payload as? DisbursementReversed
-            return true
         }
         #expect(reversal?.amount == Fen(100))
     }

@@ -12,16 +12,16 @@ import Testing
 @Suite struct LateContextTests {
     /// Appends each line on its own, catching up after each, and checks the live projections
     /// against projections built afresh from the same events.
-    static func appendOneByOne(_ lines: [String], to ledger: TestLedger) throws {
+    static func appendOneByOne(_ lines: [String], to ledger: TestLedger) async throws {
         for (n, line) in lines.enumerated() {
-            try ledger.append([line])
+            try await ledger.append([line])
             try PooledLimitTests.expectLiveEqualsRebuild(ledger, "after line \(n + 1)")
         }
     }
 
     @Test("an organiser's rating recorded after its trainees' facts reaches their scopes at once, not only at the next rebuild")
-    func lateOrganiserRating() throws {
-        let ledger = try TestLedger()
+    func lateOrganiserRating() async throws {
+        let ledger = try await TestLedger()
         var story = Story()
         let school = "52330108MJ0000000H", trainee = ResidentID.withCheckCharacter("33010819980304001")!
         story.event("institution.registered", stream: "organisation:\(school)", on: "2022-09-02", [
@@ -52,15 +52,15 @@ import Testing
         story.event("organisation.rated", stream: "organisation:\(school)", on: "2023-02-21", [
             "organisation": school, "rating": "filed-training-institution", "level": "district", "ratedBy": "杭州市滨江区人力资源和社会保障局",
         ])
-        try Self.appendOneByOne(story.lines, to: ledger)
+        try await Self.appendOneByOne(story.lines, to: ledger)
         let found = try ledger.projections.reader().entitlements(EntitlementFilter(subject: ledger.pseudonym(trainee), clause: "BJ-2023/(九)"))
         #expect(found.map(\.entitlement.status) == ["eligible"])
         #expect(found.first?.entitlement.amount == 50_000)
     }
 
     @Test("an enterprise's application citing a trainee's certificate as evidence, naming no worker, reaches the trainee's entitlement with its decided amount")
-    func applicationByEvidence() throws {
-        let ledger = try TestLedger()
+    func applicationByEvidence() async throws {
+        let ledger = try await TestLedger()
         let enterprise = Story.employer, trainee = Story.resident(21)
         var story = Story(base: 9)
         story.event("enterprise.registered", stream: "organisation:\(enterprise)", on: "2019-01-01", [
@@ -86,7 +86,7 @@ import Testing
             "applicationId": "BR-APP-1", "clause": "XM-2023-187/(四)", "amount": 300_000, "decidedBy": "厦门市人社局",
             "basis": "48 课时，其中实操 10 课时",
         ])
-        try Self.appendOneByOne(story.lines, to: ledger)
+        try await Self.appendOneByOne(story.lines, to: ledger)
         let found = try ledger.projections.reader().entitlements(EntitlementFilter(subject: ledger.pseudonym(trainee), clause: "XM-2023-187/(四)"))
         #expect(found.map(\.entitlement.status) == ["eligible"])
         #expect(found.first?.entitlement.amount == 300_000)

@@ -24,8 +24,8 @@ struct PolicyFidelityTests {
     // MARK: 1. Only a recognised agency earns the referral rewards
 
     @Test("an agency with no recognition as a labour-cooperation operating institution earns nothing; one recognised after the referral neither")
-    func unrecognisedAgency() throws {
-        let ledger = try TestLedger()
+    func unrecognisedAgency() async throws {
+        let ledger = try await TestLedger()
         var story = Story()
         story.enterprise()
         let (w1, w2) = (Story.resident(11), Story.resident(12))
@@ -35,7 +35,7 @@ struct PolicyFidelityTests {
             "organisation": Self.unrecognised, "rating": "labour-cooperation-agency", "level": "city", "ratedBy": "厦门市人力资源和社会保障局",
         ])
         story.referral(worker: w2, agency: Story.agency, on: "2024-01-05", months: 6, number: "R-1")
-        try ledger.append(story.lines)
+        try await ledger.append(story.lines)
         for clause in ["XM-2023-187/(九)-b", "XM-2023-187/(九)-c"] {
             let refused = try only(ledger, w1, clause)
             #expect(refused.status == "excluded" && refused.amount == nil)
@@ -49,8 +49,8 @@ struct PolicyFidelityTests {
     // MARK: 2. Recorded facts outweigh a declaration
 
     @Test("a worker declared new to Xiamen whose insured months or employment the ledger already holds is excluded, citing the event")
-    func declarationContradicted() throws {
-        let ledger = try TestLedger()
+    func declarationContradicted() async throws {
+        let ledger = try await TestLedger()
         var story = Story()
         story.enterprise()
         let (insuredBefore, notFirst, jinjiangBefore) = (Story.resident(21), Story.resident(22), Story.resident(23))
@@ -68,7 +68,7 @@ struct PolicyFidelityTests {
             "insuredIn": "350582",
         ])
         story.referral(worker: jinjiangBefore, agency: Story.agency, on: "2024-01-05", months: 6, number: "D-3")
-        try ledger.append(story.lines)
+        try await ledger.append(story.lines)
 
         let first = try only(ledger, insuredBefore, "XM-2023-187/(九)-b")
         #expect(first.status == "excluded")
@@ -83,13 +83,13 @@ struct PolicyFidelityTests {
     // MARK: 3. Tranches released after a document's period are forfeited
 
     @Test("XM-2023-187 ends 2024-12-31: a referral's tranche released in December is due, one released in 2025 is forfeited")
-    func milestonesAtTheEnd() throws {
-        let ledger = try TestLedger()
+    func milestonesAtTheEnd() async throws {
+        let ledger = try await TestLedger()
         var story = Story()
         story.enterprise()
         let worker = Story.resident(31)
         story.referral(worker: worker, agency: Story.agency, on: "2024-10-05", months: 6, number: "E-1", firstMonth: 10)
-        try ledger.append(story.lines)
+        try await ledger.append(story.lines)
         let first = try only(ledger, worker, "XM-2023-187/(九)-b")
         #expect(first.status == "eligible" && first.amount == 100_000)
         #expect(first.tranches.map(\.dueDate) == ["2024-12-31"])
@@ -100,8 +100,8 @@ struct PolicyFidelityTests {
     }
 
     @Test("JJ-2019-79 ends 2021-12-31: 以工代训 months of 2022 are forfeited, and a 5.2 balance released by a 2022 certificate too, while its advance stands")
-    func monthlyAndAdvanceAtTheEnd() throws {
-        let ledger = try TestLedger()
+    func monthlyAndAdvanceAtTheEnd() async throws {
+        let ledger = try await TestLedger()
         var story = Story()
         let (monthly, trainee) = (Story.resident(32), Story.resident(33))
         story.jinjiangFactory()
@@ -111,7 +111,7 @@ struct PolicyFidelityTests {
         story.person(trainee, registeredIn: "350582")
         story.hire(trainee, by: Self.factory, on: "2021-11-01", months: 1, contractMonths: 24, number: "M-2", firstMonth: "2021-11")
         story.preJobClass("JJ-PJ-1", trainee: trainee, end: "2021-12-20", certificateOn: "2022-01-10", number: "C-1")
-        try ledger.append(story.lines)
+        try await ledger.append(story.lines)
 
         let months = try only(ledger, monthly, "JJ-2019-79/6.7")
         #expect(months.amount == 60_000)
@@ -123,8 +123,8 @@ struct PolicyFidelityTests {
     }
 
     @Test("XM-2023-187/tranche: the 30% performance share of a target ending after 2024 is forfeited, the 70% up front stands")
-    func upfrontAtTheEnd() throws {
-        let ledger = try TestLedger()
+    func upfrontAtTheEnd() async throws {
+        let ledger = try await TestLedger()
         var story = Story()
         story.event("target.set", stream: "target:T-HL-2025", on: "2024-06-01", [
             "targetId": "T-HL-2025", "clause": "XM-2023-187/tranche", "metric": "training-person-times", "scope": "district", "unit": "湖里区",
@@ -134,7 +134,7 @@ struct PolicyFidelityTests {
             "fundId": "F-HL-1", "clause": "XM-2023-187/(三)", "recipient": "湖里区", "amount": 1_000_000, "tranche": "pre-allocation",
             "targetId": "T-HL-2025",
         ])
-        try ledger.append(story.lines)
+        try await ledger.append(story.lines)
         let fund = try #require(try ledger.projections.reader().entitlements(EntitlementFilter(clause: "XM-2023-187/tranche")).first?.entitlement)
         // The target period ends after the document: its share (and shortfall) is forfeited whatever was achieved.
         #expect(fund.tranches.map(\.state) == ["due", "forfeited", "forfeited"])
@@ -145,8 +145,8 @@ struct PolicyFidelityTests {
     // MARK: 4. A place inside the jurisdiction, by code or name, at any level
 
     @Test("a worker registered in 陈埭镇 or 青阳街道办事处 is registered in Jinjiang; one in 思明区 is not")
-    func townsAreInTheirCity() throws {
-        let ledger = try TestLedger()
+    func townsAreInTheirCity() async throws {
+        let ledger = try await TestLedger()
         var story = Story()
         story.jinjiangFactory()
         let people = [(Story.resident(41), "陈埭镇"), (Story.resident(42), "青阳街道办事处"), (Story.resident(43), "思明区")]
@@ -155,7 +155,7 @@ struct PolicyFidelityTests {
             story.group(person, "employment-difficulty", since: "2020-01-01", on: "2020-01-02")
             story.hire(person, by: Self.factory, on: "2020-03-02", months: 2, contractMonths: 24, number: "P-\(n)", firstMonth: "2020-03")
         }
-        try ledger.append(story.lines)
+        try await ledger.append(story.lines)
         #expect(try only(ledger, people[0].0, "JJ-2019-79/6.7").status == "eligible")
         #expect(try only(ledger, people[0].0, "JJ-2019-79/6.7").explanation.parameters.contains("person.registeredIn = 陈埭镇 (within 350582, 晋江市)"))
         #expect(try only(ledger, people[1].0, "JJ-2019-79/6.7").status == "eligible")
@@ -165,8 +165,8 @@ struct PolicyFidelityTests {
     }
 
     @Test("performance counts a class toward every target whose unit contains its division, in short or printed form")
-    func performanceByContainment() throws {
-        let ledger = try TestLedger()
+    func performanceByContainment() async throws {
+        let ledger = try await TestLedger()
         var story = Story()
         story.jinjiangFactory()
         for (id, scope, unit) in [("T-QY", "town", "青阳街道"), ("T-RS", "department", "人社局"), ("T-CD", "town", "陈埭镇")] {
@@ -182,7 +182,7 @@ struct PolicyFidelityTests {
         ])
         let trainee = Story.resident(44)
         story.event("training.completed", stream: "class:JJ-QY-1", on: "2020-04-20", ["classId": "JJ-QY-1", "trainee": trainee, "attendedHours": 40])
-        try ledger.append(story.lines)
+        try await ledger.append(story.lines)
         let achieved = Dictionary(uniqueKeysWithValues: try ledger.projections.reader().performance().map { ($0.targetID, $0.achieved) })
         #expect(achieved["T-QY"] == 1)
         #expect(achieved["T-RS"] == 1)
@@ -192,8 +192,8 @@ struct PolicyFidelityTests {
     // MARK: 5. Key-group membership from its `since`
 
     @Test("recognised in March as employment-difficulty since November: a member at a January hire, so 6.7 pays and 6.1 is the one excluded")
-    func membershipSince() throws {
-        let ledger = try TestLedger()
+    func membershipSince() async throws {
+        let ledger = try await TestLedger()
         var story = Story()
         story.jinjiangFactory()
         let worker = Story.resident(51)
@@ -201,7 +201,7 @@ struct PolicyFidelityTests {
         story.hire(worker, by: Self.factory, on: "2020-01-06", months: 6, contractMonths: 24, number: "S-1", firstMonth: "2020-01")
         story.group(worker, "employment-difficulty", since: "2019-11-05", on: "2020-03-10")
         story.preJobClass("JJ-PJ-2", trainee: worker, end: "2020-02-20", certificateOn: "2020-02-25", number: "C-2")
-        try ledger.append(story.lines)
+        try await ledger.append(story.lines)
         let monthly = try only(ledger, worker, "JJ-2019-79/6.7")
         #expect(monthly.status == "eligible" && monthly.amount == 120_000)
         let preJob = try only(ledger, worker, "JJ-2019-79/6.1")
@@ -212,8 +212,8 @@ struct PolicyFidelityTests {
     // MARK: 10. JJ-2019-79 6.10's worker subsidy: 6.2-b's amounts, not its conditions
 
     @Test("a paired-region worker without 6.2's one-year contract or pension is paid 6.2-b's amount, 6.10 setting those conditions aside; another worker is not")
-    func pairedRegionWorker() throws {
-        let ledger = try TestLedger()
+    func pairedRegionWorker() async throws {
+        let ledger = try await TestLedger()
         var story = Story()
         story.jinjiangFactory()
         let (paired, local) = (Story.resident(61), Story.resident(63))
@@ -226,7 +226,7 @@ struct PolicyFidelityTests {
                 "issuer": "晋江市职业技能鉴定中心", "employer": Self.factory,
             ])
         }
-        try ledger.append(story.lines)
+        try await ledger.append(story.lines)
         // Amounts only: the contract does not matter for a paired-region worker.
         let waived = try only(ledger, paired, "JJ-2019-79/6.2-b")
         #expect(waived.status == "eligible" && waived.amount == 100_000)

@@ -49,13 +49,12 @@ import Testing
     }
 
     /// The engine's entitlements for the whole log at once, as the projections store them.
-    static func engineRecords(_ ledger: TestLedger) throws -> [EntitlementRecord] {
+    static func engineRecords(_ ledger: TestLedger) async throws -> [EntitlementRecord] {
         let asOf = try #require(try ledger.projections.status().asOf)
         var facts: [Fact] = []
-        try ledger.log.forEachTypedEvent { event in
+        for try await event in ledger.log.typedEvents() {
             facts.append(Fact(eventID: event.envelope.eventID, position: event.envelope.position, occurredAt: event.envelope.occurredAt,
                               payload: event.payload))
-            return true
         }
         return PolicyEngine(catalog: ledger.projections.policies).evaluate(facts, on: asOf).map(EntitlementRecord.init).sorted { $0.id < $1.id }
     }
@@ -74,12 +73,12 @@ import Testing
     }
 
     @Test("trainees past a clause's pooled fund are reduced then capped in date order, across people, citing the clause, as the engine does")
-    func pooledFund() throws {
-        let ledger = try TestLedger(policies: try Self.catalog(fund: 3_000))
-        try ledger.append(Self.demonstrationEnterprise().lines)
+    func pooledFund() async throws {
+        let ledger = try await TestLedger(policies: try Self.catalog(fund: 3_000))
+        try await ledger.append(Self.demonstrationEnterprise().lines)
         // Recorded out of date order: 5, 3, 1, 4, 2 (dated 1 to 5 April).
         for n in [5, 3, 1, 4, 2] {
-            try ledger.append(Self.certificate(n, on: "2024-04-0\(n)").lines)
+            try await ledger.append(Self.certificate(n, on: "2024-04-0\(n)").lines)
             try Self.expectLiveEqualsRebuild(ledger, "after trainee \(n)")
         }
         let reader = try ledger.projections.reader()
@@ -96,7 +95,7 @@ import Testing
             #expect(try trainee(n).explanation.refusal == .init(clause: Self.fundClause, reason: "the clause's fund of ¥3,000.00 has ¥0.00 left"))
         }
         // The projections hold what the engine gives for the whole log, kept current, rebuilt, or as of a moment.
-        let engine = try Self.engineRecords(ledger)
+        let engine = try await Self.engineRecords(ledger)
         #expect(try Self.records(reader) == engine)
         _ = try ledger.projections.rebuild()
         #expect(try Self.records(ledger.projections.reader()) == engine)

@@ -27,9 +27,9 @@ import Testing
     }
 
     @Test("the agency earns 1000 + 1000 for a worker who stays 6 months; the second tranche is forfeited by one who leaves in month 5")
-    func referralTranches() throws {
-        let ledger = try TestLedger()
-        try ledger.append(Self.referrals().lines)
+    func referralTranches() async throws {
+        let ledger = try await TestLedger()
+        try await ledger.append(Self.referrals().lines)
         let reader = try ledger.projections.reader()
         let views = try reader.entitlements()
         let (p1, p2) = (ledger.pseudonym(Self.w1), ledger.pseudonym(Self.w2))
@@ -54,8 +54,8 @@ import Testing
     }
 
     @Test("a trainee's scope sees the organiser's rating, though no event of the trainee names the organiser")
-    func organiserRatingReachesTrainees() throws {
-        let ledger = try TestLedger()
+    func organiserRatingReachesTrainees() async throws {
+        let ledger = try await TestLedger()
         var story = Story()
         let school = "52330108MJ0000000H", trainee = ResidentID.withCheckCharacter("33010819980304001")!
         story.event("institution.registered", stream: "organisation:\(school)", on: "2022-09-02", [
@@ -81,7 +81,7 @@ import Testing
             "certificateNumber": "S3301082023000001", "holder": trainee, "kind": "skill-level", "occupation": "电子商务师", "level": "L4",
             "issuer": "杭州市滨江区职业技能鉴定中心", "classId": "BJ-K1",
         ])
-        try ledger.append(story.lines)
+        try await ledger.append(story.lines)
         _ = try ledger.projections.catchUp()
         let found = try ledger.projections.reader().entitlements(EntitlementFilter(subject: ledger.pseudonym(trainee), clause: "BJ-2023/(九)"))
         #expect(found.map(\.entitlement.status) == ["eligible"])
@@ -89,9 +89,9 @@ import Testing
     }
 
     @Test("a payment with no entitlement behind it is a finding, not silently accepted")
-    func unmatchedPayment() throws {
-        let ledger = try TestLedger()
-        try ledger.append(Self.referrals().lines)
+    func unmatchedPayment() async throws {
+        let ledger = try await TestLedger()
+        try await ledger.append(Self.referrals().lines)
         let findings = try ledger.projections.reader().findings()
         #expect(findings.map(\.kind) == ["no-entitlement"])
         #expect(findings.first?.disbursements == ["PAY-2"])
@@ -99,17 +99,17 @@ import Testing
     }
 
     @Test("--known-at before a late correction shows the uncorrected figure; after, the money paid is to be recovered")
-    func lateCorrection() throws {
-        let ledger = try TestLedger(clock: "2024-07-15T02:00:00.000Z")
+    func lateCorrection() async throws {
+        let ledger = try await TestLedger(clock: "2024-07-15T02:00:00.000Z")
         var story = Self.referrals()
         story.disburse("PAY-3", clause: "XM-2023-187/(九)-c", payee: Story.agency, subject: Self.w1, yuan: 1000, on: "2024-07-10")
-        try ledger.append(story.lines)
-        let before = try ledger.log.head()!.position
+        try await ledger.append(story.lines)
+        let before = try await ledger.log.head()!.position
         // Weeks later the social-insurance bureau corrects April: nothing was paid that month.
         ledger.clock.set("2024-08-20T02:00:00.000Z")
         var correction = Story(base: 2)
         correction.month(worker: Self.w1, contract: "employment:\(Story.employer):HT-LW-1", month: 4, paid: false)
-        try ledger.append(correction.lines)
+        try await ledger.append(correction.lines)
 
         let p1 = ledger.pseudonym(Self.w1)
         let now = try ledger.projections.reader().entitlements(EntitlementFilter(subject: p1))
@@ -131,9 +131,9 @@ import Testing
     }
 
     @Test("--as-of a business date judges the facts dated up to it")
-    func asOfDate() throws {
-        let ledger = try TestLedger()
-        try ledger.append(Self.referrals().lines)
+    func asOfDate() async throws {
+        let ledger = try await TestLedger()
+        try await ledger.append(Self.referrals().lines)
         let p1 = ledger.pseudonym(Self.w1)
         let april = try ledger.projections.reader(at: Moment(asOf: LocalDate("2024-04-15"))).entitlements(EntitlementFilter(subject: p1))
         #expect(entitlement(april, "XM-2023-187/(九)-b", p1)?.entitlement.status == "eligible")
@@ -148,38 +148,39 @@ import Testing
     }
 
     @Test("a timeline lists every event naming the person in business-time order, and what resulted")
-    func timeline() throws {
-        let ledger = try TestLedger()
+    func timeline() async throws {
+        let ledger = try await TestLedger()
         var story = Self.referrals()
         // Recorded late, dated early: it sorts by its business date.
         story.event("person.registered", stream: "person:\(Self.w1)", on: "2023-12-01", [
             "person": Self.w1, "registeredIn": "思明区", "registrationKind": "employment",
         ])
-        try ledger.append(story.lines)
+        try await ledger.append(story.lines)
         let p1 = ledger.pseudonym(Self.w1)
         let timeline = try ledger.projections.reader().timeline(party: p1)
         #expect(timeline.events.first?.type == "person.registered")
         #expect(timeline.events.map(\.occurredAt) == timeline.events.map(\.occurredAt).sorted())
-        #expect(timeline.events.count == 1 + 1 + 1 + 6 + 1)  // registered, referral, hired, 6 months, paid
+        let expectedEvents = 1 + 1 + 1 + 6 + 1  // registered, referral, hired, 6 months, paid
+        #expect(timeline.events.count == expectedEvents)
         #expect(Set(timeline.entitlements.map(\.entitlement.clause)) == ["XM-2023-187/(九)-b", "XM-2023-187/(九)-c"])
         #expect(timeline.payouts.count == 2)
         #expect(!timeline.events.contains { $0.data.contains(Self.w1) }, "the resident ID is never in the log's data")
     }
 
     @Test("targets: the achieved figure, the ratio and the events that count, whether the target is set before or after them")
-    func performance() throws {
-        let ledger = try TestLedger()
+    func performance() async throws {
+        let ledger = try await TestLedger()
         var story = Story()
         story.event("institution.registered", stream: "organisation:52350203MJ0000001R", on: "2023-06-01", [
             "institution": "52350203MJ0000001R", "name": "学校", "division": "思明区", "kind": "training-institution",
         ])
-        func target(_ id: String, value: Int, _ story: inout Story) {
+        func target(_ id: String, value: Int, _ story: inout Story) async {
             story.event("target.set", stream: "target:\(id)", on: "2024-01-02", [
                 "targetId": id, "clause": "XM-2023-187/tranche", "metric": "training-person-times", "scope": "district", "unit": "思明区",
                 "periodStart": "2024-01-01", "periodEnd": "2024-12-31", "value": value,
             ])
         }
-        target("T-BEFORE", value: 4, &story)
+        await target("T-BEFORE", value: 4, &story)
         story.event("class.filed", stream: "class:C1", on: "2024-02-01", [
             "classId": "C1", "organiser": "52350203MJ0000001R", "kind": "employment-skills", "occupation": "电工", "classHours": 80,
             "offlineHours": 80, "projectBased": false, "jurisdiction": "350200", "division": "思明区", "startDate": "2024-02-05",
@@ -191,8 +192,8 @@ import Testing
                 "classId": "C1", "trainee": Story.resident(10 + n), "attendedHours": 80,
             ])
         }
-        target("T-AFTER", value: 6, &story)
-        try ledger.append(story.lines)
+        await target("T-AFTER", value: 6, &story)
+        try await ledger.append(story.lines)
         let reader = try ledger.projections.reader()
         let targets = try reader.performance(unit: "思明区")
         #expect(targets.map(\.targetID) == ["T-AFTER", "T-BEFORE"])

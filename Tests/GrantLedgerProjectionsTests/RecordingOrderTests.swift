@@ -46,13 +46,13 @@ import Testing
 
     @Test("a small synthetic city appended in batches, in several recording orders: live projections equal a fresh build after each batch",
           arguments: [0, 1, 2] as [UInt64])
-    func anyRecordingOrder(seed: UInt64) throws {
+    func anyRecordingOrder(seed: UInt64) async throws {
         let city = Array(SyntheticCity(seed: 7, people: 150, months: 14).lines)
         let lines = seed == 0 ? city : Self.shuffled(city, seed: seed)
-        let ledger = try TestLedger(clock: "2026-11-21T02:00:00.000Z")
+        let ledger = try await TestLedger(clock: "2026-11-21T02:00:00.000Z")
         let batch = max(1, lines.count / 5)
         for start in stride(from: 0, to: lines.count, by: batch) {
-            try ledger.append(Array(lines[start..<min(lines.count, start + batch)]))
+            try await ledger.append(Array(lines[start..<min(lines.count, start + batch)]))
             try PooledLimitTests.expectLiveEqualsRebuild(ledger, "seed \(seed), after line \(min(lines.count, start + batch)) of \(lines.count)")
         }
     }

@@ -28,13 +28,13 @@ import Testing
     }
 
     @Test("two rebuilds of the same log give the same digests, equal to those of the projections kept current event by event")
-    func rebuildsAgree() throws {
-        let ledger = try TestLedger(clock: "2024-01-01T02:00:00.000Z")
+    func rebuildsAgree() async throws {
+        let ledger = try await TestLedger(clock: "2024-01-01T02:00:00.000Z")
         // One event at a time, the clock moving a day each: scopes come due for review as it does.
         var day = LocalDate("2024-01-01")!
         for line in Self.everything() {
             ledger.clock.set("\(day)T02:00:00.000Z")
-            try ledger.append([line])
+            try await ledger.append([line])
             try ledger.projections.catchUp()
             day = day.adding(days: 20)
         }
@@ -50,16 +50,15 @@ import Testing
     }
 
     @Test("the projections hold what the engine gives for the whole log at once")
-    func agreesWithEngine() throws {
-        let ledger = try TestLedger()
-        try ledger.append(Self.everything())
+    func agreesWithEngine() async throws {
+        let ledger = try await TestLedger()
+        try await ledger.append(Self.everything())
         try ledger.projections.catchUp()
         let asOf = try #require(try ledger.projections.status().asOf)
         var facts: [Fact] = []
-        try ledger.log.forEachTypedEvent { event in
+        for try await event in ledger.log.typedEvents() {
             facts.append(Fact(eventID: event.envelope.eventID, position: event.envelope.position, occurredAt: event.envelope.occurredAt,
                               payload: event.payload))
-            return true
         }
         let engine = PolicyEngine(catalog: TestLedger.bundled).evaluate(facts, on: asOf)
             .map { "\($0.id) \($0.status.rawValue) \($0.amount.map { String($0.value) } ?? "-")" }.sorted()
@@ -67,12 +66,12 @@ import Testing
     }
 
     @Test("a crash mid catch-up loses that batch only: resuming applies no event twice and skips none")
-    func crashResume() throws {
-        let ledger = try TestLedger()
+    func crashResume() async throws {
+        let ledger = try await TestLedger()
         let lines = Self.everything()
-        try ledger.append(Array(lines.prefix(5)))
+        try await ledger.append(Array(lines.prefix(5)))
         try ledger.projections.catchUp()
-        try ledger.append(Array(lines.dropFirst(5)))
+        try await ledger.append(Array(lines.dropFirst(5)))
         struct Crash: Error {}
         var batches = 0
         #expect(throws: Crash.self) {
@@ -84,11 +83,11 @@ import Testing
         let stopped = try #require(try ledger.projections.status().checkpoints.first?.position)
         #expect(stopped == 5 + 2 * 7)
 
-        let reopened = try ledger.reopened()
+        let reopened = try await ledger.reopened()
         let report = try reopened.projections.catchUp(batchSize: 7)
         #expect(report.eventsApplied == lines.count - Int(stopped))
         let resumed = try reopened.projections.digests()
-        let reversed = try reopened.projections.database.read { db in
+        let reversed = try await reopened.projections.database.read { db in
             try Int64.fetchOne(db, sql: "SELECT reversed FROM proj_disbursements WHERE disbursement_id = 'PAY-9'")
         }
         #expect(reversed == 40_000, "a reversal applied twice would show here")
@@ -96,9 +95,9 @@ import Testing
     }
 
     @Test("readers see the old projections or the new, never a half-built state")
-    func swapIsAtomic() throws {
-        let ledger = try TestLedger()
-        try ledger.append(Self.everything())
+    func swapIsAtomic() async throws {
+        let ledger = try await TestLedger()
+        try await ledger.append(Self.everything())
         try ledger.projections.catchUp()
         let before = try Self.rows(ledger)
         // Each progress callback runs between the rebuild's transactions: the live tables are whole.
@@ -117,9 +116,9 @@ extension RunnerTests {
         .deletingLastPathComponent().appendingPathComponent("Policies").path
 
     @Test("projections built with other policy files are rebuilt, not extended; the same files read from disk are the same catalog")
-    func policiesChange() throws {
-        let ledger = try TestLedger()
-        try ledger.append(Examples.lines)
+    func policiesChange() async throws {
+        let ledger = try await TestLedger()
+        try await ledger.append(Examples.lines)
         #expect(try ledger.projections.catchUp().rebuilt)
         let files = try PolicyCatalog.files(in: Self.policyDirectory)
         let same = try Projections(log: ledger.log, policies: PolicyCatalog.load(files: files))
@@ -131,18 +130,19 @@ extension RunnerTests {
     }
 
     @Test("a rebuild overtaken by another stops without swapping in tables it did not fill")
-    func supersededRebuild() throws {
-        let ledger = try TestLedger()
-        try ledger.append(Self.everything())
+    func supersededRebuild() async throws {
+        let ledger = try await TestLedger()
+        try await ledger.append(Self.everything())
         try ledger.projections.catchUp()
         let before = try Self.rows(ledger)
         let started = LockedBox(false)
+        let other = try await ledger.reopened()
         #expect(throws: ProjectionError.rebuildSuperseded) {
             _ = try ledger.projections.rebuild { _ in
                 // Mid-way, a second rebuild (another process, say) starts and finishes.
                 guard !started.value else { return }
                 started.mutate { $0 = true }
-                _ = try? ledger.reopened().projections.rebuild()
+                _ = try? other.projections.rebuild()
             }
         }
         #expect(try Self.rows(ledger) == before)

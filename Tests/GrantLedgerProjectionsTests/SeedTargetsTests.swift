@@ -44,12 +44,12 @@ struct SeedTargetsTests {
     }
 
     @Test("the file appends cleanly to a fresh ledger, and again appends nothing")
-    func appends() throws {
-        let ledger = try TestLedger()
-        let first = try ledger.append(Self.lines)
+    func appends() async throws {
+        let ledger = try await TestLedger()
+        let first = try await ledger.append(Self.lines)
         #expect(first.appended == 117)
         #expect(first.firstPosition == 1)
-        let again = try ledger.append(Self.lines)
+        let again = try await ledger.append(Self.lines)
         #expect(again.appended == 0)
         #expect(again.duplicates == 117)
         #expect(try ledger.projections.reader().performance().count == 117)
@@ -121,9 +121,9 @@ struct SeedTargetsTests {
     }
 
     @Test("trainings in a town, a department and Xiamen count toward the seed targets of that unit, period and metric")
-    func performance() throws {
-        let ledger = try TestLedger()
-        try ledger.append(Self.lines)
+    func performance() async throws {
+        let ledger = try await TestLedger()
+        try await ledger.append(Self.lines)
         var story = Story(base: 7)
         let institution = "52350203MJ0000001R"
         func filed(_ id: String, jurisdiction: String, division: String, department: String? = nil, level: String, on day: String) {
@@ -135,7 +135,7 @@ struct SeedTargetsTests {
             if let department { data["department"] = department }
             story.event("class.filed", stream: "class:\(id)", on: day, data)
         }
-        func trained(_ id: String, person n: Int, on day: String, level: String) {
+        func trained(_ id: String, person n: Int, on day: String, level: String) async {
             let trainee = Story.resident(n)
             story.event("training.enrolled", stream: "class:\(id)", on: day, ["classId": id, "trainee": trainee])
             story.event("training.completed", stream: "class:\(id)", on: day, ["classId": id, "trainee": trainee, "attendedHours": 80])
@@ -146,15 +146,15 @@ struct SeedTargetsTests {
         }
         // Three trainees in 陈埭镇 in 2020, one in 2021; two in a class of 人社局 in 2021; two in 思明区 in 2025.
         filed("JJ-CD-2020", jurisdiction: "350582", division: "陈埭镇", level: "L4", on: "2020-06-01")
-        for n in 1...3 { trained("JJ-CD-2020", person: n, on: "2020-06-30", level: "L4") }
+        for n in 1...3 { await trained("JJ-CD-2020", person: n, on: "2020-06-30", level: "L4") }
         filed("JJ-CD-2021", jurisdiction: "350582", division: "陈埭镇", level: "L4", on: "2021-03-01")
-        trained("JJ-CD-2021", person: 4, on: "2021-03-31", level: "L4")
+        await trained("JJ-CD-2021", person: 4, on: "2021-03-31", level: "L4")
         filed("JJ-RSJ-2021", jurisdiction: "350582", division: "人社局", department: "人社局", level: "L5", on: "2021-05-01")
-        for n in 5...6 { trained("JJ-RSJ-2021", person: n, on: "2021-05-31", level: "L5") }
+        for n in 5...6 { await trained("JJ-RSJ-2021", person: n, on: "2021-05-31", level: "L5") }
         filed("XM-SM-2025", jurisdiction: "350200", division: "思明区", level: "L3", on: "2025-10-08")
-        trained("XM-SM-2025", person: 7, on: "2025-11-20", level: "L3")
-        trained("XM-SM-2025", person: 8, on: "2025-11-20", level: "L4")
-        try ledger.append(story.lines)
+        await trained("XM-SM-2025", person: 7, on: "2025-11-20", level: "L3")
+        await trained("XM-SM-2025", person: 8, on: "2025-11-20", level: "L4")
+        try await ledger.append(story.lines)
 
         let reader = try ledger.projections.reader()
         let achieved = Dictionary(uniqueKeysWithValues: try reader.performance().map { ($0.targetID, $0.achieved) })

@@ -88,12 +88,12 @@ import Testing
     }
 
     @Test("applicable, served in full and the completeness per district and for the city; a 131 target reports achieved and ratio")
-    func completeness() throws {
-        let ledger = try TestLedger()
-        try ledger.append(Self.story().lines)
-        let before = try ledger.log.head()!.position
+    func completeness() async throws {
+        let ledger = try await TestLedger()
+        try await ledger.append(Self.story().lines)
+        let before = try await ledger.log.head()!.position
         ledger.clock.set("2026-11-22T02:00:00.000Z")
-        try ledger.append(Self.late().lines)
+        try await ledger.append(Self.late().lines)
         let reader = try ledger.projections.reader()
 
         let lines = try reader.service131(period: Self.year2024)
@@ -145,14 +145,14 @@ import Testing
     }
 
     @Test("a 131 target with no one to serve reports no achieved figure rather than a made-up one")
-    func nobodyApplicable() throws {
-        let ledger = try TestLedger()
+    func nobodyApplicable() async throws {
+        let ledger = try await TestLedger()
         var story = Story()
         story.event("target.set", stream: "target:T-131-HC", on: "2024-01-01", [
             "targetId": "T-131-HC", "clause": "XM-2023-188/4", "metric": "service-131-completeness-percent", "scope": "district",
             "unit": "海沧区", "periodStart": "2024-01-01", "periodEnd": "2024-12-31", "value": 100,
         ])
-        try ledger.append(story.lines)
+        try await ledger.append(story.lines)
         let reader = try ledger.projections.reader()
         let target = try #require(try reader.performance().first)
         #expect(target.applicable == 0 && target.completed == 0 && target.achieved == nil && target.ratioBasisPoints == nil)

@@ -26,29 +26,29 @@ struct TestLedger {
     /// Loaded once: parsing the bundled YAML takes most of a second.
     static let bundled = try! PolicyCatalog.bundled()
 
-    init(clock: String = "2026-11-21T02:00:00.000Z", policies: PolicyCatalog = TestLedger.bundled) throws {
+    init(clock: String = "2026-11-21T02:00:00.000Z", policies: PolicyCatalog = TestLedger.bundled) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("projections-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.clock = ManualClock(clock)
         let storage = try SQLiteEventStorage(path: directory.appendingPathComponent("ledger.sqlite").path, create: true)
-        log = try EventLog(storage: storage, pseudonymizer: Self.key, clauses: .registry(policies), clock: self.clock)
+        log = try await EventLog(storage: storage, pseudonymizer: Self.key, clauses: .registry(policies), clock: self.clock)
         projections = try Projections(log: log, policies: policies)
     }
 
     /// Reopens the same file, as a new process would after a crash.
-    func reopened() throws -> TestLedger { try TestLedger(reopening: self) }
+    func reopened() async throws -> TestLedger { try await TestLedger(reopening: self) }
 
-    private init(reopening other: TestLedger) throws {
+    private init(reopening other: TestLedger) async throws {
         directory = other.directory
         clock = other.clock
         let storage = try SQLiteEventStorage(path: directory.appendingPathComponent("ledger.sqlite").path)
-        log = try EventLog(storage: storage, pseudonymizer: Self.key, clauses: other.log.clauses, clock: clock)
+        log = try await EventLog(storage: storage, pseudonymizer: Self.key, clauses: other.log.clauses, clock: clock)
         projections = try Projections(log: log, policies: other.projections.policies)
     }
 
     @discardableResult
-    func append(_ lines: [String]) throws -> AppendReport {
-        let report = try log.append(lines.enumerated().map { SubmissionLine(number: $0 + 1, bytes: Array($1.utf8)) })
+    func append(_ lines: [String]) async throws -> AppendReport {
+        let report = try await log.append(lines.enumerated().map { SubmissionLine(number: $0 + 1, bytes: Array($1.utf8)) })
         guard report.isComplete else { throw TestFailure("append refused: \(report)") }
         return report
     }

@@ -10,8 +10,8 @@ struct WhyNotTests {
     static let (idle, trained, elsewhere, hukou) = (Story.resident(71), Story.resident(72), Story.resident(73), Story.resident(74))
     static let binjiangFirm = "91330108MA27XB001H"
 
-    static func ledger() throws -> TestLedger {
-        let ledger = try TestLedger()
+    static func ledger() async throws -> TestLedger {
+        let ledger = try await TestLedger()
         var story = Story()
         story.person(idle, registeredIn: "350203")
         // Four subsidised trainings in 2024: the fourth is over XM-2023-187's yearly cap.
@@ -38,7 +38,7 @@ struct WhyNotTests {
         story.event("employment.started", stream: "employment:\(binjiangFirm):H-1", on: "2023-02-01", [
             "employee": hukou, "employer": binjiangFirm, "contract": "open-ended", "labourDispatch": false,
         ])
-        try ledger.append(story.lines)
+        try await ledger.append(story.lines)
         return ledger
     }
 
@@ -47,16 +47,16 @@ struct WhyNotTests {
     }
 
     @Test("a person with no fact a rule reads: no rule, and the events that name them")
-    func nothingToFire() throws {
-        let ledger = try Self.ledger()
+    func nothingToFire() async throws {
+        let ledger = try await Self.ledger()
         let answer = try report(ledger, Self.idle)
         #expect(answer.rules.isEmpty)
         #expect(answer.eventsNamingPerson == ["person.registered": 1])
     }
 
     @Test("a fourth training in a year stops at the cap, naming the clause that capped it")
-    func cappedTraining() throws {
-        let ledger = try Self.ledger()
+    func cappedTraining() async throws {
+        let ledger = try await Self.ledger()
         let rule = try #require(try report(ledger, Self.trained, clause: "XM-2023-187/(一)-c").rules.first)
         #expect(rule.findings.map(\.stage) == [.waiting, .waiting, .waiting, .cap])
         let capped = try #require(rule.findings.last)
@@ -69,8 +69,8 @@ struct WhyNotTests {
     }
 
     @Test("a person outside the jurisdiction: the rule's document and where the fact lies")
-    func outsideJurisdiction() throws {
-        let ledger = try Self.ledger()
+    func outsideJurisdiction() async throws {
+        let ledger = try await Self.ledger()
         let answer = try report(ledger, Self.elsewhere)
         let xiamen = try #require(answer.rules.first { $0.clause == "XM-2023-187/(一)-c" })
         #expect(xiamen.findings.map(\.stage) == [.jurisdiction])
@@ -80,8 +80,8 @@ struct WhyNotTests {
     }
 
     @Test("a hukou recorded on the registration while the rule tests the local-hukou group: a hint says so")
-    func hukouHint() throws {
-        let ledger = try Self.ledger()
+    func hukouHint() async throws {
+        let ledger = try await Self.ledger()
         let rule = try #require(try report(ledger, Self.hukou, clause: "BJ-2023/(四)-a").rules.first)
         let finding = try #require(rule.findings.first)
         #expect(finding.stage == .match)

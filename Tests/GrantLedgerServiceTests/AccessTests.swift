@@ -11,16 +11,16 @@ import Testing
 struct AccessTests {
     static let catalog = try! PolicyCatalog.bundled()
 
-    func ledger() throws -> (EventLog, String) {
+    func ledger() async throws -> (EventLog, String) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("access-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("ledger.sqlite").path
-        return (try EventLog.create(at: path, clauses: .shapeOnly), path)
+        return (try await EventLog.create(at: path, clauses: .shapeOnly), path)
     }
 
     @Test("a token is shown once, stored as a digest, authenticates to its grant, and stops when revoked")
-    func lifecycle() throws {
-        let (log, path) = try ledger()
+    func lifecycle() async throws {
+        let (log, path) = try await ledger()
         let store = try TokenStore(log: log)
         let issued = try store.create(role: .caseworker, scope: "晋江市", label: "Jinjiang case workers", catalog: Self.catalog.places)
         #expect(issued.bearer.wholeMatch(of: /glt_[0-9a-f]{12}_[0-9a-f]{64}/) != nil)
@@ -29,7 +29,7 @@ struct AccessTests {
         #expect(try store.list().map(\.id) == [issued.record.id])
 
         // Neither the secret nor the whole bearer string is anywhere in the file.
-        try log.storage.write { _ in }
+        try await log.storage.write { _ in }
         let secret = String(issued.bearer.split(separator: "_")[2])
         for file in [path, path + "-wal"] where FileManager.default.fileExists(atPath: file) {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
@@ -44,8 +44,8 @@ struct AccessTests {
     }
 
     @Test("missing, malformed, unknown and wrong-secret tokens are refused as unauthenticated")
-    func refusals() throws {
-        let (log, _) = try ledger()
+    func refusals() async throws {
+        let (log, _) = try await ledger()
         let store = try TokenStore(log: log)
         #expect(throws: AccessError.missingToken) { try store.authenticate(nil) }
         #expect(throws: AccessError.missingToken) { try store.authenticate("") }
@@ -62,8 +62,8 @@ struct AccessTests {
     }
 
     @Test("a scope must be a place of the catalog, stored as the catalog names it")
-    func scopes() throws {
-        let (log, _) = try ledger()
+    func scopes() async throws {
+        let (log, _) = try await ledger()
         let store = try TokenStore(log: log)
         #expect(try store.create(role: .caseworker, scope: "青阳街道办事处", label: nil, catalog: Self.catalog.places).record.scope == "青阳街道")
         #expect(try store.create(role: .caseworker, scope: "350203", label: nil, catalog: Self.catalog.places).record.scope == "思明区")

@@ -11,10 +11,10 @@ import Testing
 @Suite("Ledger")
 struct LedgerTests {
     @Test("an append is acknowledged, then the projections catch up and say where they are; sent again, all duplicates")
-    func appendCatchesUp() throws {
-        let ledger = try TestLedger.created()
+    func appendCatchesUp() async throws {
+        let ledger = try await TestLedger.created()
         var acknowledged: AppendReport?
-        let outcome = try ledger.append(Examples.submissionLines) { acknowledged = $0 }
+        let outcome = try await ledger.append(Examples.submissionLines) { acknowledged = $0 }
         #expect(outcome.report.appended == 37)
         #expect(acknowledged?.appended == 37)
         guard case .updated(let report)? = outcome.projections else {
@@ -22,7 +22,7 @@ struct LedgerTests {
             return
         }
         #expect(report.position == 37)
-        let again = try ledger.append(Examples.submissionLines)
+        let again = try await ledger.append(Examples.submissionLines)
         #expect(again.report.duplicates == 37 && again.report.appended == 0)
         guard case .updated(let caughtUp)? = again.projections else {
             Issue.record("projections not updated on a repeat")
@@ -32,46 +32,46 @@ struct LedgerTests {
     }
 
     @Test("a rejected line writes nothing and touches no projection")
-    func rejectedAppend() throws {
-        let ledger = try TestLedger.created()
+    func rejectedAppend() async throws {
+        let ledger = try await TestLedger.created()
         var acknowledged = false
-        let outcome = try ledger.append([SubmissionLine(number: 1, bytes: Array(#"{"eventId":"x"}"#.utf8))]) { _ in acknowledged = true }
+        let outcome = try await ledger.append([SubmissionLine(number: 1, bytes: Array(#"{"eventId":"x"}"#.utf8))]) { _ in acknowledged = true }
         #expect(!outcome.report.isComplete && outcome.projections == nil && !acknowledged)
-        #expect(try ledger.head() == nil)
+        #expect(try await ledger.head() == nil)
     }
 
     @Test("a catalog that does not load: clause checking cannot open the ledger; shape-only appends stand, the projections say why not")
-    func catalogFailure() throws {
+    func catalogFailure() async throws {
         let directory = try TestLedger.directory()
         let broken = directory.appendingPathComponent("no-policies").path
-        _ = try Ledger.create(TestLedger.configuration(in: directory, clauses: .shapeOnly))
-        let error = #expect(throws: LedgerError.self) {
-            try Ledger.open(TestLedger.configuration(in: directory, policies: .directory(broken), clauses: .catalog))
+        _ = try await Ledger.create(TestLedger.configuration(in: directory, clauses: .shapeOnly))
+        let error = await #expect(throws: LedgerError.self) {
+            try await Ledger.open(TestLedger.configuration(in: directory, policies: .directory(broken), clauses: .catalog))
         }
         guard case .catalogFailed? = error else {
             Issue.record("expected catalogFailed, got \(String(describing: error))")
             return
         }
-        let ledger = try Ledger.open(TestLedger.configuration(in: directory, policies: .directory(broken), clauses: .shapeOnly))
-        let outcome = try ledger.append(Examples.submissionLines)
+        let ledger = try await Ledger.open(TestLedger.configuration(in: directory, policies: .directory(broken), clauses: .shapeOnly))
+        let outcome = try await ledger.append(Examples.submissionLines)
         #expect(outcome.report.appended == 37)
         guard case .catalogFailed? = outcome.projections else {
             Issue.record("expected the catalog's failure, got \(String(describing: outcome.projections))")
             return
         }
-        #expect(try ledger.head()?.position == 37)
+        #expect(try await ledger.head()?.position == 37)
         #expect(throws: LedgerError.self) { try ledger.entitlements() }
     }
 
     @Test("one event whose expected version no longer holds is a conflict naming both versions, a person's stream by pseudonym")
-    func conflict() throws {
-        let ledger = try TestLedger.created()
-        try ledger.append(Examples.submissionLines)
+    func conflict() async throws {
+        let ledger = try await TestLedger.created()
+        try await ledger.append(Examples.submissionLines)
         for stream in ["organisation:91350582MA2XJJ001R", "person:35020319900101123X"] {
             var submission = try Examples.submission(onStream: stream)
             submission.eventID = UUID().uuidString.lowercased()
             submission.expectedVersion = .exactly(7)
-            let error = #expect(throws: LedgerError.self) { try ledger.append(submission) }
+            let error = await #expect(throws: LedgerError.self) { try await ledger.append(submission) }
             guard case .conflict(let named, .exactly(7), let actual)? = error else {
                 Issue.record("expected a conflict, got \(String(describing: error))")
                 continue
@@ -83,9 +83,9 @@ struct LedgerTests {
     }
 
     @Test("questions at a moment: now, at a position, for one person, and past the head")
-    func moments() throws {
-        let ledger = try TestLedger.created()
-        try ledger.append(Examples.submissionLines)
+    func moments() async throws {
+        let ledger = try await TestLedger.created()
+        try await ledger.append(Examples.submissionLines)
         let now = try ledger.entitlements()
         #expect(now.position == 37 && now.moment.isNow && !now.value.isEmpty)
         let empty = try ledger.entitlements(at: Moment(position: 0))
@@ -105,9 +105,9 @@ struct LedgerTests {
     }
 
     @Test("totals add up the rows they sum")
-    func totals() throws {
-        let ledger = try TestLedger.created()
-        try ledger.append(Examples.submissionLines)
+    func totals() async throws {
+        let ledger = try await TestLedger.created()
+        try await ledger.append(Examples.submissionLines)
         let views = try ledger.entitlements().value
         let totals = EntitlementTotals(views)
         #expect(totals.count == views.count && totals.paid == views.reduce(0) { $0 + $1.paid })
@@ -117,8 +117,8 @@ struct LedgerTests {
     }
 
     @Test("parties: a credit code and a pseudonym as they are, a resident ID by its pseudonym, a name as it is")
-    func parties() throws {
-        let ledger = try TestLedger.created()
+    func parties() async throws {
+        let ledger = try await TestLedger.created()
         let company = "91350582MA2XJJ001R"
         #expect(try ledger.partyKey(for: company) == company)
         let pseudonym = try ledger.partyKey(for: "35020319900101123X")
@@ -140,9 +140,9 @@ struct LedgerTests {
     }
 
     @Test("typed errors: an unknown entitlement, target or clause, and an organisation asked why not")
-    func unknowns() throws {
-        let ledger = try TestLedger.created()
-        try ledger.append(Examples.submissionLines)
+    func unknowns() async throws {
+        let ledger = try await TestLedger.created()
+        try await ledger.append(Examples.submissionLines)
         let entitlement = #expect(throws: LedgerError.self) { try ledger.explain("nosuch") }
         guard case .unknownEntitlement("nosuch")? = entitlement else {
             Issue.record("expected unknownEntitlement, got \(String(describing: entitlement))")
@@ -168,8 +168,8 @@ struct LedgerTests {
     }
 
     @Test("a mapping by name from the mappings directory, by path as it is; an unknown name lists the shipped ones")
-    func mappings() throws {
-        let ledger = try TestLedger.created()
+    func mappings() async throws {
+        let ledger = try await TestLedger.created()
         #expect(try ledger.mappingPath("si-months").hasSuffix("Tools/mappings/si-months.yaml"))
         let path = TestLedger.repository.appendingPathComponent("Tools/mappings/si-months.yaml").path
         #expect(try ledger.mappingPath(path) == path)

@@ -24,8 +24,8 @@ enum TestLedger {
     }
 
     /// A new, empty ledger checking clause ids against the bundled catalog.
-    static func created() throws -> Ledger {
-        try Ledger.create(configuration(in: try directory()))
+    static func created() async throws -> Ledger {
+        try await Ledger.create(configuration(in: try directory()))
     }
 }
 

@@ -9,7 +9,7 @@ import GrantLedgerLog
 ///
 ///     swift run -c release grants-log-bench --events 1000000
 @main
-struct LogBenchmark: ParsableCommand {
+struct LogBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grants-log-bench",
         abstract: "Benchmark GrantLedger's event log against plain SQLite inserts and scans of equal rows.")
@@ -24,7 +24,7 @@ struct LogBenchmark: ParsableCommand {
     @Flag(help: "Only time each stage of appending and reading, in memory.") var stages = false
     @Option(help: "Only write the synthetic log as JSON Lines to this file (for timing the CLI).") var writeJsonl: String?
 
-    func run() throws {
+    func run() async throws {
         if stages { return try StageTimings.run(count: min(events, 50_000), seed: seed) }
         if let writeJsonl { return try writeLines(to: writeJsonl) }
         try? FileManager.default.removeItem(atPath: dir)
@@ -34,7 +34,7 @@ struct LogBenchmark: ParsableCommand {
         print("GrantLedger event-log benchmark: \(events) events, batches of \(batch), seed \(seed), \(ProcessInfo.processInfo.activeProcessorCount) cores")
 
         // 1. Batched append through the log: parse, validate, pseudonymise, hash, insert.
-        let log = try EventLog.create(at: "\(dir)/log.sqlite", clauses: .shapeOnly, clock: SystemClock())
+        let log = try await EventLog.create(at: "\(dir)/log.sqlite", clauses: .shapeOnly, clock: SystemClock())
         var generator = SyntheticEvents(seed: seed, people: people)
         var sampledStreams: [String] = []
         var bytes = 0
@@ -51,7 +51,7 @@ struct LogBenchmark: ParsableCommand {
                 if (done + i) % max(1, events / streamReads) == 0 { sampledStreams.append(item.streamID) }
             }
             let start = ContinuousClock.now
-            let report = try log.append(lines)
+            let report = try await log.append(lines)
             elapsed += ContinuousClock.now - start
             guard report.isComplete, report.appended == count else {
                 throw ValidationError("append failed: \(report.issues.prefix(3))")
@@ -66,7 +66,7 @@ struct LogBenchmark: ParsableCommand {
         // 2. Plain SQLite: the same rows, prepared, inserted in the same batches.
         // Same durability and cache as the log: the same function opens both.
         let plain = try SQLiteEventStorage.openDurablePool(path: "\(dir)/plain.sqlite")
-        try plain.write { db in try db.execute(sql: Plain.schema) }
+        try await plain.write { db in try db.execute(sql: Plain.schema) }
         generator = SyntheticEvents(seed: seed, people: people)
         elapsed = .zero
         done = 0
@@ -74,7 +74,7 @@ struct LogBenchmark: ParsableCommand {
             let count = min(batch, events - done)
             let rows = (0..<count).map { i in Plain.row(from: generator.next(), position: Int64(done + i + 1)) }
             let start = ContinuousClock.now
-            try plain.write { db in
+            try await plain.write { db in
                 for row in rows { try Plain.insert(row, into: db) }
             }
             elapsed += ContinuousClock.now - start
@@ -86,7 +86,7 @@ struct LogBenchmark: ParsableCommand {
         // 2b. Plain SQLite with the log's indexes (unique event id, unique stream version, one
         // party-index row per party): what SQLite alone costs for the same guarantees.
         let indexed = try SQLiteEventStorage.openDurablePool(path: "\(dir)/plain-indexed.sqlite")
-        try indexed.write { db in try db.execute(sql: Plain.schema + ";" + Plain.indexes) }
+        try await indexed.write { db in try db.execute(sql: Plain.schema + ";" + Plain.indexes) }
         generator = SyntheticEvents(seed: seed, people: people)
         elapsed = .zero
         done = 0
@@ -97,7 +97,7 @@ struct LogBenchmark: ParsableCommand {
                 return (Plain.row(from: item, position: Int64(done + i + 1)), Plain.parties(of: item))
             }
             let start = ContinuousClock.now
-            try indexed.write { db in
+            try await indexed.write { db in
                 for (row, parties) in rows { try Plain.insert(row, parties: parties, into: db) }
             }
             elapsed += ContinuousClock.now - start
@@ -112,7 +112,7 @@ struct LogBenchmark: ParsableCommand {
         for i in 0..<singles {
             let line = SubmissionLine(number: 1, bytes: singleGenerator.next().line)
             let start = ContinuousClock.now
-            let report = try log.append([line])
+            let report = try await log.append([line])
             elapsed += ContinuousClock.now - start
             guard report.appended == 1 else { throw ValidationError("single append \(i) failed: \(report.issues)") }
         }
@@ -122,7 +122,7 @@ struct LogBenchmark: ParsableCommand {
         for i in 0..<singles {
             let row = Plain.row(from: singleGenerator.next(), position: Int64(events + i + 1))
             let start = ContinuousClock.now
-            try plain.write { db in try Plain.insert(row, into: db) }
+            try await plain.write { db in try Plain.insert(row, into: db) }
             elapsed += ContinuousClock.now - start
         }
         results.plainSingle = Double(singles) / elapsed.seconds
@@ -132,38 +132,38 @@ struct LogBenchmark: ParsableCommand {
         var start = ContinuousClock.now
         var read = 0
         var checksum = 0
-        try log.forEachTypedEvent { event in
+        for try await event in log.typedEvents(pageSize: 4096) {
             read += 1
             checksum &+= Int(event.envelope.position) &+ event.envelope.data.count
-            return true
         }
         results.logRead = Double(read) / (ContinuousClock.now - start).seconds
         results.rssAfterRead = Memory.peakMiB()
         start = ContinuousClock.now
         read = 0
-        try log.forEachEvent { event in
+        for try await event in log.events(pageSize: 4096) {
             read += 1
             checksum &+= Int(event.position) &+ event.data.count
-            return true
         }
         results.logRawRead = Double(read) / (ContinuousClock.now - start).seconds
         start = ContinuousClock.now
-        var scanned = 0
-        try plain.read { db in
+        let (scanned, scanSum) = try await plain.read { db in
+            var scanned = 0, sum = 0
             let rows = try Row.fetchCursor(db, sql: Plain.select)
             while let row = try rows.next() {
                 let position: Int64 = row[0]
                 let data: String = row[12]
                 let hash: Data = row[13]
-                checksum &+= Int(position) &+ data.utf8.count &+ hash.count &+ (row[2] as String).utf8.count
+                sum &+= Int(position) &+ data.utf8.count &+ hash.count &+ (row[2] as String).utf8.count
                 scanned += 1
             }
+            return (scanned, sum)
         }
+        checksum &+= scanSum
         results.plainRead = Double(scanned) / (ContinuousClock.now - start).seconds
         print("  full read, typed .......... \(Format.rate(results.logRead))   plain scan: \(Format.rate(results.plainRead))  (checksum \(checksum % 1000))")
 
         // 5. One stream's events, read and decoded, in process.
-        try plain.write { db in try db.execute(sql: "CREATE INDEX plain_stream ON plain_events (stream_id, stream_version)") }
+        try await plain.write { db in try db.execute(sql: "CREATE INDEX plain_stream ON plain_events (stream_id, stream_version)") }
         var logTimes: [Duration] = []
         var rawTimes: [Duration] = []
         var plainTimes: [Duration] = []
@@ -171,25 +171,29 @@ struct LogBenchmark: ParsableCommand {
         // Warm-up, the same for both sides: one untimed pass over a tenth of the streams, so
         // that the percentiles describe a running service rather than the first page faults.
         for stream in sampledStreams.prefix(sampledStreams.count / 10) {
-            try log.forEachTypedEvent(EventQuery(streamID: stream)) { _ in true }
-            try plain.read { db in
+            for try await _ in log.typedEvents(EventQuery(streamID: stream)) {}
+            checksum &+= try await plain.read { db in
+                var sum = 0
                 let rows = try Row.fetchCursor(db.cachedStatement(sql: Plain.selectStream), arguments: [stream])
-                while let row = try rows.next() { checksum &+= (row[12] as String).utf8.count }
+                while let row = try rows.next() { sum &+= (row[12] as String).utf8.count }
+                return sum
             }
         }
         for stream in sampledStreams {
             let tRaw = ContinuousClock.now
-            try log.forEachEvent(EventQuery(streamID: stream)) { _ in true }
+            for try await _ in log.events(EventQuery(streamID: stream)) {}
             rawTimes.append(ContinuousClock.now - tRaw)
             let t0 = ContinuousClock.now
             var n = 0
-            try log.forEachTypedEvent(EventQuery(streamID: stream)) { _ in n += 1; return true }
+            for try await _ in log.typedEvents(EventQuery(streamID: stream)) { n += 1 }
             logTimes.append(ContinuousClock.now - t0)
             eventsPerStream += n
             let t1 = ContinuousClock.now
-            try plain.read { db in
+            checksum &+= try await plain.read { db in
+                var sum = 0
                 let rows = try Row.fetchCursor(db.cachedStatement(sql: Plain.selectStream), arguments: [stream])
-                while let row = try rows.next() { checksum &+= (row[12] as String).utf8.count }
+                while let row = try rows.next() { sum &+= (row[12] as String).utf8.count }
+                return sum
             }
             plainTimes.append(ContinuousClock.now - t1)
         }
@@ -201,7 +205,7 @@ struct LogBenchmark: ParsableCommand {
         print("  stream read ............... median \(results.logStreamMedian) µs, p99 \(results.logStreamP99) µs   plain: \(results.plainStreamMedian) / \(results.plainStreamP99) µs  (\(String(format: "%.1f", results.streamEvents)) events per stream)")
 
         let verifyStart = ContinuousClock.now
-        let verification = try log.verify()
+        let verification = try await log.verify()
         results.verify = Double(verification.eventsChecked) / (ContinuousClock.now - verifyStart).seconds
         guard verification.isIntact else { throw ValidationError("verify failed: \(verification.problem!)") }
         print("  verify .................... \(Format.rate(results.verify))")

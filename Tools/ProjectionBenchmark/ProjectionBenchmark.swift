@@ -23,7 +23,7 @@ import SyntheticCity
 ///     swift build -c release --scratch-path .build-bench --product grants-projection-bench
 ///     .build-bench/release/grants-projection-bench --sizes 100000,1000000 --markdown
 @main
-struct ProjectionBenchmark: ParsableCommand {
+struct ProjectionBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grants-projection-bench",
         abstract: "Benchmark GrantLedger's projections: rebuild vs a plain scan, rebuild memory, one-event catch-up, queries.")
@@ -43,8 +43,8 @@ struct ProjectionBenchmark: ParsableCommand {
     @Option(help: ArgumentHelp("With --rebuild-only: write the result as JSON to this file.", visibility: .hidden))
     var resultFile: String?
 
-    func run() throws {
-        if let rebuildOnly { return try RebuildChild.run(ledger: rebuildOnly, resultFile: resultFile, profileSQL: profileSQL) }
+    func run() async throws {
+        if let rebuildOnly { return try await RebuildChild.run(ledger: rebuildOnly, resultFile: resultFile, profileSQL: profileSQL) }
         let sizes = try self.sizes.map { text in
             try text.split(separator: ",").map { part in
                 guard let n = Int(part.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")), n > 0 else {
@@ -64,7 +64,7 @@ struct ProjectionBenchmark: ParsableCommand {
         for size in sizes {
             let path = "\(directory)/ledger-\(size).sqlite"
             var run = SizeRun(events: size, path: path, seed: seed, catchUps: catchUps, queries: queries, profileSQL: profileSQL)
-            let result = try run.measure()
+            let result = try await run.measure()
             results.append(result)
             say()
             say(result.report())
@@ -113,18 +113,18 @@ struct SizeRun {
         return try DatabaseQueue(path: path, configuration: configuration)
     }
 
-    mutating func measure() throws -> SizeResult {
+    mutating func measure() async throws -> SizeResult {
         say()
         say("\(Format.grouped(events)) events (load average \(Machine.load))")
         result.loadBefore = Machine.load
-        var generator = try build()
+        var generator = try await build()
         try profile()
-        try scans()
+        try await scans()
         try rebuild()
         // A new log and projections on the file the child rebuilt.
-        let log = try EventLog.open(at: path, clauses: .shapeOnly, clock: FixedClock())
+        let log = try await EventLog.open(at: path, clauses: .shapeOnly, clock: FixedClock())
         let projections = try Projections(log: log, policies: try PolicyCatalog.bundled())
-        try catchUp(log: log, projections: projections, generator: &generator)
+        try await catchUp(log: log, projections: projections, generator: &generator)
         try query(projections: projections)
         result.parentPeakMiB = Memory.peakMiB()
         result.loadAfter = Machine.load
@@ -133,7 +133,7 @@ struct SizeRun {
 
     // MARK: 1. Build
 
-    private mutating func build() throws -> SyntheticCity.Generator {
+    private mutating func build() async throws -> SyntheticCity.Generator {
         Self.remove(path)
         // A pseudonym key from the seed, so that the same seed gives the same rows and digests.
         var random = SplitMix64(seed: seed ^ 0x6B65_7966_696C_65)
@@ -141,7 +141,7 @@ struct SizeRun {
         guard FileManager.default.createFile(atPath: EventLog.defaultKeyFile(forDatabase: path), contents: Data((Hex.string(key) + "\n").utf8),
                                              attributes: [.posixPermissions: 0o600])
         else { throw BenchmarkError("cannot write the key file beside \(path)") }
-        let log = try EventLog.create(at: path, clauses: .shapeOnly, clock: FixedClock())
+        let log = try await EventLog.create(at: path, clauses: .shapeOnly, clock: FixedClock())
         var generator = SyntheticCity(seed: seed).makeIterator()
         let start = ContinuousClock.now
         var done = 0
@@ -151,7 +151,7 @@ struct SizeRun {
             var lines: [SubmissionLine] = []
             lines.reserveCapacity(count)
             for i in 0..<count { lines.append(SubmissionLine(number: i + 1, bytes: generator.next()!)) }
-            let report = try log.append(lines)
+            let report = try await log.append(lines)
             guard report.isComplete, report.appended == count else {
                 throw BenchmarkError("appending events \(done + 1)-\(done + count) failed: \(report.issues.prefix(5).map(\.description))")
             }
@@ -205,15 +205,14 @@ struct SizeRun {
 
     // MARK: 2-3. Scans
 
-    private mutating func scans() throws {
+    private mutating func scans() async throws {
         let plain = try plain()
         // Read every page once, untimed, so that both scans (and the rebuild after them) start
         // from the same warm page cache.
-        try plain.read { db in _ = try Row.fetchOne(db, sql: "SELECT count(*), sum(length(data)), sum(length(hash)) FROM events") }
-        var checksum = 0
-        var scanned = 0
+        try await plain.read { db in _ = try Row.fetchOne(db, sql: "SELECT count(*), sum(length(data)), sum(length(hash)) FROM events") }
         var start = ContinuousClock.now
-        try plain.read { db in
+        var (scanned, checksum) = try await plain.read { db in
+            var scanned = 0, checksum = 0
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM events ORDER BY position")
             while let row = try rows.next() {
                 let position: Int64 = row[0]
@@ -221,17 +220,17 @@ struct SizeRun {
                 checksum &+= Int(position) &+ data.utf8.count
                 scanned += 1
             }
+            return (scanned, checksum)
         }
         result.plainScanRate = Double(scanned) / (ContinuousClock.now - start).seconds
         say("  plain scan: \(Format.rate(result.plainScanRate))")
 
-        let log = try EventLog.open(at: path, clauses: .shapeOnly, clock: FixedClock())
+        let log = try await EventLog.open(at: path, clauses: .shapeOnly, clock: FixedClock())
         var typed = 0
         start = ContinuousClock.now
-        try log.forEachTypedEvent { event in
+        for try await event in log.typedEvents(pageSize: 4096) {
             typed += 1
             checksum &+= Int(event.envelope.position)
-            return true
         }
         result.typedScanRate = Double(typed) / (ContinuousClock.now - start).seconds
         guard typed == scanned, scanned == events else { throw BenchmarkError("scanned \(scanned) rows and \(typed) typed events of \(events)") }
@@ -264,7 +263,7 @@ struct SizeRun {
 
     // MARK: 6. One event, then catch up
 
-    private mutating func catchUp(log: EventLog, projections: Projections, generator: inout SyntheticCity.Generator) throws {
+    private mutating func catchUp(log: EventLog, projections: Projections, generator: inout SyntheticCity.Generator) async throws {
         let warmUp = 9
         var random = SplitMix64(seed: seed &+ 7)
         // People whose stories were very likely told to the end.
@@ -282,7 +281,7 @@ struct SizeRun {
             var person: Int
             repeat { person = random.int(0..<told) } while !used.insert(person).inserted && used.count < told
             let line = generator.lateEvent(kind, person: person)
-            let appended = try log.append([SubmissionLine(number: 1, bytes: line)])
+            let appended = try await log.append([SubmissionLine(number: 1, bytes: line)])
             guard appended.isComplete, appended.appended == 1 else { throw BenchmarkError("appending a \(kind) failed: \(appended.issues)") }
             let start = ContinuousClock.now
             let report = try projections.catchUp()

@@ -40,8 +40,8 @@ struct RebuildResult: Codable {
 /// `grants-projection-bench --rebuild-only LEDGER`: rebuilds the projections of a ledger and
 /// reports, in a process of its own, so that its peak memory is the rebuild's alone.
 enum RebuildChild {
-    static func run(ledger path: String, resultFile: String?, profileSQL: Bool) throws {
-        let log = try EventLog.open(at: path, clauses: .shapeOnly)
+    static func run(ledger path: String, resultFile: String?, profileSQL: Bool) async throws {
+        let log = try await EventLog.open(at: path, clauses: .shapeOnly)
         let projections = try Projections(log: log, policies: try PolicyCatalog.bundled())
         let profiler = SQLProfiler()
         if profileSQL, let storage = log.storage as? SQLiteEventStorage { profiler.install(on: storage.database) }

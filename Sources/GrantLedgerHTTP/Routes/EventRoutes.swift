@@ -25,7 +25,7 @@ struct EventRoutes {
         _ = try context.require(.append)
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         let lines = try Self.lines(Array(buffer: body))
-        let outcome = try await Blocking.run { try ledger.append(lines, catchUp: false) }
+        let outcome = try await Blocking.run { try await ledger.append(lines, catchUp: false) }
         let report = outcome.report
         guard report.isComplete else {
             let conflicts = report.issues.compactMap { issue in issue.versionConflict.map { (issue, $0) } }
@@ -98,13 +98,7 @@ struct EventRoutes {
         // One more than the page, to know whether there is a next.
         let eventQuery = EventQuery(from: after + 1, streamID: query["stream"].map(String.init), type: query["type"].map(String.init),
                                     party: party, limit: Int(limit) + 1)
-        let events = try await Blocking.run {
-            try ledger.log.read { reader in
-                var found: [RecordedEvent] = []
-                try reader.forEachEvent(eventQuery) { found.append($0); return true }
-                return found
-            }
-        }
+        let events = try await ledger.log.allEvents(eventQuery)
         let page = events.prefix(Int(limit))
         var members: [(String, JSONValue)] = [("events", .array(try page.map(Self.json)))]
         members.append(("next", events.count > page.count ? .integer(page.last!.position) : .null))
@@ -146,5 +140,24 @@ enum Blocking {
 
     static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await pool.runIfActive(body)
+    }
+
+    /// Runs async ledger work (an append, an import: parsing and hashing between the store's
+    /// suspensions) with the pool as its executor, so it does not hold the threads that serve
+    /// connections.
+    static func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(executor, operation: body)
+    }
+
+    static let executor = PoolExecutor(pool: pool)
+
+    final class PoolExecutor: TaskExecutor {
+        let pool: NIOThreadPool
+        init(pool: NIOThreadPool) { self.pool = pool }
+
+        func enqueue(_ job: consuming ExecutorJob) {
+            let job = UnownedJob(job)
+            pool.submit { _ in job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+        }
     }
 }

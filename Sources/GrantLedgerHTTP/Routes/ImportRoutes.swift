@@ -41,7 +41,7 @@ struct ImportRoutes {
                 throw APIError(.internalServerError, "internal", "the upload could not be staged")
             }
             defer { try? FileManager.default.removeItem(atPath: path) }
-            return try ledger.importFeed(format, path: path, using: mapping, options: ImportOptions(allOrNothing: allOrNothing), catchingUp: false).report
+            return try await ledger.importFeed(format, path: path, using: mapping, options: ImportOptions(allOrNothing: allOrNothing), catchingUp: false).report
         }
         let counts = report.counts
         let problems: [JSONValue] = report.problems.map { problem in

@@ -58,8 +58,8 @@ final class TestLedger: Sendable {
     func log(
         key: Pseudonymizer? = TestKeys.primary, catalog: EventCatalog = .standard, clauses: ClauseCheck = .shapeOnly,
         clock: any RecordingClock = FixedClock()
-    ) throws -> EventLog {
-        try EventLog(storage: KeepingAlive(storage: storage, owner: self), catalog: catalog, pseudonymizer: key,
+    ) async throws -> EventLog {
+        try await EventLog(storage: KeepingAlive(storage: storage, owner: self), catalog: catalog, pseudonymizer: key,
                      clauses: clauses, clock: clock)
     }
 
@@ -73,8 +73,8 @@ struct KeepingAlive: EventStorage {
     let storage: any EventStorage
     let owner: TestLedger
 
-    func write<T>(_ body: (any EventStorageWriter) throws -> T) throws -> T { try storage.write(body) }
-    func read<T>(_ body: (any EventStorageReader) throws -> T) throws -> T { try storage.read(body) }
+    func write<T: Sendable>(_ body: (any EventStorageWriter) async throws -> T) async throws -> T { try await storage.write(body) }
+    func read<T: Sendable>(_ body: (any EventStorageReader) async throws -> T) async throws -> T { try await storage.read(body) }
 }
 
 /// What an attacker with write access to the database could do, and what an auditor reading

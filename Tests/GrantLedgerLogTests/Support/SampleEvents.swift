@@ -114,24 +114,21 @@ enum Sample {
 
 extension EventLog {
     /// Appends JSON Lines given as strings, numbered from 1 like a file.
-    func append(lines: [String]) throws -> AppendReport {
-        try append(lines.enumerated().map { SubmissionLine(number: $0.offset + 1, bytes: Array($0.element.utf8)) })
+    func append(lines: [String]) async throws -> AppendReport {
+        try await append(lines.enumerated().map { SubmissionLine(number: $0.offset + 1, bytes: Array($0.element.utf8)) })
     }
 
     /// Appends lines that must all be accepted, returning the report.
     @discardableResult
-    func appendAccepted(_ lines: [String]) throws -> AppendReport {
-        let report = try append(lines: lines)
+    func appendAccepted(_ lines: [String]) async throws -> AppendReport {
+        let report = try await append(lines: lines)
         guard report.isComplete else {
             throw TestFailure("expected every line to be accepted, got: \(report.issues.map(\.description))")
         }
         return report
     }
 
-    /// Every event, in position order.
-    func allEvents() throws -> [RecordedEvent] { try events(EventQuery()) }
-
-    func positions(_ query: EventQuery) throws -> [Int64] { try events(query).map(\.position) }
+    func positions(_ query: EventQuery) async throws -> [Int64] { try await allEvents(query).map(\.position) }
 }
 
 extension RecordedEvent {
