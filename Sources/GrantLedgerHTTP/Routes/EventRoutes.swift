@@ -98,7 +98,7 @@ struct EventRoutes {
         // One more than the page, to know whether there is a next.
         let eventQuery = EventQuery(from: after + 1, streamID: query["stream"].map(String.init), type: query["type"].map(String.init),
                                     party: party, limit: Int(limit) + 1)
-        let events = try await Blocking.run {
+        let events = try await Blocking.read {
             try ledger.log.read { reader in
                 var found: [RecordedEvent] = []
                 try reader.forEachEvent(eventQuery) { found.append($0); return true }

@@ -20,7 +20,7 @@ struct LedgerRoutes {
         let body = try await request.body.collect(upTo: 1024 * 1024)
         let anchors = try Self.anchors(Array(buffer: body))
         let ledger = ledger
-        let report = try await Blocking.run { try ledger.verify(anchors: anchors) }
+        let report = try await Blocking.read { try ledger.verify(anchors: anchors) }
         return Response.json(report.json)
     }
 
