@@ -21,17 +21,17 @@ struct TimeLimitTests {
         let served = try ServedLedger.withPeople()
         let router = try GrantsAPI.router(ledger: served.ledger, configuration: .init(requestTimeout: .seconds(1)))
         // Test-only routes, under the router's middleware as every route is: ledger work that
-        // blocks a pool thread until the gate opens (at most 20 s), and an await that lasts 20 s.
+        // blocks a pool thread until the gate opens (at most 30 s), and an await that lasts 30 s.
         let gate = Gate()
         router.get("test/slow-read") { _, _ in
             try await Blocking.read {
-                _ = gate.semaphore.wait(timeout: .now() + 20)
+                _ = gate.semaphore.wait(timeout: .now() + 30)
                 gate.finish()
                 return "the-slow-answer"
             }
         }
         router.get("test/slow-await") { _, _ in
-            try await Task.sleep(for: .seconds(20))
+            try await Task.sleep(for: .seconds(30))
             return "the-slow-answer"
         }
         let auditor = bearer(served.tokens[.auditor]!)
@@ -51,8 +51,10 @@ struct TimeLimitTests {
                         #expect(!text.contains(word), "\(uri): \(text) shows \(word)")
                     }
                 }
+                // Answered at the limit, not when the work ends. The margin is wide: tests running
+                // beside this one do synchronous ledger work on the two cooperative threads.
                 let elapsed = clock.now - start
-                #expect(elapsed < .seconds(5), "\(uri) answered after \(elapsed); the limit is 1 s")
+                #expect(elapsed < .seconds(10), "\(uri) answered after \(elapsed); the limit is 1 s, the work takes 30 s")
             }
             // The abandoned read still holds its pool thread; the service answers a read under the same limit.
             #expect(!gate.readFinished)
