@@ -42,6 +42,18 @@ extension APIError {
 
     static func notFound(_ message: String) -> APIError { APIError(.notFound, "not-found", message) }
 
+    /// A request not answered within the service's time limit (``TimeLimitMiddleware``).
+    static func timeout(_ limit: Duration) -> APIError {
+        APIError(.serviceUnavailable, "timeout",
+                 "the request was not answered within \(text(limit)) and was cut short; it changed nothing: try again later, or ask for less")
+    }
+
+    /// A duration as a message gives it: whole seconds, else milliseconds.
+    static func text(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return attoseconds == 0 ? "\(seconds) s" : "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000) ms"
+    }
+
     /// The API's answer to an error from the layers below, by its kind.
     static func from(_ error: any Error) -> APIError? {
         switch error {

@@ -7,24 +7,29 @@ import Logging
 /// The ledger as an HTTP service: `/health`, `/openapi.json`, and the API under `/v1`, every
 /// route of which needs a bearer token whose role allows it.
 public enum GrantsAPI {
-    /// Where to listen.
+    /// Where to listen, and how long to wait.
     public struct Configuration: Sendable {
         public var host: String
         public var port: Int
         /// A connection idle this long (a client that stops sending mid-request, too) is closed.
         public var idleTimeout: Duration
+        /// A request not answered in this time is answered 503 `timeout`; appends, imports and
+        /// rebuilds are never cut short (``TimeLimitMiddleware`` says why).
+        public var requestTimeout: Duration
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Duration = .seconds(60)) {
+        public init(host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Duration = .seconds(60), requestTimeout: Duration = .seconds(30)) {
             self.host = host
             self.port = port
             self.idleTimeout = idleTimeout
+            self.requestTimeout = requestTimeout
         }
     }
 
     /// The router: routes only, for in-process tests.
-    public static func router(ledger: Ledger) throws -> Router<APIContext> {
+    public static func router(ledger: Ledger, configuration: Configuration = Configuration()) throws -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: TimeLimitMiddleware(limit: configuration.requestTimeout))
         router.get("health") { _, _ in Response.json(.object(JSONObject(unsortedMembers: [("status", .string("ok"))])!)) }
         router.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
@@ -43,7 +48,7 @@ public enum GrantsAPI {
     /// The application: the router on a socket, with the background services.
     public static func application(ledger: Ledger, configuration: Configuration, logger: Logger) throws -> some ApplicationProtocol {
         Application(
-            router: try router(ledger: ledger),
+            router: try router(ledger: ledger, configuration: configuration),
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "grants"),
             services: [ProjectionCatchUp(ledger: ledger, logger: logger)],

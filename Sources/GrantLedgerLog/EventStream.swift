@@ -49,6 +49,13 @@ public struct EventStream<Element: Sendable>: AsyncSequence, Sendable {
                 return page[index]
             }
             guard !finished else { return nil }
+            // A long read stops between pages when its task is cancelled (a request past its
+            // time limit, say).
+            if Task.isCancelled {
+                finished = true
+                next?.cancel()
+                throw CancellationError()
+            }
             if !started {
                 started = true
                 next = Self.fetch(stream, bound: nil, after: stream.query.fromPosition - 1, remaining: stream.query.limit)

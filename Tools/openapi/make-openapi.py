@@ -28,6 +28,11 @@ ERRORS = {
     "403": error("The token's role lacks the permission, or what was asked lies outside its scope: `forbidden`."),
     "503": error("The policy catalog did not load, or the projections are not built yet: `catalog-failed`, `projections-not-ready`."),
 }
+# Every route but those that change the ledger (append, import, rebuild) is cut short at the
+# service's time limit (30 s unless configured otherwise).
+LIMITED = {**ERRORS, "503": error("The policy catalog did not load, the projections are not built yet, or the request was not answered within "
+                                  "the service's time limit (30 s unless configured otherwise) and was cut short, changing nothing: "
+                                  "`catalog-failed`, `projections-not-ready`, `timeout`.")}
 
 def ok(schema, description="OK"):
     return {"description": description, "content": {"application/json": {"schema": schema}}}
@@ -58,7 +63,7 @@ FILTER = [
 ]
 
 def get(summary, permission, parameters, response, extra=None):
-    responses = {"200": response, **ERRORS}
+    responses = {"200": response, **LIMITED}
     if extra:
         responses.update(extra)
     return {"summary": summary, "description": f"Permission: `{permission}`.", "security": [{"bearer": []}],
@@ -137,7 +142,7 @@ paths = {
                             "security": [{"bearer": []}],
                             "requestBody": {"required": False, "content": {"application/json": {"schema": obj([], anchors={"type": "array", "items": STRING})}}},
                             "responses": {"200": ok(obj(["intact", "eventsChecked"], intact={"type": "boolean"}, eventsChecked=INTEGER,
-                                                        headPosition=INTEGER, headHash=STRING, firstBadPosition=INTEGER, problem=STRING)), **ERRORS}}},
+                                                        headPosition=INTEGER, headHash=STRING, firstBadPosition=INTEGER, problem=STRING)), **LIMITED}}},
     "/v1/rebuild": {"post": {"summary": "Rebuild every projection from the log; their digests.", "description": "Permission: `rebuild`.",
                              "security": [{"bearer": []}],
                              "responses": {"200": ok(obj(["position", "digests"], position=INTEGER, asOf={"type": ["string", "null"]}, scopes=INTEGER,

@@ -127,37 +127,3 @@ struct EventRoutes {
         return number
     }
 }
-
-/// Runs blocking work (SQLite) off the cooperative thread pool, on a pool of its own. It has
-/// more threads than cores on purpose: appends wait on SQLite's write lock, and must not take
-/// every thread from the reads that WAL lets run beside them.
-enum Blocking {
-    static let pool: NIOThreadPool = {
-        let pool = NIOThreadPool(numberOfThreads: 16)
-        pool.start()
-        return pool
-    }()
-
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await pool.runIfActive(body)
-    }
-
-    /// Runs async ledger work (an append, an import: parsing and hashing between the store's
-    /// suspensions) with the pool as its executor, so it does not hold the threads that serve
-    /// connections.
-    static func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        try await withTaskExecutorPreference(executor, operation: body)
-    }
-
-    static let executor = PoolExecutor(pool: pool)
-
-    final class PoolExecutor: TaskExecutor {
-        let pool: NIOThreadPool
-        init(pool: NIOThreadPool) { self.pool = pool }
-
-        func enqueue(_ job: consuming ExecutorJob) {
-            let job = UnownedJob(job)
-            pool.submit { _ in job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-        }
-    }
-}

@@ -19,7 +19,7 @@ struct PeopleRoutes {
         let person = try context.parameters.require("person")
         let moment = try ReadQuery(request).moment()
         let ledger = ledger
-        return try await Blocking.run {
+        return try await Blocking.read {
             let pseudonym = try ReadScope(grant: grant, ledger: ledger).requirePerson(person)
             let answer = try ledger.timeline(of: pseudonym, at: moment)
             return try ReadReply(answer, [("timeline", answer.value)]).response
@@ -34,7 +34,7 @@ struct PeopleRoutes {
         let moment = try query.moment()
         let clause = query["clause"]
         let ledger = ledger
-        return try await Blocking.run {
+        return try await Blocking.read {
             let pseudonym = try ReadScope(grant: grant, ledger: ledger).requirePerson(person)
             let answer = try ledger.whyNot(pseudonym, clause: clause, at: moment)
             return try ReadReply(answer, [("whyNot", answer.value)]).response

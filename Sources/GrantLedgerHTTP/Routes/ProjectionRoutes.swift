@@ -28,7 +28,7 @@ struct ProjectionRoutes {
         let query = ReadQuery(request)
         let (moment, selection) = (try query.moment(), try Self.selection(query))
         let ledger = ledger
-        return try await Blocking.run {
+        return try await Blocking.read {
             let scope = try ReadScope(grant: grant, ledger: ledger)
             try scope.require(selection)
             let answer = try ledger.entitlements(selection, at: moment)
@@ -46,7 +46,7 @@ struct ProjectionRoutes {
         }
         let moment = try ReadQuery(request).moment()
         let ledger = ledger
-        return try await Blocking.run {
+        return try await Blocking.read {
             let scope = try ReadScope(grant: grant, ledger: ledger)
             let answer: Answer<EntitlementExplanation>
             do {
@@ -66,7 +66,7 @@ struct ProjectionRoutes {
         let query = ReadQuery(request)
         let (moment, selection, dueBy) = (try query.moment(), try Self.selection(query), try query.date("dueBy"))
         let ledger = ledger
-        return try await Blocking.run {
+        return try await Blocking.read {
             let scope = try ReadScope(grant: grant, ledger: ledger)
             try scope.require(selection)
             let answer = try ledger.payouts(selection, dueBy: dueBy, at: moment)
@@ -83,7 +83,7 @@ struct ProjectionRoutes {
         let period = try query["period"].map { text throws(LedgerError) in try Period.parse(text) }
         let (unit, target) = (query["unit"], query["target"])
         let ledger = ledger
-        return try await Blocking.run {
+        return try await Blocking.read {
             let scope = try ReadScope(grant: grant, ledger: ledger)
             let answer = try ledger.performance(unit: unit, period: period, target: target, at: moment)
             return try ReadReply(answer, [("targets", scope.unlessLimited(answer.value.targets)),
@@ -96,7 +96,7 @@ struct ProjectionRoutes {
         let grant = try context.require(.funds)
         let moment = try ReadQuery(request).moment()
         let ledger = ledger
-        return try await Blocking.run {
+        return try await Blocking.read {
             let scope = try ReadScope(grant: grant, ledger: ledger)
             let answer = try ledger.funds(at: moment)
             return try ReadReply(answer, [("funds", scope.unlessLimited(answer.value))]).response
@@ -108,7 +108,7 @@ struct ProjectionRoutes {
         let grant = try context.require(.findings)
         let moment = try ReadQuery(request).moment()
         let ledger = ledger
-        return try await Blocking.run {
+        return try await Blocking.read {
             let scope = try ReadScope(grant: grant, ledger: ledger)
             let answer = try ledger.findings(at: moment)
             let findings = try scope.filter(answer.value.findings, subject: \.subject, payee: \.payeeID)
