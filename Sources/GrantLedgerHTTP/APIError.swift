@@ -2,6 +2,7 @@ import NIOCore
 import NIOPosix
 import GrantLedgerEvents
 import Foundation
+import GrantLedgerIntake
 import GrantLedgerLog
 import GrantLedgerService
 import Hummingbird
@@ -63,6 +64,11 @@ extension APIError {
                 ? APIError(.unauthorized, "unauthenticated", "\(error): send Authorization: Bearer glt_<id>_<secret> with a valid token")
                 : APIError(.forbidden, "forbidden", "\(error)")
         case let error as LedgerError: return from(error)
+        case LogError.busy(let seconds):
+            return APIError(.serviceUnavailable, "busy",
+                            "another append held the ledger for more than \(seconds) s, so this one wrote nothing: send it again shortly")
+        case let error as ImportError where error.kind == .keyUnavailable:
+            return APIError(.serviceUnavailable, "key-unavailable", "the service holds no pseudonym key for this ledger, so it cannot import feeds naming people")
         case is NIOTooManyBytesError:
             return APIError(.contentTooLarge, "too-large", "the request body is over \(APIContext.maxBodyBytes) bytes: send the events in smaller batches")
         case let error as HTTPError:
@@ -88,6 +94,7 @@ extension APIError {
                 "stream": .string(stream), "expected": json(expected), "actual": actual.map(JSONValue.integer) ?? .null,
             ])
         case .unknownParty, .notAPerson: APIError(.notFound, "unknown-party", "\(error)")
+        case .residentIDWithoutKey: APIError(.serviceUnavailable, "key-unavailable", "\(error)")
         case .unknownEntitlement, .unknownTarget, .mappingNotFound: APIError(.notFound, "not-found", "\(error)")
         case .unknownClause, .clauseMovesNoMoney: APIError(.badRequest, "bad-clause", "\(error)")
         case .badMoment: APIError(.badRequest, "bad-moment", "\(error)")

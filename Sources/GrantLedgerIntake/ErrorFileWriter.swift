@@ -67,7 +67,7 @@ final class ErrorFileWriter {
         // The rows are the sender's, resident IDs and all: readable by the owner only.
         guard FileManager.default.createFile(atPath: partialPath, contents: nil, attributes: [.posixPermissions: 0o600]),
               let handle = FileHandle(forWritingAtPath: partialPath) else {
-            throw ImportError("cannot write the error file \(path): check that its folder exists and is writable, or pass --errors PATH")
+            throw ImportError("cannot write the error file \(path): check that its folder exists and is writable", kind: .errorFileUnwritable(path: path))
         }
         self.handle = handle
         if format == .csv {

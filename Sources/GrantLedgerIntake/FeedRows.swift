@@ -26,9 +26,12 @@ struct FeedRows {
     let encoding: TextEncoding?
     private var csv: CSVReader?
     private var jsonl: JSONLinesReader?
+    private let advice: ImportAdvice
 
-    init(_ format: FeedFormat, path: String, mapping: Mapping, encoding requested: TextEncoding?) throws(ImportError) {
-        let name = path == "-" ? "standard input" : path
+    init(_ format: FeedFormat, path: String, mapping: Mapping, encoding requested: TextEncoding?, advice: ImportAdvice = .neutral,
+         name: String? = nil) throws(ImportError) {
+        self.advice = advice
+        let name = name ?? (path == "-" ? "standard input" : path)
         switch format {
         case .jsonl:
             do { jsonl = try JSONLinesReader(path: path) } catch { throw ImportError("\(error)") }
@@ -48,7 +51,7 @@ struct FeedRows {
             let record: CSVRecord
             switch first {
             case .success(let read): record = read
-            case .failure(let error): throw ImportError("\(name):\(error.line): the header row cannot be read: \(error.message)")
+            case .failure(let error): throw ImportError("\(name):\(error.line): the header row cannot be read: \(Self.message(error, advice))")
             }
             let header = CSVHeader(record.fields)
             let missing = mapping.columns.filter { header.index[$0] == nil }
@@ -58,12 +61,17 @@ struct FeedRows {
                     \(name):\(record.line): the header lacks \(missing.count == 1 ? "the column" : "the columns") \
                     \(missing.joined(separator: ", ")) that the mapping \(mapping.name) reads. The header has: \
                     \(header.names.joined(separator: ", ")). Check that this is a \(mapping.title) file; if the \
-                    names look garbled, it is not \(encoding.rawValue): pass --encoding \(other.rawValue).
+                    names look garbled, it is not \(encoding.rawValue): \(advice.otherEncoding(other)).
                     """)
             }
             self.header = header
             csv = reader
         }
+    }
+
+    /// A CSV error's message, with the front end's advice when another encoding would cure it.
+    static func message(_ error: CSVError, _ advice: ImportAdvice) -> String {
+        error.otherEncoding.map { error.message + " " + advice.otherEncoding($0) } ?? error.message
     }
 
     static func startsWithByteOrderMark(_ path: String) -> Bool {
@@ -83,7 +91,7 @@ struct FeedRows {
         case .failure(let error):
             let column = error.column.flatMap { $0 - 1 < header.names.count ? header.names[$0 - 1] : nil }
             return .unreadable(RowProblem(line: error.line, column: column, columnDescription: column.map(header.describe),
-                                          message: error.message), .unavailable)
+                                          message: Self.message(error, advice)), .unavailable)
         case .success(let record):
             var fields = record.fields
             // Trailing empty fields beyond the header (a spreadsheet's stray delimiters) are dropped.

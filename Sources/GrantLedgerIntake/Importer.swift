@@ -20,12 +20,33 @@ public struct ImportOptions: Sendable {
     /// Rows per transaction when rows are appended as they come: large enough that commits
     /// (each one a disk sync) cost little, small enough that other writers wait a moment only.
     public var batchSize = 10_000
+    /// The front end's words for what a sender can do about a problem.
+    public var advice: ImportAdvice
+    /// What messages call the file (an upload's staging path means nothing to its sender);
+    /// nil for its path.
+    public var sourceName: String?
 
-    public init(allOrNothing: Bool = false, encoding: TextEncoding? = nil, errorFile: String? = nil) {
+    public init(allOrNothing: Bool = false, encoding: TextEncoding? = nil, errorFile: String? = nil, advice: ImportAdvice = .neutral) {
         self.allOrNothing = allOrNothing
         self.encoding = encoding
         self.errorFile = errorFile
+        self.advice = advice
     }
+}
+
+/// How a front end tells a sender what to do, where the library can only say what is wrong:
+/// the command line names its flag, the HTTP service its query parameter. The words go into
+/// the report and the error file.
+public struct ImportAdvice: Sendable {
+    /// Said after a problem that reading the file in `other` encoding would cure.
+    public var otherEncoding: @Sendable (_ other: TextEncoding) -> String
+
+    public init(otherEncoding: @escaping @Sendable (_ other: TextEncoding) -> String) {
+        self.otherEncoding = otherEncoding
+    }
+
+    /// Words that name no front end.
+    public static let neutral = ImportAdvice { "read it as \($0.rawValue)" }
 }
 
 /// Counts so far, for a progress line.
@@ -71,7 +92,21 @@ public struct ImportReport: Sendable {
 /// header lacks a column the mapping needs, the pseudonym key is missing.
 public struct ImportError: Error, Sendable, CustomStringConvertible {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    /// What kind of problem, for a front end that adds its own advice.
+    public let kind: Kind
+
+    public enum Kind: Sendable, Equatable {
+        /// The ledger was opened without its pseudonym key.
+        case keyUnavailable
+        /// The error file cannot be written at this path.
+        case errorFileUnwritable(path: String)
+        case other
+    }
+
+    public init(_ description: String, kind: Kind = .other) {
+        self.description = description
+        self.kind = kind
+    }
 }
 
 /// Reads a feed row by row, maps each row to an event, and appends the good ones, so that
@@ -84,7 +119,8 @@ public struct Importer {
 
     public init(log: EventLog, mapping: Mapping) throws(ImportError) {
         guard let pseudonymizer = log.pseudonymizer else {
-            throw ImportError("importing needs the ledger's pseudonym key, to put pseudonyms in place of resident IDs and into natural keys: pass --key-file (or set GRANTS_KEY_FILE)")
+            throw ImportError("importing needs the ledger's pseudonym key, to put pseudonyms in place of resident IDs and into natural keys",
+                              kind: .keyUnavailable)
         }
         self.log = log
         self.mapping = mapping
@@ -93,7 +129,8 @@ public struct Importer {
 
     public func run(_ format: FeedFormat, path: String, options: ImportOptions = ImportOptions(),
                     progress: ((ImportProgress) -> Void)? = nil) async throws -> ImportReport {
-        var rows = try FeedRows(format, path: path, mapping: mapping, encoding: options.encoding)
+        var rows = try FeedRows(format, path: path, mapping: mapping, encoding: options.encoding, advice: options.advice,
+                                name: options.sourceName)
         var report = ImportReport()
         report.allOrNothing = options.allOrNothing
         report.encoding = rows.encoding

@@ -84,7 +84,9 @@ struct AppendBatch {
             if let pseudonymizer { streamID = "person:" + pseudonymizer.pseudonym(for: id) } else { needsKey = true }
         }
         if needsKey {
-            return reject("$", "this event names a person by resident ID, and the pseudonym key is not available: pass --key-file (or set GRANTS_KEY_FILE)")
+            var issue = LineIssue(line: line.number, path: "$", message: "this event names a person by resident ID, and the pseudonym key is not available")
+            issue.needsKey = true
+            return .rejected(line: line.number, issues: [issue])
         }
         return .ready(PreparedEvent(
             line: line.number, submission: submission, streamID: streamID,

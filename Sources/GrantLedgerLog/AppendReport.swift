@@ -33,6 +33,9 @@ public struct LineIssue: Sendable, Hashable, CustomStringConvertible {
     /// Set when the line's expected stream version did not hold: the stream, as stored, and
     /// the versions expected and found, for a front end to answer as a conflict.
     public let versionConflict: VersionConflict?
+    /// Set when the line names a person by resident ID and the log has no pseudonym key: a
+    /// front end says how to give it one.
+    public var needsKey = false
     public var description: String { "line \(line): \(path): \(message)" }
 
     public struct VersionConflict: Sendable, Hashable {

@@ -148,7 +148,8 @@ public final class EventLog: Sendable {
             throw PartyError(text: text, problem: "is neither a resident ID (\(error)), a pseudonym (P and 24 hex digits) nor a unified social credit code")
         }
         guard let pseudonymizer else {
-            throw PartyError(text: text, problem: "is a resident ID, and looking it up needs the pseudonym key: pass --key-file, or give the pseudonym instead")
+            throw PartyError(text: text, problem: "is a resident ID, and looking it up needs the pseudonym key, which is not available: give the pseudonym instead",
+                             needsKey: true)
         }
         return pseudonymizer.pseudonym(for: id)
     }
@@ -172,6 +173,15 @@ public final class EventLog: Sendable {
     public struct PartyError: Error, CustomStringConvertible {
         public let text: String
         public let problem: String
+        /// A resident ID given to a log without its pseudonym key.
+        public var needsKey = false
+
+        public init(text: String, problem: String, needsKey: Bool = false) {
+            self.text = text
+            self.problem = problem
+            self.needsKey = needsKey
+        }
+
         public var description: String { "\"\(ResidentID.mask(text))\" \(problem)" }
     }
 }

@@ -1,6 +1,8 @@
 import GrantLedgerEvents
 
-/// Errors of the event log, in words that say what was wrong and what to do.
+/// Errors of the event log, in words that say what was wrong and what to do about it in the
+/// ledger's terms. A front end adds how to do it with its own means (the command line, its
+/// flags; see `LedgerErrorWording` in `Sources/grants`).
 public enum LogError: Error, Sendable, CustomStringConvertible {
     case missingKey(path: String)
     case badKey(reason: String)
@@ -16,15 +18,15 @@ public enum LogError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingKey(let path):
-            "the pseudonym key file \(path) does not exist. Resident IDs cannot be pseudonymised without it: restore it from your backup, or pass --key-file (or set GRANTS_KEY_FILE). Reading and verifying do not need it."
+            "the pseudonym key file \(path) does not exist. Resident IDs cannot be pseudonymised without it: restore it from your backup, or give the path of the ledger's key. Reading and verifying do not need it."
         case .badKey(let reason):
             reason
         case .wrongKey(let path):
             "the key in \(path) is not the key this ledger was created with, so its pseudonyms would match no one already recorded. Use the ledger's own key file."
         case .notALedger(let path, let reason):
-            "\(path) is not a GrantLedger database (\(reason)). Check --db, or run `grants init` on a new path."
+            "\(path) is not a GrantLedger database (\(reason))."
         case .noLedger(let path):
-            "there is no ledger at \(path). Create one with `grants init --db \(path)`, or point --db (or GRANTS_DB) at an existing one."
+            "there is no ledger at \(path)."
         case .storage(let message):
             "the database failed: \(message)"
         case .corruptEvent(let position, let reason):

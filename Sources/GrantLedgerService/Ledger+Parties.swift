@@ -39,6 +39,6 @@ extension Ledger {
 extension LedgerError {
     /// The log's party error as a ledger error, with the same words.
     init(_ error: EventLog.PartyError) {
-        self = .unknownParty(text: error.text, problem: error.problem)
+        self = error.needsKey ? .residentIDWithoutKey(text: error.text) : .unknownParty(text: error.text, problem: error.problem)
     }
 }

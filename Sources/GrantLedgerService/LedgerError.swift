@@ -19,6 +19,9 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
     /// Text that names no party: not a resident ID, pseudonym or credit code (masked), or a
     /// resident ID given to a ledger opened without its pseudonym key.
     case unknownParty(text: String, problem: String)
+    /// A resident ID given to a ledger opened without its pseudonym key (`text` is masked
+    /// when said).
+    case residentIDWithoutKey(text: String)
     /// A person was asked for and an organisation given.
     case notAPerson(String)
     case unknownEntitlement(String)
@@ -53,6 +56,8 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
         case .conflict(let stream, let expected, let actual):
             "expected \(stream) at \(expected), but it is at \(actual.map { "version \($0)" } ?? "no version (it does not exist)"); read the stream and resubmit"
         case .unknownParty(let text, let problem): "\"\(ResidentID.mask(text))\" \(problem)"
+        case .residentIDWithoutKey(let text):
+            "\"\(ResidentID.mask(text))\" is a resident ID, and looking it up needs the pseudonym key, which is not available: give the pseudonym instead"
         case .notAPerson(let key): "\(key) is an organisation: give a person's resident ID or pseudonym (P and 24 hex digits)"
         case .unknownEntitlement(let id): "no entitlement \"\(id)\": ids look like CLAUSE#KEY"
         case .unknownTarget(let id): "no target \(id)"

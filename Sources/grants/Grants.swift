@@ -1,4 +1,6 @@
 import ArgumentParser
+import GrantLedgerIntake
+import GrantLedgerLog
 import GrantLedgerService
 
 @main
@@ -34,6 +36,10 @@ struct Grants: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as LedgerError {
+            exit(withError: LedgerErrorWording.error(error))
+        } catch let error as LogError {
+            exit(withError: LedgerErrorWording.error(error))
+        } catch let error as ImportError {
             exit(withError: LedgerErrorWording.error(error))
         } catch {
             exit(withError: error)

@@ -65,7 +65,8 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let ledger = try await clauses.open(ledger, policies: policies)
         let mapping = try ledger.mapping(self.mapping)
-        var options = ImportOptions(allOrNothing: allOrNothing, encoding: encoding.flatMap(TextEncoding.init(label:)))
+        var options = ImportOptions(allOrNothing: allOrNothing, encoding: encoding.flatMap(TextEncoding.init(label:)),
+                                    advice: LedgerErrorWording.importAdvice)
         options.errorFile = errorFilePath
         let progress = ProgressLine(enabled: !quiet && !output.json)
         let name = file == "-" ? "standard input" : file

@@ -23,7 +23,7 @@ enum ReportFormatter {
             out += summary + ".\n"
         } else {
             for issue in report.issues {
-                out += "\(file):\(issue.line): \(issue.path): \(issue.message)\n"
+                out += "\(file):\(issue.line): \(issue.path): \(Self.message(issue))\n"
             }
             if report.rejectedLines > report.issues.count {
                 out += "… and more: only the first \(AppendReport.issueLimit) problems are shown.\n"
@@ -51,11 +51,16 @@ enum ReportFormatter {
     /// One issue; a clause the catalog lacks also as `clause` and `suggestions`, for a program to offer them.
     static func json(_ issue: LineIssue) -> JSONValue {
         var members: [JSONObject.Member] = [
-            ("line", .integer(Int64(issue.line))), ("path", .string(issue.path)), ("message", .string(issue.message)),
+            ("line", .integer(Int64(issue.line))), ("path", .string(issue.path)), ("message", .string(Self.message(issue))),
         ]
         if let unknown = issue.unknownClause {
             members += [("clause", .string(unknown.clause)), ("suggestions", .array(unknown.suggestions.map(JSONValue.string)))]
         }
         return .object(JSONObject(unsortedMembers: members)!)
+    }
+
+    /// A line's problem, with the command line's advice where the log leaves it to the front end.
+    static func message(_ issue: LineIssue) -> String {
+        issue.needsKey ? issue.message + ": pass --key-file (or set GRANTS_KEY_FILE)" : issue.message
     }
 }

@@ -68,6 +68,35 @@ struct ContractTests {
             }
         }
     }
+
+    @Test("a feed in another encoding: 422 bad-feed, said of the upload, with the parameter that cures it; with it, appended")
+    func importEncodings() async throws {
+        let served = try await ServedLedger()
+        let intake = "Bearer " + served.tokens[.intake]!
+        let gb18030 = try Data(contentsOf: Self.root.appendingPathComponent("Tools/mappings/samples/portal-certificates.csv"))
+        try await served.test { client in
+            try await client.execute(uri: "/v1/imports/portal-certificates?format=csv&encoding=utf-8", method: .post,
+                                     headers: [.authorization: intake], body: ByteBuffer(data: gb18030)) { response in
+                #expect(response.status == .unprocessableContent)
+                let body = object(response.body)
+                let message = body["message"] as? String ?? ""
+                #expect(body["error"] as? String == "bad-feed")
+                #expect(message.hasPrefix("the upload:1: the header row cannot be read"), "\(message)")
+                #expect(message.hasSuffix("send it with encoding=gb18030"), "\(message)")
+                #expect(!message.contains("/") && !message.contains("--"), "no path and no command-line flag: \(message)")
+            }
+            try await client.execute(uri: "/v1/imports/portal-certificates?format=csv&encoding=latin-1", method: .post,
+                                     headers: [.authorization: intake], body: ByteBuffer(data: gb18030)) { response in
+                #expect(response.status == .badRequest)
+                #expect(object(response.body)["details"].flatMap { ($0 as? [String: Any])?["parameter"] as? String } == "encoding")
+            }
+            try await client.execute(uri: "/v1/imports/portal-certificates?format=csv", method: .post,
+                                     headers: [.authorization: intake], body: ByteBuffer(data: gb18030)) { response in
+                #expect(response.status == .ok, "the mapping's own encoding, GB18030")
+                #expect((object(response.body)["appended"] as? Int ?? 0) > 0)
+            }
+        }
+    }
 }
 
 @Suite("HTTP over a real socket")

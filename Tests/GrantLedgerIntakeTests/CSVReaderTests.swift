@@ -142,7 +142,8 @@ struct CSVReaderTests {
         #expect(elements[0] == record(1, "ok", "1"))
         let error = try #require(failure(elements[1]))
         #expect(error.line == 2 && error.column == 2)
-        #expect(error.message == "bytes E9 FF are not valid UTF-8; is the file GB18030? pass --encoding gb18030")
+        #expect(error.message == "bytes E9 FF are not valid UTF-8; is the file GB18030?")
+        #expect(error.otherEncoding == .gb18030)
         // In a quoted field the record's structure still holds: the error is on the line of
         // the byte, and reading goes on after the record.
         let inQuotes = try #require(failure(elements[2]))
@@ -173,7 +174,8 @@ struct CSVReaderTests {
         let error = try #require(failure(elements[0]))
         #expect(error.line == 1 && error.column == 1)
         // B3 C2 is not UTF-8 (DC A4 happens to be: U+0724).
-        #expect(error.message == "bytes B3 C2 are not valid UTF-8; is the file GB18030? pass --encoding gb18030")
+        #expect(error.message == "bytes B3 C2 are not valid UTF-8; is the file GB18030?")
+        #expect(error.otherEncoding == .gb18030)
         #expect(elements[1] == record(2, "1", "2"))
     }
 
@@ -233,7 +235,8 @@ struct CSVReaderTests {
         #expect(elements[0] == record(1, "a", "b"))
         let error = try #require(failure(elements[1]))
         #expect(error.line == 2 && error.column == 2)
-        #expect(error.message == "byte FF is not valid GB18030; is the file UTF-8? pass --encoding utf-8")
+        #expect(error.message == "byte FF is not valid GB18030; is the file UTF-8?")
+        #expect(error.otherEncoding == .utf8)
         #expect(failure(elements[2]).map { [$0.line, $0.column] } == [3, 1])
         #expect(failure(elements[3]).map { [$0.line, $0.column] } == [5, 2])  // after a two-line field
         let cutShort = try #require(failure(elements[4]))  // the file ends inside a sequence

@@ -5,10 +5,12 @@ import GrantLedgerService
 import Hummingbird
 import NIOPosix
 
-/// `POST /v1/imports/{mapping}?format=csv|jsonl&allOrNothing=true`: a feed uploaded as the
-/// body, mapped by one of the service's mappings (by name only: a client never names a file),
-/// with the report `grants import` prints. Bad rows are listed with their line and column; the
-/// good ones are appended (all or nothing with `allOrNothing=true`).
+/// `POST /v1/imports/{mapping}?format=csv|jsonl&allOrNothing=true&encoding=utf-8|gb18030`: a
+/// feed uploaded as the body, mapped by one of the service's mappings (by name only: a client
+/// never names a file), with the report `grants import` prints. Bad rows are listed with their
+/// line and column; the good ones are appended (all or nothing with `allOrNothing=true`). A CSV
+/// feed is read in the mapping's encoding unless `encoding` says otherwise. A feed that cannot
+/// be imported at all (a header lacking a column the mapping reads) is 422 `bad-feed`.
 struct ImportRoutes {
     let ledger: Ledger
 
@@ -32,6 +34,14 @@ struct ImportRoutes {
             throw APIError.badRequest("bad-parameter", "format=\(other): give csv or jsonl", details: ["parameter": .string("format")])
         }
         let allOrNothing = query["allOrNothing"].map { $0 == "true" } ?? false
+        var encoding: TextEncoding?
+        if let label = query["encoding"].map(String.init) {
+            guard let named = TextEncoding(label: label) else {
+                throw APIError.badRequest("bad-parameter", "encoding=\(label): give utf-8 or gb18030", details: ["parameter": .string("encoding")])
+            }
+            encoding = named
+        }
+        let options = ImportOptions(allOrNothing: allOrNothing, encoding: encoding, advice: Self.advice)
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         let mapping = try ledger.mapping(name)
         let report = try await Blocking.run {
@@ -41,7 +51,14 @@ struct ImportRoutes {
                 throw APIError(.internalServerError, "internal", "the upload could not be staged")
             }
             defer { try? FileManager.default.removeItem(atPath: path) }
-            return try await ledger.importFeed(format, path: path, using: mapping, options: ImportOptions(allOrNothing: allOrNothing), catchingUp: false).report
+            var named = options
+            named.sourceName = "the upload"
+            do {
+                return try await ledger.importFeed(format, path: path, using: mapping, options: named, catchingUp: false).report
+            } catch let error as ImportError where error.kind == .other {
+                // Said of the upload, never of the file it was staged in.
+                throw APIError(.unprocessableContent, "bad-feed", error.description.replacingOccurrences(of: path, with: "the upload"))
+            }
         }
         let counts = report.counts
         let problems: [JSONValue] = report.problems.map { problem in
@@ -57,4 +74,7 @@ struct ImportRoutes {
         // Bad rows are the sender's to fix: the request is answered 422 when any was refused.
         return Response.json(json, status: counts.badRows > 0 ? .unprocessableContent : .ok)
     }
+
+    /// How the service tells a sender to read a feed in another encoding.
+    static let advice = ImportAdvice { "send it with encoding=\($0.rawValue)" }
 }

@@ -524,9 +524,8 @@ struct CSVParserCore {
         let what = length == 1 ? "byte \(listed) is" : "bytes \(listed) are"
         let encoding = stream.encoding
         let other = encoding.alternative
-        let message = "\(what) not valid \(encoding.displayName); is the file \(other.displayName)? "
-            + "pass --encoding \(other.rawValue)"
-        return CSVError(line: line, column: column, message: message)
+        let message = "\(what) not valid \(encoding.displayName); is the file \(other.displayName)?"
+        return CSVError(line: line, column: column, message: message, otherEncoding: other)
     }
 
     private func hex(_ byte: UInt8) -> String {

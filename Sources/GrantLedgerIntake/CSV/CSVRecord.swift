@@ -24,11 +24,15 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     public let column: Int?
     /// What is wrong, and where it helps, what to do about it.
     public let message: String
+    /// The encoding the bytes may be in instead, when they are not valid in the one read: a
+    /// front end says how to choose it (see ``ImportAdvice``).
+    public let otherEncoding: TextEncoding?
 
-    public init(line: Int, column: Int?, message: String) {
+    public init(line: Int, column: Int?, message: String, otherEncoding: TextEncoding? = nil) {
         self.line = line
         self.column = column
         self.message = message
+        self.otherEncoding = otherEncoding
     }
 
     public var description: String {
