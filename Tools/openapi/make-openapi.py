@@ -28,6 +28,10 @@ ERRORS = {
     "403": error("The token's role lacks the permission, or what was asked lies outside its scope: `forbidden`."),
     "503": error("The policy catalog did not load, or the projections are not built yet: `catalog-failed`, `projections-not-ready`."),
 }
+# Routes that append: another append may hold the ledger, and a service without the pseudonym
+# key cannot take resident IDs.
+WRITES = {**ERRORS, "503": error("The policy catalog did not load, another append held the ledger too long (nothing was written: send it "
+                                 "again), or the service has no pseudonym key for resident IDs: `catalog-failed`, `busy`, `key-unavailable`.")}
 # Every route but those that change the ledger (append, import, rebuild) is cut short at the
 # service's time limit (30 s unless configured otherwise).
 LIMITED = {**ERRORS, "503": error("The policy catalog did not load, the projections are not built yet, or the request was not answered within "
@@ -90,7 +94,7 @@ paths = {
             }},
             "responses": {
                 "200": ok(ref("AppendReport")),
-                **ERRORS,
+                **WRITES,
                 "409": error("An expected stream version did not hold; nothing was appended: `conflict`, with `details.conflicts[]` {line, stream, expected, actual}."),
                 "413": error("The body is over 16 MiB: `too-large`."),
                 "422": error("Events were rejected; nothing was appended: `rejected`, with `details.issues[]` {line, path, message, suggestions?}."),
@@ -109,11 +113,14 @@ paths = {
         "security": [{"bearer": []}],
         "parameters": [path("mapping", "A mapping's name, e.g. si-months."),
                        query("format", "csv or jsonl (default: from the Content-Type)."),
-                       query("allOrNothing", "true to append nothing unless every row is good.")],
+                       query("allOrNothing", "true to append nothing unless every row is good."),
+                       query("encoding", "utf-8 or gb18030: how a CSV feed is read (default: the mapping's encoding).")],
         "requestBody": {"required": True, "content": {"text/csv": {"schema": STRING}, "application/x-ndjson": {"schema": STRING}}},
-        "responses": {"200": ok(ref("ImportReport")), **ERRORS, **NOT_FOUND,
+        "responses": {"200": ok(ref("ImportReport")), **WRITES, **NOT_FOUND,
                       "413": error("The body is over 16 MiB: `too-large`."),
-                      "422": ok(ref("ImportReport"), "Some rows were bad: the report lists them.")},
+                      "422": ok({"anyOf": [ref("ImportReport"), ref("Error")]},
+                                "Some rows were bad, and the report lists them; or the feed cannot be imported at all (a header lacking "
+                                "a column the mapping reads, rows in another encoding): `bad-feed`, said of the upload.")},
     }},
     "/v1/entitlements": {"get": get("Entitlements, each with its clause, amount, what is paid and outstanding.", "read-entitlements",
                                     FILTER + [query("status", "eligible, awaiting-evidence, awaiting-decision, capped, excluded or expired.")] + MOMENT,
