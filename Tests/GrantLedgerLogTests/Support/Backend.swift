@@ -3,9 +3,16 @@ import GRDB
 import GrantLedgerEvents
 import GrantLedgerLog
 
-/// Every storage configuration the contract suite runs against. A new backend (PostgreSQL,
-/// say) adds a case here, makes its storage and implements ``LedgerTampering``; every contract
-/// test then runs against it too.
+/// What the contract suite needs of a backend: a fresh, empty store, and the means to tamper
+/// with it as an attacker with write access to its database could. The suite knows a backend
+/// only through this factory; every contract test runs against each one in ``Backend``.
+protocol StorageFactory: Sendable {
+    /// A fresh, empty store. `directory` is the test's own, removed when the ledger is released.
+    func makeStore(in directory: TemporaryDirectory) throws -> (storage: any EventStorage, tampering: any LedgerTampering)
+}
+
+/// Every backend the contract suite runs against, each by its factory. A new backend
+/// (PostgreSQL, say) adds a case and a factory; every contract test then runs against it too.
 enum Backend: String, CaseIterable, Sendable, CustomStringConvertible {
     case inMemoryQueue = "in-memory DatabaseQueue"
     case onDiskQueue = "on-disk DatabaseQueue"
@@ -13,20 +20,39 @@ enum Backend: String, CaseIterable, Sendable, CustomStringConvertible {
 
     var description: String { rawValue }
 
+    var factory: any StorageFactory {
+        switch self {
+        case .inMemoryQueue: SQLiteFactory(kind: .inMemory)
+        case .onDiskQueue: SQLiteFactory(kind: .onDiskQueue)
+        case .onDiskPool: SQLiteFactory(kind: .onDiskPool)
+        }
+    }
+
     /// A fresh, empty ledger store on this backend.
     func makeLedger() throws -> TestLedger {
-        switch self {
-        case .inMemoryQueue:
-            return TestLedger(backend: self, storage: try SQLiteEventStorage.inMemory(), directory: nil)
+        let directory = try TemporaryDirectory()
+        let (storage, tampering) = try factory.makeStore(in: directory)
+        return TestLedger(backend: self, storage: storage, tampering: tampering, directory: directory)
+    }
+}
+
+/// SQLite through GRDB: in memory, on disk through one connection, or in WAL mode through a pool.
+struct SQLiteFactory: StorageFactory {
+    enum Kind { case inMemory, onDiskQueue, onDiskPool }
+    let kind: Kind
+
+    func makeStore(in directory: TemporaryDirectory) throws -> (storage: any EventStorage, tampering: any LedgerTampering) {
+        let storage: SQLiteEventStorage
+        switch kind {
+        case .inMemory:
+            storage = try SQLiteEventStorage.inMemory()
         case .onDiskQueue:
-            let directory = try TemporaryDirectory()
             let queue = try DatabaseQueue(path: directory.path("ledger.sqlite"), configuration: Self.durableConfiguration)
-            return TestLedger(backend: self, storage: try SQLiteEventStorage(database: queue, create: true), directory: directory)
+            storage = try SQLiteEventStorage(database: queue, create: true)
         case .onDiskPool:
-            let directory = try TemporaryDirectory()
-            let storage = try SQLiteEventStorage(path: directory.path("ledger.sqlite"), create: true)
-            return TestLedger(backend: self, storage: storage, directory: directory)
+            storage = try SQLiteEventStorage(path: directory.path("ledger.sqlite"), create: true)
         }
+        return (storage, SQLiteTampering(database: storage.database))
     }
 
     /// What the production pool sets, for the hand-made on-disk queue.
@@ -44,12 +70,14 @@ enum Backend: String, CaseIterable, Sendable, CustomStringConvertible {
 /// ledger is released).
 final class TestLedger: Sendable {
     let backend: Backend
-    let storage: SQLiteEventStorage
-    let directory: TemporaryDirectory?
+    let storage: any EventStorage
+    let tampering: any LedgerTampering
+    let directory: TemporaryDirectory
 
-    init(backend: Backend, storage: SQLiteEventStorage, directory: TemporaryDirectory?) {
+    init(backend: Backend, storage: any EventStorage, tampering: any LedgerTampering, directory: TemporaryDirectory) {
         self.backend = backend
         self.storage = storage
+        self.tampering = tampering
         self.directory = directory
     }
 
@@ -60,10 +88,8 @@ final class TestLedger: Sendable {
         clock: any RecordingClock = FixedClock()
     ) async throws -> EventLog {
         try await EventLog(storage: KeepingAlive(storage: storage, owner: self), catalog: catalog, pseudonymizer: key,
-                     clauses: clauses, clock: clock)
+                           clauses: clauses, clock: clock)
     }
-
-    var tampering: any LedgerTampering { SQLiteTampering(database: storage.database) }
 }
 
 /// A storage that forwards to another and holds on to the ledger (and so its temporary
@@ -80,7 +106,7 @@ struct KeepingAlive: EventStorage {
 /// What an attacker with write access to the database could do, and what an auditor reading
 /// the raw tables sees. The contract tests use it to check that the log notices tampering and
 /// never stores personal data outside the erasable table.
-protocol LedgerTampering {
+protocol LedgerTampering: Sendable {
     /// Every value stored in every table except `except`, as text (blobs as UTF-8 and hex).
     func storedText(exceptTables except: Set<String>) throws -> [String]
     /// Every value stored in the named table, as text.
