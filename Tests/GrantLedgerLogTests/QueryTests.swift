@@ -68,7 +68,7 @@ struct QueryTests {
         #expect(head?.position == 7)
         #expect(count == 7)
         #expect(version == 3)
-        await #expect(try await log.read { try await $0.version(ofStream: "disbursement:none") } == nil)
+        #expect(try await log.read { try await $0.version(ofStream: "disbursement:none") } == nil)
         #expect(try await log.read { try await $0.recordedHead() } == head)
     }
 

@@ -66,7 +66,7 @@ struct LedgerTests {
     @Test("one event whose expected version no longer holds is a conflict naming both versions, a person's stream by pseudonym")
     func conflict() async throws {
         let ledger = try await TestLedger.created()
-        try await ledger.append(Examples.submissionLines)
+        _ = try await ledger.append(Examples.submissionLines)
         for stream in ["organisation:91350582MA2XJJ001R", "person:35020319900101123X"] {
             var submission = try Examples.submission(onStream: stream)
             submission.eventID = UUID().uuidString.lowercased()
@@ -85,7 +85,7 @@ struct LedgerTests {
     @Test("questions at a moment: now, at a position, for one person, and past the head")
     func moments() async throws {
         let ledger = try await TestLedger.created()
-        try await ledger.append(Examples.submissionLines)
+        _ = try await ledger.append(Examples.submissionLines)
         let now = try ledger.entitlements()
         #expect(now.position == 37 && now.moment.isNow && !now.value.isEmpty)
         let empty = try ledger.entitlements(at: Moment(position: 0))
@@ -107,7 +107,7 @@ struct LedgerTests {
     @Test("totals add up the rows they sum")
     func totals() async throws {
         let ledger = try await TestLedger.created()
-        try await ledger.append(Examples.submissionLines)
+        _ = try await ledger.append(Examples.submissionLines)
         let views = try ledger.entitlements().value
         let totals = EntitlementTotals(views)
         #expect(totals.count == views.count && totals.paid == views.reduce(0) { $0 + $1.paid })
@@ -142,7 +142,7 @@ struct LedgerTests {
     @Test("typed errors: an unknown entitlement, target or clause, and an organisation asked why not")
     func unknowns() async throws {
         let ledger = try await TestLedger.created()
-        try await ledger.append(Examples.submissionLines)
+        _ = try await ledger.append(Examples.submissionLines)
         let entitlement = #expect(throws: LedgerError.self) { try ledger.explain("nosuch") }
         guard case .unknownEntitlement("nosuch")? = entitlement else {
             Issue.record("expected unknownEntitlement, got \(String(describing: entitlement))")
