@@ -113,15 +113,13 @@ struct AppendBatch {
             ids.append(item.submission.eventID)
             if streamVersions[item.streamID] == nil, asked.insert(item.streamID).inserted { streams.append(item.streamID) }
         }
-        var facts = ChunkFacts(stored: ids.isEmpty ? [:] : try await writer.events(withIDs: ids))
-        if !streams.isEmpty {
-            let versions = try await writer.versions(ofStreams: streams)
-            for stream in streams { streamVersions[stream] = versions[stream] ?? 0 }
-        }
+        let found = ids.isEmpty && streams.isEmpty
+            ? ChunkLookup(events: [:], versions: [:]) : try await writer.lookUp(eventIDs: ids, streams: streams)
+        var facts = ChunkFacts(stored: found.events)
+        for stream in streams { streamVersions[stream] = found.versions[stream] ?? 0 }
         var events: [StoredEvent] = [], people: [PersonalRecord] = []
         for prepared in chunk { decide(prepared, facts: &facts, events: &events, people: &people) }
-        if !events.isEmpty { try await writer.insert(events) }
-        if !people.isEmpty { try await writer.storePersonalRecords(people) }
+        if !events.isEmpty { try await writer.store(events, people: people, head: head) }
     }
 
     /// Decides one line: rejected, a duplicate, or the next event of the chain.
@@ -215,7 +213,7 @@ struct AppendBatch {
             }
             throw Rollback(report: report)
         }
-        if report.appended > 0 { try await writer.setRecordedHead(head) }
+        // Each stored chunk recorded the head it reached: the last one is the batch's.
         report.committed = true
         return report
     }

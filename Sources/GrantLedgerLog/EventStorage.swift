@@ -37,6 +37,23 @@ public protocol EventStorage: Sendable {
     func write<T: Sendable>(_ body: (any EventStorageWriter) async throws -> T) async throws -> T
     /// Runs `body` on a consistent snapshot of the log.
     func read<T: Sendable>(_ body: (any EventStorageReader) async throws -> T) async throws -> T
+
+    /// One page of events on a snapshot of its own: what ``EventStorageReader/events(_:after:limit:)``
+    /// answers inside ``read(_:)``. A backend may answer it more directly; streamed reads use it
+    /// page by page.
+    func events(_ query: EventQuery, after position: Int64, limit: Int) async throws -> [RecordedEvent]
+    /// The last event's position and hash, on a snapshot of its own.
+    func lastEvent() async throws -> ChainHead?
+}
+
+extension EventStorage {
+    public func events(_ query: EventQuery, after position: Int64, limit: Int) async throws -> [RecordedEvent] {
+        try await read { try await $0.events(query, after: position, limit: limit) }
+    }
+
+    public func lastEvent() async throws -> ChainHead? {
+        try await read { try await $0.lastEvent() }
+    }
 }
 
 /// Which events to read, in position order.
@@ -138,10 +155,29 @@ public enum EventStorageConflict: Error, Equatable {
     case duplicateEventID(String)
 }
 
+/// What the store holds of one chunk of lines: the events already stored under its ids, and
+/// the current version of each stream it names (streams with no events are absent).
+public struct ChunkLookup: Sendable {
+    public var events: [String: RecordedEvent]
+    public var versions: [String: Int64]
+
+    public init(events: [String: RecordedEvent], versions: [String: Int64]) {
+        self.events = events
+        self.versions = versions
+    }
+}
+
 public protocol EventStorageWriter: EventStorageReader {
-    /// Inserts events, whose positions must follow the last one without a gap, and indexes
-    /// their parties. Throws ``EventStorageConflict/duplicateEventID(_:)`` if an event id is
-    /// taken (the log checks first; this is the last guard).
+    /// The events stored under `eventIDs` and the versions of `streams`, in one request: what
+    /// an append asks of the store before it decides a chunk.
+    func lookUp(eventIDs: [String], streams: [String]) async throws -> ChunkLookup
+    /// Stores one chunk in one request: inserts `events` (positions following the last one
+    /// without a gap) and indexes their parties, keeps `people`'s personal data apart from
+    /// the log, and records `head` as the log's head. Throws
+    /// ``EventStorageConflict/duplicateEventID(_:)`` if an event id is taken (the log checks
+    /// first; this is the last guard).
+    func store(_ events: [StoredEvent], people: [PersonalRecord], head: ChainHead) async throws
+    /// Inserts events, as ``store(_:people:head:)`` does.
     func insert(_ events: [StoredEvent]) async throws
     func setRecordedHead(_ head: ChainHead) async throws
     /// Keeps people's resident IDs and names apart from the log. A record without a name
@@ -150,4 +186,17 @@ public protocol EventStorageWriter: EventStorageReader {
     /// Erases a person's personal data; returns false if none was held.
     func erasePersonalRecord(pseudonym: String, at time: Timestamp) async throws -> Bool
     func setMetadata(_ key: String, _ value: String) async throws
+}
+
+extension EventStorageWriter {
+    public func lookUp(eventIDs: [String], streams: [String]) async throws -> ChunkLookup {
+        ChunkLookup(events: eventIDs.isEmpty ? [:] : try await events(withIDs: eventIDs),
+                    versions: streams.isEmpty ? [:] : try await versions(ofStreams: streams))
+    }
+
+    public func store(_ events: [StoredEvent], people: [PersonalRecord], head: ChainHead) async throws {
+        if !events.isEmpty { try await insert(events) }
+        if !people.isEmpty { try await storePersonalRecords(people) }
+        try await setRecordedHead(head)
+    }
 }

@@ -2,10 +2,11 @@ import GrantLedgerEvents
 
 /// Events read from the log a page at a time, in position order, as an `AsyncSequence`.
 ///
-/// The first page is read when iteration starts, and the head of the log then bounds the whole
-/// read: events appended while it runs are not included, so a read is one consistent view (the
-/// log never changes below its head). While the caller handles one page, the next is read, and
-/// `transform` (decoding, for typed events) applied to it, in a task of its own.
+/// The first page is read when iteration starts; if there is more, the head of the log then
+/// bounds the rest of the read, so events appended while it runs are not included and the
+/// read is one consistent view (the log never changes below its head). As soon as a page has
+/// been read, the next one is asked for, so the store reads it while this one is transformed
+/// (decoded, for typed events) and handled. Memory holds two pages at most.
 public struct EventStream<Element: Sendable>: AsyncSequence, Sendable {
     let storage: any EventStorage
     let query: EventQuery
@@ -25,92 +26,92 @@ public struct EventStream<Element: Sendable>: AsyncSequence, Sendable {
         let stream: EventStream
         var page: [Element] = []
         var index = 0
-        var next: Task<Page, any Error>?
+        /// The read of the next page, under way; nil when there is none.
+        var nextRead: Task<[RecordedEvent], any Error>?
+        /// Thrown once the events before it are delivered.
+        var failure: (any Error)?
         var started = false
         var finished = false
+        /// Where the next page starts, how many events the query still wants, and the
+        /// highest position the read may reach.
+        var after: Int64
+        var remaining: Int?
+        var bound: Int64
 
-        struct Page: Sendable {
-            let elements: [Element]
-            /// The last position read, or nil when nothing is left.
-            let last: Int64?
-            let remaining: Int?
-            /// Why the page stops short: the events before it are delivered, then it is thrown.
-            var failure: (any Error)? = nil
-            /// The highest position the read may reach: the query's end, or the head when the
-            /// read began, whichever is lower.
-            let bound: Int64
+        init(stream: EventStream) {
+            self.stream = stream
+            after = stream.query.fromPosition - 1
+            remaining = stream.query.limit
+            bound = stream.query.toPosition
         }
-
-        init(stream: EventStream) { self.stream = stream }
 
         public mutating func next() async throws -> Element? {
-            if index < page.count {
-                defer { index += 1 }
-                return page[index]
-            }
-            guard !finished else { return nil }
-            // A long read stops between pages when its task is cancelled (a request past its
-            // time limit, say).
-            if Task.isCancelled {
-                finished = true
-                next?.cancel()
-                throw CancellationError()
-            }
-            if !started {
-                started = true
-                next = Self.fetch(stream, bound: nil, after: stream.query.fromPosition - 1, remaining: stream.query.limit)
-            }
-            guard let pending = next else {
-                finished = true
-                return nil
-            }
-            let fetched: Page
-            do { fetched = try await pending.value } catch {
-                finished = true
-                throw error
-            }
-            page = fetched.elements
-            index = 0
-            if let failure = fetched.failure {
-                // Deliver the events before the one that failed, then the failure.
-                next = Task { throw failure }
-                if !page.isEmpty {
-                    index = 1
-                    return page[0]
+            while index == page.count {
+                if let failure {
+                    self.failure = nil
+                    finished = true
+                    throw failure
                 }
-                finished = true
-                throw failure
-            }
-            if let last = fetched.last, fetched.remaining.map({ $0 > 0 }) ?? true {
-                next = Self.fetch(stream, bound: fetched.bound, after: last, remaining: fetched.remaining)
-            } else {
-                next = nil
-            }
-            return try await self.next()
-        }
-
-        /// Reads the page after `after` and transforms it, in a task of its own.
-        static func fetch(_ stream: EventStream, bound: Int64?, after: Int64, remaining: Int?) -> Task<Page, any Error> {
-            Task {
-                let limit = Swift.min(stream.pageSize, remaining ?? .max)
-                var query = stream.query
-                let (events, reached) = try await stream.storage.read { reader in
-                    var reached = query.toPosition
-                    if let bound { reached = bound } else { reached = Swift.min(reached, try await reader.lastEvent()?.position ?? 0) }
-                    query.toPosition = reached
-                    return (try await reader.events(query, after: after, limit: limit), reached)
+                guard !finished else { return nil }
+                // A long read stops between pages when its task is cancelled (a request past
+                // its time limit, say).
+                if Task.isCancelled {
+                    finished = true
+                    nextRead?.cancel()
+                    throw CancellationError()
                 }
-                var elements: [Element] = []
-                elements.reserveCapacity(events.count)
+                let events: [RecordedEvent]
+                do {
+                    events = try await readPage()
+                } catch {
+                    finished = true
+                    throw error
+                }
+                page.removeAll(keepingCapacity: true)
+                index = 0
                 for event in events {
-                    do { elements.append(try stream.transform(event)) } catch {
-                        return Page(elements: elements, last: nil, remaining: 0, failure: error, bound: reached)
+                    do { page.append(try stream.transform(event)) } catch {
+                        failure = error
+                        nextRead?.cancel()
+                        nextRead = nil
+                        break
                     }
                 }
-                let more = events.count == limit && (events.last?.position ?? reached) < reached
-                return Page(elements: elements, last: more ? events.last?.position : nil,
-                            remaining: remaining.map { $0 - events.count }, bound: reached)
             }
+            defer { index += 1 }
+            return page[index]
+        }
+
+        /// The next page's events: the first read here and now, the others as read ahead.
+        /// Starts reading the page after it, when there is one.
+        mutating func readPage() async throws -> [RecordedEvent] {
+            let limit = Swift.min(stream.pageSize, remaining ?? .max)
+            let events: [RecordedEvent]
+            if !started {
+                started = true
+                events = limit == 0 ? [] : try await stream.storage.events(stream.query, after: after, limit: limit)
+                // More than one page: bound the rest by the head as it stands now.
+                if events.count == limit, limit > 0 {
+                    bound = Swift.min(bound, try await stream.storage.lastEvent()?.position ?? 0)
+                }
+            } else if let nextRead {
+                events = try await nextRead.value
+                self.nextRead = nil
+            } else {
+                finished = true
+                return []
+            }
+            remaining = remaining.map { $0 - events.count }
+            if let last = events.last?.position, events.count == limit, last < bound, remaining.map({ $0 > 0 }) ?? true {
+                after = last
+                var query = stream.query
+                query.toPosition = bound
+                let storage = stream.storage, nextQuery = query, nextLimit = Swift.min(stream.pageSize, remaining ?? .max)
+                nextRead = Task { try await storage.events(nextQuery, after: last, limit: nextLimit) }
+            } else {
+                finished = true
+            }
+            return events
         }
     }
 }

@@ -161,9 +161,37 @@ public final class SQLiteEventStorage: EventStorage {
     }
 }
 
+extension SQLiteEventStorage {
+    /// A page on a snapshot of its own: one read on a connection, without a bridged transaction.
+    public func events(_ query: EventQuery, after position: Int64, limit: Int) async throws -> [RecordedEvent] {
+        try await database.read { db in try SQLiteEventReader(db: db).events(query, after: position, limit: limit) }
+    }
+
+    public func lastEvent() async throws -> ChainHead? {
+        try await database.read { db in try SQLiteEventReader(db: db).lastEvent() }
+    }
+}
+
 /// The storage seam on SQLite: each call is sent to the connection that holds the transaction.
 struct SQLiteBridgedAccess: EventStorageWriter {
     let bridge: ConnectionBridge
+
+    func lookUp(eventIDs: [String], streams: [String]) async throws -> ChunkLookup {
+        try await bridge.run { db in
+            let reader = SQLiteEventReader(db: db)
+            return ChunkLookup(events: eventIDs.isEmpty ? [:] : try reader.events(withIDs: eventIDs),
+                               versions: streams.isEmpty ? [:] : try reader.versions(ofStreams: streams))
+        }
+    }
+
+    func store(_ events: [StoredEvent], people: [PersonalRecord], head: ChainHead) async throws {
+        try await bridge.run { db in
+            let writer = SQLiteEventReader(db: db)
+            try writer.insert(events)
+            try writer.storePersonalRecords(people)
+            try writer.setRecordedHead(head)
+        }
+    }
 
     func lastEvent() async throws -> ChainHead? { try await bridge.run { try SQLiteEventReader(db: $0).lastEvent() } }
     func recordedHead() async throws -> ChainHead? { try await bridge.run { try SQLiteEventReader(db: $0).recordedHead() } }
