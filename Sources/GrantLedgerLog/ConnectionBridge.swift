@@ -5,15 +5,25 @@ import GRDB
 ///
 /// GRDB runs a transaction as a synchronous closure on the connection's own queue, and a
 /// connection may only be used there. The log's rules are `async` (a server database is
-/// reached through suspensions), so the bridge keeps the closure open, serving the work the
-/// body sends it, one piece at a time, in order, until the body is done. Other work on the same
-/// connection (another append, the projections' catch-up) queues behind the transaction, as it
-/// would behind any GRDB transaction. The thread that waits is GRDB's, never one of the
-/// cooperative pool's.
-final class ConnectionBridge: @unchecked Sendable {
-    private struct Job {
-        let run: (Database) -> Void
-        let fail: (any Error) -> Void
+/// reached through suspensions), so the bridge keeps that closure open until the body is done,
+/// and serves it there:
+///
+/// - the bridge is the body's task executor: the body's own code runs on the connection's
+///   thread, inside the transaction, so its calls to the store (``run(_:)``) run at once,
+///   without a thread hand-off;
+/// - work the body waits for elsewhere (a chunk prepared on another core) resumes it on the
+///   connection's thread again;
+/// - work sent from another thread is queued and served in order.
+///
+/// Other work on the same connection (another append, the projections' catch-up) queues
+/// behind the transaction, as it would behind any GRDB transaction. The thread that waits is
+/// GRDB's, never one of the cooperative pool's.
+final class ConnectionBridge: TaskExecutor, @unchecked Sendable {
+    private enum Item {
+        /// A job of a task that prefers this executor: the body, resumed.
+        case task(UnownedJob)
+        /// Work on the connection sent from another thread.
+        case work(run: (Database) -> Void, fail: (any Error) -> Void)
     }
 
     enum Ending { case commit, rollback }
@@ -23,36 +33,66 @@ final class ConnectionBridge: @unchecked Sendable {
 
     private let condition = NSCondition()
     // Guarded by `condition`.
-    private var jobs: [Job] = []
+    private var items: [Item] = []
     private var ending: Ending?
     private var closed: (any Error)?
+    /// Set on the serving thread while it serves: the connection, and the thread itself.
+    private var serving: (db: Database, thread: Thread)?
 
-    /// Serves jobs on the connection's queue until the body ends; throws to roll back.
+    /// Serves the body and its work on the connection's queue until the body ends; throws to
+    /// roll back.
     func serve(_ db: Database) throws {
+        condition.lock()
+        serving = (db, Thread.current)
+        condition.unlock()
+        defer {
+            condition.lock()
+            serving = nil
+            condition.unlock()
+        }
         while true {
             condition.lock()
-            while jobs.isEmpty && ending == nil { condition.wait() }
-            if jobs.isEmpty, let ending {
+            while items.isEmpty && ending == nil { condition.wait() }
+            if items.isEmpty, let ending {
                 condition.unlock()
                 if ending == .rollback { throw RolledBack() }
                 return
             }
-            let job = jobs.removeFirst()
+            let item = items.removeFirst()
             condition.unlock()
-            job.run(db)
+            switch item {
+            case .task(let job): job.runSynchronously(on: asUnownedTaskExecutor())
+            case .work(let run, _): run(db)
+            }
         }
     }
 
-    /// Runs `work` on the connection, inside the transaction, and returns what it returns.
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.lock()
+        guard closed == nil else {
+            condition.unlock()
+            // The transaction is over: a straggling job runs where any other would.
+            globalConcurrentExecutor.enqueue(job)
+            return
+        }
+        items.append(.task(job))
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Runs `work` on the connection, inside the transaction, and returns what it returns: at
+    /// once when called on the serving thread (the body, running here), else in turn.
     func run<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        if let db = connectionOnThisThread() { return try work(db) }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             condition.lock()
             if let closed {
                 condition.unlock()
                 continuation.resume(throwing: closed)
                 return
             }
-            jobs.append(Job(
+            items.append(.work(
                 run: { db in continuation.resume(with: Result { try work(db) }) },
                 fail: { error in continuation.resume(throwing: error) }))
             condition.signal()
@@ -60,7 +100,15 @@ final class ConnectionBridge: @unchecked Sendable {
         }
     }
 
-    /// The body is done: commit or roll back once the jobs sent are served.
+    /// The connection, when this is the thread that serves it.
+    private func connectionOnThisThread() -> Database? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard let serving, serving.thread === Thread.current else { return nil }
+        return serving.db
+    }
+
+    /// The body is done: commit or roll back once the work sent is served.
     func end(_ ending: Ending) {
         condition.lock()
         if self.ending == nil { self.ending = ending }
@@ -68,19 +116,24 @@ final class ConnectionBridge: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// The transaction is over, or never started: jobs still waiting, and any sent later, fail
-    /// with `error`.
+    /// The transaction is over, or never started: work still waiting, and any sent later, fails
+    /// with `error`; task jobs still queued run elsewhere.
     func close(_ error: any Error) {
         condition.lock()
         if closed == nil { closed = error }
-        let orphans = jobs
-        jobs.removeAll()
+        let orphans = items
+        items.removeAll()
         condition.unlock()
-        for job in orphans { job.fail(error) }
+        for item in orphans {
+            switch item {
+            case .task(let job): globalConcurrentExecutor.enqueue(job)
+            case .work(_, let fail): fail(error)
+            }
+        }
     }
 
     /// Runs `body` inside the transaction that `transaction` opens on a connection, serving
-    /// the body's work there; commits if `body` returns, rolls back if it throws.
+    /// the body there; commits if `body` returns, rolls back if it throws.
     static func perform<T: Sendable>(
         transaction: @escaping @Sendable (_ serve: @escaping @Sendable (Database) throws -> Void) async throws -> Void,
         _ body: (ConnectionBridge) async throws -> T
@@ -97,7 +150,7 @@ final class ConnectionBridge: @unchecked Sendable {
         }
         let value: T
         do {
-            value = try await body(bridge)
+            value = try await withTaskExecutorPreference(bridge) { try await body(bridge) }
         } catch {
             bridge.end(.rollback)
             _ = await connection.result

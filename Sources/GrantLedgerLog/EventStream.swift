@@ -22,6 +22,9 @@ public struct EventStream<Element: Sendable>: AsyncSequence, Sendable {
 
     public func makeAsyncIterator() -> Iterator { Iterator(stream: self) }
 
+    /// The most events the first page reads.
+    static var firstPageSize: Int { 64 }
+
     public struct Iterator: AsyncIteratorProtocol {
         let stream: EventStream
         var page: [Element] = []
@@ -85,7 +88,9 @@ public struct EventStream<Element: Sendable>: AsyncSequence, Sendable {
         /// The next page's events: the first read here and now, the others as read ahead.
         /// Starts reading the page after it, when there is one.
         mutating func readPage() async throws -> [RecordedEvent] {
-            let limit = Swift.min(stream.pageSize, remaining ?? .max)
+            // The first page is short, so that a short read (a stream's, a person's) is one
+            // small query; the pages after it are full.
+            let limit = Swift.min(started ? stream.pageSize : Swift.min(stream.pageSize, EventStream.firstPageSize), remaining ?? .max)
             let events: [RecordedEvent]
             if !started {
                 started = true
@@ -102,7 +107,7 @@ public struct EventStream<Element: Sendable>: AsyncSequence, Sendable {
                 return []
             }
             remaining = remaining.map { $0 - events.count }
-            if let last = events.last?.position, events.count == limit, last < bound, remaining.map({ $0 > 0 }) ?? true {
+            if let last = events.last?.position, events.count == limit, limit > 0, last < bound, remaining.map({ $0 > 0 }) ?? true {
                 after = last
                 var query = stream.query
                 query.toPosition = bound
