@@ -51,7 +51,7 @@ public enum GrantsAPI {
             router: try router(ledger: ledger, configuration: configuration),
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "grants"),
-            services: [ProjectionCatchUp(ledger: ledger, logger: logger)],
+            services: [ProjectionCatchUp(ledger: ledger, logger: logger), BusinessDay(ledger: ledger, logger: logger)],
             logger: logger)
     }
 }

@@ -49,7 +49,9 @@ public final class SQLiteEventStorage: EventStorage {
         try SQLiteEventStorage(database: DatabaseQueue(configuration: configuration()), create: true)
     }
 
-    public init(database: any DatabaseWriter, create: Bool) throws {
+    /// Opens a ledger on `database`. With `create`, makes its tables if needed. With `migrate`
+    /// false (a read-only copy being checked), applies none of the later migrations.
+    public init(database: any DatabaseWriter, create: Bool, migrate: Bool = true) throws {
         self.database = database
         let migrator = Self.migrator
         if create {
@@ -60,7 +62,7 @@ public final class SQLiteEventStorage: EventStorage {
                 throw LogError.notALedger(path: database.path, reason: "it has no event-log tables")
             }
             // Later migrations are append-only and safe to apply on open.
-            try migrator.migrate(database)
+            if migrate { try migrator.migrate(database) }
         }
     }
 

@@ -48,7 +48,8 @@ public final class Ledger: Sendable {
         case .shapeOnly: clauses = .shapeOnly
         case .catalog: clauses = .registry(try catalog.get())
         }
-        let log = try await EventLog.open(at: configuration.databasePath, keyFile: configuration.keyFile, clauses: clauses)
+        let log = try await EventLog.open(at: configuration.databasePath, keyFile: configuration.keyFile, clauses: clauses,
+                                          clock: configuration.clock)
         return Ledger(configuration: configuration, log: log, catalog: catalog)
     }
 
@@ -56,7 +57,8 @@ public final class Ledger: Sendable {
     public static func create(_ configuration: LedgerConfiguration) async throws -> Ledger {
         let catalog = CatalogOnce(configuration.policies)
         let clauses: ClauseCheck = configuration.clauses == .catalog ? .registry(try catalog.get()) : .shapeOnly
-        let log = try await EventLog.create(at: configuration.databasePath, keyFile: configuration.keyFile, clauses: clauses)
+        let log = try await EventLog.create(at: configuration.databasePath, keyFile: configuration.keyFile, clauses: clauses,
+                                            clock: configuration.clock)
         return Ledger(configuration: configuration, log: log, catalog: catalog)
     }
 

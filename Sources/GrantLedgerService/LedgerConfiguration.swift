@@ -1,3 +1,4 @@
+import GrantLedgerLog
 import GrantLedgerPolicy
 
 /// Where a ledger is and how it is to be used: everything ``Ledger/open(_:)`` needs, and
@@ -13,16 +14,20 @@ public struct LedgerConfiguration: Sendable {
     public var clauses: ClauseChecking
     /// Where mappings named by a short name (`si-months`) are found; a path is taken as it is.
     public var mappingsDirectory: String
+    /// What the log reads the recording time from: the system's clock, or a test's.
+    public var clock: any RecordingClock
 
     public init(
         databasePath: String, keyFile: String? = nil, policies: PolicySource = .bundled,
-        clauses: ClauseChecking = .catalog, mappingsDirectory: String = "Tools/mappings"
+        clauses: ClauseChecking = .catalog, mappingsDirectory: String = "Tools/mappings",
+        clock: any RecordingClock = SystemClock()
     ) {
         self.databasePath = databasePath
         self.keyFile = keyFile
         self.policies = policies
         self.clauses = clauses
         self.mappingsDirectory = mappingsDirectory
+        self.clock = clock
     }
 }
 

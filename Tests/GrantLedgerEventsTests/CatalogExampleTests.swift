@@ -110,7 +110,8 @@ import Testing
             }
             versions[submission.streamID] = (current ?? 0) + 1
         }
-        #expect(seenTypes == Set(allKeys))
+        // Every type intake tools send; the service's own (the business day) is not in the story.
+        #expect(seenTypes == Set(allKeys.filter { EventCatalog.standard.definitions[$0]?.recordedBy != .service }))
     }
 
     @Test func definitionsAreConsistent() {

@@ -51,10 +51,11 @@ struct TimeLimitTests {
                         #expect(!text.contains(word), "\(uri): \(text) shows \(word)")
                     }
                 }
-                // Answered at the limit, not when the work ends. The margin is wide: tests running
-                // beside this one do synchronous ledger work on the two cooperative threads.
+                // Answered at the limit, not when the work ends (30 s; the slow read's is still
+                // held, checked below). The margin is wide: on a loaded 2-core machine, tests
+                // running beside this one took the answer to 14 s.
                 let elapsed = clock.now - start
-                #expect(elapsed < .seconds(10), "\(uri) answered after \(elapsed); the limit is 1 s, the work takes 30 s")
+                #expect(elapsed < .seconds(25), "\(uri) answered after \(elapsed); the limit is 1 s, the work takes 30 s")
             }
             // The abandoned read still holds its pool thread; the service answers a read under the same limit.
             #expect(!gate.readFinished)

@@ -90,6 +90,10 @@ struct CommandLineTests {
             "  forget                  Erase the resident ID and name held for one person.",
             "  policies                Check and list the policy catalog, and the facts its",
             "                          rules can test.",
+            "  backup                  Copy the ledger, while appends go on, into a new",
+            "                          file, and verify the copy.",
+            "  restore                 Bring a backup back as the ledger, refusing one that",
+            "                          does not verify.",
         ])
         #expect(result.stdout.contains("USAGE: grants <subcommand>"))
     }

@@ -48,7 +48,7 @@ private struct ReferenceText {
         line("- `<type>.v<N>.schema.json`: a JSON Schema (draft 2020-12) for one full submission line of that type and version, envelope included. Intake tools can check their output with any JSON Schema validator; the log checks again, including what a schema cannot express (check characters, calendar days, resident IDs hidden in text).")
         line("- `envelope.v1.schema.json`: the envelope alone, with `data` left open.")
         line("- `examples/<type>.v<N>.valid.json`: one valid submission. `examples/<type>.v<N>.invalid.json`: submissions the log refuses, each with the path and message it reports and whether a JSON Schema can tell.")
-        line("- `examples/valid.jsonl`: every valid example as one JSON Lines file, in an order that appends cleanly into an empty log.")
+        line("- `examples/valid.jsonl`: every valid example of an event intake tools send (not the service's own `ledger.day-opened`) as one JSON Lines file, in an order that appends cleanly into an empty log.")
         line()
     }
 

@@ -74,11 +74,23 @@ public struct EventDefinition: Sendable {
     public let fields: [FieldDefinition]
     /// Clause ids of POLICIES.md whose conditions this event carries facts for.
     public let feeds: [String]
+    /// Who records events of this type: intake tools, or the service itself.
+    public let recordedBy: Recorder
+
+    /// Who records an event type.
+    public enum Recorder: Sendable {
+        /// Intake tools send it: it states a fact about the world.
+        case intake
+        /// The service records it (the business day): it states no fact about anyone, and the
+        /// examples' story log leaves it out.
+        case service
+    }
 
     public init(
         type: String, version: Int = 1, title: String, chinese: String, summary: String,
-        stream: String, feeds: [String] = [], fields: [FieldDefinition]
+        stream: String, feeds: [String] = [], fields: [FieldDefinition], recordedBy: Recorder = .intake
     ) {
+        self.recordedBy = recordedBy
         self.type = type
         self.version = version
         self.title = title

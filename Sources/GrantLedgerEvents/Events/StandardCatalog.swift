@@ -12,7 +12,7 @@ extension EventCatalog {
             MentorSessionHeld.self, StudentServiceDelivered.self, AwardGranted.self, InsurancePremiumPaid.self,
             ApplicationSubmitted.self, ApplicationApproved.self, ApplicationRejected.self, AmountDecided.self,
             DisbursementMade.self, DisbursementReversed.self, ClawbackOrdered.self, ClawbackRecovered.self,
-            TargetSet.self, FundAllocated.self,
+            TargetSet.self, FundAllocated.self, LedgerDayOpened.self,
         ],
         history: [
             (CertificateIssued.version1, CertificateIssued.upcastFromVersion1),
