@@ -23,7 +23,9 @@ enum DashboardTemplates {
         header .brand { font-weight: bold; margin-right: 1em; }
         header form { margin-left: auto; }
         header button { background: none; border: 1px solid #fff; color: #fff; border-radius: 4px; cursor: pointer; }
-        main { padding: 1em 1.6em 3em; max-width: 1100px; }
+        main { padding: 1em 1.6em 3em; max-width: 1240px; }
+        .units { display: flex; flex-wrap: wrap; gap: 0 1.6em; }
+        .unit h2 { font-size: 1.1em; margin: .6em 0 0; }
         .moment { color: #4a5565; }
         table { border-collapse: collapse; margin: .6em 0 1.4em; background: #fff; }
         th, td { border: 1px solid #d5dae1; padding: .3em .6em; text-align: left; vertical-align: top; }
@@ -76,20 +78,21 @@ enum DashboardTemplates {
     static let targets = """
         <p class="legend"><span><i class="swatch" style="background:#c9d3e0"></i>目标 Target</span><span><i class="swatch" style="background:#2e7d4f"></i>已完成 Achieved</span></p>
         {{^units}}<p>没有目标。No targets.</p>{{/units}}
+        <div class="units">
         {{#units}}
         <section class="unit" data-unit="{{unit}}">
         <h2>{{name}}</h2>
-        <svg xmlns="http://www.w3.org/2000/svg" width="960" height="{{height}}" role="img" aria-label="{{name}}">
+        <svg xmlns="http://www.w3.org/2000/svg" width="590" height="{{height}}" role="img" aria-label="{{name}}">
         {{#bars}}
-        <text x="8" y="{{labelY}}">{{metric}}</text>
-        <text x="8" y="{{periodY}}" style="fill:#4a5565;font-size:11px">{{period}} · {{clause}}</text>
-        <rect class="target" x="330" y="{{y}}" width="{{fullWidth}}" height="22" fill="#c9d3e0"><title>目标 Target {{valueText}}</title></rect>
-        <rect class="achieved" data-target-id="{{targetID}}" data-achieved="{{achievedAttr}}" data-value="{{value}}" x="330" y="{{y}}" width="{{achievedWidth}}" height="22" fill="#2e7d4f"><title>已完成 Achieved {{achievedText}}</title></rect>
-        <text x="{{textX}}" y="{{labelY}}">{{achievedText}} / {{valueText}} · {{ratioText}}</text>
+        <text x="8" y="{{labelY}}">{{metric}} · {{period}} <tspan style="fill:#4a5565;font-size:11px">{{clause}}</tspan></text>
+        <rect class="target" x="8" y="{{y}}" width="{{fullWidth}}" height="16" fill="#c9d3e0"><title>目标 Target {{valueText}}</title></rect>
+        <rect class="achieved" data-target-id="{{targetID}}" data-achieved="{{achievedAttr}}" data-value="{{value}}" x="8" y="{{y}}" width="{{achievedWidth}}" height="16" fill="#2e7d4f"><title>已完成 Achieved {{achievedText}}</title></rect>
+        <text x="{{textX}}" y="{{textY}}">{{achievedText}} / {{valueText}} · {{ratioText}}</text>
         {{/bars}}
         </svg>
         </section>
         {{/units}}
+        </div>
         {{#hasService131}}
         <h2>"131" 服务完成度 "131" service completeness</h2>
         <table><tr><th>单位 Unit</th><th>期间 Period</th><th class="num">适用 Applicable</th><th class="num">完成 Completed</th><th class="num">比例 Ratio</th></tr>

@@ -9,6 +9,8 @@ import GrantLedgerService
 enum DashboardViews {
     /// The width of a full bar, in pixels.
     static let barScale: Int64 = 400
+    /// The width of a full target bar (two target charts fit side by side).
+    static let targetScale: Int64 = 380
 
     /// The moment a page rests on, as the API's answers give it.
     struct MomentView { let asOf: String; let position: Int64 }
@@ -45,7 +47,7 @@ enum DashboardViews {
     struct TargetBar {
         let targetID, metric, clause, period, valueText, achievedText, ratioText, achievedAttr: String
         let value: Int64
-        let y, labelY, periodY, fullWidth, achievedWidth, textX: Int64
+        let y, labelY, textY, fullWidth, achievedWidth, textX: Int64
     }
 
     struct TargetUnit { let unit, name: String; let height: Int64; let bars: [TargetBar] }
@@ -54,21 +56,26 @@ enum DashboardViews {
 
     struct TargetsPage { let units: [TargetUnit]; let hasService131: Bool; let service131: [Service131Row] }
 
-    /// One chart per unit, in the order the ledger gives the units; within a unit, one bar per
-    /// target by period, so a unit's targets (Jinjiang's two, Xiamen's yearly goals) sit side by side.
+    /// One chart per unit, cities first, then districts, towns and departments (each in the order
+    /// the ledger gives them); within a unit, one bar per target by period, so a unit's targets
+    /// (Jinjiang's 18,000 and 20,000, Xiamen's yearly goals) sit side by side.
     static func targets(_ performance: Performance, places: Places?) -> TargetsPage {
         var order: [String] = []
         var byUnit: [String: [TargetView]] = [:]
+        var rank: [String: Int] = [:]
+        let ranks = ["city": 0, "district": 1, "town": 2, "department": 3]
         for target in performance.targets {
             if byUnit[target.unit] == nil { order.append(target.unit) }
             byUnit[target.unit, default: []].append(target)
+            rank[target.unit] = min(rank[target.unit] ?? 9, ranks[target.scope] ?? 4)
         }
-        let rowHeight: Int64 = 44
+        order = order.enumerated().sorted { (rank[$0.element]!, $0.offset) < (rank[$1.element]!, $1.offset) }.map(\.element)
+        let rowHeight: Int64 = 40
         let units = order.map { unit in
             let targets = byUnit[unit]!.sorted { ($0.periodStart, $0.periodEnd, $0.value, $0.targetID) < ($1.periodStart, $1.periodEnd, $1.value, $1.targetID) }
             let bars = targets.enumerated().map { index, target in
-                let y = 10 + Int64(index) * rowHeight
-                let achievedWidth = target.achieved.map { DashboardFormat.length($0, of: target.value, scale: barScale) } ?? 0
+                let top = Int64(index) * rowHeight
+                let achievedWidth = target.achieved.map { DashboardFormat.length($0, of: target.value, scale: targetScale) } ?? 0
                 return TargetBar(
                     targetID: target.targetID, metric: target.metric, clause: target.clause,
                     period: "\(target.periodStart) – \(target.periodEnd)",
@@ -76,10 +83,10 @@ enum DashboardViews {
                     achievedText: target.achieved.map(DashboardFormat.count) ?? "不计数 not counted",
                     ratioText: target.ratioBasisPoints.map { DashboardFormat.percent(basisPoints: $0) } ?? "—",
                     achievedAttr: target.achieved.map(String.init) ?? "",
-                    value: target.value, y: y, labelY: y + 15, periodY: y + 31, fullWidth: barScale,
-                    achievedWidth: achievedWidth, textX: 330 + barScale + 10)
+                    value: target.value, y: top + 20, labelY: top + 15, textY: top + 33, fullWidth: targetScale,
+                    achievedWidth: achievedWidth, textX: 8 + targetScale + 8)
             }
-            return TargetUnit(unit: unit, name: placeName(unit, places), height: 20 + Int64(bars.count) * rowHeight, bars: bars)
+            return TargetUnit(unit: unit, name: placeName(unit, places), height: 8 + Int64(bars.count) * rowHeight, bars: bars)
         }
         let lines = performance.service131.map { line in
             Service131Row(unit: placeName(line.unit, places), period: "\(line.periodStart) – \(line.periodEnd)",
