@@ -32,7 +32,9 @@ struct DashboardBrowserTests {
         let served = try await ServedLedger.withPeople()
         #expect(try await served.ledger.append(ServedLedger.lines(Self.targets)).report.isComplete)
         let token = served.tokens[.auditor]!
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("dashboard-\(UUID().uuidString)")
+        // The pages and the screenshot stay here after the run, to look at (replaced by the next run).
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("grants-dashboard-browser-test")
+        try? FileManager.default.removeItem(at: out)
         let app = Application(router: try GrantsAPI.router(ledger: served.ledger), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               services: [ProjectionCatchUp(ledger: served.ledger, interval: .milliseconds(20), logger: Logger(label: "test"))])
         try await app.test(.live) { client in
@@ -74,7 +76,6 @@ struct DashboardBrowserTests {
             let png = try Data(contentsOf: out.appendingPathComponent("targets.png"))
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000, "a PNG screenshot of \(png.count) bytes")
         }
-        try? FileManager.default.removeItem(at: out)
     }
 
     /// Runs a program to its end without holding a thread: its status, standard output and error.

@@ -111,6 +111,30 @@ struct DashboardTests {
         }
     }
 
+    @Test("a form posted from another site's page is refused: no login, no logout, no look-up")
+    func crossOriginPosts() async throws {
+        let served = try await ServedLedger.withPeople()
+        try await served.test { client in
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .origin: "http://evil.example"]
+            try await client.execute(uri: "/login", method: .post, headers: form,
+                                     body: ByteBuffer(string: "token=" + encoded(served.tokens[.auditor]!))) { response in
+                #expect(response.status == .forbidden)
+                #expect(response.headers[.setCookie] == nil)
+            }
+            let cookie = try await dashboardLogin(client, token: served.tokens[.auditor]!)
+            var fields = form
+            fields[.cookie] = cookie
+            try await client.execute(uri: "/person", method: .post, headers: fields, body: ByteBuffer(string: "id=" + People.siming)) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(uri: "/logout", method: .post, headers: fields) { #expect($0.status == .forbidden) }
+            fields[.origin] = nil
+            try await client.execute(uri: "/person", method: .post, headers: fields, body: ByteBuffer(string: "id=" + People.siming)) { response in
+                #expect(response.status == .seeOther, "no Origin: not a browser (the browser test posts from the same origin)")
+            }
+        }
+    }
+
     @Test("a case worker sees only person pages, and only people in its scope; the 403 page says why, and nothing internal")
     func caseworkerScope() async throws {
         let served = try await ServedLedger.withPeople()

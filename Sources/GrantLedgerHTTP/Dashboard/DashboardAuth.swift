@@ -23,6 +23,7 @@ struct DashboardAuth: RouterMiddleware {
             sessions.close(id)
             return DashboardRenderer.redirect(to: "/login", headers: [.setCookie: Self.clearingCookie])
         }
+        guard request.method != .post || DashboardRoutes.isSameOrigin(request) else { return DashboardRoutes.crossOrigin }
         var context = context
         context.grant = grant
         context.logger[metadataKey: "token"] = .string(grant.tokenID)

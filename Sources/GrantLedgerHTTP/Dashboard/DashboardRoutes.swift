@@ -22,8 +22,11 @@ public struct DashboardRoutes: Sendable {
 
     public func add(to router: Router<APIContext>) {
         router.get("login") { _, _ in login(message: nil, status: .ok) }
-        router.post("login") { request, context in try await logIn(request, context) }
-        router.post("logout") { request, _ in logOut(request) }
+        router.post("login") { request, context in
+            guard Self.isSameOrigin(request) else { return Self.crossOrigin }
+            return try await logIn(request, context)
+        }
+        router.post("logout") { request, _ in Self.isSameOrigin(request) ? logOut(request) : Self.crossOrigin }
         let pages = router.group().add(middleware: DashboardAuth(sessions: sessions, tokens: tokens))
         pages.get("/") { _, context in try home(context) }
         pages.get("targets") { request, context in try await targets(request, context) }
@@ -66,6 +69,21 @@ public struct DashboardRoutes: Sendable {
         let id = sessions.open(for: grant)
         context.logger.info("dashboard login", metadata: ["token": .string(grant.tokenID)])
         return DashboardRenderer.redirect(to: "/", headers: [.setCookie: DashboardAuth.cookie(id, maxAge: sessions.maxAge).description])
+    }
+
+    /// Whether a form post comes from the dashboard's own pages: a browser sends `Origin` with
+    /// every POST, and it must name the host the request went to. The session cookie is
+    /// SameSite=Strict, so another site's page cannot act in a session; this also stops it
+    /// logging a browser in (or out) with a token of its own choosing. A client that sends no
+    /// `Origin` (not a browser) is let through.
+    static func isSameOrigin(_ request: Request) -> Bool {
+        guard let origin = request.headers[.origin] else { return true }
+        guard let host = request.head.authority else { return false }
+        return origin == "http://" + host || origin == "https://" + host
+    }
+
+    static var crossOrigin: Response {
+        DashboardRenderer.error("此表单只能从看板页面提交。This form can only be sent from the dashboard's own pages.", status: .forbidden, grant: nil)
     }
 
     func logOut(_ request: Request) -> Response {
