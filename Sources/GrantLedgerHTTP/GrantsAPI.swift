@@ -42,6 +42,7 @@ public enum GrantsAPI {
         ProjectionRoutes(ledger: reads).add(to: v1)
         PeopleRoutes(ledger: reads).add(to: v1)
         LedgerRoutes(ledger: reads).add(to: v1)
+        DashboardRoutes(ledger: reads, tokens: try ledger.tokens()).add(to: router)
         return router
     }
 
