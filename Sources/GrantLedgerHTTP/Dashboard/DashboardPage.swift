@@ -1,10 +1,10 @@
 import GrantLedgerService
 
-/// The dashboard's pages, with who may see each. A page shows nothing the same token could not
-/// read through the API: each needs the permission of the API route it mirrors. Case workers
-/// see only the person pages (and the entitlements those link to), whatever their scope, as
-/// the dashboard's issue asks; the pages about places and money in bulk are for managers and
-/// auditors, as far as their roles reach through the API.
+/// The dashboard's pages, with who may see each, as the dashboard's issue asks: managers and
+/// auditors see every page, within their scope; case workers only the person pages (and the
+/// entitlements those link to). A manager's `dashboard` permission is what opens the pages
+/// its role cannot read through the API (payouts, findings, people); other roles need the
+/// permission of the API route a page mirrors.
 enum DashboardPage: String, CaseIterable, Sendable {
     case targets, payouts, findings, funds, person, entitlement
 
@@ -37,7 +37,7 @@ enum DashboardPage: String, CaseIterable, Sendable {
 
     /// Whether the grant may see the page.
     func admits(_ grant: Grant) -> Bool {
-        guard grant.allows(permission) else { return false }
+        guard grant.allows(.dashboard) || grant.allows(permission) else { return false }
         switch self {
         case .person, .entitlement: return true
         case .targets, .payouts, .findings, .funds: return grant.role != .caseworker
