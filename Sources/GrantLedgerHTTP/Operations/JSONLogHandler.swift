@@ -33,12 +33,11 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
-                    source: String, file: String, function: String, line: UInt) {
+    public func log(event: LogEvent) {
         var merged = self.metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
-        if let explicit { merged.merge(explicit) { $1 } }
-        sink(Self.line(time: Date(), level: level, label: label, message: message.description, metadata: merged))
+        if let explicit = event.metadata { merged.merge(explicit) { $1 } }
+        sink(Self.line(time: Date(), level: event.level, label: label, message: event.message.description, metadata: merged))
     }
 
     static let reserved: Set<String> = ["time", "level", "logger", "message"]
