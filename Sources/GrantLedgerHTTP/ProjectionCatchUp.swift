@@ -47,8 +47,11 @@ public struct ProjectionCatchUp: Service {
         guard !Task.isCancelled else { return }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: shutdownBudget)
-        let position = try await catchUp(continuing: { clock.now < deadline }, lastFailure: &lastFailure)
-        logger.info("projections checkpointed", metadata: ["position": "\(position.map(String.init) ?? "-")"])
+        if let position = try await catchUp(continuing: { clock.now < deadline }, lastFailure: &lastFailure) {
+            logger.info("projections checkpointed", metadata: ["position": "\(position)"])
+        } else {
+            logger.notice("projections left at their last checkpoint: they could not be updated")
+        }
     }
 
     /// Applies batches while `continuing` allows and there are events past the checkpoint;
