@@ -24,7 +24,9 @@ struct ServeShutdownTests {
         let base = try #require(URL(string: "http://127.0.0.1:\(port)"))
         try await Self.waitUntilServing(base, server)
 
-        let session = URLSession(configuration: .ephemeral)
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 30  // a request the stopping server never answers fails, never hangs
+        let session = URLSession(configuration: configuration)
         let acknowledged = Acknowledged()
         let clients = 4, requestsPerClient = 500, eventsPerRequest = 5
         try await withThrowingTaskGroup(of: Void.self) { group in
