@@ -9,6 +9,8 @@ import Logging
 public struct APIContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var grant: Grant?
+    /// For the request's log line (``RequestLogMiddleware``): the authenticated token's id.
+    let notes = RequestNotes()
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -40,6 +42,7 @@ struct AuthMiddleware: RouterMiddleware {
         let bearer = header.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)).trimmingCharacters(in: .whitespaces) : nil }
         context.grant = try tokens.authenticate(header == nil ? nil : (bearer ?? ""))
         context.logger[metadataKey: "token"] = .string(context.grant!.tokenID)
+        context.notes.tokenID = context.grant!.tokenID
         return try await next(request, context)
     }
 }

@@ -5,17 +5,29 @@ import ServiceLifecycle
 
 /// Keeps the projections current in the background, so that an append is answered as soon as
 /// it is recorded and a read never waits behind an import: every `interval` it catches the
-/// projections up to the log's head. It stops at graceful shutdown, after the batch in flight
-/// (each batch commits with its checkpoint, so nothing is lost by stopping between them).
+/// projections up to the log's head, one transaction of ``batchSize`` events at a time, each
+/// committing with its checkpoint.
+///
+/// At graceful shutdown it stops between batches, never inside one. The application stops its
+/// services in reverse order, so by then the server has answered its last request; the
+/// catch-up then applies what those requests appended, for at most `shutdownBudget`, so that
+/// the ledger is left checkpointed at its head. Stopped before (a second signal, the budget
+/// spent), the projections stay consistent at the last batch's checkpoint and the next start
+/// catches up from there.
 public struct ProjectionCatchUp: Service {
     let ledger: Ledger
     let interval: Duration
     let logger: Logger
+    let metrics: ServiceMetrics?
+    let shutdownBudget: Duration
 
-    public init(ledger: Ledger, interval: Duration = .milliseconds(250), logger: Logger) {
+    public init(ledger: Ledger, interval: Duration = .milliseconds(250), logger: Logger, metrics: ServiceMetrics? = nil,
+                shutdownBudget: Duration = .seconds(10)) {
         self.ledger = ledger
         self.interval = interval
         self.logger = logger
+        self.metrics = metrics
+        self.shutdownBudget = shutdownBudget
     }
 
     /// Events a catch-up transaction applies: small, so that appends interleave with it.
@@ -23,30 +35,60 @@ public struct ProjectionCatchUp: Service {
 
     public func run() async throws {
         let stopping = NIOLockedValueBox(false)
+        var lastFailure: String?
         try await withGracefulShutdownHandler {
-            var lastFailure: String?
             while !stopping.withLockedValue({ $0 }) && !Task.isCancelled {
-                let outcome = try await Blocking.run {
-                    ledger.catchUp(batchSize: Self.batchSize, continuing: { !stopping.withLockedValue { $0 } })
-                }
-                switch outcome {
-                case .updated(let report) where report.eventsApplied > 0:
-                    logger.debug("projections caught up", metadata: ["position": "\(report.position)", "events": "\(report.eventsApplied)"])
-                    lastFailure = nil
-                case .updated: lastFailure = nil
-                case .catalogFailed(let error):
-                    let text = "the policy catalog did not load: \(error.issues.count) issue(s)"
-                    if text != lastFailure { logger.error("projections not updated", metadata: ["reason": .string(text)]) }
-                    lastFailure = text
-                case .failed(let error):
-                    let text = String(describing: error)
-                    if text != lastFailure { logger.error("projections not updated", metadata: ["reason": .string(text)]) }
-                    lastFailure = text
-                }
+                try await catchUp(continuing: { !stopping.withLockedValue { $0 } }, lastFailure: &lastFailure)
                 try? await Task.sleep(for: interval)
             }
         } onGracefulShutdown: {
             stopping.withLockedValue { $0 = true }
         }
+        guard !Task.isCancelled else { return }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: shutdownBudget)
+        if let position = try await catchUp(continuing: { clock.now < deadline }, lastFailure: &lastFailure) {
+            logger.info("projections checkpointed", metadata: ["position": "\(position)"])
+        } else {
+            logger.notice("projections left at their last checkpoint: they could not be updated")
+        }
+    }
+
+    /// Applies batches while `continuing` allows and there are events past the checkpoint;
+    /// returns the checkpoint reached, nil when the projections could not be updated.
+    @discardableResult
+    func catchUp(continuing: @escaping @Sendable () -> Bool, lastFailure: inout String?) async throws -> Int64? {
+        let clock = ContinuousClock()
+        var position: Int64?
+        repeat {
+            let start = clock.now
+            // One batch a call (`continuing` false after the first), so that each transaction
+            // is timed, and the loop, not the ledger, decides whether to go on.
+            let outcome = try await Blocking.run { ledger.catchUp(batchSize: Self.batchSize, continuing: { false }) }
+            switch outcome {
+            case .updated(let report):
+                if report.eventsApplied > 0 {
+                    // Only batches that applied something: the idle checks every `interval` would
+                    // drown the histogram in empty transactions.
+                    metrics?.catchUpBatch(duration: start.duration(to: clock.now), events: report.eventsApplied)
+                    logger.debug("projections caught up", metadata: ["position": "\(report.position)", "events": "\(report.eventsApplied)"])
+                }
+                lastFailure = nil
+                position = report.position
+                // A short batch reached the head; a rebuild (no projections yet) builds to it at once.
+                guard report.eventsApplied >= Self.batchSize, !report.rebuilt else { return position }
+            case .catalogFailed(let error):
+                let text = "the policy catalog did not load: \(error.issues.count) issue(s)"
+                if text != lastFailure { logger.error("projections not updated", metadata: ["reason": .string(text)]) }
+                lastFailure = text
+                return nil
+            case .failed(let error):
+                let text = String(describing: error)
+                if text != lastFailure { logger.error("projections not updated", metadata: ["reason": .string(text)]) }
+                lastFailure = text
+                return nil
+            }
+        } while continuing() && !Task.isCancelled
+        return position
     }
 }

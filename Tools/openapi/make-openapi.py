@@ -82,6 +82,24 @@ def answer(key, schema):
 paths = {
     "/health": {"get": {"summary": "Liveness: the process answers.", "security": [],
                         "responses": {"200": ok(obj(["status"], status=STRING))}}},
+    "/ready": {"get": {
+        "summary": "Readiness: the projections are within the service's --ready-lag events (default 1000) of the log's head.",
+        "description": "No token. `head` is the log's last position, `checkpoint` the lowest the projections have applied.",
+        "security": [],
+        "responses": {
+            "200": ok(obj(["status", "head", "checkpoint", "lagEvents", "maxLagEvents"], status={"enum": ["ready"]}, head=INTEGER,
+                          checkpoint=INTEGER, lagEvents=INTEGER, maxLagEvents=INTEGER)),
+            "503": error("Not ready: the projections trail the head by more than the limit (`not-ready`, with `details` {head, "
+                         "checkpoint, lagEvents, maxLagEvents}), or the policy catalog did not load (`catalog-failed`)."),
+        },
+    }},
+    "/metrics": {"get": {
+        "summary": "Metrics in the Prometheus text format (0.0.4): appends, projection lag, request latency, catch-up batches, file sizes.",
+        "description": "No token: counts by route pattern, reason and status class, positions and sizes; nothing about a person. "
+                       "Restrict it at the proxy when the service listens beyond loopback.",
+        "security": [],
+        "responses": {"200": {"description": "OK", "content": {"text/plain": {"schema": STRING}}}},
+    }},
     "/openapi.json": {"get": {"summary": "This document.", "security": [], "responses": {"200": ok(OBJECT)}}},
     "/v1/events": {
         "post": {

@@ -8,6 +8,7 @@ import Hummingbird
 /// read the log by position, stream, type or party, a page at a time).
 struct EventRoutes {
     let ledger: Ledger
+    let metrics: ServiceMetrics
 
     func add(to group: RouterGroup<APIContext>) {
         group.post("events") { request, context in try await append(request, context) }
@@ -29,7 +30,10 @@ struct EventRoutes {
         let report = outcome.report
         guard report.isComplete else {
             let conflicts = report.issues.compactMap { issue in issue.versionConflict.map { (issue, $0) } }
-            if !conflicts.isEmpty, conflicts.count == report.issues.count {
+            let conflicting = !conflicts.isEmpty && conflicts.count == report.issues.count
+            metrics.linesNotAppended(report.rejectedLines, reason: conflicting ? "conflict" : "rejected")
+            metrics.linesNotAppended(report.lines - report.rejectedLines, reason: "withheld")
+            if conflicting {
                 throw APIError(.conflict, "conflict", "an expected stream version did not hold; nothing was appended: read the stream and resubmit",
                                details: ["conflicts": .array(conflicts.map { issue, conflict in
                                    .object(JSONObject(unsortedMembers: [
@@ -41,6 +45,8 @@ struct EventRoutes {
             throw APIError(.unprocessableContent, "rejected", "\(report.rejectedLines) of \(report.lines) events were rejected; nothing was appended",
                            details: ["issues": .array(report.issues.map(APIError.json))])
         }
+        metrics.eventsAppended(report.appended, via: "events")
+        metrics.linesNotAppended(report.duplicates, reason: "duplicate")
         return Response.json(Self.json(report))
     }
 

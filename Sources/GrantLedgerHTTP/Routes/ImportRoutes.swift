@@ -13,6 +13,7 @@ import NIOPosix
 /// be imported at all (a header lacking a column the mapping reads) is 422 `bad-feed`.
 struct ImportRoutes {
     let ledger: Ledger
+    let metrics: ServiceMetrics
 
     func add(to group: RouterGroup<APIContext>) {
         group.post("imports/:mapping") { request, context in try await importFeed(request, context) }
@@ -61,6 +62,7 @@ struct ImportRoutes {
             }
         }
         let counts = report.counts
+        if report.committed { metrics.eventsAppended(counts.appended, via: "import") }
         let problems: [JSONValue] = report.problems.map { problem in
             var members: [(String, JSONValue)] = [("line", .integer(Int64(problem.line))), ("message", .string(problem.message))]
             if let column = problem.columnDescription { members.append(("column", .string(column))) }
