@@ -10,7 +10,7 @@ import SyntheticCity
 /// Measures the projections on synthetic ledgers (``SyntheticCity``), for each log size:
 ///
 /// 1. builds the log, in appends of 10,000 events (not timed beyond a progress line);
-/// 2. scans every event row with plain SQLite, and 3. with `forEachTypedEvent`;
+/// 2. scans every event row with plain SQLite, and 3. with `EventLog.typedEvents`;
 /// 4. rebuilds the projections, in a child process of this executable (`--rebuild-only`), so
 ///    that 5. its maximum resident set size (wait4) is the rebuild's alone;
 /// 6. appends one event at a time (a certificate, an employment month, a payment, in turn)

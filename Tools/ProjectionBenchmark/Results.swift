@@ -65,7 +65,7 @@ struct SizeResult {
                 + "an employer's scope reads \(Format.grouped(Int(employers.meanEvents))) events on average "
                 + "(max \(Format.grouped(employers.maxEvents))): its own and its employees'",
             "  plain SQLite scan ............ \(Format.rate(plainScanRate))",
-            "  typed scan (forEachTypedEvent) \(Format.rate(typedScanRate))  (\(Format.percent(typedScanRate / plainScanRate)) of plain)",
+            "  typed scan (typedEvents) ..... \(Format.rate(typedScanRate))  (\(Format.percent(typedScanRate / plainScanRate)) of plain)",
             "  full rebuild ................. \(Format.rate(rebuildRate))  (\(Format.percent(rebuildRatio)) of plain; goal ≥ 25%) in \(Format.seconds(rebuild.seconds))",
             "    phases: \(phases)",
             "    scopes evaluated: \(Format.grouped(rebuild.scopes)) (\(scopeMix)); as of \(rebuild.asOf ?? "-")",
