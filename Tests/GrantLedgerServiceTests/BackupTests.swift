@@ -82,7 +82,7 @@ struct BackupTests {
         let queue = try DatabaseQueue(path: tampered)
         try await queue.write { db in
             try db.execute(sql: "DROP TRIGGER events_refuse_update")
-            try db.execute(sql: "UPDATE events SET data = replace(data, '1', '2') WHERE position = 3")
+            try db.execute(sql: "UPDATE events SET data = '{\"altered\":true}' WHERE position = 3")
         }
         try queue.close()
         let target = directory.appendingPathComponent("target.sqlite").path
