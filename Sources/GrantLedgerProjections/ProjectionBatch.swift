@@ -66,7 +66,7 @@ struct ProjectionBatch {
         let previous = try asOf()
         let batch = try nextEvents(from: start, upTo: upTo, limit: limit)
         guard let last = batch.last else { return Applied(position: start, asOf: previous) }
-        let date = fixed ?? max(previous ?? businessDate(of: last.recordedAt), businessDate(of: last.recordedAt))
+        let date = fixed ?? max(previous ?? Projections.businessDate(of: last.recordedAt), Projections.businessDate(of: last.recordedAt))
         var applier = EventApplier(catalog: catalog, places: engine.catalog.places, schema: schema, asOf: date)
         var stale: Set<Scope> = []
         for event in batch { stale.formUnion(try applier.apply(event, store: db, events: events)) }
@@ -92,7 +92,7 @@ struct ProjectionBatch {
         let start = try checkpoint()
         let batch = try nextEvents(from: start, upTo: upTo, limit: limit)
         guard let last = batch.last else { return start }
-        let date = fixed ?? businessDate(of: last.recordedAt)
+        let date = fixed ?? Projections.businessDate(of: last.recordedAt)
         var applier = EventApplier(catalog: catalog, places: engine.catalog.places, schema: schema, asOf: date)
         let note = try db.cachedStatement(sql: "INSERT OR IGNORE INTO \(schema[.scopes]) (scope, review_by, evaluated_at) VALUES (?, NULL, 0)")
         for event in batch where fixed.map({ event.occurredAt <= $0 }) ?? true {

@@ -223,10 +223,15 @@ public enum ProjectionError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// The business date of a recording time: the date in China Standard Time (UTC+8), where
-/// the bureaus record.
-func businessDate(of time: Timestamp) -> LocalDate {
-    Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch + 8 * 3_600_000).date
+extension Projections {
+    /// China Standard Time's offset from UTC in milliseconds: the bureaus record in it.
+    public static let businessDayOffset: Int64 = 8 * 3_600_000
+
+    /// The business date of a recording time: its date in China Standard Time (UTC+8). The
+    /// projections judge entitlements on the business date of the log's last event.
+    public static func businessDate(of time: Timestamp) -> LocalDate {
+        Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch + businessDayOffset).date
+    }
 }
 
 extension Projections {

@@ -45,7 +45,7 @@ extension Projections {
                 limit = min(limit, try SQLiteEventStorage.lastPosition(knownAt: knownAt, on: logDB))
             }
             let recordedAt = try events.event(at: limit)?.recordedAt
-            let asOf = moment.asOf ?? recordedAt.map(businessDate(of:)) ?? moment.knownAt.map(businessDate(of:))
+            let asOf = moment.asOf ?? recordedAt.map(Projections.businessDate(of:)) ?? moment.knownAt.map(Projections.businessDate(of:))
             try store.write { db in
                 let batch = try ProjectionBatch(schema: .live, db: db, events: events, engine: engine, catalog: catalog)
                 func evaluate() throws {

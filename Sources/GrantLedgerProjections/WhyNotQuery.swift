@@ -11,7 +11,7 @@ extension ProjectionReader {
         guard let storage = log.storage as? SQLiteEventStorage else { throw ProjectionError.unsupportedStorage }
         let engine = PolicyEngine(catalog: policies)
         func answer(store: Database, events: SQLiteEventReader) throws -> WhyNotReport {
-            let date = try asOf ?? events.event(at: position).map { businessDate(of: $0.recordedAt) } ?? LocalDate(year: 1970, month: 1, day: 1)!
+            let date = try asOf ?? events.event(at: position).map { Projections.businessDate(of: $0.recordedAt) } ?? LocalDate(year: 1970, month: 1, day: 1)!
             let evaluator = ScopeEvaluator(engine: engine, catalog: log.catalog, schema: schema, limit: position, asOf: date)
             let facts = try evaluator.gather(.person(person), store: store, events: events)
             let figures = TargetFigures(db: store, schema: schema)

@@ -1,14 +1,12 @@
 import GrantLedgerEvents
 import GrantLedgerIntake
 import GrantLedgerLog
+import GrantLedgerProjections
 
 extension Ledger {
-    /// The business date of a recording time: its date in China Standard Time (UTC+8), where
-    /// the bureaus record. The projections judge entitlements on the business date of the log's
-    /// last event.
-    public static func businessDate(of time: Timestamp) -> LocalDate {
-        Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch + 8 * 3_600_000).date
-    }
+    /// The business date of a recording time (China Standard Time), as the projections judge
+    /// on it: ``Projections/businessDate(of:)``.
+    public static func businessDate(of time: Timestamp) -> LocalDate { Projections.businessDate(of: time) }
 
     /// Moves the log's business date to today's: when the log's last event was recorded on an
     /// earlier day (China Standard Time), appends a `ledger.day-opened` event for today.
@@ -39,7 +37,7 @@ extension Ledger {
 
     /// The next midnight in China Standard Time after `time`, when the next business day begins.
     public static func nextBusinessDay(after time: Timestamp) -> Timestamp {
-        let day: Int64 = 86_400_000, offset: Int64 = 8 * 3_600_000
+        let day: Int64 = 86_400_000, offset = Projections.businessDayOffset
         let local = time.millisecondsSinceEpoch + offset
         return Timestamp(millisecondsSinceEpoch: (local / day + 1) * day - offset)
     }
