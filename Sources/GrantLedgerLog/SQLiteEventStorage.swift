@@ -169,21 +169,26 @@ extension SQLiteEventStorage {
     /// in less time than the two thread hand-offs of an asynchronous read take.
     public func events(_ query: EventQuery, after position: Int64, limit: Int) async throws -> [RecordedEvent] {
         if limit <= Self.inlineReadLimit {
-            return try readOnThisThread { db in try SQLiteEventReader(db: db).events(query, after: position, limit: limit) }
+            return try readSynchronously { try $0.events(query, after: position, limit: limit) }
         }
         return try await database.read { db in try SQLiteEventReader(db: db).events(query, after: position, limit: limit) }
     }
 
     /// The head: one row, read on the calling thread.
     public func lastEvent() async throws -> ChainHead? {
-        try readOnThisThread { db in try SQLiteEventReader(db: db).lastEvent() }
+        try readSynchronously { try $0.lastEvent() }
     }
 
     /// Pages of at most this many events are read on the calling thread.
     public static let inlineReadLimit = 64
 
-    /// GRDB's synchronous read (from async code, `read` would pick its asynchronous overload).
-    private func readOnThisThread<T>(_ body: (Database) throws -> T) throws -> T { try database.read(body) }
+    /// Reads the log synchronously, on the calling thread, on a snapshot of its own: for short
+    /// reads, and for what is read beside the projections kept in the same file (a person's
+    /// places and masked ID, a timeline's events) while an answer is assembled on one thread.
+    /// (From async code, GRDB's `read` would pick its asynchronous overload.)
+    public func readSynchronously<T>(_ body: (SQLiteEventReader) throws -> T) throws -> T {
+        try database.read { db in try body(SQLiteEventReader(db: db)) }
+    }
 }
 
 /// The storage seam on SQLite: each call is sent to the connection that holds the transaction.
@@ -375,12 +380,6 @@ public struct SQLiteEventReader {
         return found
     }
 
-    public func version(ofStream streamID: String) throws -> Int64? {
-        let query = SQLiteStatementBinding(try db.cachedStatement(
-            sql: "SELECT stream_version FROM events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1"))
-        query.bind(streamID, at: 1)
-        return try query.firstInt64()
-    }
 
     public func personalRecord(pseudonym: String) throws -> PersonalRecord? {
         guard let row = try Row.fetchOne(db, sql: "SELECT resident_id, name FROM personal_data WHERE pseudonym = ?",

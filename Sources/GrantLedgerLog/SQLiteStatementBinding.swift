@@ -3,8 +3,8 @@ import GRDBSQLite
 
 /// Binds and steps a cached GRDB statement through the SQLite C API.
 ///
-/// Used only for the statements run once per event while appending (insert, party index,
-/// stream version). Building `StatementArguments` boxes every value and validates the
+/// Used only for the statements run once per event or person while appending (insert, party
+/// index, personal data). Building `StatementArguments` boxes every value and validates the
 /// arguments on each call; binding directly roughly halves the cost of an insert. The plain
 /// SQLite ceiling in `Tools/LogBenchmark` binds the same way, so the comparison stays fair.
 struct SQLiteStatementBinding {
@@ -50,15 +50,6 @@ struct SQLiteStatementBinding {
         guard code == SQLITE_DONE else { throw error(code) }
     }
 
-    /// Runs a query and returns the first column of its first row, or nil.
-    func firstInt64() throws -> Int64? {
-        defer { sqlite3_reset(handle) }
-        switch sqlite3_step(handle) {
-        case SQLITE_ROW: return sqlite3_column_int64(handle, 0)
-        case SQLITE_DONE: return nil
-        case let code: throw error(code)
-        }
-    }
 
     private func error(_ code: Int32) -> DatabaseError {
         let message = sqlite3_db_handle(handle).flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }

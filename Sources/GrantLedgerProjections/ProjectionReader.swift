@@ -36,6 +36,6 @@ extension ProjectionReader {
     /// are kept in (the log's own storage, whichever database the projections were read from).
     func readEvents<T>(_ body: (SQLiteEventReader) throws -> T) throws -> T {
         guard let storage = log.storage as? SQLiteEventStorage else { throw ProjectionError.unsupportedStorage }
-        return try storage.database.read { db in try body(SQLiteEventStorage.reader(on: db)) }
+        return try storage.readSynchronously(body)
     }
 }

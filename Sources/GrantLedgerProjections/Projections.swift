@@ -233,11 +233,3 @@ extension Projections {
         Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch + businessDayOffset).date
     }
 }
-
-extension Projections {
-    /// Reads the log's events synchronously, on a snapshot of the ledger file the projections
-    /// are kept in: for questions asked while projections are read, on the same thread.
-    public func readEvents<T>(_ body: (SQLiteEventReader) throws -> T) throws -> T {
-        try database.read { db in try body(SQLiteEventStorage.reader(on: db)) }
-    }
-}

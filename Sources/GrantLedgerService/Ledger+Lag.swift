@@ -34,7 +34,7 @@ extension Ledger {
         let status = try projections.status()
         let checkpoint = status.exists ? status.checkpoints.map { $0.position }.min() ?? 0 : 0
         guard status.head > checkpoint else { return ProjectionLag(head: status.head, checkpoint: checkpoint, seconds: 0) }
-        let oldest = try projections.readEvents { try $0.event(at: checkpoint + 1) }
+        let oldest = try readingBesideProjections { try $0.event(at: checkpoint + 1) }
         let recorded = oldest.map { Double($0.recordedAt.millisecondsSinceEpoch) / 1000 } ?? now.timeIntervalSince1970
         return ProjectionLag(head: status.head, checkpoint: checkpoint, seconds: max(0, now.timeIntervalSince1970 - recorded))
     }

@@ -110,7 +110,7 @@ public final class Ledger: Sendable {
     /// (a person's places, their masked ID) while it is assembled on one thread.
     func readingBesideProjections<T>(_ body: (SQLiteEventReader) throws -> T) throws -> T {
         guard let storage = log.storage as? SQLiteEventStorage else { throw ProjectionError.unsupportedStorage }
-        return try storage.database.read { db in try body(SQLiteEventStorage.reader(on: db)) }
+        return try storage.readSynchronously(body)
     }
 
     // MARK: - Projections
