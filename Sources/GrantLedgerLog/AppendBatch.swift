@@ -113,8 +113,7 @@ struct AppendBatch {
             ids.append(item.submission.eventID)
             if streamVersions[item.streamID] == nil, asked.insert(item.streamID).inserted { streams.append(item.streamID) }
         }
-        let found = ids.isEmpty && streams.isEmpty
-            ? ChunkLookup(events: [:], versions: [:]) : try await writer.lookUp(eventIDs: ids, streams: streams)
+        let found = try await writer.lookUp(eventIDs: ids, streams: streams)
         var facts = ChunkFacts(stored: found.events)
         for stream in streams { streamVersions[stream] = found.versions[stream] ?? 0 }
         var events: [StoredEvent] = [], people: [PersonalRecord] = []

@@ -168,21 +168,17 @@ public struct ChunkLookup: Sendable {
 }
 
 public protocol EventStorageWriter: EventStorageReader {
-    /// The events stored under `eventIDs` and the versions of `streams`, in one request: what
-    /// an append asks of the store before it decides a chunk.
+    /// The events stored under `eventIDs` and the versions of `streams`: what an append asks of
+    /// the store before it decides a chunk. By default two reads, none for an empty list; a
+    /// server database may answer it in one request.
     func lookUp(eventIDs: [String], streams: [String]) async throws -> ChunkLookup
     /// Stores one chunk in one request: inserts `events` (positions following the last one
     /// without a gap) and indexes their parties, keeps `people`'s personal data apart from
     /// the log, and records `head` as the log's head. Throws
     /// ``EventStorageConflict/duplicateEventID(_:)`` if an event id is taken (the log checks
     /// first; this is the last guard).
+    /// A person's record without a name leaves a name already held in place.
     func store(_ events: [StoredEvent], people: [PersonalRecord], head: ChainHead) async throws
-    /// Inserts events, as ``store(_:people:head:)`` does.
-    func insert(_ events: [StoredEvent]) async throws
-    func setRecordedHead(_ head: ChainHead) async throws
-    /// Keeps people's resident IDs and names apart from the log. A record without a name
-    /// leaves a name already held in place.
-    func storePersonalRecords(_ records: [PersonalRecord]) async throws
     /// Erases a person's personal data; returns false if none was held.
     func erasePersonalRecord(pseudonym: String, at time: Timestamp) async throws -> Bool
     func setMetadata(_ key: String, _ value: String) async throws
@@ -192,11 +188,5 @@ extension EventStorageWriter {
     public func lookUp(eventIDs: [String], streams: [String]) async throws -> ChunkLookup {
         ChunkLookup(events: eventIDs.isEmpty ? [:] : try await events(withIDs: eventIDs),
                     versions: streams.isEmpty ? [:] : try await versions(ofStreams: streams))
-    }
-
-    public func store(_ events: [StoredEvent], people: [PersonalRecord], head: ChainHead) async throws {
-        if !events.isEmpty { try await insert(events) }
-        if !people.isEmpty { try await storePersonalRecords(people) }
-        try await setRecordedHead(head)
     }
 }

@@ -195,14 +195,6 @@ extension SQLiteEventStorage {
 struct SQLiteBridgedAccess: EventStorageWriter {
     let bridge: ConnectionBridge
 
-    func lookUp(eventIDs: [String], streams: [String]) async throws -> ChunkLookup {
-        try await bridge.run { db in
-            let reader = SQLiteEventReader(db: db)
-            return ChunkLookup(events: eventIDs.isEmpty ? [:] : try reader.events(withIDs: eventIDs),
-                               versions: streams.isEmpty ? [:] : try reader.versions(ofStreams: streams))
-        }
-    }
-
     func store(_ events: [StoredEvent], people: [PersonalRecord], head: ChainHead) async throws {
         try await bridge.run { db in
             let writer = SQLiteEventReader(db: db)
@@ -227,11 +219,6 @@ struct SQLiteBridgedAccess: EventStorageWriter {
         try await bridge.run { try SQLiteEventReader(db: $0).personalRecord(pseudonym: pseudonym) }
     }
     func metadata(_ key: String) async throws -> String? { try await bridge.run { try SQLiteEventReader(db: $0).metadata(key) } }
-    func insert(_ events: [StoredEvent]) async throws { try await bridge.run { try SQLiteEventReader(db: $0).insert(events) } }
-    func setRecordedHead(_ head: ChainHead) async throws { try await bridge.run { try SQLiteEventReader(db: $0).setRecordedHead(head) } }
-    func storePersonalRecords(_ records: [PersonalRecord]) async throws {
-        try await bridge.run { try SQLiteEventReader(db: $0).storePersonalRecords(records) }
-    }
     func erasePersonalRecord(pseudonym: String, at time: Timestamp) async throws -> Bool {
         try await bridge.run { try SQLiteEventReader(db: $0).erasePersonalRecord(pseudonym: pseudonym, at: time) }
     }

@@ -130,7 +130,7 @@ struct ConcurrencyContractTests {
         await #expect(throws: TestFailure.self) {
             try await ledger.storage.write { writer in
                 try await writer.setMetadata("half-written", "yes")
-                try await writer.setRecordedHead(ChainHead(position: 99, hash: Array(repeating: 0, count: 32)))
+                try await writer.store([], people: [], head: ChainHead(position: 99, hash: Array(repeating: 0, count: 32)))
                 throw TestFailure("the body gives up")
             }
         }
