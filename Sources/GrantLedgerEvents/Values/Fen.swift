@@ -14,7 +14,11 @@ public struct Fen: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     public static func < (a: Fen, b: Fen) -> Bool { a.value < b.value }
 
     /// `¥1,234.50`-style rendering for people; machines get the integer.
-    public var description: String {
+    public var description: String { yuanText(symbol: "¥") }
+
+    /// Yuan with two decimals and thousands separators, by integer arithmetic, after `symbol`
+    /// and any minus sign: `-¥1,234.50`, or with no symbol `-1,234.50`.
+    public func yuanText(symbol: String = "") -> String {
         let sign = value < 0 ? "-" : ""
         let magnitude = value.magnitude
         var yuan = String(magnitude / 100)
@@ -24,7 +28,7 @@ public struct Fen: Sendable, Hashable, Comparable, Codable, CustomStringConverti
             yuan.removeLast(3)
         }
         let cents = magnitude % 100
-        return "\(sign)¥\(yuan)\(grouped).\(cents < 10 ? "0" : "")\(cents)"
+        return "\(sign)\(symbol)\(yuan)\(grouped).\(cents < 10 ? "0" : "")\(cents)"
     }
 
     public init(from decoder: any Decoder) throws { value = try decoder.singleValueContainer().decode(Int64.self) }
