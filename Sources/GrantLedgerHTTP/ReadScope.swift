@@ -79,6 +79,21 @@ final class ReadScope {
     func unlessLimited<Row>(_ rows: [Row]) -> [Row] { isUnlimited ? rows : [] }
 
     var outOfScope: AccessError { .outOfScope(tokenID: grant.tokenID, scope: grant.scope ?? "") }
+
+    /// One entitlement explained, when it lies within the scope. Out of a limited scope, one
+    /// that does not exist is refused as one of another place is, so the answer says nothing
+    /// of it.
+    func explain(_ id: String, at moment: Moment) throws -> Answer<EntitlementExplanation> {
+        let answer: Answer<EntitlementExplanation>
+        do {
+            answer = try ledger.explain(id, at: moment)
+        } catch LedgerError.unknownEntitlement where !isUnlimited {
+            throw outOfScope
+        }
+        let record = answer.value.view.entitlement
+        guard try admits(subject: record.subject, payeeID: record.payeeID) else { throw outOfScope }
+        return answer
+    }
 }
 
 extension ReadScope {

@@ -47,15 +47,7 @@ struct ProjectionRoutes {
         let moment = try ReadQuery(request).moment()
         let ledger = ledger
         return try await Blocking.read {
-            let scope = try ReadScope(grant: grant, ledger: ledger)
-            let answer: Answer<EntitlementExplanation>
-            do {
-                answer = try ledger.explain(id, at: moment)
-            } catch LedgerError.unknownEntitlement where !scope.isUnlimited {
-                throw scope.outOfScope
-            }
-            let record = answer.value.view.entitlement
-            guard try scope.admits(subject: record.subject, payeeID: record.payeeID) else { throw scope.outOfScope }
+            let answer = try ReadScope(grant: grant, ledger: ledger).explain(id, at: moment)
             return try ReadReply(answer, [("entitlement", answer.value.view), ("payouts", answer.value.schedule)]).response
         }
     }
