@@ -113,10 +113,7 @@ public final class EventLog: Sendable {
     /// Decoding is most of the cost of a read; it runs with the page's read, ahead of the
     /// caller.
     public func typedEvents(_ query: EventQuery = EventQuery(), pageSize: Int = 512) -> EventStream<TypedEvent> {
-        let catalog = self.catalog
-        return EventStream(storage: storage, query: query, pageSize: pageSize) { event in
-            TypedEvent(envelope: event, payload: try event.payload(in: catalog))
-        }
+        EventStream(storage: storage, query: query, pageSize: pageSize) { [self] event in try typed(event) }
     }
 
     public func typed(_ event: RecordedEvent) throws -> TypedEvent {

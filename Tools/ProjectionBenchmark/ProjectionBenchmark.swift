@@ -363,8 +363,3 @@ extension DatabaseReader {
     /// overload): the plain-SQLite ceiling is measured as it was before the log became async.
     func syncRead<T>(_ body: (Database) throws -> T) throws -> T { try read(body) }
 }
-
-extension DatabaseWriter {
-    /// GRDB's synchronous write, also from async code (see ``DatabaseReader/syncRead(_:)``).
-    func syncWrite<T>(_ body: (Database) throws -> T) throws -> T { try write(body) }
-}
