@@ -5,7 +5,6 @@ struct AppendBatch {
     /// Thrown to roll the transaction back when a line was rejected; carries the report.
     struct Rollback: Error { let report: AppendReport }
 
-    let log: EventLog
     let writer: any EventStorageWriter
     let now: Timestamp
     var report = AppendReport()
@@ -16,8 +15,7 @@ struct AppendBatch {
     var peopleStored: Set<String> = []
     static let cacheLimit = 100_000
 
-    init(log: EventLog, writer: any EventStorageWriter, now: Timestamp) {
-        self.log = log
+    init(writer: any EventStorageWriter, now: Timestamp) {
         self.writer = writer
         self.now = now
     }

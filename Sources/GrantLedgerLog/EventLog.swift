@@ -51,7 +51,7 @@ public final class EventLog: Sendable {
         let now = clock.now()
         do {
             return try await storage.write { writer in
-                var batch = AppendBatch(log: self, writer: writer, now: now)
+                var batch = AppendBatch(writer: writer, now: now)
                 try await batch.start()
                 let catalog = self.catalog, pseudonymizer = self.pseudonymizer, clauses = self.clauses
                 @Sendable func prepare(_ lines: [SubmissionLine]) -> [AppendBatch.Prepared] {
