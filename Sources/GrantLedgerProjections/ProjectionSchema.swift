@@ -93,11 +93,24 @@ struct ProjectionSchema {
             (.entitlements, "match_key"), (.tranches, "scope"), (.tranches, "state, due_date"),
             (.disbursements, "match_key"), (.disbursements, "payee_id"), (.disbursements, "subject"),
             (.clawbacks, "payee_id"), (.targets, "unit"), (.funds, "recipient"), (.pooled, "clause"), (.pooled, "scope"),
-        ]
+        ] + Self.evaluationIndexes
         for (table, columns) in indexes {
-            let name = "\(self[table])_\(columns.replacingOccurrences(of: ", ", with: "_"))"
-            try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(name) ON \(self[table]) (\(columns))")
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(indexName(table, columns)) ON \(self[table]) (\(columns))")
         }
+    }
+
+    /// The lookups a scope's evaluation makes of tables the events fill: a rebuild makes these
+    /// once its events are applied, before it evaluates the scopes.
+    static let evaluationIndexes: [(Table, String)] = [(.links, "scope, key")]
+
+    func createEvaluationIndexes(_ db: Database) throws {
+        for (table, columns) in Self.evaluationIndexes {
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(indexName(table, columns)) ON \(self[table]) (\(columns))")
+        }
+    }
+
+    private func indexName(_ table: Table, _ columns: String) -> String {
+        "\(self[table])_\(columns.replacingOccurrences(of: ", ", with: "_"))"
     }
 
     func drop(_ db: Database) throws {
@@ -122,6 +135,8 @@ struct ProjectionSchema {
     /// Replaces the live tables by these, in the caller's transaction.
     func swap(into live: ProjectionSchema, _ db: Database) throws {
         try live.drop(db)
+        // An index keeps its name when its table is renamed: these are made again under the live names.
+        for (table, columns) in Self.evaluationIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(indexName(table, columns))") }
         for table in Table.allCases {
             try db.execute(sql: "ALTER TABLE \(self[table]) RENAME TO \(live[table])")
         }

@@ -71,8 +71,12 @@ public final class Projections: Sendable {
                                  asOf: report.asOf, rebuilt: true)
         }
         var report = CatchUpReport()
+        var first = true
         while true {
             let done = try database.write { db -> Bool in
+                // Projections built by an earlier version may lack an index added since.
+                if first { try ProjectionSchema.live.createIndexes(db) }
+                first = false
                 let batch = try ProjectionBatch(schema: .live, db: db, engine: PolicyEngine(catalog: policies), catalog: log.catalog)
                 let applied = try batch.catchUp(upTo: .max, limit: batchSize, beforeCommit: beforeCommit)
                 report.eventsApplied += applied.events
@@ -134,8 +138,9 @@ public final class Projections: Sendable {
             progress?(RebuildProgress(phase: .events, done: position, total: head))
         }
         // Scopes: each evaluated once, on the final date.
-        let total = try database.read { db in
+        let total = try database.write { db in
             try owned(db)
+            try ProjectionSchema.next.createEvaluationIndexes(db)
             return try Int64.fetchOne(db, sql: "SELECT count(*) FROM \(ProjectionSchema.next[.scopes])") ?? 0
         }
         var after = ""
