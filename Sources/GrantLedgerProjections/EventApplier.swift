@@ -43,11 +43,11 @@ struct EventApplier {
 
         switch payload {
         case let filed as ClassFiled:
-            try store.execute(sql: """
+            try store.cachedStatement(sql: """
                 INSERT OR REPLACE INTO \(schema[.classes]) (class_id, division, department, jurisdiction, position, organiser)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [filed.classId, filed.division, filed.department, filed.jurisdiction.rawValue, event.position, filed.organiser])
-            let counted = try Row.fetchAll(store, sql: "SELECT position, kind, level, occurred_at FROM \(schema[.trainingFacts]) WHERE class_id = ?",
+                """).execute(arguments: [filed.classId, filed.division, filed.department, filed.jurisdiction.rawValue, event.position, filed.organiser])
+            let counted = try Row.fetchAll(store.cachedStatement(sql: "SELECT position, kind, level, occurred_at FROM \(schema[.trainingFacts]) WHERE class_id = ?"),
                 arguments: [filed.classId])
             for row in counted {
                 stale.formUnion(try count(position: row[0], kind: row[1], level: row[2], occurredAt: row[3], filed: filed, store: store, events: events))
@@ -59,19 +59,19 @@ struct EventApplier {
                 stale.formUnion(try addTrainingFact(event, classId: classId, kind: .certificate, level: certificate.level, store: store, events: events))
             }
         case let target as TargetSet:
-            try store.execute(sql: """
+            try store.cachedStatement(sql: """
                 INSERT OR REPLACE INTO \(schema[.targets]) (target_id, clause, metric, scope, unit, period_start, period_end, value, fund,
                     note, position, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [target.targetId, target.clause, target.metric, target.scope, target.unit, target.periodStart.description,
+                """).execute(arguments: [target.targetId, target.clause, target.metric, target.scope, target.unit, target.periodStart.description,
                                  target.periodEnd.description, target.value, target.fund?.value, target.note, event.position, event.eventID])
-            try store.execute(sql: "DELETE FROM \(schema[.targetEvents]) WHERE target_id = ?", arguments: [target.targetId])
+            try store.cachedStatement(sql: "DELETE FROM \(schema[.targetEvents]) WHERE target_id = ?").execute(arguments: [target.targetId])
             targets = try loadTargets(store: store, events: events)
             if TargetSet.countedMetrics.contains(target.metric) {
-                let rows = try Row.fetchAll(store, sql: """
+                let rows = try Row.fetchAll(store.cachedStatement(sql: """
                     SELECT t.position, t.kind, t.level, t.occurred_at, c.position FROM \(schema[.trainingFacts]) t
                     JOIN \(schema[.classes]) c ON c.class_id = t.class_id
                     WHERE t.occurred_at BETWEEN ? AND ? ORDER BY t.position
-                    """, arguments: [target.periodStart.description, target.periodEnd.description])
+                    """), arguments: [target.periodStart.description, target.periodEnd.description])
                 var filedAt: [Int64: ClassFiled] = [:]
                 for row in rows {
                     let classPosition: Int64 = row[4]
@@ -82,34 +82,32 @@ struct EventApplier {
             }
             stale.formUnion(try fundRecipients(of: [target.targetId], store: store))
         case let fund as FundAllocated:
-            try store.execute(sql: """
+            try store.cachedStatement(sql: """
                 INSERT OR REPLACE INTO \(schema[.funds]) (fund_id, clause, recipient, amount, tranche, period_start, period_end, target_id,
                     date, position, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [fund.fundId, fund.clause, fund.recipient, fund.amount.value, fund.tranche, fund.periodStart?.description,
+                """).execute(arguments: [fund.fundId, fund.clause, fund.recipient, fund.amount.value, fund.tranche, fund.periodStart?.description,
                                  fund.periodEnd?.description, fund.targetId, event.occurredAt.description, event.position, event.eventID])
             stale.insert(.organisation(fund.recipient))
             keys.append("fund:" + fund.fundId)
         case let paid as DisbursementMade:
             let payee = paid.payee.organisation ?? paid.payee.person ?? ""
-            try store.execute(sql: """
+            try store.cachedStatement(sql: """
                 INSERT OR REPLACE INTO \(schema[.disbursements]) (disbursement_id, clause, payee_kind, payee_id, subject, application_id,
                     fund_id, amount, reversed, date, position, match_key, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
-                """, arguments: [paid.disbursementId, paid.clause, paid.payee.kind.rawValue, payee, paid.subject, paid.applicationId,
+                """).execute(arguments: [paid.disbursementId, paid.clause, paid.payee.kind.rawValue, payee, paid.subject, paid.applicationId,
                                  paid.fundId, paid.amount.value, event.occurredAt.description, event.position,
                                  MatchKey.of(clause: paid.clause, payee: payee, subject: paid.subject), event.eventID])
         case let reversed as DisbursementReversed:
-            try store.execute(sql: "UPDATE \(schema[.disbursements]) SET reversed = reversed + ? WHERE disbursement_id = ?",
-                arguments: [reversed.amount.value, reversed.disbursementId])
+            try store.cachedStatement(sql: "UPDATE \(schema[.disbursements]) SET reversed = reversed + ? WHERE disbursement_id = ?").execute(arguments: [reversed.amount.value, reversed.disbursementId])
         case let ordered as ClawbackOrdered:
-            try store.execute(sql: """
+            try store.cachedStatement(sql: """
                 INSERT OR REPLACE INTO \(schema[.clawbacks]) (clawback_id, clause, payee_kind, payee_id, amount, reason, disbursement_id,
                     date, position, recovered, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
-                """, arguments: [ordered.clawbackId, ordered.clause, ordered.payee.kind.rawValue,
+                """).execute(arguments: [ordered.clawbackId, ordered.clause, ordered.payee.kind.rawValue,
                                  ordered.payee.organisation ?? ordered.payee.person ?? "", ordered.amount.value, ordered.reason,
                                  ordered.disbursementId, event.occurredAt.description, event.position, event.eventID])
         case let recovered as ClawbackRecovered:
-            try store.execute(sql: "UPDATE \(schema[.clawbacks]) SET recovered = recovered + ? WHERE clawback_id = ?",
-                arguments: [recovered.amount.value, recovered.clawbackId])
+            try store.cachedStatement(sql: "UPDATE \(schema[.clawbacks]) SET recovered = recovered + ? WHERE clawback_id = ?").execute(arguments: [recovered.amount.value, recovered.clawbackId])
         // The "131" service's facts (XM-2023-188/4): where people are registered, their
         // membership of the groups it serves, and the services they receive.
         case let registered as PersonRegistered:
@@ -156,14 +154,14 @@ struct EventApplier {
     private func linkOrganisers(of classes: [String], filed: ClassFiled?, to stale: Set<Scope>, store: Database) throws {
         let link = try store.cachedStatement(sql: "INSERT OR IGNORE INTO \(schema[.links]) (key, scope) VALUES (?, ?)")
         for classId in classes {
-            guard let organiser = try String.fetchOne(store, sql: "SELECT organiser FROM \(schema[.classes]) WHERE class_id = ?",
+            guard let organiser = try String.fetchOne(store.cachedStatement(sql: "SELECT organiser FROM \(schema[.classes]) WHERE class_id = ?"),
                                                       arguments: [classId]) else { continue }
             let key = Scope.organisation(organiser).key
             for scope in stale where scope.key != key { try link.execute(arguments: [key, scope.key]) }
             if filed?.classId == classId {
-                try store.execute(sql: """
+                try store.cachedStatement(sql: """
                     INSERT OR IGNORE INTO \(schema[.links]) (key, scope) SELECT ?, scope FROM \(schema[.links]) WHERE key = ? AND scope != ?
-                    """, arguments: [key, "class:" + classId, key])
+                    """).execute(arguments: [key, "class:" + classId, key])
             }
         }
     }
@@ -191,7 +189,7 @@ struct EventApplier {
                 if let cited = try events.event(withID: id), cited.position <= event.position { try reach(submitted.applicationId, through: cited) }
             }
         }
-        let citing = try String.fetchAll(store, sql: "SELECT scope FROM \(schema[.links]) WHERE key = ?", arguments: ["evidence:" + event.eventID])
+        let citing = try String.fetchAll(store.cachedStatement(sql: "SELECT scope FROM \(schema[.links]) WHERE key = ?"), arguments: ["evidence:" + event.eventID])
         for application in citing where application.hasPrefix("app:") { try reach(String(application.dropFirst(4)), through: event) }
         return reached
     }
@@ -202,10 +200,10 @@ struct EventApplier {
         _ event: RecordedEvent, classId: String, kind: TargetSet.CountedFact, level: CertificateLevel?, store: Database,
         events: SQLiteEventReader
     ) throws -> Set<Scope> {
-        try store.execute(sql: """
+        try store.cachedStatement(sql: """
             INSERT OR REPLACE INTO \(schema[.trainingFacts]) (class_id, position, kind, level, occurred_at) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [classId, event.position, kind.rawValue, level?.rawValue, event.occurredAt.description])
-        guard let classPosition = try Int64.fetchOne(store, sql: "SELECT position FROM \(schema[.classes]) WHERE class_id = ?",
+            """).execute(arguments: [classId, event.position, kind.rawValue, level?.rawValue, event.occurredAt.description])
+        guard let classPosition = try Int64.fetchOne(store.cachedStatement(sql: "SELECT position FROM \(schema[.classes]) WHERE class_id = ?"),
                                                      arguments: [classId]),
               let filed: ClassFiled = try payload(at: classPosition, events: events)
         else { return [] }
@@ -237,13 +235,12 @@ struct EventApplier {
         guard let kind = TargetSet.CountedFact(rawValue: kind), let date = LocalDate(occurredAt),
               target.counts(kind, level: level.flatMap(CertificateLevel.init(rawValue:)), class: filed, on: date, places: places)
         else { return false }
-        try store.execute(sql: "INSERT OR IGNORE INTO \(schema[.targetEvents]) (target_id, position, occurred_at) VALUES (?, ?, ?)",
-            arguments: [target.targetId, position, occurredAt])
+        try store.cachedStatement(sql: "INSERT OR IGNORE INTO \(schema[.targetEvents]) (target_id, position, occurred_at) VALUES (?, ?, ?)").execute(arguments: [target.targetId, position, occurredAt])
         return true
     }
 
     private func loadTargets(store: Database, events: SQLiteEventReader) throws -> [TargetSet] {
-        try Int64.fetchAll(store, sql: "SELECT position FROM \(schema[.targets]) ORDER BY target_id").compactMap { position in
+        try Int64.fetchAll(store.cachedStatement(sql: "SELECT position FROM \(schema[.targets]) ORDER BY target_id")).compactMap { position in
             try payload(at: position, events: events)
         }
     }
@@ -261,9 +258,9 @@ struct EventApplier {
         _ event: RecordedEvent, person: String, kind: Service131.FactKind, value: String, since: LocalDate? = nil, until: LocalDate? = nil,
         store: Database
     ) throws {
-        try store.execute(sql: """
+        try store.cachedStatement(sql: """
             INSERT OR REPLACE INTO \(schema[.service131]) (person, position, kind, occurred_at, value, since, until) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [person, event.position, kind.rawValue, event.occurredAt.description, value, since?.description, until?.description])
+            """).execute(arguments: [person, event.position, kind.rawValue, event.occurredAt.description, value, since?.description, until?.description])
     }
 
     // MARK: Decoding

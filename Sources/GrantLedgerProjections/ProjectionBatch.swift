@@ -39,14 +39,13 @@ struct ProjectionBatch {
 
     private func save(position: Int64, asOf: LocalDate?) throws {
         for name in ProjectionSchema.projections.map(\.name) {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO \(schema[.checkpoints]) (projection, position) VALUES (?, ?)
                 ON CONFLICT (projection) DO UPDATE SET position = excluded.position
-                """, arguments: [name, position])
+                """).execute(arguments: [name, position])
         }
         if let asOf {
-            try db.execute(sql: "INSERT INTO \(schema[.meta]) (key, value) VALUES ('as-of', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                arguments: [asOf.description])
+            try db.cachedStatement(sql: "INSERT INTO \(schema[.meta]) (key, value) VALUES ('as-of', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").execute(arguments: [asOf.description])
         }
     }
 
@@ -71,7 +70,7 @@ struct ProjectionBatch {
         var stale: Set<Scope> = []
         for event in batch { stale.formUnion(try applier.apply(event, store: db, events: events)) }
         if date != previous {
-            let due = try String.fetchAll(db, sql: "SELECT scope FROM \(schema[.scopes]) WHERE review_by <= ?", arguments: [date.description])
+            let due = try String.fetchAll(db.cachedStatement(sql: "SELECT scope FROM \(schema[.scopes]) WHERE review_by <= ?"), arguments: [date.description])
             stale.formUnion(due.compactMap(Scope.init(key:)))
         }
         let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, schema: schema, limit: last.position, asOf: date)
@@ -118,7 +117,7 @@ struct ProjectionBatch {
 
     /// A rebuild's second pass: evaluates the next `limit` scopes after `after`, in key order.
     func evaluateScopes(after: String, limit: Int, only: Set<Scope>? = nil) throws -> (count: Int, last: String?) {
-        let keys = try String.fetchAll(db, sql: "SELECT scope FROM \(schema[.scopes]) WHERE scope > ? ORDER BY scope LIMIT ?",
+        let keys = try String.fetchAll(db.cachedStatement(sql: "SELECT scope FROM \(schema[.scopes]) WHERE scope > ? ORDER BY scope LIMIT ?"),
                                        arguments: [after, limit])
         guard let asOf = try asOf() else { return (0, keys.last) }
         let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, schema: schema, limit: try checkpoint(), asOf: asOf)

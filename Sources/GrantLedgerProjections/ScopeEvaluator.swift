@@ -63,13 +63,13 @@ struct ScopeEvaluator {
         case .person(let id):
             try events.forEachEvent(EventQuery(to: limit, party: id)) { try take($0, expand: true); return true }
             // Applications that cite the person's events as evidence without naming them.
-            for key in try String.fetchAll(store, sql: "SELECT key FROM \(schema[.links]) WHERE scope = ? AND key LIKE 'app:%'",
+            for key in try String.fetchAll(store.cachedStatement(sql: "SELECT key FROM \(schema[.links]) WHERE scope = ? AND key LIKE 'app:%'"),
                                            arguments: [scope.key]) {
                 context.streams.insert("application:" + key.dropFirst(4))
             }
         case .organisation(let id):
             try events.forEachEvent(EventQuery(to: limit, party: id)) { try take($0, expand: true); return true }
-            let funds = try Row.fetchAll(store, sql: "SELECT fund_id, target_id FROM \(schema[.funds]) WHERE recipient = ?", arguments: [id])
+            let funds = try Row.fetchAll(store.cachedStatement(sql: "SELECT fund_id, target_id FROM \(schema[.funds]) WHERE recipient = ?"), arguments: [id])
             for fund in funds {
                 context.streams.insert("fund:" + (fund[0] as String))
                 if let target: String = fund[1] { context.streams.insert("target:" + target) }
@@ -121,8 +121,8 @@ struct ScopeEvaluator {
 
     private func write(_ scope: Scope, _ entitlements: [Entitlement], reviewBy: LocalDate?, store: Database, fresh: Bool) throws {
         if !fresh {
-            try store.execute(sql: "DELETE FROM \(schema[.tranches]) WHERE scope = ?", arguments: [scope.key])
-            try store.execute(sql: "DELETE FROM \(schema[.entitlements]) WHERE scope = ?", arguments: [scope.key])
+            try store.cachedStatement(sql: "DELETE FROM \(schema[.tranches]) WHERE scope = ?").execute(arguments: [scope.key])
+            try store.cachedStatement(sql: "DELETE FROM \(schema[.entitlements]) WHERE scope = ?").execute(arguments: [scope.key])
         }
         let insert = try store.cachedStatement(sql: """
             INSERT INTO \(schema[.entitlements]) (id, scope, clause, title, payee_kind, payee_id, subject, date, status,
@@ -145,10 +145,10 @@ struct ScopeEvaluator {
                 ])
             }
         }
-        try store.execute(sql: """
+        try store.cachedStatement(sql: """
             INSERT INTO \(schema[.scopes]) (scope, review_by, evaluated_at) VALUES (?, ?, ?)
             ON CONFLICT (scope) DO UPDATE SET review_by = excluded.review_by, evaluated_at = excluded.evaluated_at
-            """, arguments: [scope.key, reviewBy?.description, limit])
+            """).execute(arguments: [scope.key, reviewBy?.description, limit])
     }
 }
 
@@ -172,7 +172,7 @@ final class TargetFigures: TargetProgress {
     func achieved(_ target: TargetSet, through date: LocalDate) -> Int64? {
         guard TargetSet.countedMetrics.contains(target.metric) else { return nil }
         do {
-            return try Int64.fetchOne(db, sql: "SELECT count(*) FROM \(schema[.targetEvents]) WHERE target_id = ? AND occurred_at <= ?",
+            return try Int64.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM \(schema[.targetEvents]) WHERE target_id = ? AND occurred_at <= ?"),
                 arguments: [target.targetId, date.description]) ?? 0
         } catch {
             self.error = error

@@ -23,9 +23,9 @@ struct SharedLimits {
     func keep(_ scope: Scope, _ draws: [SharedLimitPlace.Draw], store: Database, fresh: Bool) throws -> Set<String> {
         var touched: Set<String> = []
         if !fresh {
-            touched.formUnion(try String.fetchAll(store, sql: "SELECT DISTINCT clause FROM \(schema[.pooled]) WHERE scope = ?",
+            touched.formUnion(try String.fetchAll(store.cachedStatement(sql: "SELECT DISTINCT clause FROM \(schema[.pooled]) WHERE scope = ?"),
                                                   arguments: [scope.key]))
-            try store.execute(sql: "DELETE FROM \(schema[.pooled]) WHERE scope = ?", arguments: [scope.key])
+            try store.cachedStatement(sql: "DELETE FROM \(schema[.pooled]) WHERE scope = ?").execute(arguments: [scope.key])
         }
         let insert = try store.cachedStatement(sql: """
             INSERT INTO \(schema[.pooled]) (entitlement_id, clause, scope, payee_id, date, key_fact, amount, fund_used, payee_used)
@@ -41,14 +41,14 @@ struct SharedLimits {
 
     /// Every clause with draws kept, for a rebuild's final pass.
     func clauses(store: Database) throws -> Set<String> {
-        Set(try String.fetchAll(store, sql: "SELECT DISTINCT clause FROM \(schema[.pooled])"))
+        Set(try String.fetchAll(store.cachedStatement(sql: "SELECT DISTINCT clause FROM \(schema[.pooled])")))
     }
 
     /// The usage before every draw kept, as the projections last applied it; reads only.
     func currentUsage(store: Database) throws -> PooledUsage {
         let usage = PooledUsage(policies: policies)
         for clause in try clauses(store: store).sorted() {
-            let rows = try Row.fetchAll(store, sql: "SELECT entitlement_id, payee_id, date, key_fact, amount FROM \(schema[.pooled]) WHERE clause = ?",
+            let rows = try Row.fetchAll(store.cachedStatement(sql: "SELECT entitlement_id, payee_id, date, key_fact, amount FROM \(schema[.pooled]) WHERE clause = ?"),
                                         arguments: [clause])
             usage.add(clause: clause, rows.compactMap { row in
                 let day: String = row[2], amount: Int64? = row[4]
@@ -68,9 +68,9 @@ struct SharedLimits {
         var stale: Set<Scope> = []
         let update = try store.cachedStatement(sql: "UPDATE \(schema[.pooled]) SET fund_used = ?, payee_used = ? WHERE entitlement_id = ?")
         for clause in clauses.sorted() {
-            let rows = try Row.fetchAll(store, sql: """
+            let rows = try Row.fetchAll(store.cachedStatement(sql: """
                 SELECT entitlement_id, scope, payee_id, date, key_fact, amount, fund_used, payee_used FROM \(schema[.pooled]) WHERE clause = ?
-                """, arguments: [clause])
+                """), arguments: [clause])
             var draws: [(draw: SharedLimitPlace.Draw, scope: String, used: [Int64?])] = []
             for row in rows {
                 let day: String = row[3], amount: Int64? = row[5], fundUsed: Int64? = row[6], payeeUsed: Int64? = row[7]
