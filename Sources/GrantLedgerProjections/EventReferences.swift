@@ -1,5 +1,6 @@
 import GrantLedgerEvents
 import GrantLedgerLog
+import GrantLedgerPolicy
 
 /// Whose an entitlement is, for keeping projections current: a person's entitlements are
 /// re-evaluated from the person's events, an organisation's (or a fund recipient's) from its own.
@@ -20,6 +21,14 @@ public enum Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
         switch self {
         case .person(let id): "person:" + id
         case .organisation(let id): "org:" + id
+        }
+    }
+
+    /// The entitlements this scope holds: those the engine says this person or organisation owns.
+    public var owner: EntitlementOwner {
+        switch self {
+        case .person(let id): .person(id)
+        case .organisation(let id): .organisation(id)
         }
     }
 

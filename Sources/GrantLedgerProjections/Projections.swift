@@ -34,6 +34,9 @@ public final class Projections: Sendable {
     /// The projections, in the order their digests are printed.
     public static let names = ProjectionSchema.projections.map(\.name)
 
+    /// Scopes a rebuild evaluates per transaction.
+    static let scopesPerBatch = 500
+
     /// Events applied per transaction while catching up.
     public static let batchSize = 2_000
 
@@ -109,7 +112,9 @@ public final class Projections: Sendable {
     /// Builds every projection afresh from position 0 into new tables, catches them up to the
     /// head, and swaps them for the live ones in one transaction. Readers see the old
     /// projections until the swap and the new ones after; never a half-built state.
-    public func rebuild(progress: (@Sendable (RebuildProgress) -> Void)? = nil) throws -> RebuildReport {
+    ///
+    /// `workers` is how many scopes are evaluated at once (one per core by default).
+    public func rebuild(workers: Int = ScopeWorkers.defaultCount, progress: (@Sendable (RebuildProgress) -> Void)? = nil) throws -> RebuildReport {
         // A rebuild owns the new tables by a token; one started later takes them over, and this
         // one then stops at its next transaction instead of swapping in tables it did not fill.
         let token = UUID().uuidString
@@ -137,24 +142,33 @@ public final class Projections: Sendable {
             }
             progress?(RebuildProgress(phase: .events, done: position, total: head))
         }
-        // Scopes: each evaluated once, on the final date.
-        let total = try database.write { db in
+        // Scopes: each evaluated once, on the final date, a batch at a time: the batch on
+        // every core (ScopeWorkers), its rows then written in one transaction.
+        let (total, asOf, checkpoint) = try database.write { db in
             try owned(db)
             try ProjectionSchema.next.createEvaluationIndexes(db)
-            return try Int64.fetchOne(db, sql: "SELECT count(*) FROM \(ProjectionSchema.next[.scopes])") ?? 0
+            let total = try Int64.fetchOne(db, sql: "SELECT count(*) FROM \(ProjectionSchema.next[.scopes])") ?? 0
+            return (total, try ProjectionSchema.next.asOf(db), try ProjectionSchema.next.checkpoint(db))
         }
-        var after = ""
         var evaluated: Int64 = 0
-        while true {
-            let (count, last) = try database.write { db in
-                try owned(db)
-                let batch = try ProjectionBatch(schema: .next, db: db, engine: engine, catalog: catalog)
-                return try batch.evaluateScopes(after: after, limit: 500)
+        if let asOf {
+            let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, schema: .next, limit: checkpoint, asOf: asOf)
+            var after = ""
+            while true {
+                let keys = try database.read { db in
+                    try String.fetchAll(db, sql: "SELECT scope FROM \(ProjectionSchema.next[.scopes]) WHERE scope > ? ORDER BY scope LIMIT ?",
+                                        arguments: [after, Self.scopesPerBatch])
+                }
+                guard let last = keys.last else { break }
+                let rows = try ScopeWorkers.evaluate(keys.compactMap(Scope.init(key:)), with: evaluator, on: database, workers: workers)
+                try database.write { db in
+                    try owned(db)
+                    for scope in rows { try evaluator.keep(scope, store: db, fresh: true) }
+                }
+                after = last
+                evaluated += Int64(rows.count)
+                progress?(RebuildProgress(phase: .scopes, done: evaluated, total: total))
             }
-            guard let last else { break }
-            after = last
-            evaluated += Int64(count)
-            progress?(RebuildProgress(phase: .scopes, done: evaluated, total: total))
         }
         // The limits shared across scopes, once every scope has its rows; then swap, and
         // apply whatever was appended meanwhile as an ordinary catch-up.

@@ -13,7 +13,7 @@ import GrantLedgerPolicy
 /// receives and their targets, and the events of the people it employed (whose key groups and
 /// certificates make its yearly counts). Target figures come from the performance projection,
 /// which counts over the whole log.
-struct ScopeEvaluator {
+struct ScopeEvaluator: Sendable {
     let engine: PolicyEngine
     let catalog: EventCatalog
     let schema: ProjectionSchema
@@ -34,20 +34,36 @@ struct ScopeEvaluator {
     @discardableResult
     func refresh(_ scope: Scope, store: Database, events: SQLiteEventReader, fresh: Bool = false,
                  usage: PooledUsage? = nil) throws -> Set<String> {
-        let facts = try gather(scope, store: store, events: events)
-        let figures = TargetFigures(db: store, schema: schema)
-        let evaluation = engine.evaluation(facts, on: asOf, targets: figures, usage: usage)
-        if let error = figures.error { throw error }
-        let owned = evaluation.entitlements.filter { Self.scope(of: $0) == scope }
-        try write(scope, owned, reviewBy: evaluation.reviewBy, store: store, fresh: fresh)
-        guard usage == nil else { return [] }
-        let draws = owned.compactMap { evaluation.sharedLimitDraws[$0.id] }
-        return try SharedLimits(policies: engine.catalog, schema: schema).keep(scope, draws, store: store, fresh: fresh)
+        try keep(evaluate(scope, store: store, events: events, usage: usage), store: store, fresh: fresh)
     }
 
-    static func scope(of entitlement: Entitlement) -> Scope {
-        if let subject = entitlement.subject { return .person(subject) }
-        return entitlement.payee.kind == .worker ? .person(entitlement.payee.id) : .organisation(entitlement.payee.id)
+    /// A scope's new rows, evaluated but not yet written.
+    struct Rows: Sendable {
+        let scope: Scope
+        let entitlements: [Entitlement]
+        let reviewBy: LocalDate?
+        /// The entitlements' draws on limits shared across scopes; nil when evaluated with their usage.
+        let draws: [SharedLimitPlace.Draw]?
+    }
+
+    /// Evaluates `scope`, only reading: a rebuild evaluates scopes on several connections at
+    /// once and one writer keeps their rows.
+    func evaluate(_ scope: Scope, store: Database, events: SQLiteEventReader, usage: PooledUsage? = nil) throws -> Rows {
+        let facts = try gather(scope, store: store, events: events)
+        let figures = TargetFigures(db: store, schema: schema)
+        let evaluation = engine.evaluation(facts, on: asOf, targets: figures, usage: usage, for: scope.owner)
+        if let error = figures.error { throw error }
+        let owned = evaluation.entitlements.filter { $0.owner == scope.owner }
+        return Rows(scope: scope, entitlements: owned, reviewBy: evaluation.reviewBy,
+                    draws: usage == nil ? owned.compactMap { evaluation.sharedLimitDraws[$0.id] } : nil)
+    }
+
+    /// Replaces the scope's rows by `rows`; returns the shared-limit clauses whose usage changed.
+    @discardableResult
+    func keep(_ rows: Rows, store: Database, fresh: Bool) throws -> Set<String> {
+        try write(rows.scope, rows.entitlements, reviewBy: rows.reviewBy, store: store, fresh: fresh)
+        guard let draws = rows.draws else { return [] }
+        return try SharedLimits(policies: engine.catalog, schema: schema).keep(rows.scope, draws, store: store, fresh: fresh)
     }
 
     // MARK: Facts

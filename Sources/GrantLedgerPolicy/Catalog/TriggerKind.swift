@@ -30,6 +30,16 @@ public enum TriggerKind: String, CaseIterable, Sendable, Hashable {
     /// A fund allocated to a district against a target. Payee: the recipient.
     case fund
 
+    /// Whether every fact of this kind is about a worker (the trainee, the holder, the referred
+    /// or hired worker, …), whose entitlement it then is whoever is paid. Ratings, enterprise
+    /// years, funds, awards to organisations and some applications name none.
+    public var alwaysNamesWorker: Bool {
+        switch self {
+        case .trainee, .certificate, .apprenticeship, .referral, .employment, .mentorSession, .studentService, .insurancePremium: true
+        case .rating, .enterpriseYear, .award, .application, .fund: false
+        }
+    }
+
     /// Attributes holding places, tested by containment: a person registered in 陈埭镇 passes a
     /// test for 晋江市 or 350582.
     public static let placeAttributes: Set<String> = ["person.registeredIn"]

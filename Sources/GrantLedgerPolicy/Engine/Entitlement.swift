@@ -97,3 +97,29 @@ public struct Explanation: Sendable, Hashable {
         public var description: String { "\(clause): \(reason)" }
     }
 }
+
+/// Whose an entitlement is, for evaluating one person or organisation at a time: the worker it
+/// concerns, whoever is paid; with no worker, its payee (a worker paid for themself, or an
+/// organisation).
+public enum EntitlementOwner: Hashable, Sendable {
+    case person(String)
+    case organisation(String)
+
+    public init(subject: String?, payee kind: PayeeKind, id: String) {
+        if let subject { self = .person(subject) }
+        else { self = kind == .worker ? .person(id) : .organisation(id) }
+    }
+}
+
+extension Entitlement {
+    public var owner: EntitlementOwner { EntitlementOwner(subject: subject, payee: payee.kind, id: payee.id) }
+}
+
+extension PolicyRule {
+    /// Whether the rule can give `owner` an entitlement: an organisation owns none of a rule
+    /// that pays workers, nor of one whose trigger always names a worker.
+    func canPay(_ owner: EntitlementOwner) -> Bool {
+        guard case .organisation = owner else { return true }
+        return payee != .worker && !trigger.alwaysNamesWorker
+    }
+}

@@ -23,17 +23,24 @@ public struct PolicyEngine: Sendable {
     /// person or organisation at a time, while a target counts a whole city's trainees.
     /// `usage`, likewise, what the whole log used of the limits a rule shares across workers
     /// and payees (its pooled fund, its yearly limit per payee) before each entitlement.
+    ///
+    /// `owner`, when given, limits the evaluation to the entitlements that person or
+    /// organisation owns (see ``EntitlementOwner``): rules that can pay none are not tried, and
+    /// other owners' candidates are not screened. A projection evaluating one scope asks only
+    /// for its own rows; the cross-cutting rules then still see every entitlement they compare,
+    /// since those are all of one worker's, or one payee's without a worker.
     public func evaluation(
-        _ facts: [Fact], on date: LocalDate, targets: (any TargetProgress)? = nil, usage: (any SharedLimitUsage)? = nil
+        _ facts: [Fact], on date: LocalDate, targets: (any TargetProgress)? = nil, usage: (any SharedLimitUsage)? = nil,
+        for owner: EntitlementOwner? = nil
     ) -> Evaluation {
         let index = FactIndex(facts: facts, through: date)
         var shared: [String: SharedLimitPlace.Draw] = [:]
-        let entitlements = entitlements(index: index, date: date, targets: targets, usage: usage, shared: &shared)
+        let entitlements = entitlements(index: index, date: date, targets: targets, usage: usage, owner: owner, shared: &shared)
         return Evaluation(entitlements: entitlements, reviewBy: index.review.date, sharedLimitDraws: shared)
     }
 
     private func entitlements(
-        index: FactIndex, date: LocalDate, targets: (any TargetProgress)?, usage: (any SharedLimitUsage)?,
+        index: FactIndex, date: LocalDate, targets: (any TargetProgress)?, usage: (any SharedLimitUsage)?, owner: EntitlementOwner?,
         shared: inout [String: SharedLimitPlace.Draw]
     ) -> [Entitlement] {
         let triggers = Triggers(index: index, date: date, places: catalog.places)
@@ -43,12 +50,14 @@ public struct PolicyEngine: Sendable {
         // Several rules share a trigger (17 read trainees): find each kind's candidates once.
         var cache: [String: [Candidate]] = [:]
         for document in catalog.documents {
-            for rule in document.rules {
+            for rule in document.rules where owner.map(rule.canPay) ?? true {
                 let cacheKey = rule.trigger == .application
                     ? rule.clause : "\(rule.trigger.rawValue)|\(rule.parameters.sorted { $0.key < $1.key })"
                 let candidates = cache[cacheKey] ?? triggers.candidates(for: rule, catalog: catalog)
                 cache[cacheKey] = candidates
                 for candidate in candidates {
+                    if let owner, EntitlementOwner(subject: candidate.subject, payee: rule.payee,
+                                                   id: candidate.payees[rule.payee] ?? candidate.payee) != owner { continue }
                     guard let entitlement = evaluate(rule, document: document, candidate: candidate, index: index, date: date, targets: targets)
                     else { continue }
                     // An enterprise-year is a different fact for each clause: stable hires for one,
