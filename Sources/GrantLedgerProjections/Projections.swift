@@ -125,7 +125,10 @@ public final class Projections: Sendable {
                            arguments: [token, policies.fingerprint])
         }
         func owned(_ db: Database) throws {
-            let owner = try db.tableExists(ProjectionSchema.next[.meta])
+            // Asked of SQLite itself: a reader's cached schema may predate the other rebuild's swap.
+            let exists = try Bool.fetchOne(db, sql: "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                           arguments: [ProjectionSchema.next[.meta]]) ?? false
+            let owner = exists
                 ? try String.fetchOne(db, sql: "SELECT value FROM \(ProjectionSchema.next[.meta]) WHERE key = 'rebuild'") : nil
             guard owner == token else { throw ProjectionError.rebuildSuperseded }
         }
@@ -156,7 +159,8 @@ public final class Projections: Sendable {
             var after = ""
             while true {
                 let keys = try database.read { db in
-                    try String.fetchAll(db, sql: "SELECT scope FROM \(ProjectionSchema.next[.scopes]) WHERE scope > ? ORDER BY scope LIMIT ?",
+                    try owned(db)
+                    return try String.fetchAll(db, sql: "SELECT scope FROM \(ProjectionSchema.next[.scopes]) WHERE scope > ? ORDER BY scope LIMIT ?",
                                         arguments: [after, Self.scopesPerBatch])
                 }
                 guard let last = keys.last else { break }
