@@ -34,8 +34,13 @@ struct EventApplier {
     ]
 
     mutating func apply(_ event: RecordedEvent, store: Database, events: SQLiteEventReader) throws -> Set<Scope> {
-        let references = try EventReferences(event, catalog: catalog)
-        let payload = try event.payload(in: catalog)
+        try apply(DecodedEvent(event, catalog: catalog), store: store, events: events)
+    }
+
+    /// `linking` false leaves out the scopes already linked to what a context event describes:
+    /// a rebuild, which evaluates every scope once at the end, has noted them when it linked them.
+    mutating func apply(_ decoded: DecodedEvent, store: Database, events: SQLiteEventReader, linking: Bool = true) throws -> Set<Scope> {
+        let (event, payload, references) = (decoded.event, decoded.payload, decoded.references)
         var stale = Set(references.persons.map(Scope.person) + references.organisations.map(Scope.organisation))
         var keys = references.organisations.map { "org:" + $0 } + references.classes.map { "class:" + $0 }
             + references.applications.map { "app:" + $0 } + references.certificates.map { "cert:" + $0 }
@@ -135,7 +140,7 @@ struct EventApplier {
         }
         try linkOrganisers(of: references.classes, filed: payload as? ClassFiled, to: stale, store: store)
         stale.formUnion(try linkEvidence(event, payload: payload, references: references, store: store, events: events))
-        if Self.contextTypes.contains(event.type) {
+        if linking, Self.contextTypes.contains(event.type) {
             let linked = try store.cachedStatement(sql: "SELECT scope FROM \(schema[.links]) WHERE key = ?")
             for key in keys + references.persons.map({ "person:" + $0 }) {
                 for scope in try String.fetchAll(linked, arguments: [key]) { if let scope = Scope(key: scope) { stale.insert(scope) } }

@@ -39,7 +39,7 @@ public enum Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
 /// What an event names, found by walking its definition's fields: the people and
 /// organisations (the parties), and the classes, applications, certificates, targets and
 /// funds whose other events give it context.
-struct EventReferences {
+struct EventReferences: Sendable {
     var persons: [String] = []
     var organisations: [String] = []
     var classes: [String] = []
@@ -86,5 +86,19 @@ struct EventReferences {
 
     private mutating func append(_ id: String, to list: WritableKeyPath<EventReferences, [String]>) {
         if !self[keyPath: list].contains(id) { self[keyPath: list].append(id) }
+    }
+}
+
+/// An event decoded once for the projections: its typed payload and what it names. A rebuild
+/// decodes the next chunk of the log while the last one is applied.
+struct DecodedEvent: Sendable {
+    let event: RecordedEvent
+    let payload: any EventPayload
+    let references: EventReferences
+
+    init(_ event: RecordedEvent, catalog: EventCatalog) throws {
+        self.event = event
+        self.payload = try event.payload(in: catalog)
+        self.references = try EventReferences(event, catalog: catalog)
     }
 }

@@ -89,13 +89,22 @@ struct ProjectionBatch {
     /// facts: they are passed over.
     func applyEvents(upTo: Int64, limit: Int, asOf fixed: LocalDate? = nil) throws -> Int64 {
         let start = try checkpoint()
-        let batch = try nextEvents(from: start, upTo: upTo, limit: limit)
-        guard let last = batch.last else { return start }
+        let batch = try nextEvents(from: start, upTo: upTo, limit: limit).map { try DecodedEvent($0, catalog: catalog) }
+        return try applyEvents(batch, asOf: fixed) ?? start
+    }
+
+    /// The same pass over events already read and decoded: the next ones past the checkpoint,
+    /// in order. Returns the new checkpoint (nil for none).
+    func applyEvents(_ batch: [DecodedEvent], asOf fixed: LocalDate? = nil) throws -> Int64? {
+        guard let last = batch.last?.event else { return nil }
         let date = fixed ?? Projections.businessDate(of: last.recordedAt)
         var applier = EventApplier(catalog: catalog, places: engine.catalog.places, schema: schema, asOf: date)
         let note = try db.cachedStatement(sql: "INSERT OR IGNORE INTO \(schema[.scopes]) (scope, review_by, evaluated_at) VALUES (?, NULL, 0)")
-        for event in batch where fixed.map({ event.occurredAt <= $0 }) ?? true {
-            for scope in try applier.apply(event, store: db, events: events) { try note.execute(arguments: [scope.key]) }
+        var noted: Set<Scope> = []
+        for decoded in batch where fixed.map({ decoded.event.occurredAt <= $0 }) ?? true {
+            for scope in try applier.apply(decoded, store: db, events: events, linking: false) where noted.insert(scope).inserted {
+                try note.execute(arguments: [scope.key])
+            }
         }
         try save(position: last.position, asOf: date)
         return last.position

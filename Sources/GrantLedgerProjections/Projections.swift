@@ -34,6 +34,9 @@ public final class Projections: Sendable {
     /// The projections, in the order their digests are printed.
     public static let names = ProjectionSchema.projections.map(\.name)
 
+    /// Events a rebuild applies per transaction.
+    static let eventsPerChunk = 20_000
+
     /// Scopes a rebuild evaluates per transaction.
     static let scopesPerBatch = 500
 
@@ -135,13 +138,24 @@ public final class Projections: Sendable {
         let engine = PolicyEngine(catalog: policies)
         let catalog = log.catalog
         // Events: in transactions of a chunk each, so appends by others wait at most one chunk.
+        // The next chunk is read and decoded on a reader while this one is applied.
         let head = try database.read { db in try SQLiteEventStorage.reader(on: db).lastEvent()?.position ?? 0 }
+        let database = self.database
+        @Sendable func chunk(after position: Int64) throws -> [DecodedEvent] {
+            try database.read { db in
+                try SQLiteEventStorage.reader(on: db).events(EventQuery(to: head), after: position, limit: Self.eventsPerChunk)
+            }.map { try DecodedEvent($0, catalog: catalog) }
+        }
         var position: Int64 = 0
-        while position < head {
+        var next = position < head ? Prefetch { try chunk(after: 0) } : nil
+        while let pending = next {
+            let decoded = try pending.value()
+            guard let last = decoded.last?.event.position else { break }
+            next = last < head ? Prefetch { try chunk(after: last) } : nil
             position = try database.write { db in
                 try owned(db)
                 let batch = try ProjectionBatch(schema: .next, db: db, engine: engine, catalog: catalog)
-                return try batch.applyEvents(upTo: head, limit: 20_000)
+                return try batch.applyEvents(decoded) ?? position
             }
             progress?(RebuildProgress(phase: .events, done: position, total: head))
         }
@@ -254,5 +268,25 @@ extension Projections {
     /// projections judge entitlements on the business date of the log's last event.
     public static func businessDate(of time: Timestamp) -> LocalDate {
         Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch + businessDayOffset).date
+    }
+}
+
+/// Work started on another thread now, whose result is waited for later: the next chunk of a
+/// rebuild's events, read and decoded while the writer applies the last.
+final class Prefetch<Value: Sendable>: @unchecked Sendable {
+    private let done = DispatchGroup()
+    private var result: Result<Value, any Error>?
+
+    init(_ work: @escaping @Sendable () throws -> Value) {
+        done.enter()
+        DispatchQueue.global().async {
+            self.result = Result(catching: work)
+            self.done.leave()
+        }
+    }
+
+    func value() throws -> Value {
+        done.wait()
+        return try result!.get()
     }
 }
