@@ -32,6 +32,10 @@ struct ProjectionBenchmark: AsyncParsableCommand {
     @Option(help: "Several log sizes, comma-separated (e.g. 100000,1000000); replaces --events.") var sizes: String?
     @Option(help: "Working directory for the ledgers (default: a new temporary directory).") var dir: String?
     @Flag(help: "Keep the ledger files.") var keep = false
+    @Flag(help: ArgumentHelp(
+        "Keep each generated log as ledger-N.base.sqlite in --dir and, when it is there, start from a copy of it instead of generating the log again.",
+        discussion: "The log of a seed and size is the same on every run; at 10M events generating it takes most of the run."))
+    var reuseLogs = false
     @Option(help: "Seed of the synthetic city.") var seed: UInt64 = 42
     @Option(help: "Events appended one at a time, each followed by a timed catch-up.") var catchUps = 200
     @Option(help: "Queries of each kind to time.") var queries = 1000
@@ -63,7 +67,9 @@ struct ProjectionBenchmark: AsyncParsableCommand {
         var results: [SizeResult] = []
         for size in sizes {
             let path = "\(directory)/ledger-\(size).sqlite"
-            var run = SizeRun(events: size, path: path, seed: seed, catchUps: catchUps, queries: queries, profileSQL: profileSQL)
+            if reuseLogs, dir == nil { throw ValidationError("--reuse-logs keeps the logs in --dir: name one, under a .build-* folder") }
+            var run = SizeRun(events: size, path: path, seed: seed, catchUps: catchUps, queries: queries, profileSQL: profileSQL,
+                              base: reuseLogs ? "\(directory)/ledger-\(size).base.sqlite" : nil)
             let result = try await run.measure()
             results.append(result)
             say()
@@ -89,9 +95,12 @@ struct SizeRun {
     let catchUps: Int
     let queries: Int
     let profileSQL: Bool
+    /// Where the generated log is kept, to be copied rather than generated again.
+    let base: String?
     private var result = SizeResult()
 
-    init(events: Int, path: String, seed: UInt64, catchUps: Int, queries: Int, profileSQL: Bool) {
+    init(events: Int, path: String, seed: UInt64, catchUps: Int, queries: Int, profileSQL: Bool, base: String? = nil) {
+        self.base = base
         self.events = events
         self.path = path
         self.seed = seed
@@ -103,6 +112,14 @@ struct SizeRun {
 
     static func remove(_ path: String) {
         for suffix in ["", "-wal", "-shm", ".key"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    /// Copies a closed ledger, its write-ahead log and its key file.
+    static func copy(_ from: String, to: String) throws {
+        remove(to)
+        for suffix in ["", "-wal", ".key"] where FileManager.default.fileExists(atPath: from + suffix) {
+            try FileManager.default.copyItem(atPath: from + suffix, toPath: to + suffix)
+        }
     }
 
     /// A plain SQLite connection to the ledger file, read-only, opened afresh (so that it
@@ -134,6 +151,28 @@ struct SizeRun {
     // MARK: 1. Build
 
     private mutating func build() async throws -> SyntheticCity.Generator {
+        if let base, FileManager.default.fileExists(atPath: base) {
+            // The kept log: the generator is run through the same events, unappended, so that
+            // the catch-ups continue the city where the log ends.
+            let start = ContinuousClock.now
+            try Self.copy(base, to: path)
+            var generator = SyntheticCity(seed: seed).makeIterator()
+            for _ in 0..<events { _ = generator.next() }
+            let head = try await plain().read { db in try Int64.fetchOne(db, sql: "SELECT max(position) FROM events") ?? 0 }
+            guard head == events else { throw BenchmarkError("\(base) holds \(head) events, not \(events): remove it to generate it again") }
+            say("  the log: a copy of \(base), and the generator run through its events, in \(Format.seconds((ContinuousClock.now - start).seconds))")
+            result.buildSeconds = (ContinuousClock.now - start).seconds
+            result.people = generator.peopleStarted
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            result.fileMiB = Double((attributes[.size] as? NSNumber)?.intValue ?? 0) / 1_048_576
+            return generator
+        }
+        let generator = try await generate()
+        if let base { try Self.copy(path, to: base) }
+        return generator
+    }
+
+    private mutating func generate() async throws -> SyntheticCity.Generator {
         Self.remove(path)
         // A pseudonym key from the seed, so that the same seed gives the same rows and digests.
         var random = SplitMix64(seed: seed ^ 0x6B65_7966_696C_65)
