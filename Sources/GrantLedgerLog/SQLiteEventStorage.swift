@@ -227,12 +227,29 @@ struct SQLiteBridgedAccess: EventStorageWriter {
     }
 }
 
+/// The log's reads inside a transaction the caller already holds, synchronously: the
+/// projections apply events and write the rows they produce in one transaction, so they read
+/// the events through the same connection as their tables (see `ProjectionStore`). A backend
+/// that keeps projections implements it on that connection.
+public protocol TransactionEventReader {
+    /// The last event, if any.
+    func lastEvent() throws -> ChainHead?
+    /// Calls `body` with each matching event in position order until it returns false.
+    func forEachEvent(_ query: EventQuery, _ body: (RecordedEvent) throws -> Bool) throws
+    /// One page: at most `limit` events matching `query` above `position`.
+    func events(_ query: EventQuery, after position: Int64, limit: Int) throws -> [RecordedEvent]
+    /// The event with this id, if recorded.
+    func event(withID eventID: String) throws -> RecordedEvent?
+    /// The event at `position`, or nil past the end.
+    func event(at position: Int64) throws -> RecordedEvent?
+}
+
 /// The log's reads (and, inside the log, its writes) on a GRDB connection the caller already
 /// holds, synchronously, inside its transaction. Statements are cached per connection.
 ///
 /// The projections kept in the same file read the events they apply with it, in the
 /// transaction that writes their rows, so that both commit together.
-public struct SQLiteEventReader {
+public struct SQLiteEventReader: TransactionEventReader {
     let db: Database
 
     public init(db: Database) { self.db = db }

@@ -1,22 +1,17 @@
-import GRDB
 import GrantLedgerEvents
 import GrantLedgerLog
 import GrantLedgerPolicy
 
 /// One transaction's work on one set of projection tables: apply events past the checkpoint,
-/// evaluate the scopes they made stale, move the checkpoint. The log is read through `events`
-/// (the same connection as `db` for the ledger's own projections).
+/// evaluate the scopes they made stale, move the checkpoint. Everything goes through `store`,
+/// which also reads the log in the same transaction.
 struct ProjectionBatch {
-    let schema: ProjectionSchema
-    let db: Database
-    let events: SQLiteEventReader
+    let store: any ProjectionStore
     let engine: PolicyEngine
     let catalog: EventCatalog
 
-    init(schema: ProjectionSchema, db: Database, events: (SQLiteEventReader)? = nil, engine: PolicyEngine, catalog: EventCatalog) throws {
-        self.schema = schema
-        self.db = db
-        self.events = events ?? SQLiteEventStorage.reader(on: db)
+    init(store: any ProjectionStore, engine: PolicyEngine, catalog: EventCatalog) {
+        self.store = store
         self.engine = engine
         self.catalog = catalog
     }
@@ -30,30 +25,16 @@ struct ProjectionBatch {
 
     // MARK: Checkpoint and date
 
-    func checkpoint() throws -> Int64 { try schema.checkpoint(db) }
+    func checkpoint() throws -> Int64 { try store.checkpoint() }
 
-    func asOf() throws -> LocalDate? { try schema.asOf(db) }
+    func asOf() throws -> LocalDate? { try store.asOf() }
 
     /// Records that the tables reflect the log up to `position`, evaluated on `asOf`.
-    func markApplied(position: Int64, asOf: LocalDate?) throws { try save(position: position, asOf: asOf) }
-
-    private func save(position: Int64, asOf: LocalDate?) throws {
-        for name in ProjectionSchema.projections.map(\.name) {
-            try db.cachedStatement(sql: """
-                INSERT INTO \(schema[.checkpoints]) (projection, position) VALUES (?, ?)
-                ON CONFLICT (projection) DO UPDATE SET position = excluded.position
-                """).execute(arguments: [name, position])
-        }
-        if let asOf {
-            try db.cachedStatement(sql: "INSERT INTO \(schema[.meta]) (key, value) VALUES ('as-of', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").execute(arguments: [asOf.description])
-        }
-    }
+    func markApplied(position: Int64, asOf: LocalDate?) throws { try store.markApplied(position: position, asOf: asOf) }
 
     /// The next events past the checkpoint, up to `upTo`, at most `limit` of them.
     private func nextEvents(from checkpoint: Int64, upTo: Int64, limit: Int) throws -> [RecordedEvent] {
-        var batch: [RecordedEvent] = []
-        try events.forEachEvent(EventQuery(from: checkpoint + 1, to: upTo, limit: limit)) { batch.append($0); return true }
-        return batch
+        try store.events.events(EventQuery(to: upTo), after: checkpoint, limit: limit)
     }
 
     // MARK: Incremental
@@ -66,18 +47,17 @@ struct ProjectionBatch {
         let batch = try nextEvents(from: start, upTo: upTo, limit: limit)
         guard let last = batch.last else { return Applied(position: start, asOf: previous) }
         let date = fixed ?? max(previous ?? Projections.businessDate(of: last.recordedAt), Projections.businessDate(of: last.recordedAt))
-        var applier = EventApplier(catalog: catalog, places: engine.catalog.places, schema: schema, asOf: date)
+        var applier = EventApplier(catalog: catalog, places: engine.catalog.places, asOf: date)
         var stale: Set<Scope> = []
-        for event in batch { stale.formUnion(try applier.apply(event, store: db, events: events)) }
+        for event in batch { stale.formUnion(try applier.apply(event, store: store)) }
         if date != previous {
-            let due = try String.fetchAll(db.cachedStatement(sql: "SELECT scope FROM \(schema[.scopes]) WHERE review_by <= ?"), arguments: [date.description])
-            stale.formUnion(due.compactMap(Scope.init(key:)))
+            stale.formUnion(try store.scopesDue(by: date).compactMap(Scope.init(key:)))
         }
-        let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, schema: schema, limit: last.position, asOf: date)
+        let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, limit: last.position, asOf: date)
         var shared: Set<String> = []
-        for scope in stale.sorted() { shared.formUnion(try evaluator.refresh(scope, store: db, events: events)) }
+        for scope in stale.sorted() { shared.formUnion(try evaluator.refresh(scope, store: store)) }
         try applySharedLimits(shared, evaluator: evaluator)
-        try save(position: last.position, asOf: date)
+        try store.markApplied(position: last.position, asOf: date)
         try beforeCommit?(last.position)
         return Applied(events: batch.count, scopes: stale.count, position: last.position, asOf: date)
     }
@@ -98,15 +78,14 @@ struct ProjectionBatch {
     func applyEvents(_ batch: [DecodedEvent], asOf fixed: LocalDate? = nil) throws -> Int64? {
         guard let last = batch.last?.event else { return nil }
         let date = fixed ?? Projections.businessDate(of: last.recordedAt)
-        var applier = EventApplier(catalog: catalog, places: engine.catalog.places, schema: schema, asOf: date)
-        let note = try db.cachedStatement(sql: "INSERT OR IGNORE INTO \(schema[.scopes]) (scope, review_by, evaluated_at) VALUES (?, NULL, 0)")
+        var applier = EventApplier(catalog: catalog, places: engine.catalog.places, asOf: date)
         var noted: Set<Scope> = []
         for decoded in batch where fixed.map({ decoded.event.occurredAt <= $0 }) ?? true {
-            for scope in try applier.apply(decoded, store: db, events: events, linking: false) where noted.insert(scope).inserted {
-                try note.execute(arguments: [scope.key])
+            for scope in try applier.apply(decoded, store: store, linking: false) where noted.insert(scope).inserted {
+                try store.noteScope(scope)
             }
         }
-        try save(position: last.position, asOf: date)
+        try store.markApplied(position: last.position, asOf: date)
         return last.position
     }
 
@@ -114,26 +93,25 @@ struct ProjectionBatch {
     /// each entitlement drawing on them, and evaluates again every scope whose usage changed.
     /// With nil, every clause with draws: a rebuild's last pass, once every scope has its rows.
     func applySharedLimits(_ clauses: Set<String>? = nil, evaluator: ScopeEvaluator? = nil) throws {
-        let limits = SharedLimits(policies: engine.catalog, schema: schema)
-        let clauses = try clauses ?? limits.clauses(store: db)
+        let limits = SharedLimits(policies: engine.catalog)
+        let clauses = try clauses ?? limits.clauses(store: store)
         guard !clauses.isEmpty else { return }
-        let (usage, stale) = try limits.usage(of: clauses, store: db)
+        let (usage, stale) = try limits.usage(of: clauses, store: store)
         guard let evaluator = try evaluator ?? asOf().map({
-            ScopeEvaluator(engine: engine, catalog: catalog, schema: schema, limit: try checkpoint(), asOf: $0)
+            ScopeEvaluator(engine: engine, catalog: catalog, limit: try checkpoint(), asOf: $0)
         }) else { return }
-        for scope in stale.sorted() { try evaluator.refresh(scope, store: db, events: events, usage: usage) }
+        for scope in stale.sorted() { try evaluator.refresh(scope, store: store, usage: usage) }
     }
 
     /// A rebuild's second pass: evaluates the next `limit` scopes after `after`, in key order.
     func evaluateScopes(after: String, limit: Int, only: Set<Scope>? = nil) throws -> (count: Int, last: String?) {
-        let keys = try String.fetchAll(db.cachedStatement(sql: "SELECT scope FROM \(schema[.scopes]) WHERE scope > ? ORDER BY scope LIMIT ?"),
-                                       arguments: [after, limit])
+        let keys = try store.scopes(after: after, limit: limit)
         guard let asOf = try asOf() else { return (0, keys.last) }
-        let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, schema: schema, limit: try checkpoint(), asOf: asOf)
+        let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, limit: try checkpoint(), asOf: asOf)
         var count = 0
         for key in keys {
             guard let scope = Scope(key: key), only.map({ $0.contains(scope) }) ?? true else { continue }
-            try evaluator.refresh(scope, store: db, events: events, fresh: true)
+            try evaluator.refresh(scope, store: store, fresh: true)
             count += 1
         }
         return (count, keys.last)

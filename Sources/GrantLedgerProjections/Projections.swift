@@ -20,7 +20,10 @@ import GrantLedgerPolicy
 public final class Projections: Sendable {
     public let log: EventLog
     public let policies: PolicyCatalog
+    /// The ledger file, for the queries (`ProjectionReader`), which read it directly.
     let database: any DatabaseWriter
+    /// Where the projections are kept; the catch-up and the rebuild speak only to it.
+    let backend: any ProjectionBackend
 
     public init(log: EventLog, policies: PolicyCatalog) throws {
         guard let storage = log.storage as? SQLiteEventStorage else {
@@ -29,6 +32,7 @@ public final class Projections: Sendable {
         self.log = log
         self.policies = policies
         self.database = storage.database
+        self.backend = SQLiteProjectionBackend(database: storage.database)
     }
 
     /// The projections, in the order their digests are printed.
@@ -65,10 +69,9 @@ public final class Projections: Sendable {
     @discardableResult
     public func catchUp(batchSize: Int = Projections.batchSize, beforeCommit: ((Int64) throws -> Void)? = nil,
                         continuing: () -> Bool = { true }) throws -> CatchUpReport {
-        let (exists, builtWith) = try database.read { db in
-            let exists = try ProjectionSchema.live.exists(db)
-            let policies = exists ? try String.fetchOne(db, sql: "SELECT value FROM \(ProjectionSchema.live[.meta]) WHERE key = 'policies'") : nil
-            return (exists, policies)
+        let (exists, builtWith) = try backend.read(.live) { store in
+            let exists = try store.tablesExist()
+            return (exists, exists ? try store.meta("policies") : nil)
         }
         // Projections built with other policy files are rebuilt rather than extended.
         if !exists || builtWith != policies.fingerprint {
@@ -78,12 +81,13 @@ public final class Projections: Sendable {
         }
         var report = CatchUpReport()
         var first = true
+        let engine = PolicyEngine(catalog: policies)
         while true {
-            let done = try database.write { db -> Bool in
+            let done = try backend.write(.live) { store -> Bool in
                 // Projections built by an earlier version may lack an index added since.
-                if first { try ProjectionSchema.live.createIndexes(db) }
+                if first { try store.createIndexes() }
                 first = false
-                let batch = try ProjectionBatch(schema: .live, db: db, engine: PolicyEngine(catalog: policies), catalog: log.catalog)
+                let batch = ProjectionBatch(store: store, engine: engine, catalog: log.catalog)
                 let applied = try batch.catchUp(upTo: .max, limit: batchSize, beforeCommit: beforeCommit)
                 report.eventsApplied += applied.events
                 report.scopesEvaluated += applied.scopes
@@ -121,29 +125,25 @@ public final class Projections: Sendable {
         // A rebuild owns the new tables by a token; one started later takes them over, and this
         // one then stops at its next transaction instead of swapping in tables it did not fill.
         let token = UUID().uuidString
-        try database.write { db in
-            try ProjectionSchema.next.drop(db)
-            try ProjectionSchema.next.create(db)
-            try db.execute(sql: "INSERT INTO \(ProjectionSchema.next[.meta]) (key, value) VALUES ('rebuild', ?), ('policies', ?)",
-                           arguments: [token, policies.fingerprint])
+        try backend.write(.rebuilding) { store in
+            try store.dropTables()
+            try store.createTables()
+            try store.setMeta("rebuild", token)
+            try store.setMeta("policies", policies.fingerprint)
         }
-        func owned(_ db: Database) throws {
-            // Asked of SQLite itself: a reader's cached schema may predate the other rebuild's swap.
-            let exists = try Bool.fetchOne(db, sql: "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                                           arguments: [ProjectionSchema.next[.meta]]) ?? false
-            let owner = exists
-                ? try String.fetchOne(db, sql: "SELECT value FROM \(ProjectionSchema.next[.meta]) WHERE key = 'rebuild'") : nil
+        func owned(_ store: any ProjectionStore) throws {
+            let owner = try store.tablesExist() ? try store.meta("rebuild") : nil
             guard owner == token else { throw ProjectionError.rebuildSuperseded }
         }
         let engine = PolicyEngine(catalog: policies)
         let catalog = log.catalog
+        let backend = self.backend
         // Events: in transactions of a chunk each, so appends by others wait at most one chunk.
-        // The next chunk is read and decoded on a reader while this one is applied.
-        let head = try database.read { db in try SQLiteEventStorage.reader(on: db).lastEvent()?.position ?? 0 }
-        let database = self.database
+        // The next chunk is read and decoded in a read transaction while this one is applied.
+        let head = try backend.read(.live) { store in try store.events.lastEvent()?.position ?? 0 }
         @Sendable func chunk(after position: Int64) throws -> [DecodedEvent] {
-            try database.read { db in
-                try SQLiteEventStorage.reader(on: db).events(EventQuery(to: head), after: position, limit: Self.eventsPerChunk)
+            try backend.read(.rebuilding) { store in
+                try store.events.events(EventQuery(to: head), after: position, limit: Self.eventsPerChunk)
             }.map { try DecodedEvent($0, catalog: catalog) }
         }
         var position: Int64 = 0
@@ -152,36 +152,33 @@ public final class Projections: Sendable {
             let decoded = try pending.value()
             guard let last = decoded.last?.event.position else { break }
             next = last < head ? Prefetch { try chunk(after: last) } : nil
-            position = try database.write { db in
-                try owned(db)
-                let batch = try ProjectionBatch(schema: .next, db: db, engine: engine, catalog: catalog)
-                return try batch.applyEvents(decoded) ?? position
+            position = try backend.write(.rebuilding) { store in
+                try owned(store)
+                return try ProjectionBatch(store: store, engine: engine, catalog: catalog).applyEvents(decoded) ?? position
             }
             progress?(RebuildProgress(phase: .events, done: position, total: head))
         }
         // Scopes: each evaluated once, on the final date, a batch at a time: the batch on
         // every core (ScopeWorkers), its rows then written in one transaction.
-        let (total, asOf, checkpoint) = try database.write { db in
-            try owned(db)
-            try ProjectionSchema.next.createEvaluationIndexes(db)
-            let total = try Int64.fetchOne(db, sql: "SELECT count(*) FROM \(ProjectionSchema.next[.scopes])") ?? 0
-            return (total, try ProjectionSchema.next.asOf(db), try ProjectionSchema.next.checkpoint(db))
+        let (total, asOf, checkpoint) = try backend.write(.rebuilding) { store in
+            try owned(store)
+            try store.createEvaluationIndexes()
+            return (try store.scopeCount(), try store.asOf(), try store.checkpoint())
         }
         var evaluated: Int64 = 0
         if let asOf {
-            let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, schema: .next, limit: checkpoint, asOf: asOf)
+            let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, limit: checkpoint, asOf: asOf)
             var after = ""
             while true {
-                let keys = try database.read { db in
-                    try owned(db)
-                    return try String.fetchAll(db, sql: "SELECT scope FROM \(ProjectionSchema.next[.scopes]) WHERE scope > ? ORDER BY scope LIMIT ?",
-                                        arguments: [after, Self.scopesPerBatch])
+                let keys = try backend.read(.rebuilding) { store in
+                    try owned(store)
+                    return try store.scopes(after: after, limit: Self.scopesPerBatch)
                 }
                 guard let last = keys.last else { break }
-                let rows = try ScopeWorkers.evaluate(keys.compactMap(Scope.init(key:)), with: evaluator, on: database, workers: workers)
-                try database.write { db in
-                    try owned(db)
-                    for scope in rows { try evaluator.keep(scope, store: db, fresh: true) }
+                let rows = try ScopeWorkers.evaluate(keys.compactMap(Scope.init(key:)), with: evaluator, on: backend, workers: workers)
+                try backend.write(.rebuilding) { store in
+                    try owned(store)
+                    for scope in rows { try evaluator.keep(scope, store: store, fresh: true) }
                 }
                 after = last
                 evaluated += Int64(rows.count)
@@ -190,11 +187,11 @@ public final class Projections: Sendable {
         }
         // The limits shared across scopes, once every scope has its rows; then swap, and
         // apply whatever was appended meanwhile as an ordinary catch-up.
-        try database.write { db in
-            try owned(db)
-            try ProjectionBatch(schema: .next, db: db, engine: engine, catalog: catalog).applySharedLimits()
-            try db.execute(sql: "DELETE FROM \(ProjectionSchema.next[.meta]) WHERE key = 'rebuild'")
-            try ProjectionSchema.next.swap(into: .live, db)
+        try backend.write(.rebuilding) { store in
+            try owned(store)
+            try ProjectionBatch(store: store, engine: engine, catalog: catalog).applySharedLimits()
+            try store.removeMeta("rebuild")
+            try store.replaceLive()
         }
         let caughtUp = try catchUp()
         let digests = try self.digests()
@@ -212,17 +209,16 @@ public final class Projections: Sendable {
     }
 
     public func status() throws -> Status {
-        try database.read { db in
-            let head = try SQLiteEventStorage.reader(on: db).lastEvent()?.position ?? 0
-            guard try ProjectionSchema.live.exists(db) else { return Status(exists: false, checkpoints: [], asOf: nil, head: head) }
-            let rows = try Row.fetchAll(db, sql: "SELECT projection, position FROM \(ProjectionSchema.live[.checkpoints]) ORDER BY projection")
-            return Status(exists: true, checkpoints: rows.map { ($0[0], $0[1]) }, asOf: try ProjectionSchema.live.asOf(db), head: head)
+        try backend.read(.live) { store in
+            let head = try store.events.lastEvent()?.position ?? 0
+            guard try store.tablesExist() else { return Status(exists: false, checkpoints: [], asOf: nil, head: head) }
+            return Status(exists: true, checkpoints: try store.checkpoints(), asOf: try store.asOf(), head: head)
         }
     }
 
     /// Each projection's digest over its live rows.
     public func digests() throws -> [(name: String, digest: String)] {
-        try database.read { db in try ProjectionDigest.digests(db, schema: .live) }
+        try backend.read(.live) { store in try store.digests() }
     }
 
     /// A reader of the live projections, caught up first.
@@ -236,7 +232,7 @@ public final class Projections: Sendable {
     /// projections have never been built. They may lag the log's head; the reader's position
     /// says how far they reach.
     public func liveReader() throws -> ProjectionReader? {
-        guard try database.read({ db in try ProjectionSchema.live.exists(db) }) else { return nil }
+        guard try backend.read(.live, { store in try store.tablesExist() }) else { return nil }
         return try ProjectionReader(database: database, schema: .live, log: log, policies: policies)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import GrantLedgerEvents
 import GrantLedgerLog
 import GrantLedgerPolicy
@@ -16,14 +15,12 @@ import GrantLedgerPolicy
 struct ScopeEvaluator: Sendable {
     let engine: PolicyEngine
     let catalog: EventCatalog
-    let schema: ProjectionSchema
     /// The last position the evaluation may see.
     let limit: Int64
     /// The business date evaluated on.
     let asOf: LocalDate
 
-    /// Re-evaluates `scope` and replaces its rows. `store` holds the projection tables;
-    /// `events` reads the log (the same connection for the live projections).
+    /// Re-evaluates `scope` and replaces its rows in `store`.
     ///
     /// `fresh` says the scope has no rows yet (a rebuild's single pass over its scopes), so
     /// there is nothing to delete; the new tables get their indexes only at the swap.
@@ -32,9 +29,8 @@ struct ScopeEvaluator: Sendable {
     /// fund). Without it the scope's draws on them are kept, and the clauses they concern
     /// returned: the caller computes their usage and evaluates the scope again with it.
     @discardableResult
-    func refresh(_ scope: Scope, store: Database, events: SQLiteEventReader, fresh: Bool = false,
-                 usage: PooledUsage? = nil) throws -> Set<String> {
-        try keep(evaluate(scope, store: store, events: events, usage: usage), store: store, fresh: fresh)
+    func refresh(_ scope: Scope, store: some ProjectionStore, fresh: Bool = false, usage: PooledUsage? = nil) throws -> Set<String> {
+        try keep(evaluate(scope, store: store, usage: usage), store: store, fresh: fresh)
     }
 
     /// A scope's new rows, evaluated but not yet written.
@@ -46,11 +42,11 @@ struct ScopeEvaluator: Sendable {
         let draws: [SharedLimitPlace.Draw]?
     }
 
-    /// Evaluates `scope`, only reading: a rebuild evaluates scopes on several connections at
-    /// once and one writer keeps their rows.
-    func evaluate(_ scope: Scope, store: Database, events: SQLiteEventReader, usage: PooledUsage? = nil) throws -> Rows {
-        let facts = try gather(scope, store: store, events: events)
-        let figures = TargetFigures(db: store, schema: schema)
+    /// Evaluates `scope`, only reading: a rebuild evaluates scopes in several read
+    /// transactions at once and one writer keeps their rows.
+    func evaluate(_ scope: Scope, store: some ProjectionStore, usage: PooledUsage? = nil) throws -> Rows {
+        let facts = try gather(scope, store: store)
+        let figures = TargetFigures(store: store)
         let evaluation = engine.evaluation(facts, on: asOf, targets: figures, usage: usage, for: scope.owner)
         if let error = figures.error { throw error }
         let owned = evaluation.entitlements.filter { $0.owner == scope.owner }
@@ -60,15 +56,17 @@ struct ScopeEvaluator: Sendable {
 
     /// Replaces the scope's rows by `rows`; returns the shared-limit clauses whose usage changed.
     @discardableResult
-    func keep(_ rows: Rows, store: Database, fresh: Bool) throws -> Set<String> {
-        try write(rows.scope, rows.entitlements, reviewBy: rows.reviewBy, store: store, fresh: fresh)
+    func keep(_ rows: Rows, store: some ProjectionStore, fresh: Bool) throws -> Set<String> {
+        try store.replaceEntitlements(of: rows.scope, with: rows.entitlements.map(EntitlementRecord.init), fresh: fresh)
+        try store.markEvaluated(rows.scope, reviewBy: rows.reviewBy, position: limit)
         guard let draws = rows.draws else { return [] }
-        return try SharedLimits(policies: engine.catalog, schema: schema).keep(rows.scope, draws, store: store, fresh: fresh)
+        return try SharedLimits(policies: engine.catalog).keep(rows.scope, draws, store: store, fresh: fresh)
     }
 
     // MARK: Facts
 
-    func gather(_ scope: Scope, store: Database, events: SQLiteEventReader) throws -> [Fact] {
+    func gather(_ scope: Scope, store: some ProjectionStore) throws -> [Fact] {
+        let events = store.events
         var found: [Int64: RecordedEvent] = [:]
         var context = Context()
         func take(_ event: RecordedEvent, expand: Bool) throws {
@@ -79,16 +77,12 @@ struct ScopeEvaluator: Sendable {
         case .person(let id):
             try events.forEachEvent(EventQuery(to: limit, party: id)) { try take($0, expand: true); return true }
             // Applications that cite the person's events as evidence without naming them.
-            for key in try String.fetchAll(store.cachedStatement(sql: "SELECT key FROM \(schema[.links]) WHERE scope = ? AND key LIKE 'app:%'"),
-                                           arguments: [scope.key]) {
-                context.streams.insert("application:" + key.dropFirst(4))
-            }
+            for application in try store.linkedApplications(of: scope) { context.streams.insert("application:" + application) }
         case .organisation(let id):
             try events.forEachEvent(EventQuery(to: limit, party: id)) { try take($0, expand: true); return true }
-            let funds = try Row.fetchAll(store.cachedStatement(sql: "SELECT fund_id, target_id FROM \(schema[.funds]) WHERE recipient = ?"), arguments: [id])
-            for fund in funds {
-                context.streams.insert("fund:" + (fund[0] as String))
-                if let target: String = fund[1] { context.streams.insert("target:" + target) }
+            for (fund, target) in try store.funds(receivedBy: id) {
+                context.streams.insert("fund:" + fund)
+                if let target { context.streams.insert("target:" + target) }
             }
             // The people it employed: their key groups, certificates and other employers' months.
             for person in context.employees.sorted() {
@@ -132,40 +126,6 @@ struct ScopeEvaluator: Sendable {
             }
         }
     }
-
-    // MARK: Rows
-
-    private func write(_ scope: Scope, _ entitlements: [Entitlement], reviewBy: LocalDate?, store: Database, fresh: Bool) throws {
-        if !fresh {
-            try store.cachedStatement(sql: "DELETE FROM \(schema[.tranches]) WHERE scope = ?").execute(arguments: [scope.key])
-            try store.cachedStatement(sql: "DELETE FROM \(schema[.entitlements]) WHERE scope = ?").execute(arguments: [scope.key])
-        }
-        let insert = try store.cachedStatement(sql: """
-            INSERT INTO \(schema[.entitlements]) (id, scope, clause, title, payee_kind, payee_id, subject, date, status,
-                amount, range_low, range_high, match_key, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let insertTranche = try store.cachedStatement(sql: """
-            INSERT INTO \(schema[.tranches]) (entitlement_id, seq, scope, label, amount, released_by, due_date, state)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for entitlement in entitlements {
-            let record = EntitlementRecord(entitlement)
-            try insert.execute(arguments: [
-                record.id, scope.key, record.clause, record.title, record.payeeKind, record.payeeID, record.subject,
-                record.date, record.status, record.amount, record.rangeLow, record.rangeHigh,
-                MatchKey.of(clause: record.clause, payee: record.payeeID, subject: record.subject), try record.detailJSON(),
-            ])
-            for (seq, tranche) in record.tranches.enumerated() {
-                try insertTranche.execute(arguments: [
-                    record.id, seq, scope.key, tranche.label, tranche.amount, tranche.releasedBy, tranche.dueDate, tranche.state,
-                ])
-            }
-        }
-        try store.cachedStatement(sql: """
-            INSERT INTO \(schema[.scopes]) (scope, review_by, evaluated_at) VALUES (?, ?, ?)
-            ON CONFLICT (scope) DO UPDATE SET review_by = excluded.review_by, evaluated_at = excluded.evaluated_at
-            """).execute(arguments: [scope.key, reviewBy?.description, limit])
-    }
 }
 
 /// How disbursements find the entitlements they pay: the clause, the payee, and the worker.
@@ -174,22 +134,17 @@ enum MatchKey {
 }
 
 /// Target figures from the performance projection, counted over the whole log. The engine's
-/// question cannot fail; a database error is kept and thrown once the evaluation returns.
-final class TargetFigures: TargetProgress {
-    let db: Database
-    let schema: ProjectionSchema
+/// question cannot fail; a store's error is kept and thrown once the evaluation returns.
+final class TargetFigures<Store: ProjectionStore>: TargetProgress {
+    let store: Store
     private(set) var error: (any Error)?
 
-    init(db: Database, schema: ProjectionSchema) {
-        self.db = db
-        self.schema = schema
-    }
+    init(store: Store) { self.store = store }
 
     func achieved(_ target: TargetSet, through date: LocalDate) -> Int64? {
         guard TargetSet.countedMetrics.contains(target.metric) else { return nil }
         do {
-            return try Int64.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM \(schema[.targetEvents]) WHERE target_id = ? AND occurred_at <= ?"),
-                arguments: [target.targetId, date.description]) ?? 0
+            return try store.countedFacts(target: target.targetId, through: date)
         } catch {
             self.error = error
             return nil

@@ -1,9 +1,8 @@
 import Dispatch
 import Foundation
-import GRDB
 import GrantLedgerLog
 
-/// Evaluates many scopes at once on the ledger's readers: one scope's evaluation only reads
+/// Evaluates many scopes at once in several read transactions: one scope's evaluation only reads
 /// (the log, and the tables the events filled), so a rebuild spreads its scopes over every
 /// core while a single writer keeps their rows.
 ///
@@ -15,22 +14,18 @@ public enum ScopeWorkers {
     public static let defaultCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     static func evaluate(
-        _ scopes: [Scope], with evaluator: ScopeEvaluator, on database: any DatabaseWriter, workers: Int = defaultCount
+        _ scopes: [Scope], with evaluator: ScopeEvaluator, on backend: any ProjectionBackend, workers: Int = defaultCount
     ) throws -> [ScopeEvaluator.Rows] {
-        // A queue has a single connection; so has a pool asked for one worker.
-        guard let pool = database as? DatabasePool, workers > 1, scopes.count > 1 else {
-            return try database.read { db in
-                let events = SQLiteEventStorage.reader(on: db)
-                return try scopes.map { try evaluator.evaluate($0, store: db, events: events) }
-            }
+        // A backend whose reads run one at a time gains nothing from more threads.
+        guard backend.concurrentReads, workers > 1, scopes.count > 1 else {
+            return try backend.read(.rebuilding) { store in try scopes.map { try evaluator.evaluate($0, store: store) } }
         }
         let work = Work(count: scopes.count)
         DispatchQueue.concurrentPerform(iterations: min(workers, scopes.count)) { _ in
             do {
-                try pool.read { db in
-                    let events = SQLiteEventStorage.reader(on: db)
+                try backend.read(.rebuilding) { store in
                     while let index = work.next() {
-                        work.finish(index, with: try evaluator.evaluate(scopes[index], store: db, events: events))
+                        work.finish(index, with: try evaluator.evaluate(scopes[index], store: store))
                     }
                 }
             } catch {

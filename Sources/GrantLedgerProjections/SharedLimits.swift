@@ -1,4 +1,3 @@
-import GRDB
 import GrantLedgerEvents
 import GrantLedgerPolicy
 
@@ -17,73 +16,46 @@ import GrantLedgerPolicy
 /// same rows: the usage is recorded with each draw, and an unchanged usage re-evaluates nothing.
 struct SharedLimits {
     let policies: PolicyCatalog
-    let schema: ProjectionSchema
 
     /// Replaces a scope's draws. Returns the clauses whose usage must be computed again.
-    func keep(_ scope: Scope, _ draws: [SharedLimitPlace.Draw], store: Database, fresh: Bool) throws -> Set<String> {
+    func keep(_ scope: Scope, _ draws: [SharedLimitPlace.Draw], store: some ProjectionStore, fresh: Bool) throws -> Set<String> {
         var touched: Set<String> = []
         if !fresh {
-            touched.formUnion(try String.fetchAll(store.cachedStatement(sql: "SELECT DISTINCT clause FROM \(schema[.pooled]) WHERE scope = ?"),
-                                                  arguments: [scope.key]))
-            try store.cachedStatement(sql: "DELETE FROM \(schema[.pooled]) WHERE scope = ?").execute(arguments: [scope.key])
+            touched.formUnion(try store.drawClauses(of: scope))
+            try store.removeDraws(of: scope)
         }
-        let insert = try store.cachedStatement(sql: """
-            INSERT INTO \(schema[.pooled]) (entitlement_id, clause, scope, payee_id, date, key_fact, amount, fund_used, payee_used)
-            VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)
-            """)
         for draw in draws {
-            let place = draw.place
-            try insert.execute(arguments: [place.id, place.clause, scope.key, place.payee, place.date.description, place.keyFact, draw.amount?.value])
-            touched.insert(place.clause)
+            try store.putDraw(draw, scope: scope)
+            touched.insert(draw.place.clause)
         }
         return touched
     }
 
     /// Every clause with draws kept, for a rebuild's final pass.
-    func clauses(store: Database) throws -> Set<String> {
-        Set(try String.fetchAll(store.cachedStatement(sql: "SELECT DISTINCT clause FROM \(schema[.pooled])")))
-    }
+    func clauses(store: some ProjectionStore) throws -> Set<String> { try store.drawClauses(of: nil) }
 
     /// The usage before every draw kept, as the projections last applied it; reads only.
-    func currentUsage(store: Database) throws -> PooledUsage {
+    func currentUsage(store: some ProjectionStore) throws -> PooledUsage {
         let usage = PooledUsage(policies: policies)
         for clause in try clauses(store: store).sorted() {
-            let rows = try Row.fetchAll(store.cachedStatement(sql: "SELECT entitlement_id, payee_id, date, key_fact, amount FROM \(schema[.pooled]) WHERE clause = ?"),
-                                        arguments: [clause])
-            usage.add(clause: clause, rows.compactMap { row in
-                let day: String = row[2], amount: Int64? = row[4]
-                return LocalDate(day).map {
-                    SharedLimitPlace.Draw(place: SharedLimitPlace(clause: clause, payee: row[1], date: $0, keyFact: row[3], id: row[0]),
-                                          amount: amount.map { Fen($0) })
-                }
-            })
+            usage.add(clause: clause, try store.draws(ofClause: clause).map(\.draw))
         }
         return usage
     }
 
     /// The usage of `clauses`' limits before each of their draws, and the scopes whose draws
     /// were last evaluated with another usage (or none yet); records the new usage with each.
-    func usage(of clauses: Set<String>, store: Database) throws -> (usage: PooledUsage, stale: Set<Scope>) {
+    func usage(of clauses: Set<String>, store: some ProjectionStore) throws -> (usage: PooledUsage, stale: Set<Scope>) {
         let usage = PooledUsage(policies: policies)
         var stale: Set<Scope> = []
-        let update = try store.cachedStatement(sql: "UPDATE \(schema[.pooled]) SET fund_used = ?, payee_used = ? WHERE entitlement_id = ?")
         for clause in clauses.sorted() {
-            let rows = try Row.fetchAll(store.cachedStatement(sql: """
-                SELECT entitlement_id, scope, payee_id, date, key_fact, amount, fund_used, payee_used FROM \(schema[.pooled]) WHERE clause = ?
-                """), arguments: [clause])
-            var draws: [(draw: SharedLimitPlace.Draw, scope: String, used: [Int64?])] = []
-            for row in rows {
-                let day: String = row[3], amount: Int64? = row[5], fundUsed: Int64? = row[6], payeeUsed: Int64? = row[7]
-                guard let date = LocalDate(day) else { continue }
-                let place = SharedLimitPlace(clause: clause, payee: row[2], date: date, keyFact: row[4], id: row[0])
-                draws.append((SharedLimitPlace.Draw(place: place, amount: amount.map { Fen($0) }), row[1], [fundUsed, payeeUsed]))
-            }
+            let draws = try store.draws(ofClause: clause)
             usage.add(clause: clause, draws.map(\.draw))
-            for (draw, scope, used) in draws {
-                let now = usage.before[draw.place.id]!
-                guard used != [now.fund, now.payee] else { continue }
-                try update.execute(arguments: [now.fund, now.payee, draw.place.id])
-                if let scope = Scope(key: scope) { stale.insert(scope) }
+            for kept in draws {
+                let now = usage.before[kept.draw.place.id]!
+                guard kept.fundUsed != now.fund || kept.payeeUsed != now.payee else { continue }
+                try store.setUsage(ofDraw: kept.draw.place.id, fund: now.fund, payee: now.payee)
+                if let scope = Scope(key: kept.scope) { stale.insert(scope) }
             }
         }
         return (usage, stale)

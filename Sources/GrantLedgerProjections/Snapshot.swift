@@ -47,29 +47,30 @@ extension Projections {
             let recordedAt = try events.event(at: limit)?.recordedAt
             let asOf = moment.asOf ?? recordedAt.map(Projections.businessDate(of:)) ?? moment.knownAt.map(Projections.businessDate(of:))
             try store.write { db in
-                let batch = try ProjectionBatch(schema: .live, db: db, events: events, engine: engine, catalog: catalog)
+                let tables = SQLiteProjectionStore(db: db, schema: .live, events: events)
+                let batch = ProjectionBatch(store: tables, engine: engine, catalog: catalog)
                 func evaluate() throws {
                     var after = ""
                     while case let (_, last?) = try batch.evaluateScopes(after: after, limit: 1_000) { after = last }
                     try batch.applySharedLimits()
                 }
-                try ProjectionSchema.live.create(db)
+                try tables.createTables()
                 if let party, Pseudonym.isPseudonym(party) {
                     // One person: only their events can change their entitlements and payments.
-                    var applier = EventApplier(catalog: catalog, places: engine.catalog.places, schema: .live, asOf: asOf ?? LocalDate(year: 1970, month: 1, day: 1)!)
+                    var applier = EventApplier(catalog: catalog, places: engine.catalog.places, asOf: asOf ?? LocalDate(year: 1970, month: 1, day: 1)!)
                     try events.forEachEvent(EventQuery(to: limit, party: party)) { event in
                         guard moment.asOf.map({ event.occurredAt <= $0 }) ?? true else { return true }
-                        _ = try applier.apply(event, store: db, events: events)
+                        _ = try applier.apply(event, store: tables)
                         return true
                     }
-                    try db.execute(sql: "INSERT INTO \(ProjectionSchema.live[.scopes]) (scope) VALUES (?)", arguments: [Scope.person(party).key])
+                    try tables.noteScope(.person(party))
                     try batch.markApplied(position: limit, asOf: asOf)
                     try evaluate()
                     // Unless one of their entitlements draws on a limit shared with others (a
                     // pooled fund): what is left of it depends on everyone's, so build the whole.
-                    guard try !SharedLimits(policies: policies, schema: .live).clauses(store: db).isEmpty else { return }
-                    try ProjectionSchema.live.drop(db)
-                    try ProjectionSchema.live.create(db)
+                    guard try !SharedLimits(policies: policies).clauses(store: tables).isEmpty else { return }
+                    try tables.dropTables()
+                    try tables.createTables()
                 }
                 while try batch.checkpoint() < limit {
                     _ = try batch.applyEvents(upTo: limit, limit: 20_000, asOf: moment.asOf)

@@ -10,12 +10,13 @@ extension ProjectionReader {
     public func whyNot(person: String, clause: String? = nil, policies: PolicyCatalog) throws -> WhyNotReport {
         guard let storage = log.storage as? SQLiteEventStorage else { throw ProjectionError.unsupportedStorage }
         let engine = PolicyEngine(catalog: policies)
-        func answer(store: Database, events: SQLiteEventReader) throws -> WhyNotReport {
+        func answer(store: some ProjectionStore) throws -> WhyNotReport {
+            let events = store.events
             let date = try asOf ?? events.event(at: position).map { Projections.businessDate(of: $0.recordedAt) } ?? LocalDate(year: 1970, month: 1, day: 1)!
-            let evaluator = ScopeEvaluator(engine: engine, catalog: log.catalog, schema: schema, limit: position, asOf: date)
-            let facts = try evaluator.gather(.person(person), store: store, events: events)
-            let figures = TargetFigures(db: store, schema: schema)
-            let usage = try SharedLimits(policies: policies, schema: schema).currentUsage(store: store)
+            let evaluator = ScopeEvaluator(engine: engine, catalog: log.catalog, limit: position, asOf: date)
+            let facts = try evaluator.gather(.person(person), store: store)
+            let figures = TargetFigures(store: store)
+            let usage = try SharedLimits(policies: policies).currentUsage(store: store)
             var report = engine.whyNot(facts, person: person, on: date, clause: clause, targets: figures, usage: usage)
             if let error = figures.error { throw error }
             try events.forEachEvent(EventQuery(to: position, party: person)) { event in
@@ -26,10 +27,12 @@ extension ProjectionReader {
         }
         // The live projections sit in the ledger file itself; a snapshot's in memory beside it.
         if (database as AnyObject) === (storage.database as AnyObject) {
-            return try database.read { db in try answer(store: db, events: SQLiteEventStorage.reader(on: db)) }
+            return try database.read { db in try answer(store: SQLiteProjectionStore(db: db, schema: schema)) }
         }
         return try storage.database.read { logDB in
-            try database.read { store in try answer(store: store, events: SQLiteEventStorage.reader(on: logDB)) }
+            try database.read { db in
+                try answer(store: SQLiteProjectionStore(db: db, schema: schema, events: SQLiteEventStorage.reader(on: logDB)))
+            }
         }
     }
 }

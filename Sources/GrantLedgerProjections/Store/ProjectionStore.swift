@@ -1,0 +1,160 @@
+import GrantLedgerEvents
+import GrantLedgerLog
+import GrantLedgerPolicy
+
+/// One transaction's access to one set of projection tables, and to the log beside them.
+///
+/// The projection logic (`EventApplier`, `ScopeEvaluator`, `SharedLimits`, `ProjectionBatch`)
+/// speaks only to this protocol: what it records of an event, what a scope's evaluation looks
+/// up, the rows it replaces. A backend implements it on a connection inside a transaction it
+/// holds, so that an event's rows, the checkpoint and the events read commit or vanish
+/// together. `SQLiteProjectionStore` is the first implementation; its SQL, which may be
+/// SQLite's own (`INSERT OR IGNORE`, `WITHOUT ROWID`), stays inside it.
+///
+/// Methods that change rows are called only inside a write transaction. The names below say
+/// what the projections keep, not how: a link is "this key concerns this scope", a draw is
+/// what an entitlement takes from a limit shared across scopes.
+protocol ProjectionStore {
+    /// The log, read on the same connection and in the same transaction.
+    var events: any TransactionEventReader { get }
+
+    // MARK: The tables themselves
+
+    /// Whether every table exists (projections made before a table was added are rebuilt),
+    /// as the database says now, whatever a connection may have cached.
+    func tablesExist() throws -> Bool
+    func createTables() throws
+    func dropTables() throws
+    /// Makes every index the queries and the runner read through (none made twice).
+    func createIndexes() throws
+    /// Makes the indexes a scope's evaluation reads through: a rebuild makes them once its
+    /// events are applied, before it evaluates the scopes.
+    func createEvaluationIndexes() throws
+    /// Replaces the live tables by these (a rebuild's), in this transaction.
+    func replaceLive() throws
+    /// Each projection's checkpoint.
+    func checkpoints() throws -> [(projection: String, position: Int64)]
+    /// Each projection's digest: SHA-256 of its rows in key order.
+    func digests() throws -> [(name: String, digest: String)]
+
+    // MARK: Checkpoint and metadata
+
+    /// The last position every projection has applied (0 before the first).
+    func checkpoint() throws -> Int64
+    /// The business date the entitlements were evaluated on.
+    func asOf() throws -> LocalDate?
+    /// Records that the tables reflect the log up to `position`, evaluated on `asOf` (kept as it was when nil).
+    func markApplied(position: Int64, asOf: LocalDate?) throws
+    func meta(_ key: String) throws -> String?
+    func setMeta(_ key: String, _ value: String) throws
+    func removeMeta(_ key: String) throws
+
+    // MARK: Scopes
+
+    /// Notes a scope to be evaluated, if it is not known yet.
+    func noteScope(_ scope: Scope) throws
+    /// Up to `limit` scope keys after `after`, in key order.
+    func scopes(after: String, limit: Int) throws -> [String]
+    func scopeCount() throws -> Int64
+    /// The scopes whose review date `date` has reached.
+    func scopesDue(by date: LocalDate) throws -> [String]
+    /// Replaces a scope's entitlements (and their tranches) by `records`; `fresh` says it has none yet.
+    func replaceEntitlements(of scope: Scope, with records: [EntitlementRecord], fresh: Bool) throws
+    /// Records that `scope` was evaluated at `position`, to be evaluated again on `reviewBy`.
+    func markEvaluated(_ scope: Scope, reviewBy: LocalDate?, position: Int64) throws
+
+    // MARK: Links: which scopes a key (an organisation, class, application, …) concerns
+
+    func link(_ key: String, to scope: String) throws
+    func linkedScopes(_ key: String) throws -> [String]
+    /// Links `key` to every scope linked to `other`, except `key` itself.
+    func linkAll(_ key: String, toScopesOf other: String) throws
+    /// The applications linked to `scope` (those citing its events as evidence).
+    func linkedApplications(of scope: Scope) throws -> [String]
+
+    // MARK: Classes, training facts, targets
+
+    func putClass(_ filed: ClassFiled, position: Int64) throws
+    func organiser(ofClass classId: String) throws -> String?
+    func filingPosition(ofClass classId: String) throws -> Int64?
+    func putTrainingFact(_ fact: TrainingFactRow) throws
+    func trainingFacts(ofClass classId: String) throws -> [TrainingFactRow]
+    /// Training facts dated from `start` through `end`, each with its class's filing position, in position order.
+    func trainingFacts(from start: LocalDate, through end: LocalDate) throws -> [(fact: TrainingFactRow, filedAt: Int64)]
+    func putTarget(_ target: TargetSet, position: Int64, eventID: String) throws
+    /// The positions of every target's setting, in target id order.
+    func targetPositions() throws -> [Int64]
+    func clearCounted(target: String) throws
+    func count(_ fact: TrainingFactRow, toward target: String) throws
+    /// The facts counted toward `target` dated on or before `date`.
+    func countedFacts(target: String, through date: LocalDate) throws -> Int64
+
+    // MARK: Funds and payments
+
+    func putFund(_ fund: FundAllocated, date: LocalDate, position: Int64, eventID: String) throws
+    /// The recipients of the funds following any of these targets.
+    func fundRecipients(ofTargets targets: [String]) throws -> [String]
+    /// The funds `recipient` receives, with the target each follows.
+    func funds(receivedBy recipient: String) throws -> [(fund: String, target: String?)]
+    func putDisbursement(_ paid: DisbursementMade, payee: String, date: LocalDate, position: Int64, matchKey: String, eventID: String) throws
+    func addReversal(_ amount: Int64, toDisbursement id: String) throws
+    func putClawback(_ ordered: ClawbackOrdered, date: LocalDate, position: Int64, eventID: String) throws
+    func addRecovery(_ amount: Int64, toClawback id: String) throws
+
+    // MARK: The "131" service's facts
+
+    func putService131(_ fact: Service131Row) throws
+
+    // MARK: Draws on limits shared across scopes
+
+    /// The clauses with draws: of `scope`, or of every scope.
+    func drawClauses(of scope: Scope?) throws -> Set<String>
+    func removeDraws(of scope: Scope) throws
+    func putDraw(_ draw: SharedLimitPlace.Draw, scope: Scope) throws
+    /// A clause's draws, with the usage each was last evaluated with.
+    func draws(ofClause clause: String) throws -> [KeptDraw]
+    func setUsage(ofDraw id: String, fund: Int64, payee: Int64) throws
+}
+
+/// Which of the two sets of tables: the live ones, or those a rebuild fills and then swaps in.
+enum ProjectionTables: Sendable {
+    case live, rebuilding
+}
+
+/// Where a ledger's projections are kept: transactions on either set of tables.
+protocol ProjectionBackend: Sendable {
+    /// Runs `body` in one write transaction: it commits if `body` returns, and keeps nothing if it throws.
+    func write<T>(_ tables: ProjectionTables, _ body: (any ProjectionStore) throws -> T) throws -> T
+    /// Runs `body` in one read transaction, on a snapshot. Reads from several threads run at
+    /// once when ``concurrentReads`` says so, and one after another otherwise.
+    func read<T>(_ tables: ProjectionTables, _ body: (any ProjectionStore) throws -> T) throws -> T
+    var concurrentReads: Bool { get }
+}
+
+/// A class's completion or certificate, which targets count.
+struct TrainingFactRow: Sendable, Hashable {
+    let classId: String
+    let position: Int64
+    let kind: String
+    let level: String?
+    let occurredAt: String
+}
+
+/// A fact of the "131" service (`Service131`).
+struct Service131Row: Sendable, Hashable {
+    let person: String
+    let position: Int64
+    let kind: Service131.FactKind
+    let occurredAt: LocalDate
+    let value: String
+    let since: LocalDate?
+    let until: LocalDate?
+}
+
+/// A draw kept for a shared limit, and the usage before it last evaluated with.
+struct KeptDraw {
+    let draw: SharedLimitPlace.Draw
+    let scope: String
+    let fundUsed: Int64?
+    let payeeUsed: Int64?
+}

@@ -1,0 +1,334 @@
+import GRDB
+import GrantLedgerEvents
+import GrantLedgerLog
+import GrantLedgerPolicy
+
+/// The projection tables in an SQLite file (`ProjectionSchema`), on a GRDB connection inside
+/// a transaction its caller holds. Every statement is prepared once per connection.
+///
+/// The log is read through `events`: for the ledger's own projections, the same connection;
+/// for a snapshot built in memory, the ledger file's.
+struct SQLiteProjectionStore: ProjectionStore {
+    let db: Database
+    let schema: ProjectionSchema
+    let reader: SQLiteEventReader
+
+    init(db: Database, schema: ProjectionSchema, events: SQLiteEventReader? = nil) {
+        self.db = db
+        self.schema = schema
+        self.reader = events ?? SQLiteEventStorage.reader(on: db)
+    }
+
+    var events: any TransactionEventReader { reader }
+
+    // MARK: The tables themselves
+
+    func tablesExist() throws -> Bool {
+        // Asked of SQLite itself: a reader's cached schema may predate another connection's swap.
+        let names = ProjectionSchema.Table.allCases.map { schema[$0] }
+        let found = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (\(names.map { _ in "?" }.joined(separator: ", ")))",
+                                     arguments: StatementArguments(names)) ?? 0
+        return found == names.count
+    }
+
+    func createTables() throws { try schema.create(db) }
+
+    func dropTables() throws { try schema.drop(db) }
+
+    func createIndexes() throws { try schema.createIndexes(db) }
+
+    func createEvaluationIndexes() throws { try schema.createEvaluationIndexes(db) }
+
+    func replaceLive() throws { try schema.swap(into: .live, db) }
+
+    func checkpoints() throws -> [(projection: String, position: Int64)] {
+        try Row.fetchAll(db, sql: "SELECT projection, position FROM \(schema[.checkpoints]) ORDER BY projection").map { ($0[0], $0[1]) }
+    }
+
+    func digests() throws -> [(name: String, digest: String)] { try ProjectionDigest.digests(db, schema: schema) }
+
+    private func execute(_ sql: String, _ arguments: StatementArguments = []) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    private func strings(_ sql: String, _ arguments: StatementArguments = []) throws -> [String] {
+        try String.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    // MARK: Checkpoint and metadata
+
+    func checkpoint() throws -> Int64 { try schema.checkpoint(db) }
+
+    func asOf() throws -> LocalDate? { try schema.asOf(db) }
+
+    func markApplied(position: Int64, asOf: LocalDate?) throws {
+        for name in ProjectionSchema.projections.map(\.name) {
+            try execute("""
+                INSERT INTO \(schema[.checkpoints]) (projection, position) VALUES (?, ?)
+                ON CONFLICT (projection) DO UPDATE SET position = excluded.position
+                """, [name, position])
+        }
+        if let asOf { try setMeta("as-of", asOf.description) }
+    }
+
+    func meta(_ key: String) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM \(schema[.meta]) WHERE key = ?"), arguments: [key])
+    }
+
+    func setMeta(_ key: String, _ value: String) throws {
+        try execute("INSERT INTO \(schema[.meta]) (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [key, value])
+    }
+
+    func removeMeta(_ key: String) throws { try execute("DELETE FROM \(schema[.meta]) WHERE key = ?", [key]) }
+
+    // MARK: Scopes
+
+    func noteScope(_ scope: Scope) throws {
+        try execute("INSERT OR IGNORE INTO \(schema[.scopes]) (scope, review_by, evaluated_at) VALUES (?, NULL, 0)", [scope.key])
+    }
+
+    func scopes(after: String, limit: Int) throws -> [String] {
+        try strings("SELECT scope FROM \(schema[.scopes]) WHERE scope > ? ORDER BY scope LIMIT ?", [after, limit])
+    }
+
+    func scopeCount() throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM \(schema[.scopes])")) ?? 0
+    }
+
+    func scopesDue(by date: LocalDate) throws -> [String] {
+        try strings("SELECT scope FROM \(schema[.scopes]) WHERE review_by <= ?", [date.description])
+    }
+
+    func replaceEntitlements(of scope: Scope, with records: [EntitlementRecord], fresh: Bool) throws {
+        if !fresh {
+            try execute("DELETE FROM \(schema[.tranches]) WHERE scope = ?", [scope.key])
+            try execute("DELETE FROM \(schema[.entitlements]) WHERE scope = ?", [scope.key])
+        }
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO \(schema[.entitlements]) (id, scope, clause, title, payee_kind, payee_id, subject, date, status,
+                amount, range_low, range_high, match_key, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let insertTranche = try db.cachedStatement(sql: """
+            INSERT INTO \(schema[.tranches]) (entitlement_id, seq, scope, label, amount, released_by, due_date, state)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for record in records {
+            try insert.execute(arguments: [
+                record.id, scope.key, record.clause, record.title, record.payeeKind, record.payeeID, record.subject,
+                record.date, record.status, record.amount, record.rangeLow, record.rangeHigh,
+                MatchKey.of(clause: record.clause, payee: record.payeeID, subject: record.subject), try record.detailJSON(),
+            ])
+            for (seq, tranche) in record.tranches.enumerated() {
+                try insertTranche.execute(arguments: [
+                    record.id, seq, scope.key, tranche.label, tranche.amount, tranche.releasedBy, tranche.dueDate, tranche.state,
+                ])
+            }
+        }
+    }
+
+    func markEvaluated(_ scope: Scope, reviewBy: LocalDate?, position: Int64) throws {
+        try execute("""
+            INSERT INTO \(schema[.scopes]) (scope, review_by, evaluated_at) VALUES (?, ?, ?)
+            ON CONFLICT (scope) DO UPDATE SET review_by = excluded.review_by, evaluated_at = excluded.evaluated_at
+            """, [scope.key, reviewBy?.description, position])
+    }
+
+    // MARK: Links
+
+    func link(_ key: String, to scope: String) throws {
+        try execute("INSERT OR IGNORE INTO \(schema[.links]) (key, scope) VALUES (?, ?)", [key, scope])
+    }
+
+    func linkedScopes(_ key: String) throws -> [String] {
+        try strings("SELECT scope FROM \(schema[.links]) WHERE key = ?", [key])
+    }
+
+    func linkAll(_ key: String, toScopesOf other: String) throws {
+        try execute("INSERT OR IGNORE INTO \(schema[.links]) (key, scope) SELECT ?, scope FROM \(schema[.links]) WHERE key = ? AND scope != ?",
+                    [key, other, key])
+    }
+
+    func linkedApplications(of scope: Scope) throws -> [String] {
+        // The index on (scope, key) answers the prefix as a range.
+        try strings("SELECT key FROM \(schema[.links]) WHERE scope = ? AND key >= 'app:' AND key < 'app;'", [scope.key])
+            .map { String($0.dropFirst(4)) }
+    }
+
+    // MARK: Classes, training facts, targets
+
+    func putClass(_ filed: ClassFiled, position: Int64) throws {
+        try execute("""
+            INSERT OR REPLACE INTO \(schema[.classes]) (class_id, division, department, jurisdiction, position, organiser)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, [filed.classId, filed.division, filed.department, filed.jurisdiction.rawValue, position, filed.organiser])
+    }
+
+    func organiser(ofClass classId: String) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT organiser FROM \(schema[.classes]) WHERE class_id = ?"), arguments: [classId])
+    }
+
+    func filingPosition(ofClass classId: String) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT position FROM \(schema[.classes]) WHERE class_id = ?"), arguments: [classId])
+    }
+
+    func putTrainingFact(_ fact: TrainingFactRow) throws {
+        try execute("INSERT OR REPLACE INTO \(schema[.trainingFacts]) (class_id, position, kind, level, occurred_at) VALUES (?, ?, ?, ?, ?)",
+                    [fact.classId, fact.position, fact.kind, fact.level, fact.occurredAt])
+    }
+
+    func trainingFacts(ofClass classId: String) throws -> [TrainingFactRow] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT position, kind, level, occurred_at FROM \(schema[.trainingFacts]) WHERE class_id = ?"),
+                         arguments: [classId])
+            .map { TrainingFactRow(classId: classId, position: $0[0], kind: $0[1], level: $0[2], occurredAt: $0[3]) }
+    }
+
+    func trainingFacts(from start: LocalDate, through end: LocalDate) throws -> [(fact: TrainingFactRow, filedAt: Int64)] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT t.class_id, t.position, t.kind, t.level, t.occurred_at, c.position FROM \(schema[.trainingFacts]) t
+            JOIN \(schema[.classes]) c ON c.class_id = t.class_id
+            WHERE t.occurred_at BETWEEN ? AND ? ORDER BY t.position
+            """), arguments: [start.description, end.description])
+            .map { (TrainingFactRow(classId: $0[0], position: $0[1], kind: $0[2], level: $0[3], occurredAt: $0[4]), $0[5]) }
+    }
+
+    func putTarget(_ target: TargetSet, position: Int64, eventID: String) throws {
+        try execute("""
+            INSERT OR REPLACE INTO \(schema[.targets]) (target_id, clause, metric, scope, unit, period_start, period_end, value, fund,
+                note, position, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [target.targetId, target.clause, target.metric, target.scope, target.unit, target.periodStart.description,
+                  target.periodEnd.description, target.value, target.fund?.value, target.note, position, eventID])
+    }
+
+    func targetPositions() throws -> [Int64] {
+        try Int64.fetchAll(db.cachedStatement(sql: "SELECT position FROM \(schema[.targets]) ORDER BY target_id"))
+    }
+
+    func clearCounted(target: String) throws {
+        try execute("DELETE FROM \(schema[.targetEvents]) WHERE target_id = ?", [target])
+    }
+
+    func count(_ fact: TrainingFactRow, toward target: String) throws {
+        try execute("INSERT OR IGNORE INTO \(schema[.targetEvents]) (target_id, position, occurred_at) VALUES (?, ?, ?)",
+                    [target, fact.position, fact.occurredAt])
+    }
+
+    func countedFacts(target: String, through date: LocalDate) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM \(schema[.targetEvents]) WHERE target_id = ? AND occurred_at <= ?"),
+                           arguments: [target, date.description]) ?? 0
+    }
+
+    // MARK: Funds and payments
+
+    func putFund(_ fund: FundAllocated, date: LocalDate, position: Int64, eventID: String) throws {
+        try execute("""
+            INSERT OR REPLACE INTO \(schema[.funds]) (fund_id, clause, recipient, amount, tranche, period_start, period_end, target_id,
+                date, position, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [fund.fundId, fund.clause, fund.recipient, fund.amount.value, fund.tranche, fund.periodStart?.description,
+                  fund.periodEnd?.description, fund.targetId, date.description, position, eventID])
+    }
+
+    func fundRecipients(ofTargets targets: [String]) throws -> [String] {
+        var recipients: Set<String> = []
+        for target in targets {
+            recipients.formUnion(try strings("SELECT recipient FROM \(schema[.funds]) WHERE target_id = ?", [target]))
+        }
+        return recipients.sorted()
+    }
+
+    func funds(receivedBy recipient: String) throws -> [(fund: String, target: String?)] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT fund_id, target_id FROM \(schema[.funds]) WHERE recipient = ?"), arguments: [recipient])
+            .map { ($0[0], $0[1]) }
+    }
+
+    func putDisbursement(_ paid: DisbursementMade, payee: String, date: LocalDate, position: Int64, matchKey: String, eventID: String) throws {
+        try execute("""
+            INSERT OR REPLACE INTO \(schema[.disbursements]) (disbursement_id, clause, payee_kind, payee_id, subject, application_id,
+                fund_id, amount, reversed, date, position, match_key, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
+            """, [paid.disbursementId, paid.clause, paid.payee.kind.rawValue, payee, paid.subject, paid.applicationId,
+                  paid.fundId, paid.amount.value, date.description, position, matchKey, eventID])
+    }
+
+    func addReversal(_ amount: Int64, toDisbursement id: String) throws {
+        try execute("UPDATE \(schema[.disbursements]) SET reversed = reversed + ? WHERE disbursement_id = ?", [amount, id])
+    }
+
+    func putClawback(_ ordered: ClawbackOrdered, date: LocalDate, position: Int64, eventID: String) throws {
+        try execute("""
+            INSERT OR REPLACE INTO \(schema[.clawbacks]) (clawback_id, clause, payee_kind, payee_id, amount, reason, disbursement_id,
+                date, position, recovered, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+            """, [ordered.clawbackId, ordered.clause, ordered.payee.kind.rawValue, ordered.payee.organisation ?? ordered.payee.person ?? "",
+                  ordered.amount.value, ordered.reason, ordered.disbursementId, date.description, position, eventID])
+    }
+
+    func addRecovery(_ amount: Int64, toClawback id: String) throws {
+        try execute("UPDATE \(schema[.clawbacks]) SET recovered = recovered + ? WHERE clawback_id = ?", [amount, id])
+    }
+
+    // MARK: The "131" service's facts
+
+    func putService131(_ fact: Service131Row) throws {
+        try execute("""
+            INSERT OR REPLACE INTO \(schema[.service131]) (person, position, kind, occurred_at, value, since, until) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, [fact.person, fact.position, fact.kind.rawValue, fact.occurredAt.description, fact.value, fact.since?.description,
+                  fact.until?.description])
+    }
+
+    // MARK: Draws on shared limits
+
+    func drawClauses(of scope: Scope?) throws -> Set<String> {
+        if let scope { return Set(try strings("SELECT DISTINCT clause FROM \(schema[.pooled]) WHERE scope = ?", [scope.key])) }
+        return Set(try strings("SELECT DISTINCT clause FROM \(schema[.pooled])"))
+    }
+
+    func removeDraws(of scope: Scope) throws { try execute("DELETE FROM \(schema[.pooled]) WHERE scope = ?", [scope.key]) }
+
+    func putDraw(_ draw: SharedLimitPlace.Draw, scope: Scope) throws {
+        let place = draw.place
+        try execute("""
+            INSERT INTO \(schema[.pooled]) (entitlement_id, clause, scope, payee_id, date, key_fact, amount, fund_used, payee_used)
+            VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)
+            """, [place.id, place.clause, scope.key, place.payee, place.date.description, place.keyFact, draw.amount?.value])
+    }
+
+    func draws(ofClause clause: String) throws -> [KeptDraw] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT entitlement_id, scope, payee_id, date, key_fact, amount, fund_used, payee_used FROM \(schema[.pooled]) WHERE clause = ?
+            """), arguments: [clause]).compactMap { row in
+            let day: String = row[3], amount: Int64? = row[5]
+            guard let date = LocalDate(day) else { return nil }
+            let place = SharedLimitPlace(clause: clause, payee: row[2], date: date, keyFact: row[4], id: row[0])
+            return KeptDraw(draw: SharedLimitPlace.Draw(place: place, amount: amount.map { Fen($0) }), scope: row[1],
+                            fundUsed: row[6], payeeUsed: row[7])
+        }
+    }
+
+    func setUsage(ofDraw id: String, fund: Int64, payee: Int64) throws {
+        try execute("UPDATE \(schema[.pooled]) SET fund_used = ?, payee_used = ? WHERE entitlement_id = ?", [fund, payee, id])
+    }
+}
+
+/// The projections kept in the ledger's SQLite file, beside the log: a write transaction is
+/// the file's single writer's, reads run on a pool's readers at once.
+struct SQLiteProjectionBackend: ProjectionBackend {
+    let database: any DatabaseWriter
+
+    func write<T>(_ tables: ProjectionTables, _ body: (any ProjectionStore) throws -> T) throws -> T {
+        try database.write { db in try body(SQLiteProjectionStore(db: db, schema: ProjectionSchema(tables))) }
+    }
+
+    func read<T>(_ tables: ProjectionTables, _ body: (any ProjectionStore) throws -> T) throws -> T {
+        try database.read { db in try body(SQLiteProjectionStore(db: db, schema: ProjectionSchema(tables))) }
+    }
+
+    var concurrentReads: Bool { database is DatabasePool }
+}
+
+extension ProjectionSchema {
+    init(_ tables: ProjectionTables) {
+        self = switch tables {
+        case .live: .live
+        case .rebuilding: .next
+        }
+    }
+}
