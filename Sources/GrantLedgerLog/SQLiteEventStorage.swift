@@ -242,6 +242,8 @@ public protocol TransactionEventReader {
     func event(withID eventID: String) throws -> RecordedEvent?
     /// The event at `position`, or nil past the end.
     func event(at position: Int64) throws -> RecordedEvent?
+    /// The last position recorded at or before `time` (0 for none).
+    func lastPosition(knownAt time: Timestamp) throws -> Int64
 }
 
 /// The log's reads (and, inside the log, its writes) on a GRDB connection the caller already
@@ -337,6 +339,10 @@ public struct SQLiteEventReader: TransactionEventReader {
         guard let id = UUIDText.parse(eventID) else { return nil }
         let statement = try db.cachedStatement(sql: "SELECT \(Self.columns) FROM events WHERE event_id = ?")
         return try Row.fetchOne(statement, arguments: [Data(id)]).map(Self.event(from:))
+    }
+
+    public func lastPosition(knownAt time: Timestamp) throws -> Int64 {
+        try SQLiteEventStorage.lastPosition(knownAt: time, on: db)
     }
 
     /// The event at `position`, or nil past the end.

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import GrantLedgerEvents
 import GrantLedgerLog
 
@@ -149,47 +148,24 @@ extension ProjectionReader {
     // MARK: Entitlements
 
     public func entitlements(_ filter: EntitlementFilter = EntitlementFilter()) throws -> [EntitlementView] {
-        try database.read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let payee = filter.payee { conditions.append("payee_id = ?"); arguments += [payee] }
-            if let subject = filter.subject { conditions.append("subject = ?"); arguments += [subject] }
-            if let party = filter.party { conditions.append("(payee_id = ? OR subject = ?)"); arguments += [party, party] }
-            if let clause = filter.clause { conditions.append("clause = ?"); arguments += [clause] }
-            if let status = filter.status { conditions.append("status = ?"); arguments += [status] }
-            let sql = "SELECT * FROM \(schema[.entitlements])" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
-                + " ORDER BY date, clause, id"
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
-            return try views(rows, db)
-        }
+        try read { store in try views(store.entitlements(filter), store) }
     }
 
     public func entitlement(id: String) throws -> EntitlementView? {
-        try database.read { db in
-            try views(Row.fetchAll(db, sql: "SELECT * FROM \(schema[.entitlements]) WHERE id = ?", arguments: [id]), db).first
-        }
+        try read { store in try views(store.entitlement(id: id).map { [$0] } ?? [], store).first }
     }
 
-    private func record(_ row: Row) throws -> EntitlementRecord {
-        let detail = try JSONDecoder().decode(EntitlementRecord.Detail.self, from: Data((row["detail"] as String).utf8))
-        return EntitlementRecord(
-            id: row["id"], clause: row["clause"], title: row["title"], payeeKind: row["payee_kind"], payeeID: row["payee_id"],
-            subject: row["subject"], date: row["date"], status: row["status"], amount: row["amount"], rangeLow: row["range_low"],
-            rangeHigh: row["range_high"], tranches: detail.tranches, explanation: detail.explanation)
-    }
-
-    private func views(_ rows: [Row], _ db: Database) throws -> [EntitlementView] {
+    private func views(_ rows: [StoredEntitlement], _ store: some ProjectionStore) throws -> [EntitlementView] {
         var allocations: [String: PaymentAllocation] = [:]
         return try rows.map { row in
-            let key: String = row["match_key"]
-            if allocations[key] == nil { allocations[key] = try allocation(matchKey: key, db) }
-            let id: String = row["id"]
-            let share = allocations[key]!.shares[id]!
-            let status: String = row["status"]
+            let key = row.matchKey
+            if allocations[key] == nil { allocations[key] = try allocation(matchKey: key, store) }
+            let record = row.record
+            let share = allocations[key]!.shares[record.id]!
             let kind: String? = share.excess == 0 ? nil
-                : Self.isRefused(status: status, amount: row["amount"]) ? "to-recover"
-                : status == "eligible" || status == "capped" ? "overpaid" : "paid-early"
-            return EntitlementView(entitlement: try record(row), paid: share.paid, outstanding: share.outstanding, excess: share.excess,
+                : Self.isRefused(status: record.status, amount: record.amount) ? "to-recover"
+                : record.status == "eligible" || record.status == "capped" ? "overpaid" : "paid-early"
+            return EntitlementView(entitlement: record, paid: share.paid, outstanding: share.outstanding, excess: share.excess,
                                    excessKind: kind, disbursements: share.disbursements)
         }
     }
@@ -199,22 +175,11 @@ extension ProjectionReader {
         status == "excluded" || status == "expired" || (status == "capped" && amount == nil)
     }
 
-    func allocation(matchKey key: String, _ db: Database) throws -> PaymentAllocation {
-        let entitlements = try Row.fetchAll(db, sql: "SELECT id, amount, status FROM \(schema[.entitlements]) WHERE match_key = ? ORDER BY date, id",
-                                            arguments: [key]).map { row -> (id: String, granted: Int64, refused: Bool) in
-            let amount: Int64? = row[1]
-            let status: String = row[2]
-            return (row[0], amount ?? 0, Self.isRefused(status: status, amount: amount))
+    func allocation(matchKey key: String, _ store: some ProjectionStore) throws -> PaymentAllocation {
+        let entitlements = try store.grants(matchKey: key).map { grant in
+            (id: grant.id, granted: grant.amount ?? 0, refused: Self.isRefused(status: grant.status, amount: grant.amount))
         }
-        let payments = try Row.fetchAll(db, sql: """
-            SELECT disbursement_id, amount - reversed, date, position FROM \(schema[.disbursements]) WHERE match_key = ? ORDER BY date, position
-            """, arguments: [key]).map { PaymentAllocation.Payment(id: $0[0], amount: $0[1], date: $0[2], position: $0[3]) }
-        let recovered = try Int64.fetchOne(db, sql: """
-            SELECT coalesce(sum(c.recovered), 0) FROM \(schema[.clawbacks]) c LEFT JOIN \(schema[.disbursements]) d
-            ON d.disbursement_id = c.disbursement_id
-            WHERE coalesce(d.match_key, c.clause || '|' || c.payee_id || '|') = ?
-            """, arguments: [key]) ?? 0
-        return PaymentAllocation(entitlements: entitlements, payments: payments, recovered: recovered)
+        return PaymentAllocation(entitlements: entitlements, payments: try store.payments(matchKey: key), recovered: try store.recovered(matchKey: key))
     }
 
     // MARK: Payouts
@@ -256,33 +221,22 @@ extension ProjectionReader {
     /// (district, town, department or city); `period` is a year (`2025`), years (`2025-2027`)
     /// or dates (`2021-01-01..2021-12-31`), matching targets whose period overlaps it.
     public func performance(unit: String? = nil, period: ClosedRange<LocalDate>? = nil) throws -> [TargetView] {
-        try database.read { db in
-            var sql = "SELECT * FROM \(schema[.targets])"
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let unit { conditions.append("unit = ?"); arguments += [unit] }
-            if let period {
-                conditions.append("period_start <= ? AND period_end >= ?")
-                arguments += [period.upperBound.description, period.lowerBound.description]
-            }
-            if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-            sql += " ORDER BY period_start, unit, metric, target_id"
-            let counting = try db.cachedStatement(sql: "SELECT count(*) FROM \(schema[.targetEvents]) WHERE target_id = ? AND occurred_at <= ?")
+        try read { store in
+            let through = asOf ?? .init(year: 9999, month: 12, day: 31)!
             var service131: Service131Facts?
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                let metric: String = row["metric"]
-                let value: Int64 = row["value"]
+            return try store.targets(unit: unit, overlapping: period).map { target in
+                let (metric, value) = (target.metric, target.value)
                 var achieved: Int64?
                 if TargetSet.countedMetrics.contains(metric) {
-                    achieved = try Int64.fetchOne(counting, arguments: [row["target_id"], (asOf ?? .init(year: 9999, month: 12, day: 31)!).description]) ?? 0
+                    achieved = try store.countedFacts(target: target.targetID, through: through)
                 }
                 var view = TargetView(
-                    targetID: row["target_id"], clause: row["clause"], metric: metric, scope: row["scope"], unit: row["unit"],
-                    periodStart: row["period_start"], periodEnd: row["period_end"], value: value, achieved: achieved,
-                    ratioBasisPoints: achieved.map { value == 0 ? 10_000 : $0 * 10_000 / value }, fund: row["fund"], note: row["note"])
+                    targetID: target.targetID, clause: target.clause, metric: metric, scope: target.scope, unit: target.unit,
+                    periodStart: target.periodStart, periodEnd: target.periodEnd, value: value, achieved: achieved,
+                    ratioBasisPoints: achieved.map { value == 0 ? 10_000 : $0 * 10_000 / value }, fund: target.fund, note: target.note)
                 // The "131" completeness: counted from the people and their job-service contacts.
                 if metric == TargetSet.service131Metric, let start = LocalDate(view.periodStart), let end = LocalDate(view.periodEnd), start <= end {
-                    if service131 == nil { service131 = try Service131Facts(db, schema: schema, policies: policies, asOf: asOf) }
+                    if service131 == nil { service131 = try Service131Facts(store, policies: policies, asOf: asOf) }
                     let people = service131!.people(in: view.unit, period: start...end)
                     let (applicable, completed) = (Int64(people.count), Int64(people.filter(\.complete).count))
                     view.applicable = applicable
@@ -297,9 +251,8 @@ extension ProjectionReader {
 
     /// The events counted toward a target, in log order.
     public func countedEvents(target: String) throws -> [CountedEvent] {
-        let positions = try database.read { db in
-            try Int64.fetchAll(db, sql: "SELECT position FROM \(schema[.targetEvents]) WHERE target_id = ? AND occurred_at <= ? ORDER BY position",
-                               arguments: [target, (asOf ?? .init(year: 9999, month: 12, day: 31)!).description])
+        let positions = try read { store in
+            try store.countedPositions(target: target, through: asOf ?? .init(year: 9999, month: 12, day: 31)!)
         }
         return try readEvents { reader in
             try positions.compactMap { position in
@@ -313,18 +266,13 @@ extension ProjectionReader {
     // MARK: Funds and clawbacks
 
     public func funds() throws -> [FundView] {
-        try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM \(schema[.funds]) ORDER BY fund_id").map { row in
-                let id: String = row["fund_id"]
-                let allocated: Int64 = row["amount"]
-                let disbursed = try Int64.fetchOne(db, sql: "SELECT coalesce(sum(amount - reversed), 0) FROM \(schema[.disbursements]) WHERE fund_id = ?",
-                                                   arguments: [id]) ?? 0
-                var view = FundView(fundID: id, clause: row["clause"], recipient: row["recipient"], tranche: row["tranche"],
-                                    targetID: row["target_id"], allocated: allocated, preAllocated: nil, earned: nil, forfeited: 0,
-                                    available: allocated, disbursed: disbursed, remaining: allocated - disbursed, entitlementID: nil)
-                let entitlement = try Row.fetchOne(db, sql: "SELECT * FROM \(schema[.entitlements]) WHERE scope = ? AND id LIKE ? ORDER BY id LIMIT 1",
-                                                   arguments: ["org:" + (row["recipient"] as String), "%#fund:" + id])
-                if let entitlement, case let record = try self.record(entitlement), !record.tranches.isEmpty {
+        try read { store in
+            try store.funds().map { fund in
+                let disbursed = try store.disbursed(fromFund: fund.fundID)
+                var view = FundView(fundID: fund.fundID, clause: fund.clause, recipient: fund.recipient, tranche: fund.tranche,
+                                    targetID: fund.targetID, allocated: fund.amount, preAllocated: nil, earned: nil, forfeited: 0,
+                                    available: fund.amount, disbursed: disbursed, remaining: fund.amount - disbursed, entitlementID: nil)
+                if let record = try store.fundEntitlement(recipient: fund.recipient, fund: fund.fundID), !record.tranches.isEmpty {
                     view.entitlementID = record.id
                     view.preAllocated = record.tranches.first?.amount
                     let performance = record.tranches.dropFirst()
@@ -340,14 +288,7 @@ extension ProjectionReader {
     }
 
     public func clawbacks() throws -> [ClawbackView] {
-        try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM \(schema[.clawbacks]) ORDER BY date, clawback_id").map { row in
-                let amount: Int64 = row["amount"], recovered: Int64 = row["recovered"]
-                return ClawbackView(clawbackID: row["clawback_id"], clause: row["clause"], payeeKind: row["payee_kind"], payeeID: row["payee_id"],
-                                    amount: amount, recovered: recovered, outstanding: max(0, amount - recovered), reason: row["reason"],
-                                    disbursementID: row["disbursement_id"], date: row["date"])
-            }
-        }
+        try read { store in try store.clawbacks() }
     }
 
     // MARK: Findings
@@ -355,11 +296,10 @@ extension ProjectionReader {
     /// Every payment the entitlements do not explain: money with no entitlement behind it,
     /// money paid on what is now refused (to recover), beyond a grant, or ahead of evidence.
     public func findings() throws -> [Finding] {
-        try database.read { db in
+        try read { store in
             var findings: [Finding] = []
-            let keys = try String.fetchAll(db, sql: "SELECT DISTINCT match_key FROM \(schema[.disbursements]) ORDER BY match_key")
-            for key in keys {
-                let allocation = try allocation(matchKey: key, db)
+            for key in try store.paymentKeys() {
+                let allocation = try allocation(matchKey: key, store)
                 let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
                 let (clause, payee, subject) = (parts[0], parts[1], parts[2].isEmpty ? nil : parts[2])
                 if !allocation.unmatched.isEmpty {
@@ -368,8 +308,7 @@ extension ProjectionReader {
                         entitlementID: nil, disbursements: allocation.unmatched.map(\.id),
                         detail: "no entitlement under \(clause) for this payee\(subject == nil ? "" : " and worker"): nothing the log holds grants this money"))
                 }
-                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(schema[.entitlements]) WHERE match_key = ? ORDER BY date, id", arguments: [key])
-                for view in try views(rows, db) where view.excess > 0 {
+                for view in try views(store.entitlements(matchKey: key), store) where view.excess > 0 {
                     let record = view.entitlement
                     let why = record.explanation.refusal.map { "\($0.clause): \($0.reason)" } ?? "status \(record.status)"
                     let detail = switch view.excessKind {
@@ -382,17 +321,10 @@ extension ProjectionReader {
                 }
             }
             // A clawback that names a payment the log does not hold.
-            let orphans = try Row.fetchAll(db, sql: """
-                SELECT c.clawback_id, c.clause, c.payee_id, c.amount, c.disbursement_id FROM \(schema[.clawbacks]) c
-                WHERE c.disbursement_id IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM \(schema[.disbursements]) d WHERE d.disbursement_id = c.disbursement_id)
-                ORDER BY c.clawback_id
-                """)
-            for row in orphans {
-                let payment: String = row[4]
-                findings.append(Finding(kind: "unknown-payment", clause: row[1], payeeID: row[2], subject: nil, amount: row[3],
-                    entitlementID: nil, disbursements: [payment],
-                    detail: "clawback \(row[0] as String) recovers payment \(payment), which is not in the log: record the payment, or correct the clawback"))
+            for orphan in try store.clawbacksOfUnknownPayments() {
+                findings.append(Finding(kind: "unknown-payment", clause: orphan.clause, payeeID: orphan.payee, subject: nil, amount: orphan.amount,
+                    entitlementID: nil, disbursements: [orphan.payment],
+                    detail: "clawback \(orphan.clawback) recovers payment \(orphan.payment), which is not in the log: record the payment, or correct the clawback"))
             }
             return findings
         }

@@ -1,12 +1,12 @@
-import GRDB
 import GrantLedgerEvents
 import GrantLedgerLog
 import GrantLedgerPolicy
 
 /// Reads projections: the live ones, or a snapshot built for an "as of" question.
 public struct ProjectionReader: Sendable {
-    let database: any DatabaseReader
-    let schema: ProjectionSchema
+    /// Where the tables are, and which set: the reader opens a read transaction per question.
+    let backend: any ProjectionBackend
+    let tables: ProjectionTables
     public let log: EventLog
     /// The policy catalog the projections were evaluated with (its places place people in districts).
     let policies: PolicyCatalog
@@ -15,19 +15,22 @@ public struct ProjectionReader: Sendable {
     /// The business date the entitlements were evaluated on.
     public let asOf: LocalDate?
 
-    init(database: any DatabaseReader, schema: ProjectionSchema, log: EventLog, policies: PolicyCatalog) throws {
-        self.database = database
-        self.schema = schema
+    init(backend: any ProjectionBackend, tables: ProjectionTables = .live, log: EventLog, policies: PolicyCatalog) throws {
+        self.backend = backend
+        self.tables = tables
         self.log = log
         self.policies = policies
-        (position, asOf) = try database.read { db in (try schema.checkpoint(db), try schema.asOf(db)) }
+        (position, asOf) = try backend.read(tables) { store in (try store.checkpoint(), try store.asOf()) }
     }
+
+    /// Runs `body` in one read transaction on the tables.
+    func read<T>(_ body: (any ProjectionStore) throws -> T) throws -> T { try backend.read(tables, body) }
 }
 
 extension ProjectionReader {
     /// Each projection's digest: SHA-256 of its rows in key order.
     public func digests() throws -> [(name: String, digest: String)] {
-        try database.read { db in try ProjectionDigest.digests(db, schema: schema) }
+        try read { store in try store.digests() }
     }
 }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import GrantLedgerEvents
 import GrantLedgerLog
 import GrantLedgerPolicy
@@ -7,8 +6,9 @@ import GrantLedgerPolicy
 /// The projections of one ledger: kept current as events arrive, rebuilt from the log on
 /// demand, and read by the query commands and the service.
 ///
-/// They live in the ledger file beside the log (tables `proj_…`), so an event and the rows it
-/// produces can commit in one transaction. A checkpoint per projection records the last
+/// They live in the same database as the log (for SQLite, tables `proj_…` in the ledger
+/// file), so an event and the rows it produces can commit in one transaction. The runner and
+/// the readers reach them only through a `ProjectionBackend` and its `ProjectionStore`s. A checkpoint per projection records the last
 /// position applied, in the same transaction as the rows: after a crash the runner resumes
 /// from it, applying no event twice and skipping none.
 ///
@@ -20,19 +20,13 @@ import GrantLedgerPolicy
 public final class Projections: Sendable {
     public let log: EventLog
     public let policies: PolicyCatalog
-    /// The ledger file, for the queries (`ProjectionReader`), which read it directly.
-    let database: any DatabaseWriter
-    /// Where the projections are kept; the catch-up and the rebuild speak only to it.
+    /// Where the projections are kept; the catch-up, the rebuild and the readers speak only to it.
     let backend: any ProjectionBackend
 
     public init(log: EventLog, policies: PolicyCatalog) throws {
-        guard let storage = log.storage as? SQLiteEventStorage else {
-            throw ProjectionError.unsupportedStorage
-        }
         self.log = log
         self.policies = policies
-        self.database = storage.database
-        self.backend = SQLiteProjectionBackend(database: storage.database)
+        self.backend = try SQLiteProjectionBackend.beside(log)
     }
 
     /// The projections, in the order their digests are printed.
@@ -224,7 +218,7 @@ public final class Projections: Sendable {
     /// A reader of the live projections, caught up first.
     public func reader() throws -> ProjectionReader {
         try catchUp()
-        return try ProjectionReader(database: database, schema: .live, log: log, policies: policies)
+        return try ProjectionReader(backend: backend, log: log, policies: policies)
     }
 
     /// A reader of the live projections as they stand, without catching them up: it never
@@ -233,7 +227,7 @@ public final class Projections: Sendable {
     /// says how far they reach.
     public func liveReader() throws -> ProjectionReader? {
         guard try backend.read(.live, { store in try store.tablesExist() }) else { return nil }
-        return try ProjectionReader(database: database, schema: .live, log: log, policies: policies)
+        return try ProjectionReader(backend: backend, log: log, policies: policies)
     }
 }
 

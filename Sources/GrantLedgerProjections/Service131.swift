@@ -1,4 +1,3 @@
-import GRDB
 import GrantLedgerEvents
 import GrantLedgerPolicy
 
@@ -88,7 +87,7 @@ struct Service131Facts {
     let districts: [String]
     let asOf: LocalDate
 
-    init(_ db: Database, schema: ProjectionSchema, policies: PolicyCatalog, asOf: LocalDate?) throws {
+    init(_ store: some ProjectionStore, policies: PolicyCatalog, asOf: LocalDate?) throws {
         let through = asOf ?? LocalDate(year: 9999, month: 12, day: 31)!
         self.asOf = through
         places = policies.places
@@ -96,22 +95,16 @@ struct Service131Facts {
         city = document?.jurisdictionName
         districts = document?.places.filter { $0.within == nil && $0.name != document?.jurisdictionName }.map(\.name) ?? []
         var people: [(key: String, facts: Person)] = []
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT person, kind, occurred_at, value, since, until, position FROM \(schema[.service131])
-            WHERE occurred_at <= ? ORDER BY person, position
-            """, arguments: [through.description])
-        while let row = try rows.next() {
-            let key: String = row[0]
-            if people.last?.key != key { people.append((key, Person())) }
-            guard let kind = Service131.FactKind(rawValue: row[1]), let date = LocalDate(row[2] as String) else { continue }
-            let value: String = row[3]
-            switch kind {
+        for fact in try store.service131Facts(through: through) {
+            if people.last?.key != fact.person { people.append((fact.person, Person())) }
+            let (date, value) = (fact.occurredAt, fact.value)
+            switch fact.kind {
             case .registered: people[people.count - 1].facts.registrations.append((date, value))
             case .contact: people[people.count - 1].facts.contacts.append((date, value))
             case .joined, .left:
-                guard let from = (row[4] as String?).flatMap(LocalDate.init) else { continue }
+                guard let from = fact.since else { continue }
                 people[people.count - 1].facts.changes.append(Membership(
-                    from: from, position: row[6], group: value, joined: kind == .joined, until: (row[5] as String?).flatMap(LocalDate.init)))
+                    from: from, position: fact.position, group: value, joined: fact.kind == .joined, until: fact.until))
             }
         }
         for index in people.indices {
@@ -199,14 +192,13 @@ extension ProjectionReader {
     /// the lines of that district (or the city), by name or code. A district appears when someone
     /// there is applicable or a 131 target is set for it and the period.
     public func service131(unit: String? = nil, period: ClosedRange<LocalDate>? = nil) throws -> [Service131Line] {
-        try database.read { db in
-            let facts = try Service131Facts(db, schema: schema, policies: policies, asOf: asOf)
+        try read { store in
+            let facts = try Service131Facts(store, policies: policies, asOf: asOf)
             guard let city = facts.city else { return [] }
-            let targets = try Row.fetchAll(db, sql: "SELECT target_id, unit, period_start, period_end, value FROM \(schema[.targets]) WHERE metric = ? ORDER BY target_id",
-                                           arguments: [Service131.metric]).compactMap { row -> (id: String, unit: String, period: ClosedRange<LocalDate>, value: Int64)? in
-                guard let start = LocalDate(row[2] as String), let end = LocalDate(row[3] as String), start <= end else { return nil }
-                let unit: String = row[1]
-                return (row[0], facts.places.name(of: unit) ?? unit, start...end, row[4])
+            let targets = try store.targets(unit: nil, overlapping: nil).filter { $0.metric == Service131.metric }.sorted { $0.targetID < $1.targetID }
+                .compactMap { target -> (id: String, unit: String, period: ClosedRange<LocalDate>, value: Int64)? in
+                guard let start = LocalDate(target.periodStart), let end = LocalDate(target.periodEnd), start <= end else { return nil }
+                return (target.targetID, facts.places.name(of: target.unit) ?? target.unit, start...end, target.value)
             }
             let wanted = unit.map { facts.places.name(of: $0) ?? $0 }
             var periods: [ClosedRange<LocalDate>]
@@ -243,8 +235,8 @@ extension ProjectionReader {
     /// the city, by name or code; nil: the whole city), with what each has received and lacks;
     /// with `missingOnly`, only those not yet served in full. By district, then pseudonym.
     public func service131People(unit: String? = nil, period: ClosedRange<LocalDate>, missingOnly: Bool = true) throws -> [Service131Person] {
-        try database.read { db in
-            let facts = try Service131Facts(db, schema: schema, policies: policies, asOf: asOf)
+        try read { store in
+            let facts = try Service131Facts(store, policies: policies, asOf: asOf)
             return facts.people(in: unit, period: period).filter { !missingOnly || !$0.complete }
                 .sorted { (facts.districts.firstIndex(of: $0.unit) ?? .max, $0.person) < (facts.districts.firstIndex(of: $1.unit) ?? .max, $1.person) }
         }

@@ -1,4 +1,3 @@
-import GRDB
 import GrantLedgerEvents
 import GrantLedgerLog
 import GrantLedgerPolicy
@@ -30,55 +29,51 @@ extension Projections {
     /// person's scope is built (fast: a timeline, or one person's entitlements).
     public func reader(at moment: Moment, party: String? = nil) throws -> ProjectionReader {
         guard !moment.isNow else { return try reader() }
-        let store = try DatabaseQueue()
+        // Scratch tables (for SQLite, in memory) hold the snapshot; the log is read from the ledger.
+        let snapshot = try backend.scratch()
         let engine = PolicyEngine(catalog: policies)
         let catalog = log.catalog
-        try database.read { logDB in
-            let events = SQLiteEventStorage.reader(on: logDB)
+        try snapshot.write(.live) { tables in
+            let events = tables.events
             let head = try events.lastEvent()?.position ?? 0
             var limit = head
             if let position = moment.position {
                 guard position >= 0, position <= head else { throw ProjectionError.positionBeyondHead(position, head: head) }
                 limit = position
             }
-            if let knownAt = moment.knownAt {
-                limit = min(limit, try SQLiteEventStorage.lastPosition(knownAt: knownAt, on: logDB))
-            }
+            if let knownAt = moment.knownAt { limit = min(limit, try events.lastPosition(knownAt: knownAt)) }
             let recordedAt = try events.event(at: limit)?.recordedAt
             let asOf = moment.asOf ?? recordedAt.map(Projections.businessDate(of:)) ?? moment.knownAt.map(Projections.businessDate(of:))
-            try store.write { db in
-                let tables = SQLiteProjectionStore(db: db, schema: .live, events: events)
-                let batch = ProjectionBatch(store: tables, engine: engine, catalog: catalog)
-                func evaluate() throws {
-                    var after = ""
-                    while case let (_, last?) = try batch.evaluateScopes(after: after, limit: 1_000) { after = last }
-                    try batch.applySharedLimits()
+            let batch = ProjectionBatch(store: tables, engine: engine, catalog: catalog)
+            func evaluate() throws {
+                var after = ""
+                while case let (_, last?) = try batch.evaluateScopes(after: after, limit: 1_000) { after = last }
+                try batch.applySharedLimits()
+            }
+            try tables.createTables()
+            if let party, Pseudonym.isPseudonym(party) {
+                // One person: only their events can change their entitlements and payments.
+                var applier = EventApplier(catalog: catalog, places: engine.catalog.places, asOf: asOf ?? LocalDate(year: 1970, month: 1, day: 1)!)
+                try events.forEachEvent(EventQuery(to: limit, party: party)) { event in
+                    guard moment.asOf.map({ event.occurredAt <= $0 }) ?? true else { return true }
+                    _ = try applier.apply(event, store: tables)
+                    return true
                 }
-                try tables.createTables()
-                if let party, Pseudonym.isPseudonym(party) {
-                    // One person: only their events can change their entitlements and payments.
-                    var applier = EventApplier(catalog: catalog, places: engine.catalog.places, asOf: asOf ?? LocalDate(year: 1970, month: 1, day: 1)!)
-                    try events.forEachEvent(EventQuery(to: limit, party: party)) { event in
-                        guard moment.asOf.map({ event.occurredAt <= $0 }) ?? true else { return true }
-                        _ = try applier.apply(event, store: tables)
-                        return true
-                    }
-                    try tables.noteScope(.person(party))
-                    try batch.markApplied(position: limit, asOf: asOf)
-                    try evaluate()
-                    // Unless one of their entitlements draws on a limit shared with others (a
-                    // pooled fund): what is left of it depends on everyone's, so build the whole.
-                    guard try !SharedLimits(policies: policies).clauses(store: tables).isEmpty else { return }
-                    try tables.dropTables()
-                    try tables.createTables()
-                }
-                while try batch.checkpoint() < limit {
-                    _ = try batch.applyEvents(upTo: limit, limit: 20_000, asOf: moment.asOf)
-                }
+                try tables.noteScope(.person(party))
                 try batch.markApplied(position: limit, asOf: asOf)
                 try evaluate()
+                // Unless one of their entitlements draws on a limit shared with others (a
+                // pooled fund): what is left of it depends on everyone's, so build the whole.
+                guard try !SharedLimits(policies: policies).clauses(store: tables).isEmpty else { return }
+                try tables.dropTables()
+                try tables.createTables()
             }
+            while try batch.checkpoint() < limit {
+                _ = try batch.applyEvents(upTo: limit, limit: 20_000, asOf: moment.asOf)
+            }
+            try batch.markApplied(position: limit, asOf: asOf)
+            try evaluate()
         }
-        return try ProjectionReader(database: store, schema: .live, log: log, policies: policies)
+        return try ProjectionReader(backend: snapshot, log: log, policies: policies)
     }
 }

@@ -1,4 +1,3 @@
-import GRDB
 import GrantLedgerEvents
 import GrantLedgerLog
 import GrantLedgerPolicy
@@ -8,7 +7,6 @@ extension ProjectionReader {
     /// on the facts their scope rests on as of this reader's position and date, with the target
     /// figures and shared-limit usage the projections hold: the same answer the entitlements give.
     public func whyNot(person: String, clause: String? = nil, policies: PolicyCatalog) throws -> WhyNotReport {
-        guard let storage = log.storage as? SQLiteEventStorage else { throw ProjectionError.unsupportedStorage }
         let engine = PolicyEngine(catalog: policies)
         func answer(store: some ProjectionStore) throws -> WhyNotReport {
             let events = store.events
@@ -25,14 +23,6 @@ extension ProjectionReader {
             }
             return report
         }
-        // The live projections sit in the ledger file itself; a snapshot's in memory beside it.
-        if (database as AnyObject) === (storage.database as AnyObject) {
-            return try database.read { db in try answer(store: SQLiteProjectionStore(db: db, schema: schema)) }
-        }
-        return try storage.database.read { logDB in
-            try database.read { db in
-                try answer(store: SQLiteProjectionStore(db: db, schema: schema, events: SQLiteEventStorage.reader(on: logDB)))
-            }
-        }
+        return try read { store in try answer(store: store) }
     }
 }

@@ -21,8 +21,11 @@ import Testing
         return lines
     }
 
+    /// The ledger's SQLite file, to look at the projection tables themselves.
+    static func file(_ ledger: TestLedger) -> any DatabaseWriter { (ledger.log.storage as! SQLiteEventStorage).database }
+
     static func rows(_ ledger: TestLedger) throws -> [String] {
-        try ledger.projections.database.read { db in
+        try file(ledger).read { db in
             try String.fetchAll(db, sql: "SELECT id || ' ' || status || ' ' || coalesce(amount, '-') FROM proj_entitlements ORDER BY id")
         }
     }
@@ -87,7 +90,7 @@ import Testing
         let report = try reopened.projections.catchUp(batchSize: 7)
         #expect(report.eventsApplied == lines.count - Int(stopped))
         let resumed = try reopened.projections.digests()
-        let reversed = try await reopened.projections.database.read { db in
+        let reversed = try await Self.file(reopened).read { db in
             try Int64.fetchOne(db, sql: "SELECT reversed FROM proj_disbursements WHERE disbursement_id = 'PAY-9'")
         }
         #expect(reversed == 40_000, "a reversal applied twice would show here")

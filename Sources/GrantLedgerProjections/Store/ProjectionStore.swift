@@ -114,6 +114,68 @@ protocol ProjectionStore {
     /// A clause's draws, with the usage each was last evaluated with.
     func draws(ofClause clause: String) throws -> [KeptDraw]
     func setUsage(ofDraw id: String, fund: Int64, payee: Int64) throws
+
+    // MARK: Queries
+
+    /// The entitlements `filter` selects, in (date, clause, id) order.
+    func entitlements(_ filter: EntitlementFilter) throws -> [StoredEntitlement]
+    func entitlement(id: String) throws -> StoredEntitlement?
+    /// The entitlements payments find by `key` (clause, payee, worker), in (date, id) order.
+    func entitlements(matchKey key: String) throws -> [StoredEntitlement]
+    /// The same entitlements' grants only: id, amount and status, without their explanations.
+    func grants(matchKey key: String) throws -> [(id: String, amount: Int64?, status: String)]
+    /// The entitlement that pays out `fund` to its recipient, if the recipient's scope holds one.
+    func fundEntitlement(recipient: String, fund: String) throws -> EntitlementRecord?
+    /// The payments made under `key`, net of reversals, in (date, position) order.
+    func payments(matchKey key: String) throws -> [PaymentAllocation.Payment]
+    /// What clawbacks recovered of the payments under `key` (or, for a clawback naming no
+    /// payment, of its clause and payee).
+    func recovered(matchKey key: String) throws -> Int64
+    /// Every key a payment was made under, in order.
+    func paymentKeys() throws -> [String]
+    /// Targets of `unit` whose period overlaps `period` (nil: any), by period start, unit, metric and id.
+    func targets(unit: String?, overlapping period: ClosedRange<LocalDate>?) throws -> [StoredTarget]
+    /// The positions of the facts counted toward `target` dated on or before `date`, in log order.
+    func countedPositions(target: String, through date: LocalDate) throws -> [Int64]
+    /// The "131" service's facts dated on or before `date`, by person and position.
+    func service131Facts(through date: LocalDate) throws -> [Service131Row]
+    func funds() throws -> [StoredFund]
+    /// What was paid out of `fund`, net of reversals.
+    func disbursed(fromFund fund: String) throws -> Int64
+    /// Every clawback, by date and id.
+    func clawbacks() throws -> [ClawbackView]
+    /// Clawbacks naming a payment the log does not hold, by id.
+    func clawbacksOfUnknownPayments() throws -> [(clawback: String, clause: String, payee: String, amount: Int64, payment: String)]
+}
+
+/// An entitlement as kept, with the key its payments are found by.
+struct StoredEntitlement {
+    let record: EntitlementRecord
+    let matchKey: String
+}
+
+/// A target as set (`target.set`).
+struct StoredTarget {
+    let targetID: String
+    let clause: String
+    let metric: String
+    let scope: String
+    let unit: String
+    let periodStart: String
+    let periodEnd: String
+    let value: Int64
+    let fund: Int64?
+    let note: String?
+}
+
+/// A fund as allocated (`fund.allocated`).
+struct StoredFund {
+    let fundID: String
+    let clause: String
+    let recipient: String
+    let amount: Int64
+    let tranche: String
+    let targetID: String?
 }
 
 /// Which of the two sets of tables: the live ones, or those a rebuild fills and then swaps in.
@@ -129,6 +191,9 @@ protocol ProjectionBackend: Sendable {
     /// once when ``concurrentReads`` says so, and one after another otherwise.
     func read<T>(_ tables: ProjectionTables, _ body: (any ProjectionStore) throws -> T) throws -> T
     var concurrentReads: Bool { get }
+    /// A backend of scratch tables over the same log, for projections built afresh for one
+    /// question ("as of" a date or a position) and dropped after it.
+    func scratch() throws -> any ProjectionBackend
 }
 
 /// A class's completion or certificate, which targets count.

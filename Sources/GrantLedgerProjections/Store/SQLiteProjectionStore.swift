@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GrantLedgerEvents
 import GrantLedgerLog
@@ -306,22 +307,183 @@ struct SQLiteProjectionStore: ProjectionStore {
     func setUsage(ofDraw id: String, fund: Int64, payee: Int64) throws {
         try execute("UPDATE \(schema[.pooled]) SET fund_used = ?, payee_used = ? WHERE entitlement_id = ?", [fund, payee, id])
     }
+
+    // MARK: Queries
+
+    private func stored(_ rows: [Row]) throws -> [StoredEntitlement] {
+        try rows.map { row in
+            let detail = try JSONDecoder().decode(EntitlementRecord.Detail.self, from: Data((row["detail"] as String).utf8))
+            let record = EntitlementRecord(
+                id: row["id"], clause: row["clause"], title: row["title"], payeeKind: row["payee_kind"], payeeID: row["payee_id"],
+                subject: row["subject"], date: row["date"], status: row["status"], amount: row["amount"], rangeLow: row["range_low"],
+                rangeHigh: row["range_high"], tranches: detail.tranches, explanation: detail.explanation)
+            return StoredEntitlement(record: record, matchKey: row["match_key"])
+        }
+    }
+
+    func entitlements(_ filter: EntitlementFilter) throws -> [StoredEntitlement] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let payee = filter.payee { conditions.append("payee_id = ?"); arguments += [payee] }
+        if let subject = filter.subject { conditions.append("subject = ?"); arguments += [subject] }
+        if let party = filter.party { conditions.append("(payee_id = ? OR subject = ?)"); arguments += [party, party] }
+        if let clause = filter.clause { conditions.append("clause = ?"); arguments += [clause] }
+        if let status = filter.status { conditions.append("status = ?"); arguments += [status] }
+        let sql = "SELECT * FROM \(schema[.entitlements])" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            + " ORDER BY date, clause, id"
+        return try stored(Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments))
+    }
+
+    func entitlement(id: String) throws -> StoredEntitlement? {
+        try stored(Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM \(schema[.entitlements]) WHERE id = ?"), arguments: [id])).first
+    }
+
+    func entitlements(matchKey key: String) throws -> [StoredEntitlement] {
+        try stored(Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM \(schema[.entitlements]) WHERE match_key = ? ORDER BY date, id"),
+                                arguments: [key]))
+    }
+
+    func grants(matchKey key: String) throws -> [(id: String, amount: Int64?, status: String)] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT id, amount, status FROM \(schema[.entitlements]) WHERE match_key = ? ORDER BY date, id"),
+                         arguments: [key]).map { ($0[0], $0[1], $0[2]) }
+    }
+
+    func fundEntitlement(recipient: String, fund: String) throws -> EntitlementRecord? {
+        try stored(Row.fetchAll(db.cachedStatement(sql: """
+            SELECT * FROM \(schema[.entitlements]) WHERE scope = ? AND id LIKE ? ORDER BY id LIMIT 1
+            """), arguments: [Scope.organisation(recipient).key, "%#fund:" + fund])).first?.record
+    }
+
+    func payments(matchKey key: String) throws -> [PaymentAllocation.Payment] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT disbursement_id, amount - reversed, date, position FROM \(schema[.disbursements]) WHERE match_key = ? ORDER BY date, position
+            """), arguments: [key]).map { PaymentAllocation.Payment(id: $0[0], amount: $0[1], date: $0[2], position: $0[3]) }
+    }
+
+    func recovered(matchKey key: String) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT coalesce(sum(c.recovered), 0) FROM \(schema[.clawbacks]) c LEFT JOIN \(schema[.disbursements]) d
+            ON d.disbursement_id = c.disbursement_id
+            WHERE coalesce(d.match_key, c.clause || '|' || c.payee_id || '|') = ?
+            """), arguments: [key]) ?? 0
+    }
+
+    func paymentKeys() throws -> [String] {
+        try strings("SELECT DISTINCT match_key FROM \(schema[.disbursements]) ORDER BY match_key")
+    }
+
+    func targets(unit: String?, overlapping period: ClosedRange<LocalDate>?) throws -> [StoredTarget] {
+        var sql = "SELECT target_id, clause, metric, scope, unit, period_start, period_end, value, fund, note FROM \(schema[.targets])"
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let unit { conditions.append("unit = ?"); arguments += [unit] }
+        if let period {
+            conditions.append("period_start <= ? AND period_end >= ?")
+            arguments += [period.upperBound.description, period.lowerBound.description]
+        }
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY period_start, unit, metric, target_id"
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map {
+            StoredTarget(targetID: $0[0], clause: $0[1], metric: $0[2], scope: $0[3], unit: $0[4], periodStart: $0[5], periodEnd: $0[6],
+                         value: $0[7], fund: $0[8], note: $0[9])
+        }
+    }
+
+    func countedPositions(target: String, through date: LocalDate) throws -> [Int64] {
+        try Int64.fetchAll(db.cachedStatement(sql: """
+            SELECT position FROM \(schema[.targetEvents]) WHERE target_id = ? AND occurred_at <= ? ORDER BY position
+            """), arguments: [target, date.description])
+    }
+
+    func service131Facts(through date: LocalDate) throws -> [Service131Row] {
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT person, kind, occurred_at, value, since, until, position FROM \(schema[.service131])
+            WHERE occurred_at <= ? ORDER BY person, position
+            """), arguments: [date.description])
+        var facts: [Service131Row] = []
+        while let row = try rows.next() {
+            guard let kind = Service131.FactKind(rawValue: row[1]), let occurred = LocalDate(row[2] as String) else { continue }
+            facts.append(Service131Row(person: row[0], position: row[6], kind: kind, occurredAt: occurred, value: row[3],
+                                       since: (row[4] as String?).flatMap(LocalDate.init), until: (row[5] as String?).flatMap(LocalDate.init)))
+        }
+        return facts
+    }
+
+    func funds() throws -> [StoredFund] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT fund_id, clause, recipient, amount, tranche, target_id FROM \(schema[.funds]) ORDER BY fund_id
+            """)).map { StoredFund(fundID: $0[0], clause: $0[1], recipient: $0[2], amount: $0[3], tranche: $0[4], targetID: $0[5]) }
+    }
+
+    func disbursed(fromFund fund: String) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(sum(amount - reversed), 0) FROM \(schema[.disbursements]) WHERE fund_id = ?"),
+                           arguments: [fund]) ?? 0
+    }
+
+    func clawbacks() throws -> [ClawbackView] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT clawback_id, clause, payee_kind, payee_id, amount, recovered, reason, disbursement_id, date
+            FROM \(schema[.clawbacks]) ORDER BY date, clawback_id
+            """)).map { row in
+            let amount: Int64 = row[4], recovered: Int64 = row[5]
+            return ClawbackView(clawbackID: row[0], clause: row[1], payeeKind: row[2], payeeID: row[3], amount: amount, recovered: recovered,
+                                outstanding: max(0, amount - recovered), reason: row[6], disbursementID: row[7], date: row[8])
+        }
+    }
+
+    func clawbacksOfUnknownPayments() throws -> [(clawback: String, clause: String, payee: String, amount: Int64, payment: String)] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT c.clawback_id, c.clause, c.payee_id, c.amount, c.disbursement_id FROM \(schema[.clawbacks]) c
+            WHERE c.disbursement_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM \(schema[.disbursements]) d WHERE d.disbursement_id = c.disbursement_id)
+            ORDER BY c.clawback_id
+            """)).map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }
+    }
 }
 
 /// The projections kept in the ledger's SQLite file, beside the log: a write transaction is
 /// the file's single writer's, reads run on a pool's readers at once.
+///
+/// A snapshot's projections (`Projections.reader(at:)`) are built in memory instead: `log`
+/// then names the ledger file, whose log the store reads in a read transaction of its own.
 struct SQLiteProjectionBackend: ProjectionBackend {
     let database: any DatabaseWriter
+    var log: (any DatabaseReader)? = nil
 
     func write<T>(_ tables: ProjectionTables, _ body: (any ProjectionStore) throws -> T) throws -> T {
-        try database.write { db in try body(SQLiteProjectionStore(db: db, schema: ProjectionSchema(tables))) }
+        if let log {
+            return try log.read { logDB in
+                try database.write { db in
+                    try body(SQLiteProjectionStore(db: db, schema: ProjectionSchema(tables), events: SQLiteEventStorage.reader(on: logDB)))
+                }
+            }
+        }
+        return try database.write { db in try body(SQLiteProjectionStore(db: db, schema: ProjectionSchema(tables))) }
     }
 
     func read<T>(_ tables: ProjectionTables, _ body: (any ProjectionStore) throws -> T) throws -> T {
-        try database.read { db in try body(SQLiteProjectionStore(db: db, schema: ProjectionSchema(tables))) }
+        if let log {
+            return try log.read { logDB in
+                try database.read { db in
+                    try body(SQLiteProjectionStore(db: db, schema: ProjectionSchema(tables), events: SQLiteEventStorage.reader(on: logDB)))
+                }
+            }
+        }
+        return try database.read { db in try body(SQLiteProjectionStore(db: db, schema: ProjectionSchema(tables))) }
     }
 
     var concurrentReads: Bool { database is DatabasePool }
+
+    /// Tables in an SQLite database in memory, reading this ledger's log.
+    func scratch() throws -> any ProjectionBackend {
+        SQLiteProjectionBackend(database: try DatabaseQueue(), log: log ?? database)
+    }
+
+    /// The backend of the projections kept beside a log, in its file.
+    static func beside(_ log: EventLog) throws -> SQLiteProjectionBackend {
+        guard let storage = log.storage as? SQLiteEventStorage else { throw ProjectionError.unsupportedStorage }
+        return SQLiteProjectionBackend(database: storage.database)
+    }
 }
 
 extension ProjectionSchema {
