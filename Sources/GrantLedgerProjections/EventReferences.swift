@@ -36,6 +36,20 @@ public enum Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static func < (a: Scope, b: Scope) -> Bool { a.key < b.key }
 }
 
+/// The two kinds of scope, in the order a pass over every scope evaluates them: people first,
+/// for an organisation's yearly counts are the parts its workers' evaluations keep.
+public enum ScopeKind: CaseIterable, Sendable {
+    case person, organisation
+
+    /// The prefix of this kind's keys, ending in a colon.
+    var prefix: String {
+        switch self {
+        case .person: "person:"
+        case .organisation: "org:"
+        }
+    }
+}
+
 /// What an event names, found by walking its definition's fields: the people and
 /// organisations (the parties), and the classes, applications, certificates, targets and
 /// funds whose other events give it context.

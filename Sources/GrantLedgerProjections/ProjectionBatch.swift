@@ -54,9 +54,18 @@ struct ProjectionBatch {
             stale.formUnion(try store.scopesDue(by: date).compactMap(Scope.init(key:)))
         }
         let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, limit: last.position, asOf: date)
-        var shared: Set<String> = []
-        for scope in stale.sorted() { shared.formUnion(try evaluator.refresh(scope, store: store)) }
-        try applySharedLimits(shared, evaluator: evaluator)
+        // People first: an organisation's yearly counts are the parts its workers' evaluations keep.
+        var kept = ScopeEvaluator.Kept()
+        for scope in Self.peopleFirst(stale) {
+            if case .organisation = scope { continue }
+            let changed = try evaluator.refresh(scope, store: store)
+            kept.clauses.formUnion(changed.clauses)
+            kept.employers.formUnion(changed.employers)
+        }
+        let organisations = stale.filter { if case .organisation = $0 { true } else { false } }.union(kept.employers.map(Scope.organisation))
+        for scope in organisations.sorted() { kept.clauses.formUnion(try evaluator.refresh(scope, store: store).clauses) }
+        stale.formUnion(organisations)
+        try applySharedLimits(kept.clauses, evaluator: evaluator)
         try store.markApplied(position: last.position, asOf: date)
         try beforeCommit?(last.position)
         return Applied(events: batch.count, scopes: stale.count, position: last.position, asOf: date)
@@ -100,12 +109,24 @@ struct ProjectionBatch {
         guard let evaluator = try evaluator ?? asOf().map({
             ScopeEvaluator(engine: engine, catalog: catalog, limit: try checkpoint(), asOf: $0)
         }) else { return }
-        for scope in stale.sorted() { try evaluator.refresh(scope, store: store, usage: usage) }
+        for scope in Self.peopleFirst(stale) { try evaluator.refresh(scope, store: store, usage: usage) }
     }
 
-    /// A rebuild's second pass: evaluates the next `limit` scopes after `after`, in key order.
-    func evaluateScopes(after: String, limit: Int, only: Set<Scope>? = nil) throws -> (count: Int, last: String?) {
-        let keys = try store.scopes(after: after, limit: limit)
+    /// Scopes in the order they are evaluated: people, then organisations, each in key order.
+    static func peopleFirst(_ scopes: Set<Scope>) -> [Scope] {
+        scopes.sorted { a, b in
+            switch (a, b) {
+            case (.person, .organisation): true
+            case (.organisation, .person): false
+            default: a < b
+            }
+        }
+    }
+
+    /// A rebuild's second pass: evaluates the next `limit` scopes after `after`, in key order,
+    /// of one kind (`ScopeKind.all` gives the order: people before organisations).
+    func evaluateScopes(_ kind: ScopeKind, after: String, limit: Int, only: Set<Scope>? = nil) throws -> (count: Int, last: String?) {
+        let keys = try store.scopes(kind, after: after, limit: limit)
         guard let asOf = try asOf() else { return (0, keys.last) }
         let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, limit: try checkpoint(), asOf: asOf)
         var count = 0

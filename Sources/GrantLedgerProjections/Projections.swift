@@ -162,11 +162,13 @@ public final class Projections: Sendable {
         var evaluated: Int64 = 0
         if let asOf {
             let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, limit: checkpoint, asOf: asOf)
+            // People before organisations: an organisation's yearly counts are its workers' kept parts.
+            for kind in ScopeKind.allCases {
             var after = ""
             while true {
                 let keys = try backend.read(.rebuilding) { store in
                     try owned(store)
-                    return try store.scopes(after: after, limit: Self.scopesPerBatch)
+                    return try store.scopes(kind, after: after, limit: Self.scopesPerBatch)
                 }
                 guard let last = keys.last else { break }
                 let rows = try ScopeWorkers.evaluate(keys.compactMap(Scope.init(key:)), with: evaluator, on: backend, workers: workers)
@@ -177,6 +179,7 @@ public final class Projections: Sendable {
                 after = last
                 evaluated += Int64(rows.count)
                 progress?(RebuildProgress(phase: .scopes, done: evaluated, total: total))
+            }
             }
         }
         // The limits shared across scopes, once every scope has its rows; then swap, and

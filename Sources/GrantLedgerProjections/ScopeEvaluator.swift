@@ -9,8 +9,9 @@ import GrantLedgerPolicy
 /// A person's facts: every event naming them, and the context those events point to (the
 /// organisations' registrations and ratings, the classes' filings, the applications' decisions,
 /// the certificates' revocations). An organisation's: every event naming it, the funds it
-/// receives and their targets, and the events of the people it employed (whose key groups and
-/// certificates make its yearly counts). Target figures come from the performance projection,
+/// receives and their targets; its yearly counts (stable hires, new skilled talents) come from
+/// the parts its workers' evaluations kept (`EmployerContribution`), so people are evaluated
+/// before the organisations their changes concern. Target figures come from the performance projection,
 /// which counts over the whole log.
 struct ScopeEvaluator: Sendable {
     let engine: PolicyEngine
@@ -29,7 +30,7 @@ struct ScopeEvaluator: Sendable {
     /// fund). Without it the scope's draws on them are kept, and the clauses they concern
     /// returned: the caller computes their usage and evaluates the scope again with it.
     @discardableResult
-    func refresh(_ scope: Scope, store: some ProjectionStore, fresh: Bool = false, usage: PooledUsage? = nil) throws -> Set<String> {
+    func refresh(_ scope: Scope, store: some ProjectionStore, fresh: Bool = false, usage: PooledUsage? = nil) throws -> Kept {
         try keep(evaluate(scope, store: store, usage: usage), store: store, fresh: fresh)
     }
 
@@ -40,6 +41,16 @@ struct ScopeEvaluator: Sendable {
         let reviewBy: LocalDate?
         /// The entitlements' draws on limits shared across scopes; nil when evaluated with their usage.
         let draws: [SharedLimitPlace.Draw]?
+        /// A person's parts in their employers' yearly counts; nil for an organisation.
+        let contributions: [EmployerContribution]?
+    }
+
+    /// What keeping a scope's rows changed for other scopes.
+    struct Kept {
+        /// The shared-limit clauses whose usage must be computed again.
+        var clauses: Set<String> = []
+        /// The employers whose yearly counts changed: their scopes are evaluated again, after the people's.
+        var employers: Set<String> = []
     }
 
     /// Evaluates `scope`, only reading: a rebuild evaluates scopes in several read
@@ -47,20 +58,29 @@ struct ScopeEvaluator: Sendable {
     func evaluate(_ scope: Scope, store: some ProjectionStore, usage: PooledUsage? = nil) throws -> Rows {
         let facts = try gather(scope, store: store)
         let figures = TargetFigures(store: store)
-        let evaluation = engine.evaluation(facts, on: asOf, targets: figures, usage: usage, for: scope.owner)
+        var counts: KeptCounts?
+        if case .organisation(let id) = scope { counts = KeptCounts(try store.contributions(employer: id)) }
+        let evaluation = engine.evaluation(facts, on: asOf, targets: figures, usage: usage, for: scope.owner, counts: counts)
         if let error = figures.error { throw error }
         let owned = evaluation.entitlements.filter { $0.owner == scope.owner }
+        let contributions: [EmployerContribution]? = if case .person = scope { evaluation.employerContributions } else { nil }
         return Rows(scope: scope, entitlements: owned, reviewBy: evaluation.reviewBy,
-                    draws: usage == nil ? owned.compactMap { evaluation.sharedLimitDraws[$0.id] } : nil)
+                    draws: usage == nil ? owned.compactMap { evaluation.sharedLimitDraws[$0.id] } : nil, contributions: contributions)
     }
 
-    /// Replaces the scope's rows by `rows`; returns the shared-limit clauses whose usage changed.
+    /// Replaces the scope's rows by `rows`.
     @discardableResult
-    func keep(_ rows: Rows, store: some ProjectionStore, fresh: Bool) throws -> Set<String> {
+    func keep(_ rows: Rows, store: some ProjectionStore, fresh: Bool) throws -> Kept {
         try store.replaceEntitlements(of: rows.scope, with: rows.entitlements.map(EntitlementRecord.init), fresh: fresh)
         try store.markEvaluated(rows.scope, reviewBy: rows.reviewBy, position: limit)
-        guard let draws = rows.draws else { return [] }
-        return try SharedLimits(policies: engine.catalog).keep(rows.scope, draws, store: store, fresh: fresh)
+        var kept = Kept()
+        if case .person(let worker) = rows.scope, let parts = rows.contributions {
+            kept.employers = try store.replaceContributions(of: worker, with: parts, fresh: fresh)
+        }
+        if let draws = rows.draws {
+            kept.clauses = try SharedLimits(policies: engine.catalog).keep(rows.scope, draws, store: store, fresh: fresh)
+        }
+        return kept
     }
 
     // MARK: Facts
@@ -71,7 +91,7 @@ struct ScopeEvaluator: Sendable {
         var context = Context()
         func take(_ event: RecordedEvent, expand: Bool) throws {
             guard found.updateValue(event, forKey: event.position) == nil, expand else { return }
-            context.add(try EventReferences(event, catalog: catalog), type: event.type, for: scope)
+            context.add(try EventReferences(event, catalog: catalog))
         }
         switch scope {
         case .person(let id):
@@ -79,15 +99,18 @@ struct ScopeEvaluator: Sendable {
             // Applications that cite the person's events as evidence without naming them.
             for application in try store.linkedApplications(of: scope) { context.streams.insert("application:" + application) }
         case .organisation(let id):
-            try events.forEachEvent(EventQuery(to: limit, party: id)) { try take($0, expand: true); return true }
+            // Its workers' employment events name it too (every insured month does), but they are
+            // those workers' facts: the rules an organisation owns read them only as kept parts.
+            try events.forEachEvent(EventQuery(to: limit, party: id)) { event in
+                if !event.type.hasPrefix("employment.") { try take(event, expand: true) }
+                return true
+            }
             for (fund, target) in try store.funds(receivedBy: id) {
                 context.streams.insert("fund:" + fund)
                 if let target { context.streams.insert("target:" + target) }
             }
-            // The people it employed: their key groups, certificates and other employers' months.
-            for person in context.employees.sorted() {
-                try events.forEachEvent(EventQuery(to: limit, party: person)) { try take($0, expand: false); return true }
-            }
+            // Not the events of the people it employed: their parts in its yearly counts are
+            // kept when they are evaluated (`EmployerContribution`), and read from there.
         }
         // A class's filing, and its organiser's events (its ratings and listings, which rules
         // about trainees test), before the other streams.
@@ -113,17 +136,13 @@ struct ScopeEvaluator: Sendable {
     private struct Context {
         var streams: Set<String> = []
         var classes: Set<String> = []
-        var employees: Set<String> = []
 
-        mutating func add(_ references: EventReferences, type: String, for scope: Scope) {
+        mutating func add(_ references: EventReferences) {
             for organisation in references.organisations { streams.insert("organisation:" + organisation) }
             for application in references.applications { streams.insert("application:" + application) }
             for certificate in references.certificates { streams.insert("certificate:" + certificate) }
             for target in references.targets { streams.insert("target:" + target) }
             for id in references.classes { classes.insert("class:" + id) }
-            if case .organisation(let id) = scope, type.hasPrefix("employment."), references.organisations.contains(id) {
-                employees.formUnion(references.persons)
-            }
         }
     }
 }
@@ -149,5 +168,16 @@ final class TargetFigures<Store: ProjectionStore>: TargetProgress {
             self.error = error
             return nil
         }
+    }
+}
+
+/// The parts of an organisation's yearly counts kept by its workers' evaluations.
+struct KeptCounts: EmployerCounts {
+    let byClause: [String: [EmployerContribution]]
+
+    init(_ parts: [EmployerContribution]) { byClause = Dictionary(grouping: parts, by: \.clause) }
+
+    func contributions(employer: String, clause: String) -> [EmployerContribution] {
+        (byClause[clause] ?? []).filter { $0.employer == employer }
     }
 }

@@ -46,8 +46,10 @@ extension Projections {
             let asOf = moment.asOf ?? recordedAt.map(Projections.businessDate(of:)) ?? moment.knownAt.map(Projections.businessDate(of:))
             let batch = ProjectionBatch(store: tables, engine: engine, catalog: catalog)
             func evaluate() throws {
-                var after = ""
-                while case let (_, last?) = try batch.evaluateScopes(after: after, limit: 1_000) { after = last }
+                for kind in ScopeKind.allCases {
+                    var after = ""
+                    while case let (_, last?) = try batch.evaluateScopes(kind, after: after, limit: 1_000) { after = last }
+                }
                 try batch.applySharedLimits()
             }
             try tables.createTables()

@@ -30,5 +30,12 @@ public struct Citation: Sendable, Hashable, Codable, CustomStringConvertible {
     public let date: LocalDate
     public let role: String
 
+    public init(eventID: String, type: String, date: LocalDate, role: String) {
+        self.eventID = eventID
+        self.type = type
+        self.date = date
+        self.role = role
+    }
+
     public var description: String { "\(date) \(type) \(eventID) (\(role))" }
 }

@@ -29,21 +29,36 @@ public struct PolicyEngine: Sendable {
     /// other owners' candidates are not screened. A projection evaluating one scope asks only
     /// for its own rows; the cross-cutting rules then still see every entitlement they compare,
     /// since those are all of one worker's, or one payee's without a worker.
+    ///
+    /// An evaluation for a person also works out their parts in their employers' yearly counts
+    /// (``EmployerContribution``); one for an organisation given `counts` takes its own
+    /// enterprise years from the parts kept there rather than from its workers' facts.
     public func evaluation(
         _ facts: [Fact], on date: LocalDate, targets: (any TargetProgress)? = nil, usage: (any SharedLimitUsage)? = nil,
-        for owner: EntitlementOwner? = nil
+        for owner: EntitlementOwner? = nil, counts: (any EmployerCounts)? = nil
     ) -> Evaluation {
         let index = FactIndex(facts: facts, through: date)
         var shared: [String: SharedLimitPlace.Draw] = [:]
-        let entitlements = entitlements(index: index, date: date, targets: targets, usage: usage, owner: owner, shared: &shared)
-        return Evaluation(entitlements: entitlements, reviewBy: index.review.date, sharedLimitDraws: shared)
+        var triggers = Triggers(index: index, date: date, places: catalog.places)
+        if case .organisation(let id) = owner, let counts { (triggers.counts, triggers.counted) = (counts, id) }
+        let entitlements = entitlements(triggers: triggers, date: date, targets: targets, usage: usage, owner: owner, shared: &shared)
+        var contributions: [EmployerContribution] = []
+        if case .person(let worker) = owner {
+            for document in catalog.documents {
+                for rule in document.rules where rule.trigger == .enterpriseYear {
+                    contributions += triggers.employerContributions(clause: rule.clause, parameters: rule.parameters, worker: worker)
+                }
+            }
+        }
+        return Evaluation(entitlements: entitlements, reviewBy: index.review.date, sharedLimitDraws: shared,
+                          employerContributions: contributions)
     }
 
     private func entitlements(
-        index: FactIndex, date: LocalDate, targets: (any TargetProgress)?, usage: (any SharedLimitUsage)?, owner: EntitlementOwner?,
+        triggers: Triggers, date: LocalDate, targets: (any TargetProgress)?, usage: (any SharedLimitUsage)?, owner: EntitlementOwner?,
         shared: inout [String: SharedLimitPlace.Draw]
     ) -> [Entitlement] {
-        let triggers = Triggers(index: index, date: date, places: catalog.places)
+        let index = triggers.index
         var entitlements: [Entitlement] = []
         var order: [String: (LocalDate, String)] = [:]
         var trainings: [String: Candidate.Training] = [:]
@@ -51,7 +66,7 @@ public struct PolicyEngine: Sendable {
         var cache: [String: [Candidate]] = [:]
         for document in catalog.documents {
             for rule in document.rules where owner.map(rule.canPay) ?? true {
-                let cacheKey = rule.trigger == .application
+                let cacheKey = rule.trigger == .application || rule.trigger == .enterpriseYear
                     ? rule.clause : "\(rule.trigger.rawValue)|\(rule.parameters.sorted { $0.key < $1.key })"
                 let candidates = cache[cacheKey] ?? triggers.candidates(for: rule, catalog: catalog)
                 cache[cacheKey] = candidates
@@ -229,6 +244,8 @@ public struct Evaluation: Sendable {
     /// Each entitlement of a rule with shared limits, by id: where it stands in the order those
     /// limits are applied in, and what it would draw on them (see `SharedLimitUsage`).
     public let sharedLimitDraws: [String: SharedLimitPlace.Draw]
+    /// For a person: their parts in their employers' yearly counts, by rule.
+    public let employerContributions: [EmployerContribution]
 }
 
 /// Where an entitlement stands among those a rule's shared limits are applied to: in the

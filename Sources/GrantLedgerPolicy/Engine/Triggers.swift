@@ -6,6 +6,11 @@ struct Triggers {
     let date: LocalDate
     let places: Places
 
+    /// The parts kept of the enterprise `counted`'s yearly counts, when its evaluation is not
+    /// given its workers' facts (see ``EmployerCounts``).
+    var counts: (any EmployerCounts)? = nil
+    var counted: String? = nil
+
     func candidates(for rule: PolicyRule, catalog: PolicyCatalog) -> [Candidate] {
         switch rule.trigger {
         case .trainee: trainees()
@@ -14,7 +19,9 @@ struct Triggers {
         case .rating: ratings()
         case .referral: referrals()
         case .employment: employments()
-        case .enterpriseYear: enterpriseYears(parameters: rule.parameters)
+        case .enterpriseYear:
+            enterpriseYears(from: counts.map { $0.contributions(employer: counted!, clause: rule.clause) }
+                ?? employerContributions(clause: rule.clause, parameters: rule.parameters))
         case .mentorSession: mentorSessions()
         case .award: awards()
         case .studentService: studentServices()
@@ -409,68 +416,6 @@ struct Triggers {
         }
     }
 
-    func enterpriseYears(parameters: [String: AttributeValue]) -> [Candidate] {
-        struct Tally { var stable: [Citation] = []; var skilled: [Citation] = []; var highSkill: [Citation] = [] }
-        var tallies: [String: [Int: Tally]] = [:]
-        // New skilled talents: certificates with a level, issued to the enterprise's employees in the year.
-        for entry in index.certificates where entry.event.level != nil {
-            let employer = entry.event.employer ?? index.spell(of: entry.event.holder, employer: nil, on: entry.fact.occurredAt)?.start.event.employer
-            guard let employer, index.revocations[entry.event.certificateNumber] == nil else { continue }
-            let year = entry.fact.occurredAt.year
-            tallies[employer, default: [:]][year, default: Tally()].skilled.append(entry.fact.cited("new skilled talent"))
-            if entry.event.level!.isHighSkill {
-                tallies[employer, default: [:]][year, default: Tally()].highSkill.append(entry.fact.cited("new high-skill talent"))
-            }
-        }
-        // Stable hires: people of the named groups hired in the year whose run of months with the
-        // enterprise reaches the stable months (or, without that parameter, the year's end).
-        let groups: [[String]] = {
-            guard case .set(let names)? = parameters["hireGroups"] else { return [] }
-            return names.sorted().map { $0.split(separator: "+").map(String.init) }
-        }()
-        let stableMonths: Int? = if case .integer(let months)? = parameters["stableMonths"] { Int(months) } else { nil }
-        if !groups.isEmpty {
-            for person in index.spells.keys.sorted() {
-                for spell in index.spells[person] ?? [] {
-                    let hired = spell.start.fact.occurredAt
-                    let held = index.groups(of: person, on: hired)
-                    guard groups.contains(where: { $0.allSatisfy(held.contains) }) else { continue }
-                    let run = stay(of: person, with: spell.start.event.employer, from: hired.yearMonth)
-                    // Stable from the month of hire: a first insured month later than that is a gap.
-                    guard let first = run.months.first, first.month == hired.yearMonth else { continue }
-                    let needed = stableMonths.map { first.month.adding(months: $0 - 1) }
-                        ?? YearMonth(year: hired.year, month: 12)!
-                    if let reached = run.months.first(where: { $0.month == needed }) {
-                        tallies[spell.start.event.employer, default: [:]][needed.year, default: Tally()].stable
-                            .append(reached.fact.cited("stable hire"))
-                    } else if needed > date.yearMonth, run.ended == nil, let last = run.months.last, last.month >= date.yearMonth.adding(months: -1) {
-                        // The year is not over: a hire still unbroken counts toward the running figure.
-                        tallies[spell.start.event.employer, default: [:]][needed.year, default: Tally()].stable
-                            .append(last.fact.cited("stable so far"))
-                    }
-                }
-            }
-        }
-        var result: [Candidate] = []
-        for (employer, years) in tallies.sorted(by: { $0.key < $1.key }) {
-            for (year, tally) in years.sorted(by: { $0.key < $1.key }) {
-                let end = LocalDate(year: year, month: 12, day: 31)!
-                // A year still running is dated on the evaluation date, and its figure runs on.
-                if date < end { index.review.note(date.adding(days: 1)) }
-                let on = min(end, date)
-                var attributes = employerAttributes(employer, on: on)
-                attributes["count.stableHires"] = .integer(Int64(tally.stable.count))
-                attributes["count.newSkilled"] = .integer(Int64(tally.skilled.count))
-                attributes["count.newHighSkill"] = .integer(Int64(tally.highSkill.count))
-                var facts = tally.stable + tally.skilled + tally.highSkill.filter { citation in !tally.skilled.contains { $0.eventID == citation.eventID } }
-                if let rating = index.ratingsByOrganisation[employer]?.first { facts.append(rating.fact.cited("rating")) }
-                result.append(Candidate(
-                    key: "enterprise-year:\(employer)/\(year)", payee: employer, date: on, places: places(of: employer),
-                    facts: facts, attributes: attributes, keyFact: "\(employer)/\(year)", periodComplete: date >= end))
-            }
-        }
-        return result
-    }
 
     // MARK: Services, awards, insurance
 

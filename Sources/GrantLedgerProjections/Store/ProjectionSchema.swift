@@ -25,6 +25,8 @@ struct ProjectionSchema {
         case service131 = "service_131"
         /// What entitlements draw on the limits a rule shares across scopes (see `SharedLimits`).
         case pooled
+        /// Each worker's parts in their employers' yearly counts (see `EmployerContribution`).
+        case employerCounts = "employer_counts"
     }
 
     /// The projections an auditor compares by digest, and the tables each is made of.
@@ -83,6 +85,10 @@ struct ProjectionSchema {
             CREATE TABLE IF NOT EXISTS \(self[.pooled]) (
                 entitlement_id TEXT PRIMARY KEY, clause TEXT NOT NULL, scope TEXT NOT NULL, payee_id TEXT NOT NULL,
                 date TEXT NOT NULL, key_fact TEXT NOT NULL, amount INTEGER, fund_used INTEGER, payee_used INTEGER) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS \(self[.employerCounts]) (
+                employer TEXT NOT NULL, clause TEXT NOT NULL, year INTEGER NOT NULL, kind TEXT NOT NULL, worker TEXT NOT NULL,
+                rank INTEGER NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL, date TEXT NOT NULL, role TEXT NOT NULL,
+                PRIMARY KEY (employer, clause, year, kind, worker, rank)) WITHOUT ROWID;
             """)
     }
 
@@ -101,7 +107,7 @@ struct ProjectionSchema {
 
     /// The lookups a scope's evaluation makes of tables the events fill: a rebuild makes these
     /// once its events are applied, before it evaluates the scopes.
-    static let evaluationIndexes: [(Table, String)] = [(.links, "scope, key")]
+    static let evaluationIndexes: [(Table, String)] = [(.links, "scope, key"), (.employerCounts, "worker")]
 
     func createEvaluationIndexes(_ db: Database) throws {
         for (table, columns) in Self.evaluationIndexes {

@@ -53,8 +53,8 @@ protocol ProjectionStore {
 
     /// Notes a scope to be evaluated, if it is not known yet.
     func noteScope(_ scope: Scope) throws
-    /// Up to `limit` scope keys after `after`, in key order.
-    func scopes(after: String, limit: Int) throws -> [String]
+    /// Up to `limit` keys of scopes of `kind` after `after`, in key order.
+    func scopes(_ kind: ScopeKind, after: String, limit: Int) throws -> [String]
     func scopeCount() throws -> Int64
     /// The scopes whose review date `date` has reached.
     func scopesDue(by date: LocalDate) throws -> [String]
@@ -114,6 +114,14 @@ protocol ProjectionStore {
     /// A clause's draws, with the usage each was last evaluated with.
     func draws(ofClause clause: String) throws -> [KeptDraw]
     func setUsage(ofDraw id: String, fund: Int64, payee: Int64) throws
+
+    // MARK: Employers' yearly counts
+
+    /// Replaces a worker's parts in their employers' yearly counts; returns the employers whose
+    /// parts changed (before or after). `fresh` says the worker has none kept yet.
+    func replaceContributions(of worker: String, with parts: [EmployerContribution], fresh: Bool) throws -> Set<String>
+    /// Every part kept for `employer`.
+    func contributions(employer: String) throws -> [EmployerContribution]
 
     // MARK: Queries
 

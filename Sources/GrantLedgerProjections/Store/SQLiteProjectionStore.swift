@@ -89,8 +89,11 @@ struct SQLiteProjectionStore: ProjectionStore {
         try execute("INSERT OR IGNORE INTO \(schema[.scopes]) (scope, review_by, evaluated_at) VALUES (?, NULL, 0)", [scope.key])
     }
 
-    func scopes(after: String, limit: Int) throws -> [String] {
-        try strings("SELECT scope FROM \(schema[.scopes]) WHERE scope > ? ORDER BY scope LIMIT ?", [after, limit])
+    func scopes(_ kind: ScopeKind, after: String, limit: Int) throws -> [String] {
+        // A kind's keys share a prefix: a range of the primary key.
+        let (prefix, end) = (kind.prefix, kind.prefix.dropLast() + ";")
+        return try strings("SELECT scope FROM \(schema[.scopes]) WHERE scope > ? AND scope >= ? AND scope < ? ORDER BY scope LIMIT ?",
+                           [after, prefix, String(end), limit])
     }
 
     func scopeCount() throws -> Int64 {
@@ -306,6 +309,36 @@ struct SQLiteProjectionStore: ProjectionStore {
 
     func setUsage(ofDraw id: String, fund: Int64, payee: Int64) throws {
         try execute("UPDATE \(schema[.pooled]) SET fund_used = ?, payee_used = ? WHERE entitlement_id = ?", [fund, payee, id])
+    }
+
+    // MARK: Employers' yearly counts
+
+    private func contributions(_ sql: String, _ arguments: StatementArguments) throws -> [EmployerContribution] {
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).compactMap { row -> EmployerContribution? in
+            guard let kind = EmployerContribution.Kind(rawValue: row[3]), let date = LocalDate(row[8] as String) else { return nil }
+            return EmployerContribution(clause: row[1], employer: row[0], year: row[2], kind: kind, worker: row[4],
+                                        citation: Citation(eventID: row[6], type: row[7], date: date, role: row[9]), rank: row[5])
+        }
+    }
+
+    private static let contributionColumns = "employer, clause, year, kind, worker, rank, event_id, type, date, role"
+
+    func replaceContributions(of worker: String, with parts: [EmployerContribution], fresh: Bool) throws -> Set<String> {
+        let kept = fresh ? [] : try contributions(
+            "SELECT \(Self.contributionColumns) FROM \(schema[.employerCounts]) WHERE worker = ?", [worker])
+        guard Set(kept) != Set(parts) else { return [] }
+        if !kept.isEmpty { try execute("DELETE FROM \(schema[.employerCounts]) WHERE worker = ?", [worker]) }
+        for part in parts {
+            try execute("INSERT OR REPLACE INTO \(schema[.employerCounts]) (\(Self.contributionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                part.employer, part.clause, part.year, part.kind.rawValue, part.worker, part.rank, part.citation.eventID,
+                part.citation.type, part.citation.date.description, part.citation.role,
+            ])
+        }
+        return Set(kept.map(\.employer)).union(parts.map(\.employer))
+    }
+
+    func contributions(employer: String) throws -> [EmployerContribution] {
+        try contributions("SELECT \(Self.contributionColumns) FROM \(schema[.employerCounts]) WHERE employer = ?", [employer])
     }
 
     // MARK: Queries
