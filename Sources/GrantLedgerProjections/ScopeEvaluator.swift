@@ -85,6 +85,9 @@ struct ScopeEvaluator: Sendable {
 
     // MARK: Facts
 
+    /// The employment events, which name the employer but are its workers' facts.
+    static let workersEmployment = ["employment.started", "employment.month-recorded", "employment.ended"]
+
     func gather(_ scope: Scope, store: some ProjectionStore) throws -> [Fact] {
         let events = store.events
         var found: [Int64: RecordedEvent] = [:]
@@ -101,8 +104,8 @@ struct ScopeEvaluator: Sendable {
         case .organisation(let id):
             // Its workers' employment events name it too (every insured month does), but they are
             // those workers' facts: the rules an organisation owns read them only as kept parts.
-            try events.forEachEvent(EventQuery(to: limit, party: id)) { event in
-                if !event.type.hasPrefix("employment.") { try take(event, expand: true) }
+            try events.forEachEvent(EventQuery(to: limit, party: id, excludedTypes: Self.workersEmployment)) {
+                try take($0, expand: true)
                 return true
             }
             for (fund, target) in try store.funds(receivedBy: id) {
