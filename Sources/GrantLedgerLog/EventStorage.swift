@@ -64,20 +64,17 @@ public struct EventQuery: Sendable, Hashable {
     public var type: String?
     /// A pseudonym or credit code: events that name this party anywhere in their data.
     public var party: String?
-    /// Types left out (an organisation's evaluation leaves out its workers' employment events).
-    public var excludedTypes: [String]
     public var limit: Int?
 
     public init(
         from: Int64 = 1, to: Int64 = .max, streamID: String? = nil, type: String? = nil, party: String? = nil,
-        excludedTypes: [String] = [], limit: Int? = nil
+        limit: Int? = nil
     ) {
         self.fromPosition = from
         self.toPosition = to
         self.streamID = streamID
         self.type = type
         self.party = party
-        self.excludedTypes = excludedTypes
         self.limit = limit
     }
 }

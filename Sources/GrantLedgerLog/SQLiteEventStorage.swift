@@ -299,19 +299,16 @@ public struct SQLiteEventReader: TransactionEventReader {
             arguments = [party, from, query.toPosition]
             if let stream = query.streamID { sql += " AND e.stream_id = ?"; arguments += [stream] }
             if let type = query.type { sql += " AND e.type = ?"; arguments += [type] }
-            if !query.excludedTypes.isEmpty { sql += Self.notIn("e.type", query.excludedTypes, &arguments) }
             sql += " ORDER BY p.position"
         } else if let stream = query.streamID {
             sql = "SELECT \(Self.columns) FROM events WHERE stream_id = ? AND position BETWEEN ? AND ?"
             arguments = [stream, from, query.toPosition]
             if let type = query.type { sql += " AND type = ?"; arguments += [type] }
-            if !query.excludedTypes.isEmpty { sql += Self.notIn("type", query.excludedTypes, &arguments) }
             sql += " ORDER BY stream_version"
         } else {
             sql = "SELECT \(Self.columns) FROM events WHERE position BETWEEN ? AND ?"
             arguments = [from, query.toPosition]
             if let type = query.type { sql += " AND type = ?"; arguments += [type] }
-            if !query.excludedTypes.isEmpty { sql += Self.notIn("type", query.excludedTypes, &arguments) }
             sql += " ORDER BY position"
         }
         if let limit { sql += " LIMIT ?"; arguments += [limit] }
@@ -320,11 +317,6 @@ public struct SQLiteEventReader: TransactionEventReader {
         while let row = try rows.next() {
             guard try body(try Self.event(from: row)) else { return }
         }
-    }
-
-    private static func notIn(_ column: String, _ values: [String], _ arguments: inout StatementArguments) -> String {
-        arguments += StatementArguments(values)
-        return " AND \(column) NOT IN (" + values.map { _ in "?" }.joined(separator: ", ") + ")"
     }
 
     static func event(from row: Row) throws -> RecordedEvent {

@@ -34,9 +34,11 @@ struct EventApplier {
         try apply(DecodedEvent(event, catalog: catalog), store: store)
     }
 
-    /// `linking` false leaves out the scopes already linked to what a context event describes:
-    /// a rebuild, which evaluates every scope once at the end, has noted them when it linked them.
-    mutating func apply(_ decoded: DecodedEvent, store: some ProjectionStore, linking: Bool = true) throws -> Set<Scope> {
+    /// `incremental`: a catch-up's application, which returns the scopes to evaluate again. A
+    /// rebuild's (false) returns every scope the event names, to note, and leaves out the scopes
+    /// already linked to what a context event describes: it noted them when it linked them, and
+    /// evaluates every scope once at the end.
+    mutating func apply(_ decoded: DecodedEvent, store: some ProjectionStore, incremental: Bool = true) throws -> Set<Scope> {
         let (event, payload, references) = (decoded.event, decoded.payload, decoded.references)
         var stale = Set(references.persons.map(Scope.person) + references.organisations.map(Scope.organisation))
         var keys = references.organisations.map { "org:" + $0 } + references.classes.map { "class:" + $0 }
@@ -108,10 +110,19 @@ struct EventApplier {
         }
         try linkOrganisers(of: references.classes, filed: payload as? ClassFiled, to: stale, store: store)
         stale.formUnion(try linkEvidence(event, payload: payload, references: references, store: store))
-        if linking, Self.contextTypes.contains(event.type) {
+        if incremental, Self.contextTypes.contains(event.type) {
             for key in keys + references.persons.map({ "person:" + $0 }) {
                 for scope in try store.linkedScopes(key) { if let scope = Scope(key: scope) { stale.insert(scope) } }
             }
+        }
+        // An organisation's evaluation reads only its own facts; any other event naming it (an
+        // insured month, a certificate) is a worker's, read only by the worker's evaluation. The
+        // employer's yearly counts change through the parts that evaluation keeps, which then has
+        // the employer evaluated again (`ScopeEvaluator.Kept.employers`).
+        if ScopeEvaluator.organisationFacts.contains(event.type) {
+            for organisation in references.organisations { try store.noteOrganisationFact(organisation, position: event.position) }
+        } else if incremental {
+            stale.subtract(references.organisations.map(Scope.organisation))
         }
         return stale
     }

@@ -90,7 +90,7 @@ struct ProjectionBatch {
         var applier = EventApplier(catalog: catalog, places: engine.catalog.places, asOf: date)
         var noted: Set<Scope> = []
         for decoded in batch where fixed.map({ decoded.event.occurredAt <= $0 }) ?? true {
-            for scope in try applier.apply(decoded, store: store, linking: false) where noted.insert(scope).inserted {
+            for scope in try applier.apply(decoded, store: store, incremental: false) where noted.insert(scope).inserted {
                 try store.noteScope(scope)
             }
         }

@@ -85,8 +85,17 @@ struct ScopeEvaluator: Sendable {
 
     // MARK: Facts
 
-    /// The employment events, which name the employer but are its workers' facts.
-    static let workersEmployment = ["employment.started", "employment.month-recorded", "employment.ended"]
+    /// The events an organisation's own evaluation reads, of those that name it: what the
+    /// rules an organisation can be owed read (its registration, ratings and catalogue
+    /// listings, its funds and their targets, its awards and applications, the classes it
+    /// files). Every other event naming it (an insured month, a certificate, a trainee's
+    /// training, a payment) is a worker's fact, owned by the worker's scope; the organisation's
+    /// yearly counts read those only as the parts its workers' evaluations keep.
+    static let organisationFacts: Set<String> = [
+        "enterprise.registered", "institution.registered", "institution.catalog-listed", "institution.catalog-delisted",
+        "organisation.rated", "organisation.rating-withdrawn", "award.granted", "application.submitted", "application.approved",
+        "application.rejected", "amount.decided", "target.set", "fund.allocated", "class.filed",
+    ]
 
     func gather(_ scope: Scope, store: some ProjectionStore) throws -> [Fact] {
         let events = store.events
@@ -102,11 +111,10 @@ struct ScopeEvaluator: Sendable {
             // Applications that cite the person's events as evidence without naming them.
             for application in try store.linkedApplications(of: scope) { context.streams.insert("application:" + application) }
         case .organisation(let id):
-            // Its workers' employment events name it too (every insured month does), but they are
-            // those workers' facts: the rules an organisation owns read them only as kept parts.
-            try events.forEachEvent(EventQuery(to: limit, party: id, excludedTypes: Self.workersEmployment)) {
-                try take($0, expand: true)
-                return true
+            // Its own facts (`organisationFacts`), noted as they were applied: not the thousands of
+            // its workers' facts that name it too.
+            for position in try store.organisationFacts(id, through: limit) {
+                if let event = try events.event(at: position) { try take(event, expand: true) }
             }
             for (fund, target) in try store.funds(receivedBy: id) {
                 context.streams.insert("fund:" + fund)

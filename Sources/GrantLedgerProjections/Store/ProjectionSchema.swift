@@ -27,6 +27,8 @@ struct ProjectionSchema {
         case pooled
         /// Each worker's parts in their employers' yearly counts (see `EmployerContribution`).
         case employerCounts = "employer_counts"
+        /// The events an organisation's own evaluation reads (`ScopeEvaluator.organisationFacts`).
+        case organisationFacts = "organisation_facts"
     }
 
     /// The projections an auditor compares by digest, and the tables each is made of.
@@ -89,6 +91,8 @@ struct ProjectionSchema {
                 employer TEXT NOT NULL, clause TEXT NOT NULL, year INTEGER NOT NULL, kind TEXT NOT NULL, worker TEXT NOT NULL,
                 rank INTEGER NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL, date TEXT NOT NULL, role TEXT NOT NULL,
                 PRIMARY KEY (employer, clause, year, kind, worker, rank)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS \(self[.organisationFacts]) (
+                organisation TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (organisation, position)) WITHOUT ROWID;
             """)
     }
 

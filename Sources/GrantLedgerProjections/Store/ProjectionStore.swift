@@ -115,6 +115,13 @@ protocol ProjectionStore {
     func draws(ofClause clause: String) throws -> [KeptDraw]
     func setUsage(ofDraw id: String, fund: Int64, payee: Int64) throws
 
+    // MARK: Organisations' own facts
+
+    /// Notes that the event at `position` is one of `organisation`'s own facts.
+    func noteOrganisationFact(_ organisation: String, position: Int64) throws
+    /// The positions of `organisation`'s own facts up to `limit`, in order.
+    func organisationFacts(_ organisation: String, through limit: Int64) throws -> [Int64]
+
     // MARK: Employers' yearly counts
 
     /// Replaces a worker's parts in their employers' yearly counts; returns the employers whose

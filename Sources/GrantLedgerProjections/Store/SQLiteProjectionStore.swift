@@ -311,6 +311,18 @@ struct SQLiteProjectionStore: ProjectionStore {
         try execute("UPDATE \(schema[.pooled]) SET fund_used = ?, payee_used = ? WHERE entitlement_id = ?", [fund, payee, id])
     }
 
+    // MARK: Organisations' own facts
+
+    func noteOrganisationFact(_ organisation: String, position: Int64) throws {
+        try execute("INSERT OR IGNORE INTO \(schema[.organisationFacts]) (organisation, position) VALUES (?, ?)", [organisation, position])
+    }
+
+    func organisationFacts(_ organisation: String, through limit: Int64) throws -> [Int64] {
+        try Int64.fetchAll(db.cachedStatement(sql: """
+            SELECT position FROM \(schema[.organisationFacts]) WHERE organisation = ? AND position <= ? ORDER BY position
+            """), arguments: [organisation, limit])
+    }
+
     // MARK: Employers' yearly counts
 
     private func contributions(_ sql: String, _ arguments: StatementArguments) throws -> [EmployerContribution] {
