@@ -39,6 +39,7 @@ struct ProjectionBenchmark: AsyncParsableCommand {
     @Option(help: "Seed of the synthetic city.") var seed: UInt64 = 42
     @Option(help: "Events appended one at a time, each followed by a timed catch-up.") var catchUps = 200
     @Option(help: "Queries of each kind to time.") var queries = 1000
+    @Option(help: "Events appended as one file after the one-event catch-ups, to time that file's catch-up.") var fileEvents = 2_000
     @Flag(help: "Also print a Markdown table row per size.") var markdown = false
     @Flag(help: "Add up SQLite's time per statement in the rebuild and the timed catch-ups, and print the longest.")
     var profileSQL = false
@@ -68,7 +69,7 @@ struct ProjectionBenchmark: AsyncParsableCommand {
         for size in sizes {
             let path = "\(directory)/ledger-\(size).sqlite"
             if reuseLogs, dir == nil { throw ValidationError("--reuse-logs keeps the logs in --dir: name one, under a .build-* folder") }
-            var run = SizeRun(events: size, path: path, seed: seed, catchUps: catchUps, queries: queries, profileSQL: profileSQL,
+            var run = SizeRun(events: size, path: path, seed: seed, catchUps: catchUps, queries: queries, fileEvents: fileEvents, profileSQL: profileSQL,
                               base: reuseLogs ? "\(directory)/ledger-\(size).base.sqlite" : nil)
             let result = try await run.measure()
             results.append(result)
@@ -94,12 +95,14 @@ struct SizeRun {
     let seed: UInt64
     let catchUps: Int
     let queries: Int
+    let fileEvents: Int
     let profileSQL: Bool
     /// Where the generated log is kept, to be copied rather than generated again.
     let base: String?
     private var result = SizeResult()
 
-    init(events: Int, path: String, seed: UInt64, catchUps: Int, queries: Int, profileSQL: Bool, base: String? = nil) {
+    init(events: Int, path: String, seed: UInt64, catchUps: Int, queries: Int, fileEvents: Int = 2_000, profileSQL: Bool, base: String? = nil) {
+        self.fileEvents = fileEvents
         self.base = base
         self.events = events
         self.path = path
@@ -142,6 +145,7 @@ struct SizeRun {
         let log = try await EventLog.open(at: path, clauses: .shapeOnly, clock: FixedClock())
         let projections = try Projections(log: log, policies: try PolicyCatalog.bundled())
         try await catchUp(log: log, projections: projections, generator: &generator)
+        try await fileCatchUp(log: log, projections: projections, generator: &generator)
         try query(projections: projections)
         result.parentPeakMiB = Memory.peakMiB()
         result.loadAfter = Machine.load
@@ -337,6 +341,26 @@ struct SizeRun {
         }
         say("  catch-up after one event (\(catchUps) times, after \(warmUp) untimed): \(result.catchUp.summary)")
         if profileSQL { result.catchUpSQLProfile = profiler.report() }
+    }
+
+    // MARK: 6b. A file
+
+    /// The next events of the city, appended as one file as intake does; then the time the
+    /// catch-up takes beyond the append.
+    private mutating func fileCatchUp(log: EventLog, projections: Projections, generator: inout SyntheticCity.Generator) async throws {
+        let lines = (0..<fileEvents).map { SubmissionLine(number: $0 + 1, bytes: generator.next()!) }
+        let appendStart = ContinuousClock.now
+        let appended = try await log.append(lines)
+        result.fileAppendSeconds = (ContinuousClock.now - appendStart).seconds
+        result.fileEvents = fileEvents
+        guard appended.isComplete, appended.appended == fileEvents else {
+            throw BenchmarkError("appending a file of \(fileEvents) events failed: \(appended.issues.prefix(5).map(\.description))")
+        }
+        let start = ContinuousClock.now
+        let report = try projections.catchUp()
+        result.fileCatchUpSeconds = (ContinuousClock.now - start).seconds
+        result.fileScopes = report.scopesEvaluated
+        say("  a file of \(Format.grouped(fileEvents)) events: appended in \(Format.seconds(result.fileAppendSeconds)), caught up in \(Format.ms(result.fileCatchUpSeconds * 1000)) ms (\(report.scopesEvaluated) scopes)")
     }
 
     // MARK: 7. Queries
