@@ -186,6 +186,8 @@ public final class Projections: Sendable {
         // apply whatever was appended meanwhile as an ordinary catch-up.
         try backend.write(.rebuilding) { store in
             try owned(store)
+            // Their scopes are evaluated again with what the whole log used: replacing rows by scope needs the indexes.
+            try store.createIndexes()
             try ProjectionBatch(store: store, engine: engine, catalog: catalog).applySharedLimits()
             try store.removeMeta("rebuild")
             try store.replaceLive()

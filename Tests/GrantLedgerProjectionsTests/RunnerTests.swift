@@ -97,6 +97,27 @@ import Testing
         #expect(resumed.map(\.digest) == (try reopened.projections.rebuild().digests.map(\.digest)))
     }
 
+    @Test("a rebuild's indexes move with its tables: after two rebuilds each lookup is indexed once, and the swap made none again")
+    func indexesFollowTheSwap() async throws {
+        let ledger = try await TestLedger()
+        try await ledger.append(Self.everything())
+        try ledger.projections.catchUp()
+        try ledger.projections.rebuild()
+        try ledger.projections.rebuild()
+        let indexes = try await Self.file(ledger).read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND tbl_name LIKE 'proj%' AND name NOT LIKE 'sqlite_autoindex%'
+                """).map { (table: $0[0] as String, name: $0[1] as String) }
+        }
+        let live = indexes.filter { $0.table.hasPrefix("proj_") }
+        #expect(live.count == indexes.count, "no rebuild's tables are left: \(indexes)")
+        #expect(Set(live.map(\.name)).count == live.count)
+        // One index per lookup, all of the last rebuild's generation.
+        #expect(live.filter { $0.table == "proj_links" }.map(\.name) == ["projidx_g3_links_scope_key"])
+        #expect(live.filter { $0.table == "proj_entitlements" }.count == 4)
+        #expect(live.allSatisfy { $0.name.hasPrefix("projidx_g3_") })
+    }
+
     @Test("readers see the old projections or the new, never a half-built state")
     func swapIsAtomic() async throws {
         let ledger = try await TestLedger()

@@ -73,7 +73,7 @@ struct SizeResult {
             "  full rebuild ................. \(Format.rate(rebuildRate))  (\(Format.percent(rebuildRatio)) of plain; goals ≥ 25%, and ≥ 100,000/s at 1M) in \(Format.seconds(rebuild.seconds))",
             "    phases: \(phases)",
             "    scopes evaluated: \(Format.grouped(rebuild.scopes)) (\(scopeMix)); as of \(rebuild.asOf ?? "-")",
-            "    scope batches (people first, then organisations): \(scopeBatchSummary)",
+            "    scope batches (people first, then the \(Format.grouped(scopeKinds.first { $0.0 == "org" }?.1 ?? 0)) organisations): \(scopeBatchSummary)",
             "    entitlements: \(Format.grouped(entitlementCount)) (\(statuses))",
             "    peak memory: \(rebuildMaxRSSMiB) MiB max RSS of the rebuild's process (its own VmHWM \(rebuild.peakMiB) MiB, of which "
                 + "SQLite's allocations at most \(rebuild.sqlitePeakMiB) MiB; goal ≤ 512 MiB at 10M)",
@@ -110,8 +110,7 @@ struct SizeResult {
             let (scopes, seconds) = perScope[index]
             return "#\(index + 1) \(Int(scopes)) scopes in \(String(format: "%.2f", seconds)) s (\(Format.ms(seconds * 1000 / max(1, scopes))) ms each)"
         }
-        let organisations = scopeKinds.first { $0.0 == "org" }?.1 ?? 0
-        var parts = [describe(0) + (organisations > 0 ? ", \(organisations) of them organisations" : "")]
+        var parts = [describe(0)]
         if perScope.count > 2 { parts.append(describe(1)) }
         if perScope.count > 1 { parts.append(describe(perScope.count - 1)) }
         let slowest = perScope.indices.max { perScope[$0].seconds / max(1, perScope[$0].scopes) < perScope[$1].seconds / max(1, perScope[$1].scopes) }!

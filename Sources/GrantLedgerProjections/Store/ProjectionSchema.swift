@@ -94,9 +94,14 @@ struct ProjectionSchema {
             CREATE TABLE IF NOT EXISTS \(self[.organisationFacts]) (
                 organisation TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (organisation, position)) WITHOUT ROWID;
             """)
+        if prefix == Self.next.prefix {
+            let generation = (try Self.live.generation(db) ?? 0) + 1
+            try db.execute(sql: "INSERT OR REPLACE INTO \(self[.meta]) (key, value) VALUES ('index-generation', ?)", arguments: [String(generation)])
+        }
     }
 
-    /// The lookups queries and the runner make, by name `<table>_<columns>`.
+    /// The lookups queries and the runner make, by name `<table>_<columns>`, with the
+    /// generation of the tables (see `generation`).
     func createIndexes(_ db: Database) throws {
         let indexes: [(Table, String)] = [
             (.scopes, "review_by"), (.entitlements, "scope"), (.entitlements, "payee_id"), (.entitlements, "subject"),
@@ -104,23 +109,35 @@ struct ProjectionSchema {
             (.disbursements, "match_key"), (.disbursements, "payee_id"), (.disbursements, "subject"),
             (.clawbacks, "payee_id"), (.targets, "unit"), (.funds, "recipient"), (.pooled, "clause"), (.pooled, "scope"),
         ] + Self.evaluationIndexes
-        for (table, columns) in indexes {
-            try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(indexName(table, columns)) ON \(self[table]) (\(columns))")
-        }
+        try create(indexes, db)
     }
 
     /// The lookups a scope's evaluation makes of tables the events fill: a rebuild makes these
     /// once its events are applied, before it evaluates the scopes.
     static let evaluationIndexes: [(Table, String)] = [(.links, "scope, key"), (.employerCounts, "worker")]
 
-    func createEvaluationIndexes(_ db: Database) throws {
-        for (table, columns) in Self.evaluationIndexes {
-            try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(indexName(table, columns)) ON \(self[table]) (\(columns))")
+    func createEvaluationIndexes(_ db: Database) throws { try create(Self.evaluationIndexes, db) }
+
+    private func create(_ indexes: [(Table, String)], _ db: Database) throws {
+        let generation = try self.generation(db)
+        for (table, columns) in indexes {
+            let key = columns.replacingOccurrences(of: ", ", with: "_")
+            // Named by table and generation, not by the set of tables it was made in: the
+            // name must still be right once a swap has renamed the table.
+            let name = generation.map { "projidx_g\($0)_\(table.rawValue)_\(key)" } ?? "\(self[table])_\(key)"
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(name) ON \(self[table]) (\(columns))")
         }
     }
 
-    private func indexName(_ table: Table, _ columns: String) -> String {
-        "\(self[table])_\(columns.replacingOccurrences(of: ", ", with: "_"))"
+    /// Which rebuild made these tables. An index keeps its name when its table is renamed, so a
+    /// rebuild's indexes (`projidx_g<generation>_<table>_<columns>`) stay with the tables it
+    /// swaps in, already named as the live tables' indexes are; the next rebuild's carry the
+    /// next generation, so their names never meet. The swap then renames tables and makes no
+    /// index again. (Nil: tables made before generations, or in memory, whose indexes are named
+    /// `<prefix><table>_<columns>`.)
+    func generation(_ db: Database) throws -> Int? {
+        guard try db.tableExists(self[.meta]) else { return nil }
+        return try String.fetchOne(db, sql: "SELECT value FROM \(self[.meta]) WHERE key = 'index-generation'").flatMap { Int($0) }
     }
 
     func drop(_ db: Database) throws {
@@ -145,8 +162,6 @@ struct ProjectionSchema {
     /// Replaces the live tables by these, in the caller's transaction.
     func swap(into live: ProjectionSchema, _ db: Database) throws {
         try live.drop(db)
-        // An index keeps its name when its table is renamed: these are made again under the live names.
-        for (table, columns) in Self.evaluationIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(indexName(table, columns))") }
         for table in Table.allCases {
             try db.execute(sql: "ALTER TABLE \(self[table]) RENAME TO \(live[table])")
         }
