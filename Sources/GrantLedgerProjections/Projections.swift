@@ -22,6 +22,9 @@ public final class Projections: Sendable {
     public let policies: PolicyCatalog
     /// Where the projections are kept; the catch-up, the rebuild and the readers speak only to it.
     let backend: any ProjectionBackend
+    /// Whether the live tables are known to have every index: projections built by an earlier
+    /// version may lack one added since. Checked once per instance, not at every catch-up.
+    private let indexesChecked = Flag()
 
     public init(log: EventLog, policies: PolicyCatalog) throws {
         self.log = log
@@ -73,14 +76,14 @@ public final class Projections: Sendable {
             return CatchUpReport(eventsApplied: Int(report.position), scopesEvaluated: report.scopes, position: report.position,
                                  asOf: report.asOf, rebuilt: true)
         }
+        if !indexesChecked.isSet {
+            try backend.write(.live) { store in try store.createIndexes() }
+            indexesChecked.set()
+        }
         var report = CatchUpReport()
-        var first = true
         let engine = PolicyEngine(catalog: policies)
         while true {
             let done = try backend.write(.live) { store -> Bool in
-                // Projections built by an earlier version may lack an index added since.
-                if first { try store.createIndexes() }
-                first = false
                 let batch = ProjectionBatch(store: store, engine: engine, catalog: log.catalog)
                 let applied = try batch.catchUp(upTo: .max, limit: batchSize, beforeCommit: beforeCommit)
                 report.eventsApplied += applied.events
@@ -284,4 +287,15 @@ final class Prefetch<Value: Sendable>: @unchecked Sendable {
         done.wait()
         return try result!.get()
     }
+}
+
+/// A fact learnt once and kept: set, never unset.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    // Guarded by `lock`.
+    private var value = false
+
+    var isSet: Bool { lock.withLock { value } }
+
+    func set() { lock.withLock { value = true } }
 }

@@ -144,11 +144,6 @@ struct ProjectionSchema {
         for table in Table.allCases { try db.execute(sql: "DROP TABLE IF EXISTS \(self[table])") }
     }
 
-    /// Whether every table exists: projections made before a table was added are rebuilt.
-    func exists(_ db: Database) throws -> Bool {
-        try Table.allCases.allSatisfy { try db.tableExists(self[$0]) }
-    }
-
     /// The last position every projection has applied (0 before the first).
     func checkpoint(_ db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT min(position) FROM \(self[.checkpoints])") ?? 0
