@@ -104,4 +104,10 @@ extension ReadScope {
     func filter(_ lines: [PayoutLine]) throws -> [PayoutLine] {
         try filter(lines, subject: \.subject, payee: \.payeeID)
     }
+
+    /// The findings in scope, and the clawbacks (which name a payee, never a worker).
+    func filter(_ answer: Findings) throws -> (findings: [GrantLedgerProjections.Finding], clawbacks: [ClawbackView]) {
+        (try filter(answer.findings, subject: \.subject, payee: \.payeeID),
+         try filter(answer.clawbacks, subject: { _ in nil }, payee: \.payeeID))
+    }
 }

@@ -142,8 +142,7 @@ public struct DashboardRoutes: Sendable {
         return try await Blocking.read {
             let scope = try ReadScope(grant: grant, ledger: ledger)
             let answer = try ledger.findings(at: moment)
-            let findings = try scope.filter(answer.value.findings, subject: \.subject, payee: \.payeeID)
-            let clawbacks = try scope.filter(answer.value.clawbacks, subject: { _ in nil }, payee: \.payeeID)
+            let (findings, clawbacks) = try scope.filter(answer.value)
             let view = DashboardViews.findings(findings, clawbacks: clawbacks, person: PersonNames(ledger: ledger).name)
             return DashboardRenderer.page("findings", view, title: DashboardPage.findings.title, grant: grant, current: .findings,
                                           moment: DashboardViews.moment(answer))

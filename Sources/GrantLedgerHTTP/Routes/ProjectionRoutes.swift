@@ -103,8 +103,7 @@ struct ProjectionRoutes {
         return try await Blocking.read {
             let scope = try ReadScope(grant: grant, ledger: ledger)
             let answer = try ledger.findings(at: moment)
-            let findings = try scope.filter(answer.value.findings, subject: \.subject, payee: \.payeeID)
-            let clawbacks = try scope.filter(answer.value.clawbacks, subject: { _ in nil }, payee: \.payeeID)
+            let (findings, clawbacks) = try scope.filter(answer.value)
             return try ReadReply(answer, [("findings", findings), ("clawbacks", clawbacks)]).response
         }
     }
