@@ -24,6 +24,13 @@ public enum Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
+    public var kind: ScopeKind {
+        switch self {
+        case .person: .person
+        case .organisation: .organisation
+        }
+    }
+
     /// The entitlements this scope holds: those the engine says this person or organisation owns.
     public var owner: EntitlementOwner {
         switch self {

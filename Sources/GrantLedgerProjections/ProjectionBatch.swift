@@ -56,13 +56,12 @@ struct ProjectionBatch {
         let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, limit: last.position, asOf: date)
         // People first: an organisation's yearly counts are the parts its workers' evaluations keep.
         var kept = ScopeEvaluator.Kept()
-        for scope in Self.peopleFirst(stale) {
-            if case .organisation = scope { continue }
+        for scope in stale.filter({ $0.kind == .person }).sorted() {
             let changed = try evaluator.refresh(scope, store: store)
             kept.clauses.formUnion(changed.clauses)
             kept.employers.formUnion(changed.employers)
         }
-        let organisations = stale.filter { if case .organisation = $0 { true } else { false } }.union(kept.employers.map(Scope.organisation))
+        let organisations = stale.filter { $0.kind == .organisation }.union(kept.employers.map(Scope.organisation))
         for scope in organisations.sorted() { kept.clauses.formUnion(try evaluator.refresh(scope, store: store).clauses) }
         stale.formUnion(organisations)
         try applySharedLimits(kept.clauses, evaluator: evaluator)
@@ -114,13 +113,7 @@ struct ProjectionBatch {
 
     /// Scopes in the order they are evaluated: people, then organisations, each in key order.
     static func peopleFirst(_ scopes: Set<Scope>) -> [Scope] {
-        scopes.sorted { a, b in
-            switch (a, b) {
-            case (.person, .organisation): true
-            case (.organisation, .person): false
-            default: a < b
-            }
-        }
+        ScopeKind.allCases.flatMap { kind in scopes.filter { $0.kind == kind }.sorted() }
     }
 
     /// A rebuild's second pass: evaluates the next `limit` scopes after `after`, in key order,

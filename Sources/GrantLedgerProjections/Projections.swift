@@ -167,22 +167,22 @@ public final class Projections: Sendable {
             let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, limit: checkpoint, asOf: asOf)
             // People before organisations: an organisation's yearly counts are its workers' kept parts.
             for kind in ScopeKind.allCases {
-            var after = ""
-            while true {
-                let keys = try backend.read(.rebuilding) { store in
-                    try owned(store)
-                    return try store.scopes(kind, after: after, limit: Self.scopesPerBatch)
+                var after = ""
+                while true {
+                    let keys = try backend.read(.rebuilding) { store in
+                        try owned(store)
+                        return try store.scopes(kind, after: after, limit: Self.scopesPerBatch)
+                    }
+                    guard let last = keys.last else { break }
+                    let rows = try ScopeWorkers.evaluate(keys.compactMap(Scope.init(key:)), with: evaluator, on: backend, workers: workers)
+                    try backend.write(.rebuilding) { store in
+                        try owned(store)
+                        for scope in rows { try evaluator.keep(scope, store: store, fresh: true) }
+                    }
+                    after = last
+                    evaluated += Int64(rows.count)
+                    progress?(RebuildProgress(phase: .scopes, done: evaluated, total: total))
                 }
-                guard let last = keys.last else { break }
-                let rows = try ScopeWorkers.evaluate(keys.compactMap(Scope.init(key:)), with: evaluator, on: backend, workers: workers)
-                try backend.write(.rebuilding) { store in
-                    try owned(store)
-                    for scope in rows { try evaluator.keep(scope, store: store, fresh: true) }
-                }
-                after = last
-                evaluated += Int64(rows.count)
-                progress?(RebuildProgress(phase: .scopes, done: evaluated, total: total))
-            }
             }
         }
         // The limits shared across scopes, once every scope has its rows; then swap, and
