@@ -97,6 +97,26 @@ import Testing
         #expect(resumed.map(\.digest) == (try reopened.projections.rebuild().digests.map(\.digest)))
     }
 
+    @Test("a projection transaction commits without an fsync, and the log's writer is back to FULL after it, even when it fails")
+    func projectionCommitsSkipFsync() async throws {
+        let ledger = try await TestLedger()
+        let lines = Self.everything()
+        try await ledger.append(Array(lines.dropLast(5)))
+        try ledger.projections.catchUp()
+        try await ledger.append(Array(lines.suffix(5)))
+        let storage = ledger.log.storage as! SQLiteEventStorage
+        let backend = try #require(ledger.projections.backend as? SQLiteProjectionBackend)
+        let inside = try backend.write(.live) { store in try Int.fetchOne((store as! SQLiteProjectionStore).db, sql: "PRAGMA synchronous") }
+        #expect(inside == 1, "1 is NORMAL")
+        #expect(try storage.synchronousSetting() == 2, "2 is FULL")
+        struct Crash: Error {}
+        #expect(throws: Crash.self) { try ledger.projections.catchUp(beforeCommit: { _ in throw Crash() }) }
+        #expect(try storage.synchronousSetting() == 2)
+        let report = try ledger.projections.catchUp()
+        #expect(report.eventsApplied == 5 && !report.rebuilt)
+        #expect(try storage.synchronousSetting() == 2)
+    }
+
     @Test("a rebuild's indexes move with its tables: after two rebuilds each lookup is indexed once, and the swap made none again")
     func indexesFollowTheSwap() async throws {
         let ledger = try await TestLedger()

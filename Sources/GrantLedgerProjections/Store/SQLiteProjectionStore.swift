@@ -503,7 +503,30 @@ struct SQLiteProjectionBackend: ProjectionBackend {
                 }
             }
         }
-        return try database.write { db in try body(SQLiteProjectionStore(db: db, schema: ProjectionSchema(tables))) }
+        return try database.writeWithoutTransaction { db in
+            try Self.withoutFsync(db) {
+                var result: T?
+                try db.inTransaction {
+                    result = try body(SQLiteProjectionStore(db: db, schema: ProjectionSchema(tables)))
+                    return .commit
+                }
+                return result!
+            }
+        }
+    }
+
+    /// Runs `body`, a transaction of projection rows, without the log's `synchronous = FULL`:
+    /// its commit is not fsynced. The rows are derived from events that a FULL commit already
+    /// made durable, and they follow those events in the write-ahead log, so a power cut loses
+    /// at most the last projection commits, each whole with its checkpoint, and the next
+    /// catch-up applies their events again. The next append's fsync covers them as well.
+    /// The connection is the log's writer: FULL is set again before anything else runs on it,
+    /// and a failure to set it again is an error, never a silently weaker append.
+    private static func withoutFsync<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        let result = Result(catching: body)
+        try db.execute(sql: "PRAGMA synchronous = FULL")
+        return try result.get()
     }
 
     func read<T>(_ tables: ProjectionTables, _ body: (any ProjectionStore) throws -> T) throws -> T {
