@@ -46,7 +46,8 @@ public enum CanonicalJSON {
         }
     }
 
-    static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+    /// An integer as the canonical encoding writes it, for writers of other fixed shapes.
+    public static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
         if value == 0 {
             out.append(UInt8(ascii: "0"))
             return
@@ -69,7 +70,8 @@ public enum CanonicalJSON {
         }
     }
 
-    static func appendString(_ string: String, to out: inout [UInt8]) {
+    /// A string, quoted and escaped as the canonical encoding writes it.
+    public static func appendString(_ string: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { bytes in

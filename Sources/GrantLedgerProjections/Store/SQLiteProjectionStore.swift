@@ -121,7 +121,7 @@ struct SQLiteProjectionStore: ProjectionStore {
             try insert.execute(arguments: [
                 record.id, scope.key, record.clause, record.title, record.payeeKind, record.payeeID, record.subject,
                 record.date, record.status, record.amount, record.rangeLow, record.rangeHigh,
-                MatchKey.of(clause: record.clause, payee: record.payeeID, subject: record.subject), try record.detailJSON(),
+                MatchKey.of(clause: record.clause, payee: record.payeeID, subject: record.subject), record.detailJSON(),
             ])
             for (seq, tranche) in record.tranches.enumerated() {
                 try insertTranche.execute(arguments: [
@@ -326,11 +326,15 @@ struct SQLiteProjectionStore: ProjectionStore {
     // MARK: Employers' yearly counts
 
     private func contributions(_ sql: String, _ arguments: StatementArguments) throws -> [EmployerContribution] {
-        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).compactMap { row -> EmployerContribution? in
-            guard let kind = EmployerContribution.Kind(rawValue: row[3]), let date = LocalDate(row[8] as String) else { return nil }
-            return EmployerContribution(clause: row[1], employer: row[0], year: row[2], kind: kind, worker: row[4],
-                                        citation: Citation(eventID: row[6], type: row[7], date: date, role: row[9]), rank: row[5])
+        // Read straight off the cursor, not copied into rows first: an enterprise has thousands.
+        var parts: [EmployerContribution] = []
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        while let row = try rows.next() {
+            guard let kind = EmployerContribution.Kind(rawValue: row[3]), let date = LocalDate(row[8] as String) else { continue }
+            parts.append(EmployerContribution(clause: row[1], employer: row[0], year: row[2], kind: kind, worker: row[4],
+                                              citation: Citation(eventID: row[6], type: row[7], date: date, role: row[9]), rank: row[5]))
         }
+        return parts
     }
 
     private static let contributionColumns = "employer, clause, year, kind, worker, rank, event_id, type, date, role"
