@@ -9,11 +9,15 @@ struct ProjectionBatch {
     let store: any ProjectionStore
     let engine: PolicyEngine
     let catalog: EventCatalog
+    /// The backend whose live tables `store` writes, when its reads can run beside the writer:
+    /// a catch-up of many people then evaluates them on every core (`ScopeWorkers`).
+    let helpers: (any ProjectionBackend)?
 
-    init(store: any ProjectionStore, engine: PolicyEngine, catalog: EventCatalog) {
+    init(store: any ProjectionStore, engine: PolicyEngine, catalog: EventCatalog, helpers: (any ProjectionBackend)? = nil) {
         self.store = store
         self.engine = engine
         self.catalog = catalog
+        self.helpers = helpers
     }
 
     struct Applied {
@@ -56,8 +60,9 @@ struct ProjectionBatch {
         let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, limit: last.position, asOf: date)
         // People first: an organisation's yearly counts are the parts its workers' evaluations keep.
         var kept = ScopeEvaluator.Kept()
-        for scope in stale.filter({ $0.kind == .person }).sorted() {
-            let changed = try evaluator.refresh(scope, store: store)
+        let people = stale.filter { $0.kind == .person }.sorted()
+        for rows in try ScopeWorkers.evaluate(people, with: evaluator, writer: store, helpers: helpers) {
+            let changed = try evaluator.keep(rows, store: store, fresh: false)
             kept.clauses.formUnion(changed.clauses)
             kept.employers.formUnion(changed.employers)
         }

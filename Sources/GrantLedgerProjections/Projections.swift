@@ -84,7 +84,7 @@ public final class Projections: Sendable {
         let engine = PolicyEngine(catalog: policies)
         while true {
             let done = try backend.write(.live) { store -> Bool in
-                let batch = ProjectionBatch(store: store, engine: engine, catalog: log.catalog)
+                let batch = ProjectionBatch(store: store, engine: engine, catalog: log.catalog, helpers: backend)
                 let applied = try batch.catchUp(upTo: .max, limit: batchSize, beforeCommit: beforeCommit)
                 report.eventsApplied += applied.events
                 report.scopesEvaluated += applied.scopes

@@ -56,11 +56,56 @@ struct ScopeEvaluator: Sendable {
     /// Evaluates `scope`, only reading: a rebuild evaluates scopes in several read
     /// transactions at once and one writer keeps their rows.
     func evaluate(_ scope: Scope, store: some ProjectionStore, usage: PooledUsage? = nil) throws -> Rows {
-        let facts = try gather(scope, store: store)
-        let figures = TargetFigures(store: store)
-        var counts: KeptCounts?
-        if case .organisation(let id) = scope { counts = KeptCounts(try store.contributions(employer: id)) }
+        try evaluate(scope, lookups: lookups(scope, store: store), store: store, usage: usage)
+    }
+
+    /// What a scope's evaluation reads of the projection tables, as against the log: looked up
+    /// in the writer's transaction, which sees the rows its own events just made, so that the
+    /// rest of the evaluation (the log and the engine) can run in another read transaction.
+    struct Lookups: Sendable {
+        /// A person's: the applications citing their events as evidence without naming them.
+        var applications: [String] = []
+        /// An organisation's: the positions of its own facts (`organisationFacts`).
+        var organisationFacts: [Int64] = []
+        /// An organisation's: the funds it receives, with the target each follows.
+        var funds: [Fund] = []
+        /// An organisation's: the parts of its yearly counts its workers' evaluations kept.
+        var contributions: [EmployerContribution]?
+
+        struct Fund: Sendable {
+            let fund: String
+            let target: String?
+        }
+    }
+
+    func lookups(_ scope: Scope, store: some ProjectionStore) throws -> Lookups {
+        var lookups = Lookups()
+        switch scope {
+        case .person:
+            lookups.applications = try store.linkedApplications(of: scope)
+        case .organisation(let id):
+            lookups.organisationFacts = try store.organisationFacts(id, through: limit)
+            lookups.funds = try store.funds(receivedBy: id).map { Lookups.Fund(fund: $0.fund, target: $0.target) }
+            lookups.contributions = try store.contributions(employer: id)
+        }
+        return lookups
+    }
+
+    /// The evaluation's reads of target figures came to tables that may lag the writer's
+    /// transaction (`tablesCurrent` false): the scope is evaluated again on the writer.
+    struct NeedsCurrentTables: Error {}
+
+    /// Evaluates `scope` on `lookups`, reading the log from `store`. With `tablesCurrent`
+    /// false, `store` is another transaction than the writer's: its projection tables are not
+    /// read, and an evaluation that needs them (a fund's target figures) throws
+    /// ``NeedsCurrentTables``.
+    func evaluate(_ scope: Scope, lookups: Lookups, store: some ProjectionStore, usage: PooledUsage? = nil,
+                  tablesCurrent: Bool = true) throws -> Rows {
+        let facts = try gather(scope, lookups: lookups, events: store.events)
+        let figures = TargetFigures(store: store, readable: tablesCurrent)
+        let counts = lookups.contributions.map(KeptCounts.init)
         let evaluation = engine.evaluation(facts, on: asOf, targets: figures, usage: usage, for: scope.owner, counts: counts)
+        if figures.refused { throw NeedsCurrentTables() }
         if let error = figures.error { throw error }
         let owned = evaluation.entitlements.filter { $0.owner == scope.owner }
         let contributions: [EmployerContribution]? = if case .person = scope { evaluation.employerContributions } else { nil }
@@ -98,7 +143,10 @@ struct ScopeEvaluator: Sendable {
     ]
 
     func gather(_ scope: Scope, store: some ProjectionStore) throws -> [Fact] {
-        let events = store.events
+        try gather(scope, lookups: lookups(scope, store: store), events: store.events)
+    }
+
+    func gather(_ scope: Scope, lookups: Lookups, events: any TransactionEventReader) throws -> [Fact] {
         var found: [Int64: RecordedEvent] = [:]
         var context = Context()
         func take(_ event: RecordedEvent, expand: Bool) throws {
@@ -109,16 +157,16 @@ struct ScopeEvaluator: Sendable {
         case .person(let id):
             try events.forEachEvent(EventQuery(to: limit, party: id)) { try take($0, expand: true); return true }
             // Applications that cite the person's events as evidence without naming them.
-            for application in try store.linkedApplications(of: scope) { context.streams.insert("application:" + application) }
-        case .organisation(let id):
+            for application in lookups.applications { context.streams.insert("application:" + application) }
+        case .organisation:
             // Its own facts (`organisationFacts`), noted as they were applied: not the thousands of
             // its workers' facts that name it too.
-            for position in try store.organisationFacts(id, through: limit) {
+            for position in lookups.organisationFacts {
                 if let event = try events.event(at: position) { try take(event, expand: true) }
             }
-            for (fund, target) in try store.funds(receivedBy: id) {
-                context.streams.insert("fund:" + fund)
-                if let target { context.streams.insert("target:" + target) }
+            for fund in lookups.funds {
+                context.streams.insert("fund:" + fund.fund)
+                if let target = fund.target { context.streams.insert("target:" + target) }
             }
             // Not the events of the people it employed: their parts in its yearly counts are
             // kept when they are evaluated (`EmployerContribution`), and read from there.
@@ -167,12 +215,22 @@ enum MatchKey {
 /// question cannot fail; a store's error is kept and thrown once the evaluation returns.
 final class TargetFigures<Store: ProjectionStore>: TargetProgress {
     let store: Store
+    /// False when `store` may lag the writer's transaction: a figure is then not read, and `refused` set.
+    let readable: Bool
     private(set) var error: (any Error)?
+    private(set) var refused = false
 
-    init(store: Store) { self.store = store }
+    init(store: Store, readable: Bool = true) {
+        self.store = store
+        self.readable = readable
+    }
 
     func achieved(_ target: TargetSet, through date: LocalDate) -> Int64? {
         guard TargetSet.countedMetrics.contains(target.metric) else { return nil }
+        guard readable else {
+            refused = true
+            return nil
+        }
         do {
             return try store.countedFacts(target: target.targetId, through: date)
         } catch {

@@ -2,9 +2,9 @@ import Dispatch
 import Foundation
 import GrantLedgerLog
 
-/// Evaluates many scopes at once in several read transactions: one scope's evaluation only reads
-/// (the log, and the tables the events filled), so a rebuild spreads its scopes over every
-/// core while a single writer keeps their rows.
+/// Evaluates many scopes at once in several transactions: one scope's evaluation only reads
+/// (the log, and the tables the events filled), so a rebuild or a large catch-up spreads its
+/// scopes over every core while a single writer keeps their rows.
 ///
 /// Workers take the next scope from a shared counter rather than a fixed share, so that the few
 /// organisations, each reading thousands of their employees' events, do not leave a core idle
@@ -13,6 +13,11 @@ public enum ScopeWorkers {
     /// Evaluations run at once: one per core.
     public static let defaultCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
+    /// A catch-up spreads its people over the cores from this many on: below it, starting a
+    /// read transaction on another thread costs more than it saves.
+    static let catchUpThreshold = 8
+
+    /// A rebuild's scopes, on the pool's readers: its tables were committed before they are evaluated.
     static func evaluate(
         _ scopes: [Scope], with evaluator: ScopeEvaluator, on backend: any ProjectionBackend, workers: Int = defaultCount
     ) throws -> [ScopeEvaluator.Rows] {
@@ -32,7 +37,54 @@ public enum ScopeWorkers {
                 work.fail(error)
             }
         }
-        return try work.results()
+        return try work.results().map { $0! }
+    }
+
+    /// A catch-up's people, evaluated in the writer's transaction (`store`) and, beside it, in
+    /// read transactions on the live tables of `helpers`.
+    ///
+    /// A read transaction sees the log the writer reads (it was committed before the catch-up
+    /// began) but not the rows the writer's transaction has made so far. So what a scope reads
+    /// of the projection tables is looked up on the writer first (`ScopeEvaluator.Lookups`), and
+    /// a helper reads only the log. An evaluation that would read more (a fund's target
+    /// figures) stops on a helper and is done again on the writer.
+    static func evaluate(
+        _ scopes: [Scope], with evaluator: ScopeEvaluator, writer store: some ProjectionStore, helpers backend: (any ProjectionBackend)?,
+        workers: Int = defaultCount
+    ) throws -> [ScopeEvaluator.Rows] {
+        let lookups = try scopes.map { try evaluator.lookups($0, store: store) }
+        guard let backend, backend.concurrentReads, workers > 1, scopes.count >= catchUpThreshold else {
+            return try scopes.indices.map { try evaluator.evaluate(scopes[$0], lookups: lookups[$0], store: store) }
+        }
+        let work = Work(count: scopes.count)
+        let helpers = DispatchGroup()
+        for _ in 1..<min(workers, scopes.count) {
+            DispatchQueue.global().async(group: helpers) {
+                do {
+                    try backend.read(.live) { helper in
+                        while let index = work.next() {
+                            do {
+                                work.finish(index, with: try evaluator.evaluate(scopes[index], lookups: lookups[index], store: helper, tablesCurrent: false))
+                            } catch is ScopeEvaluator.NeedsCurrentTables {
+                                continue  // left for the writer
+                            }
+                        }
+                    }
+                } catch {
+                    work.fail(error)
+                }
+            }
+        }
+        // The writer's own thread takes scopes too, and waits for the helpers even when it fails.
+        do {
+            while let index = work.next() { work.finish(index, with: try evaluator.evaluate(scopes[index], lookups: lookups[index], store: store)) }
+        } catch {
+            work.fail(error)
+        }
+        helpers.wait()
+        return try work.results().enumerated().map { index, rows in
+            try rows ?? evaluator.evaluate(scopes[index], lookups: lookups[index], store: store)
+        }
     }
 
     /// The shared counter and the results; the first error stops every worker at its next scope.
@@ -56,10 +108,11 @@ public enum ScopeWorkers {
 
         func fail(_ error: any Error) { lock.withLock { if self.error == nil { self.error = error } } }
 
-        func results() throws -> [ScopeEvaluator.Rows] {
+        /// Each scope's rows, nil where a worker left it to the writer.
+        func results() throws -> [ScopeEvaluator.Rows?] {
             try lock.withLock {
                 if let error { throw error }
-                return rows.map { $0! }
+                return rows
             }
         }
     }

@@ -4,6 +4,7 @@ import GrantLedgerEvents
 import GrantLedgerLog
 import GrantLedgerPolicy
 @testable import GrantLedgerProjections
+import SyntheticCity
 import Testing
 
 /// The runner: catching up, rebuilding, resuming after a crash, and agreeing with the engine.
@@ -115,6 +116,39 @@ import Testing
         let report = try ledger.projections.catchUp()
         #expect(report.eventsApplied == 5 && !report.rebuilt)
         #expect(try storage.synchronousSetting() == 2)
+    }
+
+    @Test("scopes evaluated beside the writer give the writer's own rows: they read the projection tables only as the writer looked them up, and a fund's target figures send the scope back to the writer")
+    func workersMatchWriter() async throws {
+        let ledger = try await TestLedger(clock: "2026-11-21T02:00:00.000Z")
+        try await ledger.append(Array(SyntheticCity(seed: 2026, people: 300, months: 36).lines))
+        try ledger.projections.catchUp()
+        let backend = ledger.projections.backend
+        let engine = PolicyEngine(catalog: ledger.projections.policies)
+        struct RollBack: Error {}
+        #expect(throws: RollBack.self) {
+            try backend.write(.live) { store in
+                // Rows changed in the writer's transaction only, which no other transaction sees.
+                let db = (store as! SQLiteProjectionStore).db
+                try db.execute(sql: "DELETE FROM proj_links WHERE key LIKE 'app:%'; DELETE FROM proj_employer_counts WHERE rank % 2 = 0")
+                let asOf = try #require(try store.asOf())
+                let evaluator = ScopeEvaluator(engine: engine, catalog: ledger.log.catalog, limit: try store.checkpoint(), asOf: asOf)
+                let scopes = try ScopeKind.allCases.flatMap { try store.scopes($0, after: "", limit: 100_000) }.compactMap(Scope.init(key:))
+                let needingTables = try scopes.filter { scope in
+                    let lookups = try evaluator.lookups(scope, store: store)
+                    return (try? evaluator.evaluate(scope, lookups: lookups, store: store, tablesCurrent: false)) == nil
+                }
+                #expect(!needingTables.isEmpty, "the city has funds whose evaluation reads target figures")
+                let alone = try scopes.map { try evaluator.evaluate($0, store: store) }
+                let together = try ScopeWorkers.evaluate(scopes, with: evaluator, writer: store, helpers: backend, workers: 3)
+                #expect(together.map(\.scope) == scopes)
+                for (a, b) in zip(alone, together) {
+                    #expect(a.entitlements.map(EntitlementRecord.init) == b.entitlements.map(EntitlementRecord.init), "\(a.scope)")
+                    #expect(a.reviewBy == b.reviewBy && a.contributions == b.contributions, "\(a.scope)")
+                }
+                throw RollBack()
+            }
+        }
     }
 
     @Test("a rebuild's indexes move with its tables: after two rebuilds each lookup is indexed once, and the swap made none again")
