@@ -40,6 +40,7 @@ struct ProjectionBenchmark: AsyncParsableCommand {
     @Option(help: "Events appended one at a time, each followed by a timed catch-up.") var catchUps = 200
     @Option(help: "Queries of each kind to time.") var queries = 1000
     @Option(help: "Events appended as one file after the one-event catch-ups, to time that file's catch-up.") var fileEvents = 2_000
+    @Option(help: "Files of --file-events events appended one after another; the median catch-up is reported.") var files = 5
     @Flag(help: "Also print a Markdown table row per size.") var markdown = false
     @Flag(help: "Add up SQLite's time per statement in the rebuild and the timed catch-ups, and print the longest.")
     var profileSQL = false
@@ -69,7 +70,7 @@ struct ProjectionBenchmark: AsyncParsableCommand {
         for size in sizes {
             let path = "\(directory)/ledger-\(size).sqlite"
             if reuseLogs, dir == nil { throw ValidationError("--reuse-logs keeps the logs in --dir: name one, under a .build-* folder") }
-            var run = SizeRun(events: size, path: path, seed: seed, catchUps: catchUps, queries: queries, fileEvents: fileEvents, profileSQL: profileSQL,
+            var run = SizeRun(events: size, path: path, seed: seed, catchUps: catchUps, queries: queries, fileEvents: fileEvents, files: files, profileSQL: profileSQL,
                               base: reuseLogs ? "\(directory)/ledger-\(size).base.sqlite" : nil)
             let result = try await run.measure()
             results.append(result)
@@ -96,13 +97,15 @@ struct SizeRun {
     let catchUps: Int
     let queries: Int
     let fileEvents: Int
+    let files: Int
     let profileSQL: Bool
     /// Where the generated log is kept, to be copied rather than generated again.
     let base: String?
     private var result = SizeResult()
 
-    init(events: Int, path: String, seed: UInt64, catchUps: Int, queries: Int, fileEvents: Int = 2_000, profileSQL: Bool, base: String? = nil) {
+    init(events: Int, path: String, seed: UInt64, catchUps: Int, queries: Int, fileEvents: Int = 2_000, files: Int = 5, profileSQL: Bool, base: String? = nil) {
         self.fileEvents = fileEvents
+        self.files = max(1, files)
         self.base = base
         self.events = events
         self.path = path
@@ -346,21 +349,31 @@ struct SizeRun {
     // MARK: 6b. A file
 
     /// The next events of the city, appended as one file as intake does; then the time the
-    /// catch-up takes beyond the append.
+    /// catch-up takes beyond the append. Several files one after another, for the median: one
+    /// file's time swings with the machine's load.
     private mutating func fileCatchUp(log: EventLog, projections: Projections, generator: inout SyntheticCity.Generator) async throws {
-        let lines = (0..<fileEvents).map { SubmissionLine(number: $0 + 1, bytes: generator.next()!) }
-        let appendStart = ContinuousClock.now
-        let appended = try await log.append(lines)
-        result.fileAppendSeconds = (ContinuousClock.now - appendStart).seconds
-        result.fileEvents = fileEvents
-        guard appended.isComplete, appended.appended == fileEvents else {
-            throw BenchmarkError("appending a file of \(fileEvents) events failed: \(appended.issues.prefix(5).map(\.description))")
+        var appends: [Double] = [], catchUps: [Double] = [], scopes: [Int] = []
+        for _ in 0..<files {
+            let lines = (0..<fileEvents).map { SubmissionLine(number: $0 + 1, bytes: generator.next()!) }
+            let appendStart = ContinuousClock.now
+            let appended = try await log.append(lines)
+            appends.append((ContinuousClock.now - appendStart).seconds)
+            guard appended.isComplete, appended.appended == fileEvents else {
+                throw BenchmarkError("appending a file of \(fileEvents) events failed: \(appended.issues.prefix(5).map(\.description))")
+            }
+            let start = ContinuousClock.now
+            let report = try projections.catchUp()
+            catchUps.append((ContinuousClock.now - start).seconds)
+            scopes.append(report.scopesEvaluated)
         }
-        let start = ContinuousClock.now
-        let report = try projections.catchUp()
-        result.fileCatchUpSeconds = (ContinuousClock.now - start).seconds
-        result.fileScopes = report.scopesEvaluated
-        say("  a file of \(Format.grouped(fileEvents)) events: appended in \(Format.seconds(result.fileAppendSeconds)), caught up in \(Format.ms(result.fileCatchUpSeconds * 1000)) ms (\(report.scopesEvaluated) scopes)")
+        let median = catchUps.indices.sorted { catchUps[$0] < catchUps[$1] }[catchUps.count / 2]
+        result.fileEvents = fileEvents
+        result.fileAppendSeconds = appends[median]
+        result.fileCatchUpSeconds = catchUps[median]
+        result.fileCatchUpAll = catchUps
+        result.fileScopes = scopes[median]
+        say("  \(files) files of \(Format.grouped(fileEvents)) events, caught up in \(catchUps.map { Format.ms($0 * 1000) }.joined(separator: ", ")) ms "
+            + "(\(scopes.map(String.init).joined(separator: ", ")) scopes); median \(Format.ms(result.fileCatchUpSeconds * 1000)) ms")
     }
 
     // MARK: 7. Queries
