@@ -58,6 +58,8 @@ public final class Projections: Sendable {
 
     /// Applies every event past the checkpoint, in transactions of ``batchSize`` events, and
     /// re-evaluates the scopes they touch. With no projections yet, builds them (a rebuild).
+    /// It stops at the first batch short of ``batchSize``: events appended while that batch
+    /// was applied are the next call's.
     ///
     /// `beforeCommit` is for tests: it runs inside each batch's transaction with the batch's
     /// last position and may throw, to show that a crash loses the batch and nothing else.
@@ -90,7 +92,8 @@ public final class Projections: Sendable {
                 report.scopesEvaluated += applied.scopes
                 report.position = applied.position
                 report.asOf = applied.asOf
-                return applied.events == 0
+                // A short batch reached the head: no second transaction only to find nothing more.
+                return applied.events < batchSize
             }
             if done || !continuing() { return report }
         }

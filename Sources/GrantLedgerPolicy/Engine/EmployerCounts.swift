@@ -122,7 +122,8 @@ extension Triggers {
                 attributes["count.stableHires"] = .integer(Int64(stable.count))
                 attributes["count.newSkilled"] = .integer(Int64(skilled.count))
                 attributes["count.newHighSkill"] = .integer(Int64(highSkill.count))
-                var facts = stable + skilled + highSkill.filter { citation in !skilled.contains { $0.eventID == citation.eventID } }
+                let skilledEvents = Set(skilled.map(\.eventID))
+                var facts = stable + skilled + highSkill.filter { !skilledEvents.contains($0.eventID) }
                 if let rating = index.ratingsByOrganisation[employer]?.first { facts.append(rating.fact.cited("rating")) }
                 result.append(Candidate(
                     key: "enterprise-year:\(employer)/\(year)", payee: employer, date: on, places: places(of: employer),
