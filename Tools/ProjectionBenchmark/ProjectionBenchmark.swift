@@ -334,6 +334,7 @@ struct SizeRun {
             let elapsed = ContinuousClock.now - start
             guard report.eventsApplied == 1, !report.rebuilt else { throw BenchmarkError("catch-up applied \(report.eventsApplied) events") }
             guard round >= warmUp else { continue }
+            if ProcessInfo.processInfo.environment["TRACE_CATCHUP"] != nil { say("TRACE \(kind) \(report.scopesEvaluated) \(elapsed.seconds * 1000)") }
             durations[kind, default: []].append(elapsed)
             scopes[kind, default: 0] += report.scopesEvaluated
         }

@@ -104,31 +104,50 @@ struct SQLiteProjectionStore: ProjectionStore {
         try strings("SELECT scope FROM \(schema[.scopes]) WHERE review_by <= ?", [date.description])
     }
 
+    /// Rows equal to those kept are left as they are: an enterprise re-evaluated for one
+    /// worker's certificate keeps six of its seven years' rows, each citing hundreds of facts.
     func replaceEntitlements(of scope: Scope, with records: [EntitlementRecord], fresh: Bool) throws {
+        var kept: [String: [DatabaseValue]] = [:]
         if !fresh {
-            try execute("DELETE FROM \(schema[.tranches]) WHERE scope = ?", [scope.key])
-            try execute("DELETE FROM \(schema[.entitlements]) WHERE scope = ?", [scope.key])
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT \(Self.entitlementColumns) FROM \(schema[.entitlements]) WHERE scope = ?"),
+                                           arguments: [scope.key])
+            while let row = try rows.next() { kept[row[0]] = Array(row.databaseValues) }
         }
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO \(schema[.entitlements]) (id, scope, clause, title, payee_kind, payee_id, subject, date, status,
-                amount, range_low, range_high, match_key, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO \(schema[.entitlements]) (\(Self.entitlementColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let insertTranche = try db.cachedStatement(sql: """
             INSERT INTO \(schema[.tranches]) (entitlement_id, seq, scope, label, amount, released_by, due_date, state)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for record in records {
-            try insert.execute(arguments: [
+            let values: [(any DatabaseValueConvertible)?] = [
                 record.id, scope.key, record.clause, record.title, record.payeeKind, record.payeeID, record.subject,
                 record.date, record.status, record.amount, record.rangeLow, record.rangeHigh,
                 MatchKey.of(clause: record.clause, payee: record.payeeID, subject: record.subject), record.detailJSON(),
-            ])
+            ]
+            if let stored = kept.removeValue(forKey: record.id) {
+                // The detail holds the tranches: an equal row has equal tranche rows.
+                if stored == values.map({ $0?.databaseValue ?? .null }) { continue }
+                try remove(entitlement: record.id)
+            }
+            try insert.execute(arguments: StatementArguments(values))
             for (seq, tranche) in record.tranches.enumerated() {
                 try insertTranche.execute(arguments: [
                     record.id, seq, scope.key, tranche.label, tranche.amount, tranche.releasedBy, tranche.dueDate, tranche.state,
                 ])
             }
         }
+        for id in kept.keys.sorted() { try remove(entitlement: id) }
+    }
+
+    private static let entitlementColumns = """
+        id, scope, clause, title, payee_kind, payee_id, subject, date, status, amount, range_low, range_high, match_key, detail
+        """
+
+    private func remove(entitlement id: String) throws {
+        try execute("DELETE FROM \(schema[.tranches]) WHERE entitlement_id = ?", [id])
+        try execute("DELETE FROM \(schema[.entitlements]) WHERE id = ?", [id])
     }
 
     func markEvaluated(_ scope: Scope, reviewBy: LocalDate?, position: Int64) throws {
