@@ -11,6 +11,8 @@ import GrantLedgerEvents
 /// resident IDs and names, the only table a person's erasure touches).
 public final class SQLiteEventStorage: EventStorage {
     public let database: any DatabaseWriter
+    /// Checkpoints the WAL of a ledger file off the writer's commits (nil in memory).
+    public let checkpointer: WALCheckpointer?
 
     /// Opens a ledger file. With `create`, makes the file and its tables if needed; without,
     /// a missing file or a database that is not a ledger is an error.
@@ -18,7 +20,10 @@ public final class SQLiteEventStorage: EventStorage {
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create { throw LogError.noLedger(path: path) }
         do {
-            try self.init(database: try Self.openDurablePool(path: path), create: create)
+            let pool = try Self.openDurablePool(path: path)
+            let checkpointer = WALCheckpointer(path: path)
+            checkpointer.install(on: pool)
+            try self.init(database: pool, create: create, checkpointer: checkpointer)
         } catch let error as LogError {
             throw error
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
@@ -51,8 +56,9 @@ public final class SQLiteEventStorage: EventStorage {
 
     /// Opens a ledger on `database`. With `create`, makes its tables if needed. With `migrate`
     /// false (a read-only copy being checked), applies none of the later migrations.
-    public init(database: any DatabaseWriter, create: Bool, migrate: Bool = true) throws {
+    public init(database: any DatabaseWriter, create: Bool, migrate: Bool = true, checkpointer: WALCheckpointer? = nil) throws {
         self.database = database
+        self.checkpointer = checkpointer
         let migrator = Self.migrator
         if create {
             try migrator.migrate(database)

@@ -45,6 +45,28 @@ struct LedgerFileTests {
         #expect(try storage.synchronousSetting() == 2, "2 is FULL")
     }
 
+    @Test("the WAL is checkpointed on a connection of its own, not in the commits: it stays bounded over 24 MB of commits")
+    func backgroundCheckpoints() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("l.sqlite")
+        let storage = try SQLiteEventStorage(path: path, create: true)
+        let checkpointer = try #require(storage.checkpointer)
+        try storage.database.write { db in try db.execute(sql: "CREATE TABLE filler (bytes BLOB NOT NULL)") }
+        var largest = 0
+        for _ in 0..<24 {
+            // About 1 MiB a commit: 256 pages of 4 KiB; the checkpoint starts from 1,000.
+            try storage.database.write { db in try db.execute(sql: "INSERT INTO filler (bytes) VALUES (randomblob(1048576))") }
+            checkpointer.waitUntilIdle()
+            let size = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0
+            largest = max(largest, size)
+        }
+        let status = checkpointer.status
+        #expect(status.checkpoints >= 4, "24 MiB over a 1,000-page threshold")
+        #expect(status.lastError == nil)
+        #expect(largest < 8 << 20, "the WAL grew to \(largest) bytes")
+        #expect(try storage.synchronousSetting() == 2)
+    }
+
     @Test("opening a missing ledger is a typed error naming the path and no front end's flag")
     func missingLedger() async throws {
         let directory = try TemporaryDirectory()
