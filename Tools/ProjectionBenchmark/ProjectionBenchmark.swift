@@ -41,6 +41,7 @@ struct ProjectionBenchmark: AsyncParsableCommand {
     @Option(help: "Queries of each kind to time.") var queries = 1000
     @Option(help: "Events appended as one file after the one-event catch-ups, to time that file's catch-up.") var fileEvents = 2_000
     @Option(help: "Files of --file-events events appended one after another; the median catch-up is reported.") var files = 5
+    @Flag(help: "Print every timed one-event catch-up: its event, scopes and time (to look into the tail).") var printEach = false
     @Flag(help: "Also print a Markdown table row per size.") var markdown = false
     @Flag(help: "Add up SQLite's time per statement in the rebuild and the timed catch-ups, and print the longest.")
     var profileSQL = false
@@ -70,7 +71,7 @@ struct ProjectionBenchmark: AsyncParsableCommand {
         for size in sizes {
             let path = "\(directory)/ledger-\(size).sqlite"
             if reuseLogs, dir == nil { throw ValidationError("--reuse-logs keeps the logs in --dir: name one, under a .build-* folder") }
-            var run = SizeRun(events: size, path: path, seed: seed, catchUps: catchUps, queries: queries, fileEvents: fileEvents, files: files, profileSQL: profileSQL,
+            var run = SizeRun(events: size, path: path, seed: seed, catchUps: catchUps, queries: queries, fileEvents: fileEvents, files: files, printEach: printEach, profileSQL: profileSQL,
                               base: reuseLogs ? "\(directory)/ledger-\(size).base.sqlite" : nil)
             let result = try await run.measure()
             results.append(result)
@@ -98,12 +99,14 @@ struct SizeRun {
     let queries: Int
     let fileEvents: Int
     let files: Int
+    let printEach: Bool
     let profileSQL: Bool
     /// Where the generated log is kept, to be copied rather than generated again.
     let base: String?
     private var result = SizeResult()
 
-    init(events: Int, path: String, seed: UInt64, catchUps: Int, queries: Int, fileEvents: Int = 2_000, files: Int = 5, profileSQL: Bool, base: String? = nil) {
+    init(events: Int, path: String, seed: UInt64, catchUps: Int, queries: Int, fileEvents: Int = 2_000, files: Int = 5, printEach: Bool = false, profileSQL: Bool, base: String? = nil) {
+        self.printEach = printEach
         self.fileEvents = fileEvents
         self.files = max(1, files)
         self.base = base
@@ -334,7 +337,7 @@ struct SizeRun {
             let elapsed = ContinuousClock.now - start
             guard report.eventsApplied == 1, !report.rebuilt else { throw BenchmarkError("catch-up applied \(report.eventsApplied) events") }
             guard round >= warmUp else { continue }
-            if ProcessInfo.processInfo.environment["TRACE_CATCHUP"] != nil { say("TRACE \(kind) \(report.scopesEvaluated) \(elapsed.seconds * 1000)") }
+            if printEach { say("    catch-up \(round - warmUp + 1): \(kind), \(report.scopesEvaluated) scopes, \(Format.ms(elapsed.seconds * 1000)) ms") }
             durations[kind, default: []].append(elapsed)
             scopes[kind, default: 0] += report.scopesEvaluated
         }
