@@ -13,6 +13,9 @@ struct EventApplier {
     /// fund only once the target's period has ended by then.
     var asOf: LocalDate
     private var targets: [TargetSet]?
+    /// The streams of the class filings applied so far: a read transaction begun before they
+    /// were committed does not see them (`ScopeEvaluator.scannedStreams`).
+    private(set) var filingStreams: Set<String> = []
 
     init(catalog: EventCatalog, places: Places, asOf: LocalDate) {
         self.catalog = catalog
@@ -48,6 +51,8 @@ struct EventApplier {
         switch payload {
         case let filed as ClassFiled:
             try store.putClass(filed, position: event.position)
+            try store.noteClassFiling(stream: event.streamID, position: event.position)
+            filingStreams.insert(event.streamID)
             for fact in try store.trainingFacts(ofClass: filed.classId) {
                 stale.formUnion(try count(fact, filed: filed, store: store))
             }

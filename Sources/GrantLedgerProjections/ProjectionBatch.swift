@@ -61,7 +61,7 @@ struct ProjectionBatch {
         // People first: an organisation's yearly counts are the parts its workers' evaluations keep.
         var kept = ScopeEvaluator.Kept()
         let people = stale.filter { $0.kind == .person }.sorted()
-        for rows in try ScopeWorkers.evaluate(people, with: evaluator, writer: store, helpers: helpers) {
+        for rows in try ScopeWorkers.evaluate(people, with: evaluator, writer: store, helpers: helpers, filed: applier.filingStreams) {
             let changed = try evaluator.keep(rows, store: store, fresh: false)
             kept.clauses.formUnion(changed.clauses)
             kept.employers.formUnion(changed.employers)
@@ -93,7 +93,13 @@ struct ProjectionBatch {
         let date = fixed ?? Projections.businessDate(of: last.recordedAt)
         var applier = EventApplier(catalog: catalog, places: engine.catalog.places, asOf: date)
         var noted: Set<Scope> = []
-        for decoded in batch where fixed.map({ decoded.event.occurredAt <= $0 }) ?? true {
+        for decoded in batch {
+            guard fixed.map({ decoded.event.occurredAt <= $0 }) ?? true else {
+                // Not yet a fact, but a filing the class's trainees read all the same, as they
+                // read every event of theirs up to the position (`ScopeEvaluator.gather`).
+                if decoded.payload is ClassFiled { try store.noteClassFiling(stream: decoded.event.streamID, position: decoded.event.position) }
+                continue
+            }
             for scope in try applier.apply(decoded, store: store, incremental: false) where noted.insert(scope).inserted {
                 try store.noteScope(scope)
             }

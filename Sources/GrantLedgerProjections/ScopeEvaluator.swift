@@ -20,6 +20,16 @@ struct ScopeEvaluator: Sendable {
     let limit: Int64
     /// The business date evaluated on.
     let asOf: LocalDate
+    /// Class streams whose filings are read from the log rather than from the class filings
+    /// kept: those filed in a write transaction that `store` is not part of (`ScopeWorkers`).
+    var scannedStreams: Set<String> = []
+
+    init(engine: PolicyEngine, catalog: EventCatalog, limit: Int64, asOf: LocalDate) {
+        self.engine = engine
+        self.catalog = catalog
+        self.limit = limit
+        self.asOf = asOf
+    }
 
     /// Re-evaluates `scope` and replaces its rows in `store`.
     ///
@@ -101,7 +111,7 @@ struct ScopeEvaluator: Sendable {
     /// ``NeedsCurrentTables``.
     func evaluate(_ scope: Scope, lookups: Lookups, store: some ProjectionStore, usage: PooledUsage? = nil,
                   tablesCurrent: Bool = true) throws -> Rows {
-        let facts = try gather(scope, lookups: lookups, events: store.events)
+        let facts = try gather(scope, lookups: lookups, store: store)
         let figures = TargetFigures(store: store, readable: tablesCurrent)
         let counts = lookups.contributions.map(KeptCounts.init)
         let evaluation = engine.evaluation(facts, on: asOf, targets: figures, usage: usage, for: scope.owner, counts: counts)
@@ -143,10 +153,12 @@ struct ScopeEvaluator: Sendable {
     ]
 
     func gather(_ scope: Scope, store: some ProjectionStore) throws -> [Fact] {
-        try gather(scope, lookups: lookups(scope, store: store), events: store.events)
+        try gather(scope, lookups: lookups(scope, store: store), store: store)
     }
 
-    func gather(_ scope: Scope, lookups: Lookups, events: any TransactionEventReader) throws -> [Fact] {
+    /// The facts of `scope`: the log read from `store`, and of its tables only the class filings.
+    func gather(_ scope: Scope, lookups: Lookups, store: some ProjectionStore) throws -> [Fact] {
+        let events = store.events
         var found: [Int64: RecordedEvent] = [:]
         var context = Context()
         func take(_ event: RecordedEvent, expand: Bool) throws {
@@ -173,13 +185,21 @@ struct ScopeEvaluator: Sendable {
         }
         // A class's filing, and its organiser's events (its ratings and listings, which rules
         // about trainees test), before the other streams.
+        func filed(_ event: RecordedEvent) throws {
+            try take(event, expand: false)
+            for organisation in try EventReferences(event, catalog: catalog).organisations {
+                context.streams.insert("organisation:" + organisation)
+            }
+        }
         for stream in context.classes.sorted() {
-            try events.forEachEvent(EventQuery(to: limit, streamID: stream, type: "class.filed")) { event in
-                try take(event, expand: false)
-                for organisation in try EventReferences(event, catalog: catalog).organisations {
-                    context.streams.insert("organisation:" + organisation)
+            if scannedStreams.contains(stream) {
+                try events.forEachEvent(EventQuery(to: limit, streamID: stream, type: "class.filed")) { try filed($0); return true }
+            } else {
+                // The filings kept as they were applied: the same events, without reading the
+                // class's stream, which holds every enrolment, completion and assessment too.
+                for position in try store.classFilings(stream: stream, through: limit) {
+                    if let event = try events.event(at: position) { try filed(event) }
                 }
-                return true
             }
         }
         for stream in context.streams.sorted() {

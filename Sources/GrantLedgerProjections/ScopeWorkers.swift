@@ -47,10 +47,12 @@ public enum ScopeWorkers {
     /// began) but not the rows the writer's transaction has made so far. So what a scope reads
     /// of the projection tables is looked up on the writer first (`ScopeEvaluator.Lookups`), and
     /// a helper reads only the log. An evaluation that would read more (a fund's target
-    /// figures) stops on a helper and is done again on the writer.
+    /// figures) stops on a helper and is done again on the writer. The one table a helper reads
+    /// is the class filings, of streams other than those `filed` in the writer's transaction:
+    /// those it reads from the log (`ScopeEvaluator.scannedStreams`).
     static func evaluate(
         _ scopes: [Scope], with evaluator: ScopeEvaluator, writer store: some ProjectionStore, helpers backend: (any ProjectionBackend)?,
-        workers: Int = defaultCount
+        filed: Set<String> = [], workers: Int = defaultCount
     ) throws -> [ScopeEvaluator.Rows] {
         let lookups = try scopes.map { try evaluator.lookups($0, store: store) }
         guard let backend, backend.concurrentReads, workers > 1, scopes.count >= catchUpThreshold else {
@@ -58,13 +60,14 @@ public enum ScopeWorkers {
         }
         let work = Work(count: scopes.count)
         let helpers = DispatchGroup()
+        let beside = { var beside = evaluator; beside.scannedStreams = filed; return beside }()
         for _ in 1..<min(workers, scopes.count) {
             DispatchQueue.global().async(group: helpers) {
                 do {
                     try backend.read(.live) { helper in
                         while let index = work.next() {
                             do {
-                                work.finish(index, with: try evaluator.evaluate(scopes[index], lookups: lookups[index], store: helper, tablesCurrent: false))
+                                work.finish(index, with: try beside.evaluate(scopes[index], lookups: lookups[index], store: helper, tablesCurrent: false))
                             } catch is ScopeEvaluator.NeedsCurrentTables {
                                 continue  // left for the writer
                             }

@@ -56,10 +56,20 @@ extension Projections {
             if let party, Pseudonym.isPseudonym(party) {
                 // One person: only their events can change their entitlements and payments.
                 var applier = EventApplier(catalog: catalog, places: engine.catalog.places, asOf: asOf ?? LocalDate(year: 1970, month: 1, day: 1)!)
+                var classes: Set<String> = []
                 try events.forEachEvent(EventQuery(to: limit, party: party)) { event in
+                    classes.formUnion(try EventReferences(event, catalog: catalog).classes)
                     guard moment.asOf.map({ event.occurredAt <= $0 }) ?? true else { return true }
                     _ = try applier.apply(event, store: tables)
                     return true
+                }
+                // The filings of their classes, which their evaluation reads from the tables.
+                for classId in classes.sorted() {
+                    let stream = "class:" + classId
+                    try events.forEachEvent(EventQuery(to: limit, streamID: stream, type: "class.filed")) { event in
+                        try tables.noteClassFiling(stream: stream, position: event.position)
+                        return true
+                    }
                 }
                 try tables.noteScope(.person(party))
                 try batch.markApplied(position: limit, asOf: asOf)

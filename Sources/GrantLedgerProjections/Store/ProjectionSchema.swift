@@ -29,6 +29,9 @@ struct ProjectionSchema {
         case employerCounts = "employer_counts"
         /// The events an organisation's own evaluation reads (`ScopeEvaluator.organisationFacts`).
         case organisationFacts = "organisation_facts"
+        /// The `class.filed` events of each stream, for a trainee's evaluation to read a class's
+        /// filing without scanning the class's stream: every filing up to the checkpoint.
+        case classFilings = "class_filings"
     }
 
     /// The projections an auditor compares by digest, and the tables each is made of.
@@ -93,6 +96,8 @@ struct ProjectionSchema {
                 PRIMARY KEY (employer, clause, year, kind, worker, rank)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS \(self[.organisationFacts]) (
                 organisation TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (organisation, position)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS \(self[.classFilings]) (
+                stream TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (stream, position)) WITHOUT ROWID;
             """)
         if prefix == Self.next.prefix {
             let generation = (try Self.live.generation(db) ?? 0) + 1

@@ -122,6 +122,14 @@ protocol ProjectionStore {
     /// The positions of `organisation`'s own facts up to `limit`, in order.
     func organisationFacts(_ organisation: String, through limit: Int64) throws -> [Int64]
 
+    // MARK: Class filings
+
+    /// Notes that the event at `position`, in `stream`, is a `class.filed`.
+    func noteClassFiling(stream: String, position: Int64) throws
+    /// The positions of the `class.filed` events in `stream` up to `limit`, in order: what a
+    /// scan of the stream for that type finds.
+    func classFilings(stream: String, through limit: Int64) throws -> [Int64]
+
     // MARK: Employers' yearly counts
 
     /// Replaces a worker's parts in their employers' yearly counts; returns the employers whose

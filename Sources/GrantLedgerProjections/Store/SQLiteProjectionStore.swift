@@ -342,6 +342,18 @@ struct SQLiteProjectionStore: ProjectionStore {
             """), arguments: [organisation, limit])
     }
 
+    // MARK: Class filings
+
+    func noteClassFiling(stream: String, position: Int64) throws {
+        try execute("INSERT OR IGNORE INTO \(schema[.classFilings]) (stream, position) VALUES (?, ?)", [stream, position])
+    }
+
+    func classFilings(stream: String, through limit: Int64) throws -> [Int64] {
+        try Int64.fetchAll(db.cachedStatement(sql: """
+            SELECT position FROM \(schema[.classFilings]) WHERE stream = ? AND position <= ? ORDER BY position
+            """), arguments: [stream, limit])
+    }
+
     // MARK: Employers' yearly counts
 
     private func contributions(_ sql: String, _ arguments: StatementArguments) throws -> [EmployerContribution] {
