@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import GrantLedgerEvents
 import GrantLedgerLog
 import GrantLedgerPolicy
@@ -121,5 +123,28 @@ struct DecodedEvent: Sendable {
         self.event = event
         self.payload = try event.payload(in: catalog)
         self.references = try EventReferences(event, catalog: catalog)
+    }
+
+    /// Decodes `events`, in order, on every core when there are enough of them to share.
+    static func decode(_ events: [RecordedEvent], catalog: EventCatalog, workers: Int = ScopeWorkers.defaultCount) throws -> [DecodedEvent] {
+        let parts = min(workers, events.count / 256)
+        guard parts > 1 else { return try events.map { try DecodedEvent($0, catalog: catalog) } }
+        let results = Results(count: parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = (events.count * part / parts)..<(events.count * (part + 1) / parts)
+            results.set(part, Result { try events[range].map { try DecodedEvent($0, catalog: catalog) } })
+        }
+        return try results.values().flatMap { try $0.get() }
+    }
+
+    private final class Results: @unchecked Sendable {
+        private let lock = NSLock()
+        private var parts: [Result<[DecodedEvent], any Error>?]
+
+        init(count: Int) { parts = Array(repeating: nil, count: count) }
+
+        func set(_ index: Int, _ value: Result<[DecodedEvent], any Error>) { lock.withLock { parts[index] = value } }
+
+        func values() -> [Result<[DecodedEvent], any Error>] { lock.withLock { parts.map { $0! } } }
     }
 }

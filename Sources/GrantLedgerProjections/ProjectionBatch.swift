@@ -53,7 +53,7 @@ struct ProjectionBatch {
         let date = fixed ?? max(previous ?? Projections.businessDate(of: last.recordedAt), Projections.businessDate(of: last.recordedAt))
         var applier = EventApplier(catalog: catalog, places: engine.catalog.places, asOf: date)
         var stale: Set<Scope> = []
-        for event in batch { stale.formUnion(try applier.apply(event, store: store)) }
+        for event in try DecodedEvent.decode(batch, catalog: catalog) { stale.formUnion(try applier.apply(event, store: store)) }
         if date != previous {
             stale.formUnion(try store.scopesDue(by: date).compactMap(Scope.init(key:)))
         }
