@@ -98,7 +98,7 @@ import Testing
         #expect(resumed.map(\.digest) == (try reopened.projections.rebuild().digests.map(\.digest)))
     }
 
-    @Test("a projection transaction commits without an fsync, and the log's writer is back to FULL after it, even when it fails")
+    @Test("a projection transaction commits without an fsync or secure delete, and the log's writer is back to both after it, even when it fails")
     func projectionCommitsSkipFsync() async throws {
         let ledger = try await TestLedger()
         let lines = Self.everything()
@@ -107,15 +107,19 @@ import Testing
         try await ledger.append(Array(lines.suffix(5)))
         let storage = ledger.log.storage as! SQLiteEventStorage
         let backend = try #require(ledger.projections.backend as? SQLiteProjectionBackend)
-        let inside = try backend.write(.live) { store in try Int.fetchOne((store as! SQLiteProjectionStore).db, sql: "PRAGMA synchronous") }
-        #expect(inside == 1, "1 is NORMAL")
-        #expect(try storage.synchronousSetting() == 2, "2 is FULL")
+        func settings(_ db: Database) throws -> [Int?] {
+            [try Int.fetchOne(db, sql: "PRAGMA synchronous"), try Int.fetchOne(db, sql: "PRAGMA secure_delete")]
+        }
+        func writer() throws -> [Int?] { try storage.database.writeWithoutTransaction { db in try settings(db) } }
+        let inside = try backend.write(.live) { store in try settings((store as! SQLiteProjectionStore).db) }
+        #expect(inside == [1, 0], "NORMAL, no secure delete")
+        #expect(try writer() == [2, 1], "FULL, secure delete")
         struct Crash: Error {}
         #expect(throws: Crash.self) { try ledger.projections.catchUp(beforeCommit: { _ in throw Crash() }) }
-        #expect(try storage.synchronousSetting() == 2)
+        #expect(try writer() == [2, 1])
         let report = try ledger.projections.catchUp()
         #expect(report.eventsApplied == 5 && !report.rebuilt)
-        #expect(try storage.synchronousSetting() == 2)
+        #expect(try writer() == [2, 1])
     }
 
     @Test("scopes evaluated beside the writer give the writer's own rows: they read the projection tables only as the writer looked them up, and a fund's target figures send the scope back to the writer")

@@ -555,12 +555,15 @@ struct SQLiteProjectionBackend: ProjectionBackend {
     /// made durable, and they follow those events in the write-ahead log, so a power cut loses
     /// at most the last projection commits, each whole with its checkpoint, and the next
     /// catch-up applies their events again. The next append's fsync covers them as well.
-    /// The connection is the log's writer: FULL is set again before anything else runs on it,
-    /// and a failure to set it again is an error, never a silently weaker append.
+    /// Nor does it overwrite what it deletes (`secure_delete`, which the log keeps on for the
+    /// erasure of personal data): projection tables hold none, and a rebuild's swap dropped
+    /// its old tables page by page, zeroing each.
+    /// The connection is the log's writer: both are set again before anything else runs on it,
+    /// and a failure to set them again is an error, never a silently weaker append.
     private static func withoutFsync<T>(_ db: Database, _ body: () throws -> T) throws -> T {
-        try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA secure_delete = OFF")
         let result = Result(catching: body)
-        try db.execute(sql: "PRAGMA synchronous = FULL")
+        try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA secure_delete = ON")
         return try result.get()
     }
 
