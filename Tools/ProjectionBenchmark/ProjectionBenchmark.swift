@@ -123,11 +123,13 @@ struct SizeRun {
         for suffix in ["", "-wal", "-shm", ".key"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
-    /// Copies a closed ledger, its write-ahead log and its key file.
+    /// Copies a closed ledger, its write-ahead log and its key file. A symbolic link is copied
+    /// as the file it names: copied as a link, the run would append to the kept log itself.
     static func copy(_ from: String, to: String) throws {
         remove(to)
         for suffix in ["", "-wal", ".key"] where FileManager.default.fileExists(atPath: from + suffix) {
-            try FileManager.default.copyItem(atPath: from + suffix, toPath: to + suffix)
+            let source = URL(fileURLWithPath: from + suffix).resolvingSymlinksInPath().path
+            try FileManager.default.copyItem(atPath: source, toPath: to + suffix)
         }
     }
 
