@@ -56,6 +56,10 @@ public final class SQLiteEventStorage: EventStorage {
 
     /// Opens a ledger on `database`. With `create`, makes its tables if needed. With `migrate`
     /// false (a read-only copy being checked), applies none of the later migrations.
+    // The checkpoint connection closes before the pool, so that the pool's writer, closing
+    // last, checkpoints what is left and removes the WAL as it did without one.
+    deinit { checkpointer?.shutdown() }
+
     public init(database: any DatabaseWriter, create: Bool, migrate: Bool = true, checkpointer: WALCheckpointer? = nil) throws {
         self.database = database
         self.checkpointer = checkpointer

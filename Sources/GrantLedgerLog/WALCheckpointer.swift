@@ -13,7 +13,9 @@ import GRDBSQLite
 /// which replaces its own automatic checkpoint on that connection), and once it reaches
 /// ``pages`` a PASSIVE checkpoint runs on a queue and connection of its own. PASSIVE never
 /// blocks a reader or the writer; what a reader still needs stays in the WAL for the next one.
-/// Closing the last connection checkpoints the rest, as before.
+/// Its storage shuts it down as it goes (`shutdown()`): the checkpoint under way, if any,
+/// finishes and its connection closes before the pool's, so the pool's writer is the last
+/// connection and checkpoints the rest as it closes, as before.
 public final class WALCheckpointer: @unchecked Sendable {
     /// The WAL size, in pages, from which a checkpoint is started: SQLite's own default.
     public static let pages: Int32 = 1_000
@@ -27,6 +29,7 @@ public final class WALCheckpointer: @unchecked Sendable {
     private var lastError: (any Error)?
     // Used only on `queue`.
     private var connection: DatabaseQueue?
+    private var closed = false
 
     init(path: String) { self.path = path }
 
@@ -62,8 +65,17 @@ public final class WALCheckpointer: @unchecked Sendable {
         queue.async { self.checkpoint() }
     }
 
+    /// Waits for the checkpoint under way and closes its connection; later commits start none.
+    func shutdown() {
+        queue.sync {
+            closed = true
+            connection = nil
+        }
+    }
+
     private func checkpoint() {
         lock.withLock { scheduled = false }
+        guard !closed else { return }
         do {
             if connection == nil {
                 var configuration = Configuration()
@@ -83,8 +95,8 @@ public final class WALCheckpointer: @unchecked Sendable {
         }
     }
 
-    /// What the writer connection's WAL hook points to; weak, so that a checkpointer no longer
-    /// held by its storage is not kept alive by the connection.
+    /// What the writer connection's WAL hook points to: GRDB keeps it for as long as the
+    /// connection lives. Weak, so that a checkpointer shut down and let go is not kept alive.
     private final class Hook: TransactionObserver {
         weak var checkpointer: WALCheckpointer?
 

@@ -67,6 +67,26 @@ struct LedgerFileTests {
         #expect(try storage.synchronousSetting() == 2)
     }
 
+    @Test("closing a ledger while its WAL is being checkpointed closes the checkpoint's connection too: the WAL is gone, and a read-only open works at once")
+    func checkpointEndsWithTheClose() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("l.sqlite")
+        for round in 0..<5 {
+            do {
+                let storage = try SQLiteEventStorage(path: path, create: true)
+                try storage.database.write { db in try db.execute(sql: "CREATE TABLE IF NOT EXISTS filler (bytes BLOB NOT NULL)") }
+                // Over 1,000 pages in one commit: a checkpoint starts as the storage goes.
+                try storage.database.write { db in try db.execute(sql: "INSERT INTO filler (bytes) VALUES (randomblob(6 << 20))") }
+            }
+            // Every connection closed with the storage, the last one removing the WAL.
+            #expect(!FileManager.default.fileExists(atPath: path + "-wal"), "round \(round)")
+            var configuration = Configuration()
+            configuration.readonly = true
+            let reader = try DatabaseQueue(path: path, configuration: configuration)
+            #expect(try reader.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM filler") } == round + 1)
+        }
+    }
+
     @Test("opening a missing ledger is a typed error naming the path and no front end's flag")
     func missingLedger() async throws {
         let directory = try TemporaryDirectory()
