@@ -16,6 +16,12 @@ struct EventApplier {
     /// The streams of the class filings applied so far: a read transaction begun before they
     /// were committed does not see them (`ScopeEvaluator.scannedStreams`).
     private(set) var filingStreams: Set<String> = []
+    /// The ids of the events applications cited as evidence, when known (a rebuild's chunk
+    /// loads them once): an event no application cited needs no lookup of its own. Nil: look
+    /// each event up.
+    var citedEvidence: Set<String>?
+    /// Class filings read so far, by position: a filing never changes.
+    private var filings: [Int64: ClassFiled] = [:]
 
     init(catalog: EventCatalog, places: Places, asOf: LocalDate) {
         self.catalog = catalog
@@ -153,7 +159,7 @@ struct EventApplier {
     /// application to the people its evidence names, so their scopes read it and its decisions
     /// (`ScopeEvaluator.gather` follows the links) and are re-evaluated when they arrive. Evidence
     /// recorded after the application is linked when it arrives. Returns the scopes to re-evaluate.
-    private func linkEvidence(
+    private mutating func linkEvidence(
         _ event: RecordedEvent, payload: any EventPayload, references: EventReferences, store: some ProjectionStore
     ) throws -> Set<Scope> {
         var reached: Set<Scope> = []
@@ -167,9 +173,11 @@ struct EventApplier {
             for id in submitted.evidence ?? [] {
                 // Kept by event id, for evidence recorded later (the scope column holds the application here).
                 try store.link("evidence:" + id, to: "app:" + submitted.applicationId)
+                citedEvidence?.insert(id)
                 if let cited = try store.events.event(withID: id), cited.position <= event.position { try reach(submitted.applicationId, through: cited) }
             }
         }
+        guard citedEvidence?.contains(event.eventID) ?? true else { return reached }
         for application in try store.linkedScopes("evidence:" + event.eventID) where application.hasPrefix("app:") {
             try reach(String(application.dropFirst(4)), through: event)
         }
@@ -184,10 +192,16 @@ struct EventApplier {
         let fact = TrainingFactRow(classId: classId, position: event.position, kind: kind.rawValue, level: level?.rawValue,
                                    occurredAt: event.occurredAt.description)
         try store.putTrainingFact(fact)
-        guard let classPosition = try store.filingPosition(ofClass: classId),
-              let filed: ClassFiled = try payload(at: classPosition, store: store)
+        guard let classPosition = try store.filingPosition(ofClass: classId), let filed = try filing(at: classPosition, store: store)
         else { return [] }
         return try count(fact, filed: filed, store: store)
+    }
+
+    private mutating func filing(at position: Int64, store: some ProjectionStore) throws -> ClassFiled? {
+        if let known = filings[position] { return known }
+        let filed: ClassFiled? = try payload(at: position, store: store)
+        filings[position] = filed
+        return filed
     }
 
     /// Records a training fact toward every target it counts for; returns the fund scopes to

@@ -92,6 +92,8 @@ struct ProjectionBatch {
         guard let last = batch.last?.event else { return nil }
         let date = fixed ?? Projections.businessDate(of: last.recordedAt)
         var applier = EventApplier(catalog: catalog, places: engine.catalog.places, asOf: date)
+        // Once per chunk rather than a lookup per event: a few applications cite evidence.
+        applier.citedEvidence = Set(try store.linkedKeys(prefix: "evidence:").map { String($0.dropFirst("evidence:".count)) })
         var noted: Set<Scope> = []
         for decoded in batch {
             guard fixed.map({ decoded.event.occurredAt <= $0 }) ?? true else {

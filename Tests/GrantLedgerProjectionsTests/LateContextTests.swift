@@ -58,8 +58,8 @@ import Testing
         #expect(found.first?.entitlement.amount == 50_000)
     }
 
-    @Test("an enterprise's application citing a trainee's certificate as evidence, naming no worker, reaches the trainee's entitlement with its decided amount")
-    func applicationByEvidence() async throws {
+    @Test("an enterprise's application citing a trainee's certificate as evidence, naming no worker, reaches the trainee's entitlement with its decided amount", arguments: [false, true])
+    func applicationByEvidence(certificateLast: Bool) async throws {
         let ledger = try await TestLedger()
         let enterprise = Story.employer, trainee = Story.resident(21)
         var story = Story(base: 9)
@@ -86,7 +86,13 @@ import Testing
             "applicationId": "BR-APP-1", "clause": "XM-2023-187/(四)", "amount": 300_000, "decidedBy": "厦门市人社局",
             "basis": "48 课时，其中实操 10 课时",
         ])
-        try await Self.appendOneByOne(story.lines, to: ledger)
+        var lines = story.lines
+        if certificateLast {
+            // The application and its decisions recorded before the certificate they cite: a
+            // rebuild reaches the trainee when the certificate arrives, as a catch-up does.
+            lines.append(lines.remove(at: 2))
+        }
+        try await Self.appendOneByOne(lines, to: ledger)
         let found = try ledger.projections.reader().entitlements(EntitlementFilter(subject: ledger.pseudonym(trainee), clause: "XM-2023-187/(四)"))
         #expect(found.map(\.entitlement.status) == ["eligible"])
         #expect(found.first?.entitlement.amount == 300_000)

@@ -67,6 +67,8 @@ protocol ProjectionStore {
 
     func link(_ key: String, to scope: String) throws
     func linkedScopes(_ key: String) throws -> [String]
+    /// Every linked key that starts with `prefix`, which ends in a colon.
+    func linkedKeys(prefix: String) throws -> Set<String>
     /// Links `key` to every scope linked to `other`, except `key` itself.
     func linkAll(_ key: String, toScopesOf other: String) throws
     /// The applications linked to `scope` (those citing its events as evidence).

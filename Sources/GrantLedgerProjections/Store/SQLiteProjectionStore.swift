@@ -167,6 +167,12 @@ struct SQLiteProjectionStore: ProjectionStore {
         try strings("SELECT scope FROM \(schema[.links]) WHERE key = ?", [key])
     }
 
+    func linkedKeys(prefix: String) throws -> Set<String> {
+        // The keys from the prefix up to the next character after its colon (";"), by the index.
+        precondition(prefix.hasSuffix(":"), "a key prefix ends in a colon")
+        return Set(try strings("SELECT DISTINCT key FROM \(schema[.links]) WHERE key >= ? AND key < ?", [prefix, prefix.dropLast() + ";"]))
+    }
+
     func linkAll(_ key: String, toScopesOf other: String) throws {
         try execute("INSERT OR IGNORE INTO \(schema[.links]) (key, scope) SELECT ?, scope FROM \(schema[.links]) WHERE key = ? AND scope != ?",
                     [key, other, key])
