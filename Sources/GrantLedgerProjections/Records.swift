@@ -69,6 +69,10 @@ public struct EntitlementRecord: Codable, Sendable, Hashable {
             CanonicalJSON.appendString(name, to: &out)
             out.append(UInt8(ascii: ":"))
         }
+        func member(_ name: String, _ value: String, first: Bool = false) {
+            key(name, first: first)
+            CanonicalJSON.appendString(value, to: &out)
+        }
         func strings(_ values: [String]) {
             out.append(UInt8(ascii: "["))
             for (i, value) in values.enumerated() {
@@ -87,14 +91,10 @@ public struct EntitlementRecord: Codable, Sendable, Hashable {
         for (i, fact) in explanation.facts.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: "{"))
-            key("date", first: true)
-            CanonicalJSON.appendString(fact.date, to: &out)
-            key("eventID")
-            CanonicalJSON.appendString(fact.eventID, to: &out)
-            key("role")
-            CanonicalJSON.appendString(fact.role, to: &out)
-            key("type")
-            CanonicalJSON.appendString(fact.type, to: &out)
+            member("date", fact.date, first: true)
+            member("eventID", fact.eventID)
+            member("role", fact.role)
+            member("type", fact.type)
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))
@@ -105,10 +105,8 @@ public struct EntitlementRecord: Codable, Sendable, Hashable {
         if let refusal = explanation.refusal {
             key("refusal")
             out.append(UInt8(ascii: "{"))
-            key("clause", first: true)
-            CanonicalJSON.appendString(refusal.clause, to: &out)
-            key("reason")
-            CanonicalJSON.appendString(refusal.reason, to: &out)
+            member("clause", refusal.clause, first: true)
+            member("reason", refusal.reason)
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "}"))
@@ -119,16 +117,10 @@ public struct EntitlementRecord: Codable, Sendable, Hashable {
             out.append(UInt8(ascii: "{"))
             key("amount", first: true)
             CanonicalJSON.appendInteger(tranche.amount, to: &out)
-            if let dueDate = tranche.dueDate {
-                key("dueDate")
-                CanonicalJSON.appendString(dueDate, to: &out)
-            }
-            key("label")
-            CanonicalJSON.appendString(tranche.label, to: &out)
-            key("releasedBy")
-            CanonicalJSON.appendString(tranche.releasedBy, to: &out)
-            key("state")
-            CanonicalJSON.appendString(tranche.state, to: &out)
+            if let dueDate = tranche.dueDate { member("dueDate", dueDate) }
+            member("label", tranche.label)
+            member("releasedBy", tranche.releasedBy)
+            member("state", tranche.state)
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))

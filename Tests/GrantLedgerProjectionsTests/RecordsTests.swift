@@ -5,19 +5,8 @@ import Testing
 /// The entitlement's detail JSON, written by hand, against Foundation's `JSONEncoder`: the
 /// encoder the stored rows (and their digests) were first made with.
 @Suite struct RecordsTests {
-    /// A small deterministic generator, so that a failure can be reproduced.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func chance() -> Bool { next() & 1 == 0 }
-    }
+    /// RecordingOrderTests' seeded generator, so that a failure can be reproduced.
+    typealias Random = RecordingOrderTests.Seeded
 
     /// Strings from every escaping case: control characters, quotes, backslashes, slashes,
     /// DEL, Chinese, emoji, and the line and paragraph separators.
@@ -69,4 +58,9 @@ import Testing
             #expect(detail.explanation == record.explanation)
         }
     }
+}
+
+private extension RecordingOrderTests.Seeded {
+    mutating func below(_ n: Int) -> Int { Int.random(in: 0..<n, using: &self) }
+    mutating func chance() -> Bool { Bool.random(using: &self) }
 }
