@@ -1,5 +1,4 @@
 import GRDB
-import GrantLedgerEvents
 
 /// The projections' tables, kept in the ledger file beside the log.
 ///
@@ -147,16 +146,6 @@ struct ProjectionSchema {
 
     func drop(_ db: Database) throws {
         for table in Table.allCases { try db.execute(sql: "DROP TABLE IF EXISTS \(self[table])") }
-    }
-
-    /// The last position every projection has applied (0 before the first).
-    func checkpoint(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT min(position) FROM \(self[.checkpoints])") ?? 0
-    }
-
-    /// The business date the entitlements were evaluated on.
-    func asOf(_ db: Database) throws -> LocalDate? {
-        try String.fetchOne(db, sql: "SELECT value FROM \(self[.meta]) WHERE key = 'as-of'").flatMap(LocalDate.init)
     }
 
     /// Replaces the live tables by these, in the caller's transaction.

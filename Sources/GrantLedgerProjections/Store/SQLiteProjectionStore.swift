@@ -58,9 +58,11 @@ struct SQLiteProjectionStore: ProjectionStore {
 
     // MARK: Checkpoint and metadata
 
-    func checkpoint() throws -> Int64 { try schema.checkpoint(db) }
+    func checkpoint() throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT min(position) FROM \(schema[.checkpoints])")) ?? 0
+    }
 
-    func asOf() throws -> LocalDate? { try schema.asOf(db) }
+    func asOf() throws -> LocalDate? { try meta("as-of").flatMap(LocalDate.init) }
 
     func markApplied(position: Int64, asOf: LocalDate?) throws {
         for name in ProjectionSchema.projections.map(\.name) {
@@ -90,10 +92,16 @@ struct SQLiteProjectionStore: ProjectionStore {
     }
 
     func scopes(_ kind: ScopeKind, after: String, limit: Int) throws -> [String] {
-        // A kind's keys share a prefix: a range of the primary key.
-        let (prefix, end) = (kind.prefix, kind.prefix.dropLast() + ";")
+        let (from, to) = Self.range(of: kind.prefix)
         return try strings("SELECT scope FROM \(schema[.scopes]) WHERE scope > ? AND scope >= ? AND scope < ? ORDER BY scope LIMIT ?",
-                           [after, prefix, String(end), limit])
+                           [after, from, to, limit])
+    }
+
+    /// The keys that start with `prefix`, which ends in a colon, are those from it up to (not
+    /// including) the same prefix with ";", the character after ":": a range an index answers.
+    private static func range(of prefix: String) -> (from: String, to: String) {
+        precondition(prefix.hasSuffix(":"), "a key prefix ends in a colon")
+        return (prefix, prefix.dropLast() + ";")
     }
 
     func scopeCount() throws -> Int64 {
@@ -168,9 +176,8 @@ struct SQLiteProjectionStore: ProjectionStore {
     }
 
     func linkedKeys(prefix: String) throws -> Set<String> {
-        // The keys from the prefix up to the next character after its colon (";"), by the index.
-        precondition(prefix.hasSuffix(":"), "a key prefix ends in a colon")
-        return Set(try strings("SELECT DISTINCT key FROM \(schema[.links]) WHERE key >= ? AND key < ?", [prefix, prefix.dropLast() + ";"]))
+        let (from, to) = Self.range(of: prefix)
+        return Set(try strings("SELECT DISTINCT key FROM \(schema[.links]) WHERE key >= ? AND key < ?", [from, to]))
     }
 
     func linkAll(_ key: String, toScopesOf other: String) throws {
@@ -180,8 +187,9 @@ struct SQLiteProjectionStore: ProjectionStore {
 
     func linkedApplications(of scope: Scope) throws -> [String] {
         // The index on (scope, key) answers the prefix as a range.
-        try strings("SELECT key FROM \(schema[.links]) WHERE scope = ? AND key >= 'app:' AND key < 'app;'", [scope.key])
-            .map { String($0.dropFirst(4)) }
+        let (from, to) = Self.range(of: "app:")
+        return try strings("SELECT key FROM \(schema[.links]) WHERE scope = ? AND key >= ? AND key < ?", [scope.key, from, to])
+            .map { String($0.dropFirst(from.count)) }
     }
 
     // MARK: Classes, training facts, targets
@@ -339,25 +347,30 @@ struct SQLiteProjectionStore: ProjectionStore {
     // MARK: Organisations' own facts
 
     func noteOrganisationFact(_ organisation: String, position: Int64) throws {
-        try execute("INSERT OR IGNORE INTO \(schema[.organisationFacts]) (organisation, position) VALUES (?, ?)", [organisation, position])
+        try note(position, under: organisation, in: .organisationFacts, "organisation")
     }
 
     func organisationFacts(_ organisation: String, through limit: Int64) throws -> [Int64] {
-        try Int64.fetchAll(db.cachedStatement(sql: """
-            SELECT position FROM \(schema[.organisationFacts]) WHERE organisation = ? AND position <= ? ORDER BY position
-            """), arguments: [organisation, limit])
+        try positions(under: organisation, in: .organisationFacts, "organisation", through: limit)
     }
 
     // MARK: Class filings
 
-    func noteClassFiling(stream: String, position: Int64) throws {
-        try execute("INSERT OR IGNORE INTO \(schema[.classFilings]) (stream, position) VALUES (?, ?)", [stream, position])
-    }
+    func noteClassFiling(stream: String, position: Int64) throws { try note(position, under: stream, in: .classFilings, "stream") }
 
     func classFilings(stream: String, through limit: Int64) throws -> [Int64] {
+        try positions(under: stream, in: .classFilings, "stream", through: limit)
+    }
+
+    /// Tables that index events by a key (`column`, then `position`): a note, and the positions up to `limit`.
+    private func note(_ position: Int64, under key: String, in table: ProjectionSchema.Table, _ column: String) throws {
+        try execute("INSERT OR IGNORE INTO \(schema[table]) (\(column), position) VALUES (?, ?)", [key, position])
+    }
+
+    private func positions(under key: String, in table: ProjectionSchema.Table, _ column: String, through limit: Int64) throws -> [Int64] {
         try Int64.fetchAll(db.cachedStatement(sql: """
-            SELECT position FROM \(schema[.classFilings]) WHERE stream = ? AND position <= ? ORDER BY position
-            """), arguments: [stream, limit])
+            SELECT position FROM \(schema[table]) WHERE \(column) = ? AND position <= ? ORDER BY position
+            """), arguments: [key, limit])
     }
 
     // MARK: Employers' yearly counts
