@@ -39,10 +39,6 @@ struct EventApplier {
         "person.registered", "person.group-joined", "person.group-left",
     ]
 
-    mutating func apply(_ event: RecordedEvent, store: some ProjectionStore) throws -> Set<Scope> {
-        try apply(DecodedEvent(event, catalog: catalog), store: store)
-    }
-
     /// `incremental`: a catch-up's application, which returns the scopes to evaluate again. A
     /// rebuild's (false) returns every scope the event names, to note, and leaves out the scopes
     /// already linked to what a context event describes: it noted them when it linked them, and

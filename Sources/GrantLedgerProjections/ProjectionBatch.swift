@@ -130,14 +130,14 @@ struct ProjectionBatch {
     }
 
     /// A rebuild's second pass: evaluates the next `limit` scopes after `after`, in key order,
-    /// of one kind (`ScopeKind.all` gives the order: people before organisations).
-    func evaluateScopes(_ kind: ScopeKind, after: String, limit: Int, only: Set<Scope>? = nil) throws -> (count: Int, last: String?) {
+    /// of one kind (`ScopeKind.allCases` gives the order: people before organisations).
+    func evaluateScopes(_ kind: ScopeKind, after: String, limit: Int) throws -> (count: Int, last: String?) {
         let keys = try store.scopes(kind, after: after, limit: limit)
         guard let asOf = try asOf() else { return (0, keys.last) }
         let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, limit: try checkpoint(), asOf: asOf)
         var count = 0
         for key in keys {
-            guard let scope = Scope(key: key), only.map({ $0.contains(scope) }) ?? true else { continue }
+            guard let scope = Scope(key: key) else { continue }
             try evaluator.refresh(scope, store: store, fresh: true)
             count += 1
         }

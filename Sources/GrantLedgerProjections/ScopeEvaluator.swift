@@ -24,13 +24,6 @@ struct ScopeEvaluator: Sendable {
     /// kept: those filed in a write transaction that `store` is not part of (`ScopeWorkers`).
     var scannedStreams: Set<String> = []
 
-    init(engine: PolicyEngine, catalog: EventCatalog, limit: Int64, asOf: LocalDate) {
-        self.engine = engine
-        self.catalog = catalog
-        self.limit = limit
-        self.asOf = asOf
-    }
-
     /// Re-evaluates `scope` and replaces its rows in `store`.
     ///
     /// `fresh` says the scope has no rows yet (a rebuild's single pass over its scopes), so

@@ -58,9 +58,10 @@ extension Projections {
                 var applier = EventApplier(catalog: catalog, places: engine.catalog.places, asOf: asOf ?? LocalDate(year: 1970, month: 1, day: 1)!)
                 var classes: Set<String> = []
                 try events.forEachEvent(EventQuery(to: limit, party: party)) { event in
-                    classes.formUnion(try EventReferences(event, catalog: catalog).classes)
+                    let decoded = try DecodedEvent(event, catalog: catalog)
+                    classes.formUnion(decoded.references.classes)
                     guard moment.asOf.map({ event.occurredAt <= $0 }) ?? true else { return true }
-                    _ = try applier.apply(event, store: tables)
+                    _ = try applier.apply(decoded, store: tables)
                     return true
                 }
                 // The filings of their classes, which their evaluation reads from the tables.

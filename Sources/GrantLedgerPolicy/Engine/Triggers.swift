@@ -416,7 +416,6 @@ struct Triggers {
         }
     }
 
-
     // MARK: Services, awards, insurance
 
     func mentorSessions() -> [Candidate] {
