@@ -155,8 +155,10 @@ extension ProjectionReader {
         try read { store in try views(store.entitlement(id: id).map { [$0] } ?? [], store).first }
     }
 
-    private func views(_ rows: [StoredEntitlement], _ store: some ProjectionStore) throws -> [EntitlementView] {
-        var allocations: [String: PaymentAllocation] = [:]
+    /// `allocations`: those of their keys the caller has worked out already.
+    private func views(_ rows: [StoredEntitlement], _ store: some ProjectionStore,
+                       allocations known: [String: PaymentAllocation] = [:]) throws -> [EntitlementView] {
+        var allocations = known
         return try rows.map { row in
             let key = row.matchKey
             if allocations[key] == nil { allocations[key] = try allocation(matchKey: key, store) }
@@ -308,7 +310,7 @@ extension ProjectionReader {
                         entitlementID: nil, disbursements: allocation.unmatched.map(\.id),
                         detail: "no entitlement under \(clause) for this payee\(subject == nil ? "" : " and worker"): nothing the log holds grants this money"))
                 }
-                for view in try views(store.entitlements(matchKey: key), store) where view.excess > 0 {
+                for view in try views(store.entitlements(matchKey: key), store, allocations: [key: allocation]) where view.excess > 0 {
                     let record = view.entitlement
                     let why = record.explanation.refusal.map { "\($0.clause): \($0.reason)" } ?? "status \(record.status)"
                     let detail = switch view.excessKind {
