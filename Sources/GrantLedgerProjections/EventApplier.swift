@@ -22,6 +22,9 @@ struct EventApplier {
     var citedEvidence: Set<String>?
     /// Class filings read so far, by position: a filing never changes.
     private var filings: [Int64: ClassFiled] = [:]
+    /// A rebuild's: the links it has already written, so that the many events repeating one
+    /// (a worker's insured months, each naming the employer) cost a set lookup, not an index probe.
+    var written: RebuildMemo?
 
     init(catalog: EventCatalog, places: Places, asOf: LocalDate) {
         self.catalog = catalog
@@ -109,11 +112,11 @@ struct EventApplier {
         // Link what the event describes to the scopes it concerns, so that a later change to
         // it (a rating withdrawn, an application approved) reaches them.
         for key in keys {
-            for scope in stale where scope.key != key { try store.link(key, to: scope.key) }
+            for scope in stale where scope.key != key { try link(key, to: scope.key, store: store) }
         }
         // And each person to the organisations their events name (employers, above all).
         for person in references.persons {
-            for organisation in references.organisations { try store.link("person:" + person, to: "org:" + organisation) }
+            for organisation in references.organisations { try link("person:" + person, to: "org:" + organisation, store: store) }
         }
         try linkOrganisers(of: references.classes, filed: payload as? ClassFiled, to: stale, store: store)
         stale.formUnion(try linkEvidence(event, payload: payload, references: references, store: store))
@@ -134,6 +137,12 @@ struct EventApplier {
         return stale
     }
 
+    private func link(_ key: String, to scope: String, store: some ProjectionStore) throws {
+        guard written?.contains(link: key, scope) != true else { return }
+        try store.link(key, to: scope)
+        written?.insert(link: key, scope)
+    }
+
     // MARK: Context reached through other events
 
     /// A class's trainees read its organiser's events (its ratings, which rules about trainees
@@ -145,7 +154,7 @@ struct EventApplier {
         for classId in classes {
             guard let organiser = try store.organiser(ofClass: classId) else { continue }
             let key = Scope.organisation(organiser).key
-            for scope in stale where scope.key != key { try store.link(key, to: scope.key) }
+            for scope in stale where scope.key != key { try link(key, to: scope.key, store: store) }
             if filed?.classId == classId { try store.linkAll(key, toScopesOf: "class:" + classId) }
         }
     }
@@ -161,14 +170,14 @@ struct EventApplier {
         var reached: Set<Scope> = []
         func reach(_ application: String, through cited: RecordedEvent) throws {
             for person in try EventReferences(cited, catalog: catalog).persons {
-                try store.link("app:" + application, to: Scope.person(person).key)
+                try link("app:" + application, to: Scope.person(person).key, store: store)
                 reached.insert(.person(person))
             }
         }
         if let submitted = payload as? ApplicationSubmitted {
             for id in submitted.evidence ?? [] {
                 // Kept by event id, for evidence recorded later (the scope column holds the application here).
-                try store.link("evidence:" + id, to: "app:" + submitted.applicationId)
+                try link("evidence:" + id, to: "app:" + submitted.applicationId, store: store)
                 citedEvidence?.insert(id)
                 if let cited = try store.events.event(withID: id), cited.position <= event.position { try reach(submitted.applicationId, through: cited) }
             }
@@ -245,5 +254,36 @@ struct EventApplier {
 
     private func payload<P: EventPayload>(at position: Int64, store: some ProjectionStore) throws -> P? {
         try store.events.event(at: position).map { try $0.payload(in: catalog) } as? P
+    }
+}
+
+/// What a rebuild has written of the rows that many events repeat: the links (a worker's to
+/// their employer, written again by every insured month) and the scopes noted. A repeat then
+/// costs a set lookup instead of an `INSERT OR IGNORE` probing an index.
+///
+/// Only the rebuild's writer uses it, across its transactions; a failed transaction ends the
+/// rebuild, and the memo with it, so it never claims a row that was rolled back. It holds at
+/// most `capacity` links, and forgets them all when full: a forgotten link is written again,
+/// which the `OR IGNORE` makes harmless.
+final class RebuildMemo {
+    static let capacity = 400_000
+    private struct Link: Hashable {
+        let key: String
+        let scope: String
+    }
+    private var links: Set<Link> = []
+    private var scopes: Set<Scope> = []
+
+    func contains(link key: String, _ scope: String) -> Bool { links.contains(Link(key: key, scope: scope)) }
+
+    func insert(link key: String, _ scope: String) {
+        if links.count >= Self.capacity { links.removeAll(keepingCapacity: true) }
+        links.insert(Link(key: key, scope: scope))
+    }
+
+    /// Whether `scope` is noted for the first time (the rebuild evaluates each scope once).
+    func note(_ scope: Scope) -> Bool {
+        if scopes.count >= Self.capacity { scopes.removeAll(keepingCapacity: true) }
+        return scopes.insert(scope).inserted
     }
 }

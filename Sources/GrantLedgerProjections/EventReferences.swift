@@ -62,7 +62,7 @@ public enum ScopeKind: CaseIterable, Sendable {
 /// What an event names, found by walking its definition's fields: the people and
 /// organisations (the parties), and the classes, applications, certificates, targets and
 /// funds whose other events give it context.
-struct EventReferences: Sendable {
+struct EventReferences: Sendable, Equatable {
     var persons: [String] = []
     var organisations: [String] = []
     var classes: [String] = []
@@ -73,8 +73,63 @@ struct EventReferences: Sendable {
 
     init(_ event: RecordedEvent, catalog: EventCatalog) throws {
         guard let definition = catalog.definition(type: event.type, version: event.schemaVersion) else { return }
+        // Straight from the stored bytes; what that does not expect, through the parsed tree.
+        do {
+            self = try EventReferences(reading: event, definition: definition)
+        } catch {
+            self = try EventReferences(parsing: event, definition: definition)
+        }
+    }
+
+    /// Walks the stored bytes (`CanonicalJSONView`), and throws on what that does not expect.
+    init(reading event: RecordedEvent, definition: EventDefinition) throws {
+        guard let data = try CanonicalJSONView(canonical: event.data).object() else { return }
+        try collect(data, fields: definition.fields)
+    }
+
+    /// The same walk over the parsed tree: for data the bytes' reading did not expect, and as
+    /// the reference the tests hold that reading to.
+    init(parsing event: RecordedEvent, definition: EventDefinition) throws {
         guard case .object(let data) = try event.dataValue() else { return }
         collect(data, fields: definition.fields)
+    }
+
+    private mutating func collect(_ object: CanonicalJSONView.Object, fields: [FieldDefinition]) throws {
+        for field in fields {
+            guard let value = object[field.name] else { continue }
+            try collect(value, type: field.type, name: field.name)
+        }
+    }
+
+    private mutating func collect(_ value: CanonicalJSONView, type: FieldType, name: String) throws {
+        switch type {
+        case .person: if let id = try value.string() { append(id, to: \.persons) }
+        case .organisation: if let id = try value.string() { append(id, to: \.organisations) }
+        case .payee:
+            guard let payee = try value.object() else { return }
+            if let id = try payee["person"]?.string() { append(id, to: \.persons) }
+            if let id = try payee["organisation"]?.string() { append(id, to: \.organisations) }
+        case .identifier:
+            guard let list = Self.identifierList(name), let id = try value.string() else { return }
+            append(id, to: list)
+        case .array(let element, _):
+            for item in try value.elements() ?? [] { try collect(item, type: element, name: name) }
+        case .object(let fields):
+            if let inner = try value.object() { try collect(inner, fields: fields) }
+        default: break
+        }
+    }
+
+    /// The list of the identifiers that point to other streams, by field name.
+    private static func identifierList(_ name: String) -> WritableKeyPath<EventReferences, [String]>? {
+        switch name {
+        case "classId": \.classes
+        case "applicationId": \.applications
+        case "certificateNumber": \.certificates
+        case "targetId": \.targets
+        case "fundId": \.funds
+        default: nil
+        }
     }
 
     private mutating func collect(_ object: JSONObject, fields: [FieldDefinition]) {
@@ -92,14 +147,7 @@ struct EventReferences: Sendable {
             if case .string(let id)? = payee["person"] { append(id, to: \.persons) }
             if case .string(let id)? = payee["organisation"] { append(id, to: \.organisations) }
         case (.identifier, .string(let id)):
-            switch name {
-            case "classId": append(id, to: \.classes)
-            case "applicationId": append(id, to: \.applications)
-            case "certificateNumber": append(id, to: \.certificates)
-            case "targetId": append(id, to: \.targets)
-            case "fundId": append(id, to: \.funds)
-            default: break
-            }
+            if let list = Self.identifierList(name) { append(id, to: list) }
         case (.array(let element, _), .array(let items)):
             for item in items { collect(item, type: element, name: name) }
         case (.object(let fields), .object(let inner)): collect(inner, fields: fields)

@@ -87,11 +87,13 @@ struct ProjectionBatch {
     }
 
     /// The same pass over events already read and decoded: the next ones past the checkpoint,
-    /// in order. Returns the new checkpoint (nil for none).
-    func applyEvents(_ batch: [DecodedEvent], asOf fixed: LocalDate? = nil) throws -> Int64? {
+    /// in order. Returns the new checkpoint (nil for none). A rebuild passes its `memo` from
+    /// chunk to chunk.
+    func applyEvents(_ batch: [DecodedEvent], asOf fixed: LocalDate? = nil, memo: RebuildMemo? = nil) throws -> Int64? {
         guard let last = batch.last?.event else { return nil }
         let date = fixed ?? Projections.businessDate(of: last.recordedAt)
         var applier = EventApplier(catalog: catalog, places: engine.catalog.places, asOf: date)
+        applier.written = memo
         // Once per chunk rather than a lookup per event: a few applications cite evidence.
         applier.citedEvidence = Set(try store.linkedKeys(prefix: "evidence:").map { String($0.dropFirst("evidence:".count)) })
         var noted: Set<Scope> = []
@@ -102,7 +104,8 @@ struct ProjectionBatch {
                 if decoded.payload is ClassFiled { try store.noteClassFiling(stream: decoded.event.streamID, position: decoded.event.position) }
                 continue
             }
-            for scope in try applier.apply(decoded, store: store, incremental: false) where noted.insert(scope).inserted {
+            for scope in try applier.apply(decoded, store: store, incremental: false)
+            where noted.insert(scope).inserted && memo?.note(scope) != false {
                 try store.noteScope(scope)
             }
         }

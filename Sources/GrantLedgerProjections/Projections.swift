@@ -147,6 +147,7 @@ public final class Projections: Sendable {
             }.map { try DecodedEvent($0, catalog: catalog) }
         }
         var position: Int64 = 0
+        let memo = RebuildMemo()
         var next = position < head ? Prefetch { try chunk(after: 0) } : nil
         while let pending = next {
             let decoded = try pending.value()
@@ -154,7 +155,7 @@ public final class Projections: Sendable {
             next = last < head ? Prefetch { try chunk(after: last) } : nil
             position = try backend.write(.rebuilding) { store in
                 try owned(store)
-                return try ProjectionBatch(store: store, engine: engine, catalog: catalog).applyEvents(decoded) ?? position
+                return try ProjectionBatch(store: store, engine: engine, catalog: catalog).applyEvents(decoded, memo: memo) ?? position
             }
             progress?(RebuildProgress(phase: .events, done: position, total: head))
         }

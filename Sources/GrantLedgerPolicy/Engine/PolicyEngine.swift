@@ -212,7 +212,7 @@ public struct PolicyEngine: Sendable {
                 clause: clause, reason: "certificate \(number) was revoked on \(revoked.fact.occurredAt) (\(revoked.event.reason)); nothing is paid on it and anything paid is to be recovered")
             return .entitlement(entitlement)
         }
-        var amounts = AmountCalculator(rule: rule, candidate: candidate, index: index, date: date, document: document, progress: targets,
+        let amounts = AmountCalculator(rule: rule, candidate: candidate, index: index, date: date, document: document, progress: targets,
                                        places: catalog.places)
         amounts.apply(to: &entitlement)
         return .entitlement(entitlement)
