@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import GrantLedgerEvents
@@ -74,5 +75,43 @@ import Testing
         #expect(a < b)
         #expect(b.ordinal - a.ordinal == 1)
         #expect(YearMonth(ordinal: b.ordinal) == b)
+    }
+}
+
+/// Timestamps are parsed by hand, in place; Foundation's ISO 8601 formatter is the reference.
+@Suite struct TimestampParsingTests {
+    /// Foundation's reading of the two forms the log writes, with the same limits (UTC, years 1 to 9999).
+    static func reference(_ text: String) -> Int64? {
+        if let date = LocalDate(text) { return Int64(date.daysSinceEpoch) * 86_400_000 }
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 20 || utf8.count == 24, utf8.allSatisfy({ $0 < 0x80 }), text.hasSuffix("Z"),
+              let year = Int(text.prefix(4)), year >= 1 else { return nil }
+        // Foundation switches to the Julian calendar before 1582; the log's dates are proleptic Gregorian.
+        if year < 1600 { return Timestamp(text)?.millisecondsSinceEpoch }
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.formatOptions = utf8.count == 24 ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+        guard let date = formatter.date(from: text), formatter.string(from: date) == text else { return nil }
+        return Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+
+    @Test func agreesWithFoundationOnValidAndMangledTimes() {
+        var generator = SystemRandomNumberGenerator()
+        let valid = ["2026-11-21T19:41:29.123Z", "2024-02-29T23:59:59.999Z", "1970-01-01T00:00:00Z", "2000-03-01T12:00:00.000Z", "2025-12-31"]
+        let alphabet = Array("0123456789-:TZ.x ".utf8)
+        var checked = 0
+        for base in valid {
+            #expect(Timestamp(base)?.millisecondsSinceEpoch == Self.reference(base), "\(base)")
+            for _ in 0..<3_000 {
+                var bytes = Array(base.utf8)
+                for _ in 0..<Int.random(in: 1...2, using: &generator) {
+                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = alphabet.randomElement(using: &generator)!
+                }
+                let text = String(decoding: bytes, as: UTF8.self)
+                #expect(Timestamp(text)?.millisecondsSinceEpoch == Self.reference(text), "\(text)")
+                checked += 1
+            }
+        }
+        #expect(checked == 15_000)
     }
 }

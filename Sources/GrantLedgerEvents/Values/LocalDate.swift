@@ -14,14 +14,20 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// Parses exactly `YYYY-MM-DD`.
     public init?(_ text: String) {
-        let b = Array(text.utf8)
-        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
-            let y = LocalDate.number(b[0..<4]), let m = LocalDate.number(b[5..<7]), let d = LocalDate.number(b[8..<10])
-        else { return nil }
-        self.init(year: y, month: m, day: d)
+        var text = text
+        guard let date = text.withUTF8(LocalDate.parse) else { return nil }
+        self = date
     }
 
-    static func number(_ bytes: ArraySlice<UInt8>) -> Int? {
+    /// Exactly `YYYY-MM-DD` in UTF-8, read in place.
+    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> LocalDate? {
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+            let y = number(b[0..<4]), let m = number(b[5..<7]), let d = number(b[8..<10])
+        else { return nil }
+        return LocalDate(year: y, month: m, day: d)
+    }
+
+    static func number(_ bytes: some Collection<UInt8>) -> Int? {
         var value = 0
         for byte in bytes {
             guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }

@@ -8,14 +8,17 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.mmm]Z`, or a bare date (its midnight UTC).
     public init?(_ text: String) {
-        if let date = LocalDate(text) {
-            self.init(millisecondsSinceEpoch: Int64(date.daysSinceEpoch) * 86_400_000)
-            return
-        }
-        let b = Array(text.utf8)
+        var text = text
+        guard let time = text.withUTF8(Timestamp.parse) else { return nil }
+        self = time
+    }
+
+    /// `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SS[.mmm]Z`, in UTF-8, read in place.
+    private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+        if let date = LocalDate.parse(b) { return Timestamp(millisecondsSinceEpoch: Int64(date.daysSinceEpoch) * 86_400_000) }
         guard b.count == 20 || b.count == 24, b[10] == UInt8(ascii: "T"), b.last == UInt8(ascii: "Z"),
             b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
-            let date = LocalDate(String(decoding: b[0..<10], as: UTF8.self)),
+            let date = LocalDate.parse(UnsafeBufferPointer(rebasing: b[0..<10])),
             let h = LocalDate.number(b[11..<13]), let m = LocalDate.number(b[14..<16]),
             let s = LocalDate.number(b[17..<19]), h < 24, m < 60, s < 60
         else { return nil }
@@ -25,7 +28,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             millis = ms
         }
         let seconds = Int64(date.daysSinceEpoch) * 86_400 + Int64(h * 3600 + m * 60 + s)
-        self.init(millisecondsSinceEpoch: seconds * 1000 + Int64(millis))
+        return Timestamp(millisecondsSinceEpoch: seconds * 1000 + Int64(millis))
     }
 
     public var date: LocalDate {
