@@ -331,18 +331,25 @@ public struct SQLiteEventReader: TransactionEventReader {
 
     static func event(from row: Row) throws -> RecordedEvent {
         let position: Int64 = row[0]
-        let idBytes: Data = row[1]
+        // The id, data and hash are read in place (the data as its UTF-8 bytes), each copied once.
+        let eventID = try row.withUnsafeData(atIndex: 1) { id in
+            id.flatMap { $0.count == 16 ? $0.withUnsafeBytes { UUIDText.format($0) } : nil }
+        }
         let occurred: String = row[6]
         let recorded: String = row[7]
-        guard idBytes.count == 16, let occurredAt = LocalDate(occurred), let recordedAt = Timestamp(recorded) else {
+        guard let eventID, let occurredAt = LocalDate(occurred), let recordedAt = Timestamp(recorded) else {
             throw LogError.corruptEvent(position: position, reason: "its event id, occurredAt or recordedAt is malformed")
         }
-        let data: String = row[12]
-        let hash: Data = row[13]
+        func bytes(_ index: Int) throws -> [UInt8] {
+            guard let bytes = try row.withUnsafeData(atIndex: index, { $0.map { $0.withUnsafeBytes { [UInt8]($0) } } }) else {
+                throw LogError.corruptEvent(position: position, reason: "its \(index == 12 ? "data" : "hash") is missing")
+            }
+            return bytes
+        }
         return RecordedEvent(
-            position: position, eventID: idBytes.withUnsafeBytes { UUIDText.format($0) }, streamID: row[2], streamVersion: row[3],
+            position: position, eventID: eventID, streamID: row[2], streamVersion: row[3],
             type: row[4], schemaVersion: row[5], occurredAt: occurredAt, recordedAt: recordedAt, actor: row[8],
-            source: row[9], correlationID: row[10], causationID: row[11], data: Array(data.utf8), hash: [UInt8](hash))
+            source: row[9], correlationID: row[10], causationID: row[11], data: try bytes(12), hash: try bytes(13))
     }
 
     public func event(withID eventID: String) throws -> RecordedEvent? {
