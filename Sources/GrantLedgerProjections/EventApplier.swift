@@ -42,6 +42,14 @@ struct EventApplier {
         "person.registered", "person.group-joined", "person.group-left",
     ]
 
+    /// The event types whose typed payload `apply` reads (the cases of its switch, and the
+    /// application `linkEvidence` reads); `DecodedEvent` decodes only these.
+    static let payloadTypes: Set<String> = Set([
+        ClassFiled.self, TrainingCompleted.self, CertificateIssued.self, TargetSet.self, FundAllocated.self, DisbursementMade.self,
+        DisbursementReversed.self, ClawbackOrdered.self, ClawbackRecovered.self, PersonRegistered.self, PersonGroupJoined.self,
+        PersonGroupLeft.self, JobServiceContacted.self, ApplicationSubmitted.self,
+    ].map { (type: any EventPayload.Type) in type.definition.type })
+
     /// `incremental`: a catch-up's application, which returns the scopes to evaluate again. A
     /// rebuild's (false) returns every scope the event names, to note, and leaves out the scopes
     /// already linked to what a context event describes: it noted them when it linked them, and
@@ -54,6 +62,7 @@ struct EventApplier {
             + references.targets.map { "target:" + $0 }
 
         switch payload {
+        // Each type here is one of `payloadTypes`.
         case let filed as ClassFiled:
             try store.putClass(filed, position: event.position)
             try store.noteClassFiling(stream: event.streamID, position: event.position)
@@ -165,7 +174,7 @@ struct EventApplier {
     /// (`ScopeEvaluator.gather` follows the links) and are re-evaluated when they arrive. Evidence
     /// recorded after the application is linked when it arrives. Returns the scopes to re-evaluate.
     private mutating func linkEvidence(
-        _ event: RecordedEvent, payload: any EventPayload, references: EventReferences, store: some ProjectionStore
+        _ event: RecordedEvent, payload: (any EventPayload)?, references: EventReferences, store: some ProjectionStore
     ) throws -> Set<Scope> {
         var reached: Set<Scope> = []
         func reach(_ application: String, through cited: RecordedEvent) throws {

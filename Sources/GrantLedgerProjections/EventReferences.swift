@@ -164,12 +164,15 @@ struct EventReferences: Sendable, Equatable {
 /// decodes the next chunk of the log while the last one is applied.
 struct DecodedEvent: Sendable {
     let event: RecordedEvent
-    let payload: any EventPayload
+    /// The typed payload, for the types whose application reads it (`EventApplier.payloadTypes`);
+    /// nil for the others, which are applied by what they name alone. Most of a log is insured
+    /// months, which a scope's evaluation decodes when it reads them.
+    let payload: (any EventPayload)?
     let references: EventReferences
 
     init(_ event: RecordedEvent, catalog: EventCatalog) throws {
         self.event = event
-        self.payload = try event.payload(in: catalog)
+        self.payload = EventApplier.payloadTypes.contains(event.type) ? try event.payload(in: catalog) : nil
         self.references = try EventReferences(event, catalog: catalog)
     }
 
