@@ -131,7 +131,7 @@ public final class Projections: Sendable {
             try store.setMeta("rebuild", token)
             try store.setMeta("policies", policies.fingerprint)
         }
-        func owned(_ store: any ProjectionStore) throws {
+        @Sendable func owned(_ store: any ProjectionStore) throws {
             let owner = try store.tablesExist() ? try store.meta("rebuild") : nil
             guard owner == token else { throw ProjectionError.rebuildSuperseded }
         }
@@ -150,13 +150,15 @@ public final class Projections: Sendable {
         let memo = RebuildMemo()
         var next = position < head ? Prefetch { try chunk(after: 0) } : nil
         while let pending = next {
-            let decoded = try pending.value()
+            let decoded = try pending.take()
             guard let last = decoded.last?.event.position else { break }
             next = last < head ? Prefetch { try chunk(after: last) } : nil
             position = try backend.write(.rebuilding) { store in
                 try owned(store)
                 return try ProjectionBatch(store: store, engine: engine, catalog: catalog).applyEvents(decoded, memo: memo) ?? position
             }
+            // Freeing a chunk's events takes a while: not on the writer's thread.
+            Self.release(consume decoded)
             progress?(RebuildProgress(phase: .events, done: position, total: head))
         }
         // Scopes: each evaluated once, on the final date, a batch at a time: the batch on
@@ -170,20 +172,27 @@ public final class Projections: Sendable {
         if let asOf {
             let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, limit: checkpoint, asOf: asOf)
             // People before organisations: an organisation's yearly counts are its workers' kept parts.
+            // The next batch is evaluated while this one's rows are written: an evaluation reads
+            // what the events made, and an organisation's the parts its workers' evaluations
+            // kept, all written before the organisations' first batch begins.
+            @Sendable func batch(of kind: ScopeKind, after: String) throws -> (rows: [ScopeEvaluator.Rows], last: String?) {
+                let keys = try backend.read(.rebuilding) { store in
+                    try owned(store)
+                    return try store.scopes(kind, after: after, limit: Self.scopesPerBatch)
+                }
+                guard let last = keys.last else { return ([], nil) }
+                return (try ScopeWorkers.evaluate(keys.compactMap(Scope.init(key:)), with: evaluator, on: backend, workers: workers), last)
+            }
             for kind in ScopeKind.allCases {
-                var after = ""
-                while true {
-                    let keys = try backend.read(.rebuilding) { store in
-                        try owned(store)
-                        return try store.scopes(kind, after: after, limit: Self.scopesPerBatch)
-                    }
-                    guard let last = keys.last else { break }
-                    let rows = try ScopeWorkers.evaluate(keys.compactMap(Scope.init(key:)), with: evaluator, on: backend, workers: workers)
+                var next: Prefetch? = Prefetch { try batch(of: kind, after: "") }
+                while let pending = next {
+                    let (rows, last) = try pending.take()
+                    guard let last else { break }
+                    next = Prefetch { try batch(of: kind, after: last) }
                     try backend.write(.rebuilding) { store in
                         try owned(store)
                         for scope in rows { try evaluator.keep(scope, store: store, fresh: true) }
                     }
-                    after = last
                     evaluated += Int64(rows.count)
                     progress?(RebuildProgress(phase: .scopes, done: evaluated, total: total))
                 }
@@ -203,6 +212,12 @@ public final class Projections: Sendable {
         let digests = try self.digests()
         return RebuildReport(position: caughtUp.position == 0 ? position : caughtUp.position,
                              asOf: try status().asOf, scopes: Int(evaluated) + caughtUp.scopesEvaluated, digests: digests)
+    }
+
+    /// Frees `value` on another thread.
+    private static func release<Value: Sendable>(_ value: consuming Value) {
+        let kept = value
+        DispatchQueue.global().async { withExtendedLifetime(kept) {} }
     }
 
     // MARK: - State
@@ -287,8 +302,10 @@ final class Prefetch<Value: Sendable>: @unchecked Sendable {
         }
     }
 
-    func value() throws -> Value {
+    /// The value, once computed; the prefetch keeps no reference to it.
+    func take() throws -> Value {
         done.wait()
+        defer { result = nil }
         return try result!.get()
     }
 }
