@@ -190,6 +190,17 @@ struct FactIndex {
         months[person + "|" + employer] ?? [:]
     }
 
+    /// The months `employer` paid `person`'s social insurance, from `first` through `last`
+    /// (nil: every later month), in month order. The months are sorted, not the records.
+    func insuredMonths(of person: String, with employer: String, from first: YearMonth, through last: YearMonth? = nil)
+        -> [Entry<EmploymentMonthRecorded>]
+    {
+        guard let byMonth = months[person + "|" + employer] else { return [] }
+        return byMonth.keys.filter { key in key >= first && (last.map { key <= $0 } ?? true) }.sorted().compactMap { month in
+            byMonth[month].flatMap { $0.event.socialInsurancePaid ? $0 : nil }
+        }
+    }
+
     // MARK: Applications
 
     /// Applications under a clause by a payee about one fact: the subject must agree when both

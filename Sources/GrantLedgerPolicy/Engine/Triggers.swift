@@ -64,8 +64,8 @@ struct Triggers {
         var months = (reference.year - hired.year) * 12 + (reference.month - hired.month)
         if reference.day < hired.day { months -= 1 }
         attributes["employment.monthsSinceHire"] = .integer(Int64(max(0, months)))
-        let pension = index.months(of: person, with: started.employer).values
-            .filter { $0.event.pensionPaid && $0.event.month <= date.yearMonth }.min { $0.event.month < $1.event.month }
+        let recorded = index.months(of: person, with: started.employer)
+        let pension = recorded.keys.filter { $0 <= date.yearMonth && recorded[$0]!.event.pensionPaid }.min().flatMap { recorded[$0] }
         attributes["employment.pensionPaid"] = .flag(pension != nil)
         var citations = [spell.start.fact.cited("employment")]
         if let pension { citations.append(pension.fact.cited("pension paid")) }
@@ -248,9 +248,7 @@ struct Triggers {
                 attributes["employment.contractMonths"] = contractMonths(spell.start.event)
             }
             let enterprisePlaces = places(of: started.enterprise)
-            let insured = index.months(of: started.apprentice, with: started.enterprise).values
-                .filter { $0.event.socialInsurancePaid && $0.event.month >= entry.fact.occurredAt.yearMonth }
-                .sorted { $0.event.month < $1.event.month }
+            let insured = index.insuredMonths(of: started.apprentice, with: started.enterprise, from: entry.fact.occurredAt.yearMonth)
             // Only months insured in the rule's own jurisdiction count; none yet is missing evidence
             // (the student may still join), not a failure.
             if let first = insured.first {
@@ -400,12 +398,8 @@ struct Triggers {
                 attributes.merge(personAttributes) { a, _ in a }
                 facts += personFacts
                 if let end = spell.end { facts.append(end.fact.cited("employment ended")) }
-                let months = index.months(of: person, with: started.event.employer).values
-                    .filter { month in
-                        month.event.socialInsurancePaid && month.event.month >= started.fact.occurredAt.yearMonth
-                            && (spell.end.map { month.event.month <= $0.fact.occurredAt.yearMonth } ?? true)
-                    }
-                    .sorted { $0.event.month < $1.event.month }
+                let months = index.insuredMonths(of: person, with: started.event.employer, from: started.fact.occurredAt.yearMonth,
+                                                 through: spell.end?.fact.occurredAt.yearMonth)
                 var places = places(of: started.event.employer).union(months.map(\.event.insuredIn))
                 if let division = started.event.division { places.insert(division) }
                 return Candidate(
