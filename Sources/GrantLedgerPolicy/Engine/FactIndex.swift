@@ -65,7 +65,12 @@ struct FactIndex {
     }
 
     private mutating func add(_ fact: Fact) {
+        // Each case is a failed cast for the facts of the later ones: the insured months, most
+        // of a person's facts, come first.
         switch fact.payload {
+        case let event as EmploymentMonthRecorded:
+            months[event.employee + "|" + event.employer, default: [:]][event.month] = (fact, event)
+            monthsByEmployee[event.employee, default: []].append((fact, event))
         case let event as PersonRegistered: registrations[event.person, default: []].append((fact, event))
         case let event as PersonGroupJoined:
             groupChanges[event.person, default: []].append((fact, event.group, true, event.since, event.until))
@@ -100,9 +105,6 @@ struct FactIndex {
             if let index = spells[event.employee]?.lastIndex(where: { $0.start.event.employer == event.employer && $0.end == nil }) {
                 spells[event.employee]![index].end = (fact, event)
             }
-        case let event as EmploymentMonthRecorded:
-            months[event.employee + "|" + event.employer, default: [:]][event.month] = (fact, event)
-            monthsByEmployee[event.employee, default: []].append((fact, event))
         case let event as ReferralMade: referrals.append((fact, event))
         case let event as MentorSessionHeld: mentorSessions.append((fact, event))
         case let event as StudentServiceDelivered: studentServices.append((fact, event))
