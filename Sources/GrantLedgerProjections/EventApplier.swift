@@ -266,33 +266,32 @@ struct EventApplier {
     }
 }
 
-/// What a rebuild has written of the rows that many events repeat: the links (a worker's to
-/// their employer, written again by every insured month) and the scopes noted. A repeat then
-/// costs a set lookup instead of an `INSERT OR IGNORE` probing an index.
+/// The links a rebuild has written lately, so that the many events repeating one (a worker's
+/// link to their employer, written again by every insured month) cost a lookup instead of an
+/// `INSERT OR IGNORE` probing an index.
 ///
-/// Only the rebuild's writer uses it, across its transactions; a failed transaction ends the
-/// rebuild, and the memo with it, so it never claims a row that was rolled back. It holds at
-/// most `capacity` links, and forgets them all when full: a forgotten link is written again,
-/// which the `OR IGNORE` makes harmless.
+/// A fixed number of slots, each holding the last link whose hash falls in it: the memory stays
+/// the same at any size of log, and a link pushed out is written again, which the `OR IGNORE`
+/// makes harmless. A link is taken as written only when a slot holds exactly it. Only the
+/// rebuild's writer uses the memo, across its transactions; a failed transaction ends the
+/// rebuild, and the memo with it, so it never claims a row that was rolled back.
 final class RebuildMemo {
-    static let capacity = 400_000
+    static let slots = 1 << 17
     private struct Link: Hashable {
         let key: String
         let scope: String
     }
-    private var links: Set<Link> = []
-    private var scopes: Set<Scope> = []
+    private var links = [Link?](repeating: nil, count: slots)
 
-    func contains(link key: String, _ scope: String) -> Bool { links.contains(Link(key: key, scope: scope)) }
+    private static func slot(_ link: Link) -> Int { Int(UInt(bitPattern: link.hashValue) % UInt(slots)) }
 
-    func insert(link key: String, _ scope: String) {
-        if links.count >= Self.capacity { links.removeAll(keepingCapacity: true) }
-        links.insert(Link(key: key, scope: scope))
+    func contains(link key: String, _ scope: String) -> Bool {
+        let link = Link(key: key, scope: scope)
+        return links[Self.slot(link)] == link
     }
 
-    /// Whether `scope` is noted for the first time (the rebuild evaluates each scope once).
-    func note(_ scope: Scope) -> Bool {
-        if scopes.count >= Self.capacity { scopes.removeAll(keepingCapacity: true) }
-        return scopes.insert(scope).inserted
+    func insert(link key: String, _ scope: String) {
+        let link = Link(key: key, scope: scope)
+        links[Self.slot(link)] = link
     }
 }

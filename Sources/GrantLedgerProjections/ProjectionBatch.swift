@@ -104,8 +104,7 @@ struct ProjectionBatch {
                 if decoded.payload is ClassFiled { try store.noteClassFiling(stream: decoded.event.streamID, position: decoded.event.position) }
                 continue
             }
-            for scope in try applier.apply(decoded, store: store, incremental: false)
-            where noted.insert(scope).inserted && memo?.note(scope) != false {
+            for scope in try applier.apply(decoded, store: store, incremental: false) where noted.insert(scope).inserted {
                 try store.noteScope(scope)
             }
         }
