@@ -15,9 +15,14 @@ struct AppendBatch {
     var peopleStored: Set<String> = []
     static let cacheLimit = 100_000
 
-    init(writer: any EventStorageWriter, now: Timestamp) {
+    /// Seals the people's resident IDs and names before they are stored (nil without the key,
+    /// when no line may name a person by resident ID).
+    let seal: PersonalDataSeal?
+
+    init(writer: any EventStorageWriter, now: Timestamp, seal: PersonalDataSeal?) {
         self.writer = writer
         self.now = now
+        self.seal = seal
     }
 
     mutating func start() async throws {
@@ -116,7 +121,12 @@ struct AppendBatch {
         for stream in streams { streamVersions[stream] = found.versions[stream] ?? 0 }
         var events: [StoredEvent] = [], people: [PersonalRecord] = []
         for prepared in chunk { decide(prepared, facts: &facts, events: &events, people: &people) }
-        if !events.isEmpty { try await writer.store(events, people: people, head: head) }
+        guard !events.isEmpty else { return }
+        let sealed = try people.map { record in
+            guard let seal else { throw LogError.missingKey(path: "the pseudonym key") }
+            return try seal.seal(record)
+        }
+        try await writer.store(events, people: sealed, head: head)
     }
 
     /// Decides one line: rejected, a duplicate, or the next event of the chain.

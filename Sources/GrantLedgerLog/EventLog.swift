@@ -35,8 +35,21 @@ public final class EventLog: Sendable {
                 }
             default: throw LogError.wrongKey(path: "the key given")
             }
+            // A ledger from before personal data was sealed is sealed at its first open with the key.
+            if try await storage.read({ try await $0.metadata(Self.personalDataKey) }) != Self.sealed {
+                let seal = pseudonymizer.personalData
+                try await storage.write { writer in
+                    _ = try await writer.sealClearPersonalData { try seal.seal($0) }
+                    try await writer.setMetadata(Self.personalDataKey, Self.sealed)
+                }
+            }
         }
     }
+
+    /// The ledger setting that says its personal data is sealed (``PersonalDataSeal``).
+    static let personalDataKey = "personal-data"
+    static let sealed = "sealed"
+
 
     // MARK: - Appending
 
@@ -51,7 +64,7 @@ public final class EventLog: Sendable {
         let now = clock.now()
         do {
             return try await storage.write { writer in
-                var batch = AppendBatch(writer: writer, now: now)
+                var batch = AppendBatch(writer: writer, now: now, seal: self.pseudonymizer?.personalData)
                 try await batch.start()
                 let catalog = self.catalog, pseudonymizer = self.pseudonymizer, clauses = self.clauses
                 @Sendable func prepare(_ lines: [SubmissionLine]) -> [AppendBatch.Prepared] {
@@ -151,8 +164,12 @@ public final class EventLog: Sendable {
         return pseudonymizer.pseudonym(for: id)
     }
 
+    /// The resident ID and name held for `pseudonym`, opened with the key; nil when none is
+    /// held (never recorded, or erased). Without the key, a held record cannot be read.
     public func personalRecord(pseudonym: String) async throws -> PersonalRecord? {
-        try await storage.read { try await $0.personalRecord(pseudonym: pseudonym) }
+        guard let sealed = try await storage.read({ try await $0.sealedPersonalData(pseudonym: pseudonym) }) else { return nil }
+        guard let pseudonymizer else { throw LogError.missingKey(path: "the pseudonym key (personal data is sealed with it)") }
+        return try pseudonymizer.personalData.open(sealed, pseudonym: pseudonym)
     }
 
     /// Erases the resident ID and name held for a person. The events and their hash chain are

@@ -129,7 +129,8 @@ public protocol EventStorageReader: Sendable {
     func events(withIDs ids: [String]) async throws -> [String: RecordedEvent]
     /// The current version of each stream that has events; streams with none are absent.
     func versions(ofStreams streamIDs: [String]) async throws -> [String: Int64]
-    func personalRecord(pseudonym: String) async throws -> PersonalRecord?
+    /// The sealed personal data held for `pseudonym` (see ``PersonalDataSeal``), if any.
+    func sealedPersonalData(pseudonym: String) async throws -> [UInt8]?
     /// A setting of the ledger (e.g. the key fingerprint).
     func metadata(_ key: String) async throws -> String?
 }
@@ -178,10 +179,14 @@ public protocol EventStorageWriter: EventStorageReader {
     /// ``EventStorageConflict/duplicateEventID(_:)`` if an event id is taken (the log checks
     /// first; this is the last guard).
     /// A person's record without a name leaves a name already held in place.
-    func store(_ events: [StoredEvent], people: [PersonalRecord], head: ChainHead) async throws
+    func store(_ events: [StoredEvent], people: [SealedPersonalRecord], head: ChainHead) async throws
     /// Erases a person's personal data; returns false if none was held.
     func erasePersonalRecord(pseudonym: String, at time: Timestamp) async throws -> Bool
     func setMetadata(_ key: String, _ value: String) async throws
+    /// Seals personal data a store holds in the clear, from before it sealed it: hands each
+    /// record to `seal`, keeps what it returns, and erases the clear copy. Returns how many
+    /// records it sealed; a store that never held data in the clear returns 0.
+    func sealClearPersonalData(_ seal: @escaping @Sendable (PersonalRecord) throws -> SealedPersonalRecord) async throws -> Int
 }
 
 extension EventStorageWriter {

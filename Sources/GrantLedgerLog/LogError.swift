@@ -14,6 +14,7 @@ public enum LogError: Error, Sendable, CustomStringConvertible {
     case personNotFound(String)
     case unreadableInput(path: String, reason: String)
     case busy(seconds: Int)
+    case unsealablePersonalData(pseudonym: String)
 
     public var description: String {
         switch self {
@@ -35,6 +36,8 @@ public enum LogError: Error, Sendable, CustomStringConvertible {
             "no personal data is held for \(who)"
         case .unreadableInput(let path, let reason):
             "cannot read \(path): \(reason)"
+        case .unsealablePersonalData(let pseudonym):
+            "the personal data held for \(pseudonym) does not open with this ledger's key: it was changed, or sealed under another key. Restore the ledger from a backup, and run `grants verify`."
         case .busy(let seconds):
             "another append has held the ledger for more than \(seconds) seconds, so this one gave up and wrote nothing; send it again when that one has finished"
         }

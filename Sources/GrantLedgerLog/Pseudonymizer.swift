@@ -16,10 +16,14 @@ public struct Pseudonymizer: Sendable {
     /// this one is never mutated, so sharing it across threads is safe.
     nonisolated(unsafe) private let keyed: HMAC<SHA256>
 
+    /// Seals the resident IDs and names the log keeps, under a key derived from this one.
+    public let personalData: PersonalDataSeal
+
     public init(key: [UInt8]) throws(LogError) {
         guard key.count >= 32 else { throw LogError.badKey(reason: "a pseudonym key has at least 32 bytes, this one has \(key.count)") }
         self.keyBytes = key
         self.keyed = HMAC<SHA256>(key: SymmetricKey(data: key))
+        self.personalData = PersonalDataSeal(pseudonymKey: key)
     }
 
     public func pseudonym(for id: ResidentID) -> String {

@@ -19,6 +19,11 @@ public final class SQLiteEventStorage: EventStorage {
     public convenience init(path: String, create: Bool = false) throws(LogError) {
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create { throw LogError.noLedger(path: path) }
+        // Owner-only, like the key: SQLite gives the `-wal` and `-shm` files it creates beside
+        // a database the database file's permissions.
+        if !exists, !FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) {
+            throw LogError.storage("could not create the ledger file \(path)")
+        }
         do {
             let pool = try Self.openDurablePool(path: path)
             let checkpointer = WALCheckpointer(path: path)
@@ -142,6 +147,16 @@ public final class SQLiteEventStorage: EventStorage {
                 INSERT INTO ledger_meta (key, value) VALUES ('format', 'grantledger-event-log/1');
                 """)
         }
+        // Personal data sealed (`PersonalDataSeal`). The migration has no key: a ledger whose
+        // clear table holds rows keeps them until the log opens it with the key
+        // (`sealClearPersonalData`); an empty one goes now.
+        migrator.registerMigration("v2-sealed-personal-data") { db in
+            try db.execute(sql: "CREATE TABLE personal_data_sealed (pseudonym TEXT PRIMARY KEY, sealed BLOB NOT NULL)")
+            if try Int.fetchOne(db, sql: "SELECT count(*) FROM personal_data") == 0 {
+                try db.execute(sql: "DROP TABLE personal_data")
+                try db.execute(sql: "INSERT INTO ledger_meta (key, value) VALUES ('personal-data', 'sealed')")
+            }
+        }
         return migrator
     }
 
@@ -205,7 +220,7 @@ extension SQLiteEventStorage {
 struct SQLiteBridgedAccess: EventStorageWriter {
     let bridge: ConnectionBridge
 
-    func store(_ events: [StoredEvent], people: [PersonalRecord], head: ChainHead) async throws {
+    func store(_ events: [StoredEvent], people: [SealedPersonalRecord], head: ChainHead) async throws {
         try await bridge.run { db in
             let writer = SQLiteEventReader(db: db)
             try writer.insert(events)
@@ -225,8 +240,8 @@ struct SQLiteBridgedAccess: EventStorageWriter {
     func versions(ofStreams streamIDs: [String]) async throws -> [String: Int64] {
         try await bridge.run { try SQLiteEventReader(db: $0).versions(ofStreams: streamIDs) }
     }
-    func personalRecord(pseudonym: String) async throws -> PersonalRecord? {
-        try await bridge.run { try SQLiteEventReader(db: $0).personalRecord(pseudonym: pseudonym) }
+    func sealedPersonalData(pseudonym: String) async throws -> [UInt8]? {
+        try await bridge.run { try SQLiteEventReader(db: $0).sealedPersonalData(pseudonym: pseudonym) }
     }
     func metadata(_ key: String) async throws -> String? { try await bridge.run { try SQLiteEventReader(db: $0).metadata(key) } }
     func erasePersonalRecord(pseudonym: String, at time: Timestamp) async throws -> Bool {
@@ -234,6 +249,9 @@ struct SQLiteBridgedAccess: EventStorageWriter {
     }
     func setMetadata(_ key: String, _ value: String) async throws {
         try await bridge.run { try SQLiteEventReader(db: $0).setMetadata(key, value) }
+    }
+    func sealClearPersonalData(_ seal: @escaping @Sendable (PersonalRecord) throws -> SealedPersonalRecord) async throws -> Int {
+        try await bridge.run { try SQLiteEventReader(db: $0).sealClearPersonalData(seal) }
     }
 }
 
@@ -408,12 +426,10 @@ public struct SQLiteEventReader: TransactionEventReader {
     }
 
 
-    public func personalRecord(pseudonym: String) throws -> PersonalRecord? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT resident_id, name FROM personal_data WHERE pseudonym = ?",
-            arguments: [pseudonym])
-        else { return nil }
-        guard let id = try? ResidentID(validating: row[0]) else { return nil }
-        return PersonalRecord(pseudonym: pseudonym, residentID: id, name: row[1])
+    /// The sealed personal data held for `pseudonym` (see ``PersonalDataSeal``), if any.
+    public func sealedPersonalData(pseudonym: String) throws -> [UInt8]? {
+        try Row.fetchOne(db, sql: "SELECT sealed FROM personal_data_sealed WHERE pseudonym = ?", arguments: [pseudonym])
+            .flatMap { row in try row.withUnsafeData(atIndex: 0) { $0.map { [UInt8]($0) } } }
     }
 
     public func metadata(_ key: String) throws -> String? {
@@ -467,28 +483,49 @@ public struct SQLiteEventReader: TransactionEventReader {
             arguments: [head.position, Data(head.hash)])
     }
 
-    func storePersonalRecords(_ records: [PersonalRecord]) throws {
+    func storePersonalRecords(_ records: [SealedPersonalRecord]) throws {
         // Most events name a person without a name: those only need the row to exist, and
         // INSERT OR IGNORE leaves an existing row (and its page) untouched.
         let keep = SQLiteStatementBinding(try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO personal_data (pseudonym, resident_id, name) VALUES (?, ?, ?)"))
+            sql: "INSERT OR IGNORE INTO personal_data_sealed (pseudonym, sealed) VALUES (?, ?)"))
         let named = SQLiteStatementBinding(try db.cachedStatement(
-            sql: "INSERT INTO personal_data (pseudonym, resident_id, name) VALUES (?, ?, ?) ON CONFLICT (pseudonym) DO UPDATE SET name = excluded.name"))
+            sql: "INSERT INTO personal_data_sealed (pseudonym, sealed) VALUES (?, ?) ON CONFLICT (pseudonym) DO UPDATE SET sealed = excluded.sealed"))
         for record in records {
-            let statement = record.name == nil ? keep : named
+            let statement = record.named ? named : keep
             statement.bind(record.pseudonym, at: 1)
-            statement.bind(record.residentID.digits, at: 2)
-            statement.bind(record.name, at: 3)
+            statement.bindBlob(record.sealed, at: 2)
             try statement.execute()
         }
     }
 
     func erasePersonalRecord(pseudonym: String, at time: Timestamp) throws -> Bool {
-        try db.execute(sql: "DELETE FROM personal_data WHERE pseudonym = ?", arguments: [pseudonym])
-        guard db.changesCount > 0 else { return false }
+        try db.execute(sql: "DELETE FROM personal_data_sealed WHERE pseudonym = ?", arguments: [pseudonym])
+        var erased = db.changesCount > 0
+        // Not yet sealed (a ledger from before, not yet opened with its key).
+        if try db.tableExists("personal_data") {
+            try db.execute(sql: "DELETE FROM personal_data WHERE pseudonym = ?", arguments: [pseudonym])
+            erased = erased || db.changesCount > 0
+        }
+        guard erased else { return false }
         try db.execute(sql: "INSERT INTO personal_data_erasures (pseudonym, erased_at) VALUES (?, ?)",
             arguments: [pseudonym, time.description])
         return true
+    }
+
+    /// Seals the rows of the clear table of a ledger from before sealing, then drops it: its
+    /// pages are overwritten with zeros as they are freed (`secure_delete`). A row whose
+    /// resident ID is not valid was never readable, and goes with the table.
+    func sealClearPersonalData(_ seal: (PersonalRecord) throws -> SealedPersonalRecord) throws -> Int {
+        guard try db.tableExists("personal_data") else { return 0 }
+        let rows = try Row.fetchAll(db, sql: "SELECT pseudonym, resident_id, name FROM personal_data")
+        let records = rows.compactMap { row -> PersonalRecord? in
+            guard let pseudonym: String = row[0], let text: String = row[1], let id = try? ResidentID(validating: text) else { return nil }
+            return PersonalRecord(pseudonym: pseudonym, residentID: id, name: row[2])
+        }
+        try storePersonalRecords(try records.map(seal))
+        try db.execute(sql: "DELETE FROM personal_data")
+        try db.execute(sql: "DROP TABLE personal_data")
+        return records.count
     }
 
     func setMetadata(_ key: String, _ value: String) throws {

@@ -99,10 +99,14 @@ public final class Ledger: Sendable {
         }
     }
 
-    /// A person's masked resident ID (`350203********123X`), nil once their data is erased.
-    /// Read synchronously beside the projections, for the tables that show them.
+    /// A person's masked resident ID (`350203********123X`), nil once their data is erased or
+    /// without the ledger's key (it is sealed with it). Read synchronously beside the
+    /// projections, for the tables that show them.
     public func maskedID(pseudonym: String) throws -> String? {
-        try readingBesideProjections { try $0.personalRecord(pseudonym: pseudonym)?.residentID.masked }
+        guard let seal = log.pseudonymizer?.personalData,
+              let sealed = try readingBesideProjections({ try $0.sealedPersonalData(pseudonym: pseudonym) })
+        else { return nil }
+        return try seal.open(sealed, pseudonym: pseudonym).residentID.masked
     }
 
     /// Reads the log synchronously, on a snapshot of the SQLite ledger file that holds both it

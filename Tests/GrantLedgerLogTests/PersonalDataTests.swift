@@ -18,28 +18,29 @@ struct PersonalDataTests {
         Sample.personRegistered(7, person: People.li, name: "李四"),
     ]
 
-    @Test("no stored value outside personal_data contains a raw resident ID or name", arguments: Backend.allCases)
+    @Test("no stored value contains a raw resident ID or name; the key opens them", arguments: Backend.allCases)
     func noRawIDs(backend: Backend) async throws {
         let ledger = try backend.makeLedger()
         let log = try await ledger.log()
         try await log.appendAccepted(Self.file)
-        let stored = try ledger.tampering.storedText(exceptTables: ["personal_data"])
+        let stored = try ledger.tampering.storedText(exceptTables: [])
         #expect(stored.count > 50, "the scan must see the stored columns")
         for id in People.all {
             let leaks = stored.filter { $0.contains(id) || $0.contains(id.lowercased()) }
             #expect(leaks.isEmpty, "\(ResidentID.mask(id)) stored raw in \(leaks.count) value(s)")
         }
         for name in ["张三丰", "李四"] {
-            #expect(!stored.contains { $0.contains(name) }, "name \(name) stored outside personal_data")
+            #expect(!stored.contains { $0.contains(name) }, "name \(name) stored")
         }
         // The pseudonyms are what the events and the party index hold instead.
         let parties = try ledger.tampering.storedText(inTable: "event_parties")
         for id in People.all { #expect(parties.contains(TestKeys.pseudonym(id))) }
-
-        let personal = try ledger.tampering.storedText(inTable: "personal_data")
-        for id in People.all { #expect(personal.contains(id), "personal_data holds \(ResidentID.mask(id))") }
-        #expect(personal.contains("张三丰"))
-        #expect(personal.contains("李四"))
+        // The sealed records open with the key, each to its person.
+        for id in People.all {
+            #expect(try await log.personalRecord(pseudonym: TestKeys.pseudonym(id))?.residentID.digits == id, "\(ResidentID.mask(id))")
+        }
+        #expect(try await log.personalRecord(pseudonym: TestKeys.pseudonym(People.zhang))?.name == "张三丰")
+        #expect(try await log.personalRecord(pseudonym: TestKeys.pseudonym(People.li))?.name == "李四")
     }
 
     @Test("person fields hold the pseudonym, P and 24 hex digits", arguments: Backend.allCases)
@@ -85,7 +86,7 @@ struct PersonalDataTests {
         try #require(events.count == 2)
         #expect(events.map(\.streamID) == Array(repeating: "person:" + TestKeys.pseudonym(People.zhang), count: 2))
         #expect(events[0].dataObject?["person"]?.stringValue == TestKeys.pseudonym(People.zhang))
-        let stored = try ledger.tampering.storedText(exceptTables: ["personal_data"])
+        let stored = try ledger.tampering.storedText(exceptTables: [])
         #expect(!stored.contains { $0.contains(lower) || $0.contains(People.zhang) })
     }
 
@@ -214,11 +215,11 @@ struct PersonalDataTests {
 
         #expect(try await log.forget(person: People.zhang) == pseudonym)
         #expect(try await log.personalRecord(pseudonym: pseudonym) == nil)
-        let personal = try ledger.tampering.storedText(inTable: "personal_data")
-        #expect(!personal.contains(People.zhang))
-        #expect(!personal.contains("张三丰"))
+        let personal = try ledger.tampering.storedText(inTable: "personal_data_sealed")
+        #expect(!personal.contains(pseudonym))
         // Others are kept.
-        #expect(personal.contains(People.li))
+        #expect(personal.contains(TestKeys.pseudonym(People.li)))
+        #expect(try await log.personalRecord(pseudonym: TestKeys.pseudonym(People.li))?.residentID.digits == People.li)
         #expect(try await log.allEvents() == before)
         let report = try await log.verify()
         #expect(report.isIntact)

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+import GrantLedgerEvents
+@testable import GrantLedgerLog
+import Testing
+
+/// Issue #15, item 1: a copy of the ledger file without its key reveals no resident ID and no
+/// name. Resident IDs and names are sealed (`PersonalDataSeal`); the files are owner-only.
+@Suite("Personal data sealed")
+struct SealedPersonalDataTests {
+    static let names = ["张三丰", "李四"]
+
+    /// The bytes of the ledger file and of whatever SQLite keeps beside it.
+    static func rawBytes(of path: String) -> [UInt8] {
+        ["", "-wal", "-shm", "-journal"].flatMap { suffix in
+            FileManager.default.contents(atPath: path + suffix).map { [UInt8]($0) } ?? []
+        }
+    }
+
+    static func leaks(in bytes: [UInt8]) -> [String] {
+        let texts = People.all + People.all.map { $0.lowercased() } + names
+        return texts.filter { text in
+            let needle = Array(text.utf8)
+            return bytes.count >= needle.count && (0...(bytes.count - needle.count)).contains { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
+        }.map { People.all.contains($0.uppercased()) ? ResidentID.mask($0.uppercased()) : $0 }
+    }
+
+    @Test func theFileAndItsWALHoldNoResidentIDAndNoNameWhileOpenAndAfter() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("ledger.sqlite")
+        do {
+            let storage = try SQLiteEventStorage(path: path, create: true)
+            let log = try await EventLog(storage: storage, pseudonymizer: TestKeys.primary, clauses: .shapeOnly, clock: FixedClock())
+            try await log.appendAccepted(PersonalDataTests.file)
+            // Erased, then written again: the freed pages are not left holding the old record.
+            try await log.forget(person: People.zhang)
+            try await log.appendAccepted([Sample.personRegistered(8, person: People.zhang, name: "张三丰")])
+            #expect(Self.leaks(in: Self.rawBytes(of: path)).isEmpty, "while open: \(Self.leaks(in: Self.rawBytes(of: path)))")
+            #expect(try await log.personalRecord(pseudonym: TestKeys.pseudonym(People.zhang))?.name == "张三丰")
+        }
+        #expect(Self.rawBytes(of: path).count > 8_192)
+        #expect(Self.leaks(in: Self.rawBytes(of: path)).isEmpty, "after closing: \(Self.leaks(in: Self.rawBytes(of: path)))")
+    }
+
+    @Test func aLedgerFromBeforeSealingIsSealedAtItsFirstOpenWithTheKey() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("ledger.sqlite")
+        do {
+            let storage = try SQLiteEventStorage(path: path, create: true)
+            let log = try await EventLog(storage: storage, pseudonymizer: TestKeys.primary, clauses: .shapeOnly, clock: FixedClock())
+            try await log.appendAccepted(PersonalDataTests.file)
+        }
+        // Back to the clear table the first format kept, as a ledger written before sealing has it.
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in
+                try db.execute(sql: "CREATE TABLE personal_data (pseudonym TEXT PRIMARY KEY, resident_id TEXT NOT NULL, name TEXT)")
+                for id in People.all {
+                    try db.execute(sql: "INSERT INTO personal_data VALUES (?, ?, ?)",
+                                   arguments: [TestKeys.pseudonym(id), id, id == People.zhang ? "张三丰" : id == People.li ? "李四" : nil])
+                }
+                try db.execute(sql: "DELETE FROM personal_data_sealed")
+                try db.execute(sql: "DELETE FROM ledger_meta WHERE key = 'personal-data'")
+            }
+        }
+        // The search finds what a clear table holds: every ID and both names.
+        #expect(Self.leaks(in: Self.rawBytes(of: path)).count >= People.all.count + Self.names.count, "the clear table is what the test starts from")
+        // Without the key nothing can be sealed: the log opens, and the clear rows wait.
+        do {
+            let storage = try SQLiteEventStorage(path: path)
+            _ = try await EventLog(storage: storage, pseudonymizer: nil, clauses: .shapeOnly, clock: FixedClock())
+        }
+        do {
+            let storage = try SQLiteEventStorage(path: path)
+            let log = try await EventLog(storage: storage, pseudonymizer: TestKeys.primary, clauses: .shapeOnly, clock: FixedClock())
+            for id in People.all { #expect(try await log.personalRecord(pseudonym: TestKeys.pseudonym(id))?.residentID.digits == id) }
+            #expect(try await log.personalRecord(pseudonym: TestKeys.pseudonym(People.li))?.name == "李四")
+            #expect(try await storage.read { try await $0.metadata("personal-data") } == "sealed")
+        }
+        #expect(Self.leaks(in: Self.rawBytes(of: path)).isEmpty, "after sealing: \(Self.leaks(in: Self.rawBytes(of: path)))")
+        let tables = try await DatabaseQueue(path: path).read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
+        #expect(!tables.contains("personal_data"))
+    }
+
+    @Test func aSealedRecordChangedOrMovedToAnotherPseudonymDoesNotOpenAndWithoutTheKeyNothingOpens() async throws {
+        let ledger = try Backend.onDiskPool.makeLedger()
+        let log = try await ledger.log()
+        try await log.appendAccepted(PersonalDataTests.file)
+        let (zhang, li) = (TestKeys.pseudonym(People.zhang), TestKeys.pseudonym(People.li))
+        // Another key, or none, cannot read what is held.
+        let keyless = try await ledger.log(key: nil)
+        await #expect(throws: LogError.self) { try await keyless.personalRecord(pseudonym: zhang) }
+        let held = try #require(try sealed(zhang, in: ledger))
+        #expect(throws: LogError.self) { _ = try TestKeys.other.personalData.open(held, pseudonym: zhang) }
+        #expect(try TestKeys.primary.personalData.open(held, pseudonym: zhang).residentID.digits == People.zhang)
+        // Li's sealed record under Zhang's pseudonym.
+        try ledger.tampering.execute("UPDATE personal_data_sealed SET sealed = (SELECT sealed FROM personal_data_sealed WHERE pseudonym = '\(li)') WHERE pseudonym = '\(zhang)'")
+        let moved = await #expect(throws: LogError.self) { try await log.personalRecord(pseudonym: zhang) }
+        guard case .unsealablePersonalData(let pseudonym)? = moved else {
+            Issue.record("expected unsealablePersonalData, got \(String(describing: moved))")
+            return
+        }
+        #expect(pseudonym == zhang)
+        #expect(moved.map { String(describing: $0) }?.contains("Restore the ledger from a backup") == true)
+        // One bit changed.
+        try ledger.tampering.execute("UPDATE personal_data_sealed SET sealed = CAST(replace(CAST(sealed AS TEXT), substr(CAST(sealed AS TEXT), 20, 1), 'x') AS BLOB) WHERE pseudonym = '\(li)'")
+        await #expect(throws: LogError.self) { try await log.personalRecord(pseudonym: li) }
+    }
+
+    private func sealed(_ pseudonym: String, in ledger: TestLedger) throws -> [UInt8]? {
+        try (ledger.storage as? SQLiteEventStorage)?.readSynchronously { try $0.sealedPersonalData(pseudonym: pseudonym) }
+    }
+
+    @Test func aNewLedgerFileAndTheFilesSQLiteKeepsBesideItAreOwnerOnly() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("ledger.sqlite")
+        let storage = try SQLiteEventStorage(path: path, create: true)
+        let log = try await EventLog(storage: storage, pseudonymizer: TestKeys.primary, clauses: .shapeOnly, clock: FixedClock())
+        try await log.appendAccepted(PersonalDataTests.file)
+        for suffix in ["", "-wal", "-shm"] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: path + suffix)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600, "ledger.sqlite\(suffix)")
+        }
+    }
+}
