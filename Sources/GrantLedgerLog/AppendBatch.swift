@@ -13,6 +13,9 @@ struct AppendBatch {
     var streamVersions: [String: Int64] = [:]
     /// People whose personal data this batch has already stored.
     var peopleStored: Set<String> = []
+    /// Where streams that an event would open again begin: the position of their first event
+    /// in the log, or the line of this append that opened them.
+    var streamStarts: [String: String] = [:]
     static let cacheLimit = 100_000
 
     /// Seals the people's resident IDs and names before they are stored (nil without the key,
@@ -47,6 +50,8 @@ struct AppendBatch {
         /// resends an event already in the log (recorded when such clauses were allowed), which
         /// only the writer can tell.
         let unknownClauses: [UnknownClause]
+        /// Its type opens its stream (`EventDefinition.opensStream`).
+        let opensStream: Bool
     }
 
     static func prepare(_ line: SubmissionLine, catalog: EventCatalog, clauses: ClauseCheck, pseudonymizer: Pseudonymizer?) -> Prepared {
@@ -73,6 +78,11 @@ struct AppendBatch {
         guard let definition = catalog.definition(type: submission.type, version: submission.schemaVersion) else {
             return reject("$.type", "unknown event type")
         }
+        // An event that opens its stream names it by its own id: the same id, the same stream,
+        // which the writer refuses to open twice.
+        if let (field, expected) = definition.openedStream(by: submission.data), submission.streamID != expected {
+            return reject("$.streamId", "a \(submission.type) opens the stream of its \(field): write \(expected), not \(submission.streamID)")
+        }
         // Personal data: resident IDs become pseudonyms, names leave the event.
         var needsKey = false
         let separated = definition.separatingPersonalData(submission.data) { id in
@@ -94,7 +104,7 @@ struct AppendBatch {
         return .ready(PreparedEvent(
             line: line.number, submission: submission, streamID: streamID,
             data: CanonicalJSON.encode(.object(separated.data)), parties: separated.parties, people: separated.people,
-            unknownClauses: clauses.unknownClauses(in: submission, definition: definition)))
+            unknownClauses: clauses.unknownClauses(in: submission, definition: definition), opensStream: definition.opensStream))
     }
 
     /// What the store holds for one chunk's lines, fetched in two lookups before the chunk is
@@ -110,7 +120,10 @@ struct AppendBatch {
     /// and one of the streams it names, then decisions line by line, then one insert.
     mutating func add(_ chunk: [Prepared]) async throws {
         var ids: [String] = [], streams: [String] = []
-        if streamVersions.count >= Self.cacheLimit { streamVersions.removeAll(keepingCapacity: true) }
+        if streamVersions.count >= Self.cacheLimit {
+            streamVersions.removeAll(keepingCapacity: true)
+            streamStarts.removeAll(keepingCapacity: true)
+        }
         var asked: Set<String> = []
         for case .ready(let item) in chunk {
             ids.append(item.submission.eventID)
@@ -119,6 +132,13 @@ struct AppendBatch {
         let found = try await writer.lookUp(eventIDs: ids, streams: streams)
         var facts = ChunkFacts(stored: found.events)
         for stream in streams { streamVersions[stream] = found.versions[stream] ?? 0 }
+        // A stream an event would open again (rare): where it begins, for the refusal to name.
+        for case .ready(let item) in chunk where item.opensStream && (streamVersions[item.streamID] ?? 0) > 0
+            && streamStarts[item.streamID] == nil && facts.existing(item.submission.eventID) == nil
+        {
+            streamStarts[item.streamID] = try await writer.events(EventQuery(streamID: item.streamID), after: 0, limit: 1).first
+                .map { "its first event is at position \($0.position)" }
+        }
         var events: [StoredEvent] = [], people: [PersonalRecord] = []
         for prepared in chunk { decide(prepared, facts: &facts, events: &events, people: &people) }
         guard !events.isEmpty else { return }
@@ -167,6 +187,14 @@ struct AppendBatch {
                 conflict: .init(stream: streamID, expected: submission.expectedVersion, actual: current))])
             return
         }
+        // An event that opens its stream, in a stream that exists: its id used again.
+        if item.opensStream && current > 0 {
+            let start = streamStarts[streamID] ?? "it was opened earlier in this append"
+            report.reject(line: item.line, issues: [LineIssue(
+                line: item.line, path: "$.streamId",
+                message: "a \(submission.type) opens its stream, but \(streamID) already exists (\(start)): its id is taken. Send a new payment, order or record under a new id, or record what changed in that stream")])
+            return
+        }
 
         let position = head.position + 1
         let version = current + 1
@@ -191,6 +219,7 @@ struct AppendBatch {
         }
         head = ChainHead(position: position, hash: hash)
         streamVersions[streamID] = version
+        if item.opensStream { streamStarts[streamID] = "line \(item.line) of this append opened it" }
         report.appended += 1
         if report.firstPosition == nil { report.firstPosition = position }
         report.lastPosition = position

@@ -71,6 +71,11 @@ public struct EventDefinition: Sendable {
     public let summary: String
     /// The stream this kind of event usually belongs to, e.g. `certificate:<number>`.
     public let stream: String
+    /// Whether an event of this type opens its stream: a disbursement, a clawback order, a
+    /// certificate, an application, a referral, a fund, an award, an apprenticeship. Its id is
+    /// the stream's key, so a second one in an existing stream is the id used again, and is
+    /// refused: it would stand for the first (the projections keep one row per id).
+    public let opensStream: Bool
     public let fields: [FieldDefinition]
     /// Clause ids of POLICIES.md whose conditions this event carries facts for.
     public let feeds: [String]
@@ -88,8 +93,9 @@ public struct EventDefinition: Sendable {
 
     public init(
         type: String, version: Int = 1, title: String, chinese: String, summary: String,
-        stream: String, feeds: [String] = [], fields: [FieldDefinition], recordedBy: Recorder = .intake
+        stream: String, opensStream: Bool = false, feeds: [String] = [], fields: [FieldDefinition], recordedBy: Recorder = .intake
     ) {
+        self.opensStream = opensStream
         self.recordedBy = recordedBy
         self.type = type
         self.version = version
@@ -102,6 +108,18 @@ public struct EventDefinition: Sendable {
     }
 
     public var key: EventTypeKey { EventTypeKey(type: type, version: version) }
+
+    /// For a type that opens its stream under one field's value (`disbursement:<disbursementId>`):
+    /// that field and the stream `data` opens. Nil for other types, for streams keyed by more
+    /// than one value (`referral:<agency>:<referral number>`), and when the field is not a string.
+    public func openedStream(by data: JSONObject) -> (field: String, stream: String)? {
+        guard opensStream, let colon = stream.firstIndex(of: ":") else { return nil }
+        let key = stream[stream.index(after: colon)...]
+        guard key.hasPrefix("<"), key.hasSuffix(">"), !key.dropFirst().contains(":") else { return nil }
+        let field = String(key.dropFirst().dropLast())
+        guard fields.contains(where: { $0.name == field }), case .string(let value)? = data[field] else { return nil }
+        return (field, stream[..<colon] + ":" + value)
+    }
 }
 
 /// An event type at one schema version.

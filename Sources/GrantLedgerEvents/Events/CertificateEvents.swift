@@ -3,7 +3,7 @@ public struct CertificateIssued: EventPayload {
     public static let definition = EventDefinition(
         type: "certificate.issued", version: 2, title: "Certificate issued", chinese: "取得证书",
         summary: "A person obtains a certificate: its kind, occupation, level, issuer and number.",
-        stream: "certificate:<certificateNumber>",
+        stream: "certificate:<certificateNumber>", opensStream: true,
         feeds: ["XM-2023-187/(一)-a", "XM-2023-187/(一)-c", "JJ-2019-79/6.2-b", "JJ-2019-79/6.1", "JJ-2019-79/6.5",
             "JJ-2019-79/6.10", "BJ-2023/(六)", "BJ-2023/(九)", "BJ-2023/(十)-a", "XM-2025-189/goal"],
         fields: [
@@ -30,7 +30,7 @@ public struct CertificateIssued: EventPayload {
     public static let version1 = EventDefinition(
         type: "certificate.issued", version: 1, title: "Certificate issued (v1, Chinese grade names)", chinese: "取得证书（旧版）",
         summary: "Superseded by version 2. The level was written as the Chinese grade name (初级工 … 高级技师).",
-        stream: "certificate:<certificateNumber>",
+        stream: "certificate:<certificateNumber>", opensStream: true,
         fields: [
             .required("certificateNumber", .identifier, "The certificate's number", zh: "证书编号"),
             .required("holder", .person, "The holder's resident ID", zh: "持证人身份号码"),

@@ -71,7 +71,7 @@ public struct ReferralMade: EventPayload {
     public static let definition = EventDefinition(
         type: "referral.made", title: "Labour-cooperation referral", chinese: "劳务协作输送",
         summary: "A labour-cooperation operating institution brings a worker to an employer; rewards follow after 3 and 6 months with that employer.",
-        stream: "referral:<agency>:<referral number>", feeds: ["XM-2023-187/(九)-b", "XM-2023-187/(九)-c"],
+        stream: "referral:<agency>:<referral number>", opensStream: true, feeds: ["XM-2023-187/(九)-b", "XM-2023-187/(九)-c"],
         fields: [
             .required("agency", .organisation, "The labour-cooperation operating institution", zh: "劳务合作运营机构"),
             .required("worker", .person, "The worker's resident ID", zh: "劳动者身份号码"),

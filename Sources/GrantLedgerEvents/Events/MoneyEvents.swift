@@ -3,7 +3,7 @@ public struct ApplicationSubmitted: EventPayload {
     public static let definition = EventDefinition(
         type: "application.submitted", title: "Application submitted", chinese: "补贴申请",
         summary: "A payee applies for a subsidy under a clause, for a subject person if any, with the events that support it.",
-        stream: "application:<applicationId>", feeds: ["XM-2025-189/15"],
+        stream: "application:<applicationId>", opensStream: true, feeds: ["XM-2025-189/15"],
         fields: [
             .required("applicationId", .identifier, "Application number", zh: "申请编号"),
             .required("clause", .clause, "The clause applied under", zh: "政策条款"),
@@ -83,7 +83,7 @@ public struct DisbursementMade: EventPayload {
     public static let definition = EventDefinition(
         type: "disbursement.made", title: "Disbursement made", chinese: "资金拨付",
         summary: "The finance bureau pays an amount to a payee under a clause.",
-        stream: "disbursement:<disbursementId>",
+        stream: "disbursement:<disbursementId>", opensStream: true,
         fields: [
             .required("disbursementId", .identifier, "Payment number", zh: "拨付编号"),
             .required("clause", .clause, "The clause paid under", zh: "政策条款"),
@@ -125,7 +125,7 @@ public struct ClawbackOrdered: EventPayload {
     public static let definition = EventDefinition(
         type: "clawback.ordered", title: "Clawback ordered", chinese: "责令追回",
         summary: "Money paid must be recovered from a payee, with the reason (a revoked certificate, fraud, ineligibility, a double payment).",
-        stream: "clawback:<clawbackId>", feeds: ["XM-2025-189/15"],
+        stream: "clawback:<clawbackId>", opensStream: true, feeds: ["XM-2025-189/15"],
         fields: [
             .required("clawbackId", .identifier, "Recovery number", zh: "追回编号"),
             .required("clause", .clause, "The clause the money was paid under", zh: "政策条款"),
@@ -202,7 +202,7 @@ public struct FundAllocated: EventPayload {
     public static let definition = EventDefinition(
         type: "fund.allocated", title: "Fund allocated", chinese: "资金下达",
         summary: "A fund receives an allocation under a clause: the whole sum, a 70% pre-allocation, the 30% performance tranche, or similar.",
-        stream: "fund:<fundId>", feeds: ["XM-2023-187/tranche", "XM-2023-187/(三)", "JJ-2019-79/annex2"],
+        stream: "fund:<fundId>", opensStream: true, feeds: ["XM-2023-187/tranche", "XM-2023-187/(三)", "JJ-2019-79/annex2"],
         fields: [
             .required("fundId", .identifier, "Fund number", zh: "资金编号"),
             .required("clause", .clause, "The clause it serves", zh: "政策条款"),

@@ -39,7 +39,7 @@ public struct AwardGranted: EventPayload {
     public static let definition = EventDefinition(
         type: "award.granted", title: "Award granted", chinese: "获奖",
         summary: "A person or organisation wins an award (mentor award, Zhejiang craftsman, skills contest place).",
-        stream: "award:<awardId>", feeds: ["BJ-2023/(五)-a", "BJ-2023/(十二)"],
+        stream: "award:<awardId>", opensStream: true, feeds: ["BJ-2023/(五)-a", "BJ-2023/(十二)"],
         fields: [
             .required("awardId", .identifier, "Number of the award", zh: "奖项编号"),
             .required("award", .choice(["mentor-award", "zhejiang-craftsman", "skills-contest"]), "Which award", zh: "奖项"),

@@ -107,7 +107,7 @@ public struct ApprenticeshipStarted: EventPayload {
     public static let definition = EventDefinition(
         type: "apprenticeship.started", title: "Apprenticeship started", chinese: "学徒制培训开班",
         summary: "An enterprise and a school start training an apprentice under the new apprenticeship model.",
-        stream: "apprenticeship:<apprenticeshipId>",
+        stream: "apprenticeship:<apprenticeshipId>", opensStream: true,
         feeds: ["XM-2023-187/(二)-a", "XM-2023-187/(二)-b", "JJ-2019-79/6.4"],
         fields: [
             .required("apprenticeshipId", .identifier, "Filing number of the apprenticeship", zh: "学徒培训备案编号"),
