@@ -79,7 +79,7 @@ import Testing
         ("schemaVersion", 1001, "$.schemaVersion", "expected a version number, found 1001"),
         ("schemaVersion", 2, "$.schemaVersion", "training.completed has schema versions 1, not 2"),
         ("occurredAt", nil, "$.occurredAt", "missing required envelope field"),
-        ("occurredAt", "2024-02-30", "$.occurredAt", #"expected the business date as YYYY-MM-DD, found "2024-02-30""#),
+        ("occurredAt", "2024-02-30", "$.occurredAt", "the business date 2024-02-30 does not exist: 2024-02 has 29 days"),
         ("occurredAt", "2024-04-26T10:00:00+08:00", "$.occurredAt", "expected the business date as YYYY-MM-DD"),
         ("actor", nil, "$.actor", "missing required envelope field"),
         ("actor", "", "$.actor", "an identifier has 1 to 64 characters"),

@@ -17,6 +17,20 @@ import Testing
         #expect(LocalDate(text) == nil)
     }
 
+    @Test(arguments: [
+        ("2024-02-30", "2024-02-30 does not exist: 2024-02 has 29 days"), ("2023-02-29", "2023-02-29 does not exist: 2023-02 has 28 days"),
+        ("2024-04-31", "2024-04-31 does not exist: 2024-04 has 30 days"), ("2024-13-01", "2024-13-01 does not exist: there is no month 13"),
+        ("2024-00-10", "2024-00-10 does not exist: there is no month 00"), ("0000-01-01", "0000-01-01 does not exist: years run from 0001 to 9999"),
+    ])
+    func saysWhyADayDoesNotExist(text: String, why: String) {
+        #expect(LocalDate.missingDay(text) == why)
+    }
+
+    @Test(arguments: ["2024-02-29", "2024/02/30", "2024-2-30", "24-02-30", ""])
+    func leavesDatesAndOtherShapesToTheOtherMessage(text: String) {
+        #expect(LocalDate.missingDay(text) == nil)
+    }
+
     @Test(arguments: [(2024, true), (2000, true), (2023, false), (1900, false), (2100, false), (2400, true)])
     func knowsLeapYears(year: Int, leap: Bool) {
         #expect(LocalDate.isLeap(year) == leap)

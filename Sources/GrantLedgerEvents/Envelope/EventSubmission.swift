@@ -113,7 +113,8 @@ public struct EventSubmission: Sendable, Hashable {
         }
         let occurredAt = string("occurredAt").flatMap { s -> LocalDate? in
             guard let date = LocalDate(s) else {
-                issues.append(.init(path: "$.occurredAt", message: "expected the business date as YYYY-MM-DD, found \"\(s)\""))
+                issues.append(.init(path: "$.occurredAt", message: LocalDate.missingDay(s).map { "the business date \($0)" }
+                    ?? "expected the business date as YYYY-MM-DD, found \"\(s)\""))
                 return nil
             }
             return date

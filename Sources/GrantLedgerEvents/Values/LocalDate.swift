@@ -19,6 +19,18 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         self = date
     }
 
+    /// For text of the `YYYY-MM-DD` shape that is not a day of the calendar (2024-02-30), what
+    /// is wrong with it, in words for whoever wrote it; nil for a date, or for text of another shape.
+    public static func missingDay(_ text: String) -> String? {
+        let b = Array(text.utf8)
+        guard LocalDate(text) == nil, b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+              let y = number(b[0..<4]), let m = number(b[5..<7]), number(b[8..<10]) != nil
+        else { return nil }
+        guard (1...9999).contains(y) else { return "\(text) does not exist: years run from 0001 to 9999" }
+        guard (1...12).contains(m) else { return "\(text) does not exist: there is no month \(b[5] == UInt8(ascii: "0") ? "0" : "")\(m)" }
+        return "\(text) does not exist: \(YearMonth(year: y, month: m)!) has \(daysIn(month: m, year: y)) days"
+    }
+
     /// Exactly `YYYY-MM-DD` in UTF-8, read in place.
     static func parse(_ b: UnsafeBufferPointer<UInt8>) -> LocalDate? {
         guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
