@@ -123,3 +123,28 @@ import Testing
         #expect(found.contains { $0.message.contains("350203********1234") })
     }
 }
+
+/// Issue #15, item 9: text holding a NUL or another control character is refused, saying which.
+@Suite struct ControlCharacterTests {
+    static let clawback: JSONObject = [
+        "clawbackId": "C1", "clause": "XM-2025-189/15", "payee": ["kind": "worker", "person": "35020319900101123X"],
+        "amount": 1_000, "reason": "fraud", "orderedBy": "市人社局",
+    ]
+
+    @Test(arguments: [("\u{0}", "character 1 is the control character U+0000 (NUL)"), ("退票\u{1B}[0m", "character 3 is the control character U+001B"),
+                      ("a\u{7F}", "character 2 is the control character U+007F")])
+    func textWithAControlCharacterIsRefused(text: String, message: String) throws {
+        var data = Self.clawback
+        data["detail"] = .string(text)
+        let issues = ClawbackOrdered.definition.validate(.object(data))
+        #expect(issues.contains { $0.path == "$.data.detail" && $0.message.contains(message) }, "\(issues)")
+        data["orderedBy"] = .string("\u{0}")
+        #expect(ClawbackOrdered.definition.validate(.object(data)).contains { $0.path == "$.data.orderedBy" })
+    }
+
+    @Test func tabsAndLineBreaksStayAllowed() {
+        var data = Self.clawback
+        data["detail"] = "第一行\n第二行\r\n\t缩进"
+        #expect(ClawbackOrdered.definition.validate(.object(data)).isEmpty)
+    }
+}

@@ -81,6 +81,7 @@ enum FieldValidator {
             {
                 return fail("must not be empty")
             }
+            if let problem = controlCharacterProblem(s) { return fail(problem) }
             if bytes > maxLength {
                 let count = s.unicodeScalars.count
                 if count > maxLength { return fail("is \(count) characters long; at most \(maxLength) are allowed") }
@@ -127,7 +128,8 @@ enum FieldValidator {
             }
         case .personName:
             guard case .string(let s) = value else { return fail("expected a name, found \(describe(value))") }
-            if s.isEmpty || s.unicodeScalars.count > 50 || s.allSatisfy(\.isWhitespace) { fail("a name has 1 to 50 characters, not all of them spaces") }
+            if s.isEmpty || s.unicodeScalars.count > 50 || s.allSatisfy(\.isWhitespace) { return fail("a name has 1 to 50 characters, not all of them spaces") }
+            if let problem = controlCharacterProblem(s) { fail(problem) }
         case .organisation:
             guard case .string(let s) = value else {
                 return fail("expected a unified social credit code (18 characters), found \(describe(value))")
@@ -166,6 +168,16 @@ enum FieldValidator {
                 fail("an organisation payee (\(o["kind"]?.stringValue ?? "")) gives \"organisation\" (a credit code) and no \"person\"")
             }
         }
+    }
+
+    /// Text holds no control character but tab, line feed and carriage return: a NUL or an
+    /// escape code is an export's fault, not anything a person wrote.
+    static func controlCharacterProblem(_ s: String) -> String? {
+        for (offset, scalar) in s.unicodeScalars.enumerated() where scalar.value < 0x20 && ![0x09, 0x0A, 0x0D].contains(scalar.value) || scalar.value == 0x7F {
+            let code = "U+" + String(scalar.value, radix: 16, uppercase: true).leftPadding(to: 4)
+            return "character \(offset + 1) is the control character \(code)\(scalar.value == 0 ? " (NUL)" : ""), which text may not hold; remove it (an export may have padded the field)"
+        }
+        return nil
     }
 
     static func identifierProblem(_ s: String) -> String? {
@@ -267,4 +279,8 @@ public enum UUIDText {
     public static func format(_ bytes: [UInt8]) -> String {
         bytes.withUnsafeBytes { format($0) }
     }
+}
+
+private extension String {
+    func leftPadding(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
