@@ -22,6 +22,8 @@ final class ErrorFileWriter {
     private var handle: FileHandle?
     private var buffer: [UInt8] = []
     private(set) var rows = 0
+    /// Whether `finish` removed an earlier import's error file.
+    private(set) var removedStale = false
 
     static let extraColumns = ["原行号 line", "出错列 column", "错误原因 reason"]
 
@@ -33,6 +35,17 @@ final class ErrorFileWriter {
     }
 
     private var partialPath: String { path + ".partial" }
+
+    /// Whether the file at `path` is one an import wrote: its first line has the columns a CSV
+    /// error file adds, or its first line is a JSON object with an `_error` member.
+    static func isErrorFile(at path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let start = (try? handle.read(upToCount: 64 * 1024)) ?? nil
+        guard let start, let firstLine = start.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).first else { return false }
+        let text = String(decoding: firstLine, as: UTF8.self)
+        return text.contains(extraColumns[2]) || (text.hasPrefix("{") && text.contains("\"_error\""))
+    }
 
     func write(_ original: OriginalRow, _ problems: [RowProblem]) throws {
         if handle == nil { try open() }
@@ -87,9 +100,14 @@ final class ErrorFileWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Moves the file into place. Returns whether there was anything to write.
+    /// Moves the file into place. Returns whether there was anything to write. With nothing
+    /// to write, an error file an earlier import left at the path goes: it listed rows this
+    /// import has now taken. A file there that is not an error file is left alone.
     func finish() throws -> Bool {
-        guard handle != nil else { return false }
+        guard handle != nil else {
+            if Self.isErrorFile(at: path) { try FileManager.default.removeItem(atPath: path); removedStale = true }
+            return false
+        }
         try flush()
         try handle?.close()
         handle = nil

@@ -68,6 +68,8 @@ public struct ImportReport: Sendable {
     /// With --all-or-nothing: whether the rows were appended (false when any row was bad).
     public var committed = true
     public var errorFile: String?
+    /// An earlier import's error file at the error file's path, removed: this import had no bad row.
+    public var removedErrorFile: String?
     public var encoding: TextEncoding?
     public var firstPosition: Int64?
     public var lastPosition: Int64?
@@ -143,6 +145,7 @@ public struct Importer {
                                 errors: errors, progress: progress)
         }
         if let errors, try errors.finish() { report.errorFile = errors.path }
+        if let errors, errors.removedStale { report.removedErrorFile = errors.path }
         return report
     }
 

@@ -127,6 +127,7 @@ struct ImportCommand: AsyncParsableCommand {
             text += "The bad rows are in \(errorFile), each with its line, column and reason: fix them there and import that file"
             text += report.allOrNothing && !report.committed ? " (or fix the original and import it again).\n" : ".\n"
         }
+        if let removed = report.removedErrorFile { text += "No bad rows: the error file of an earlier import, \(removed), is removed.\n" }
         return text
     }
 
@@ -145,6 +146,7 @@ struct ImportCommand: AsyncParsableCommand {
             })),
         ]
         if let errorFile = report.errorFile { members.append(("errorFile", .string(errorFile))) }
+        if let removed = report.removedErrorFile { members.append(("removedErrorFile", .string(removed))) }
         if let first = report.firstPosition, let last = report.lastPosition {
             members += [("firstPosition", .integer(first)), ("lastPosition", .integer(last))]
         }

@@ -159,6 +159,18 @@ struct BadRowTests {
         #expect(resent.problems == [])
         #expect(resent.counts.appended == 5)
         #expect(try await ledger.count() == 11)
+
+        // The broken file again, now clean in the ledger's eyes (its good rows are duplicates, its
+        // bad rows fixed): the earlier error file, which no longer says anything true, goes.
+        let cleanAgain = try await ledger.run("si-months", .csv, fixedPath, errors: "broken.errors.csv")
+        #expect(cleanAgain.isComplete && cleanAgain.errorFile == nil)
+        #expect(cleanAgain.removedErrorFile == errorPath)
+        #expect(!FileManager.default.fileExists(atPath: errorPath))
+        // A file at that path that no import wrote is left alone.
+        try "notes,not an error file\n".write(toFile: errorPath, atomically: true, encoding: .utf8)
+        let other = try await ledger.run("si-months", .csv, fixedPath, errors: "broken.errors.csv")
+        #expect(other.removedErrorFile == nil)
+        #expect(FileManager.default.fileExists(atPath: errorPath))
     }
 
     @Test("--all-or-nothing: one bad row and nothing is appended; every bad row is still reported")
