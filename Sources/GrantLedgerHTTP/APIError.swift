@@ -94,6 +94,7 @@ extension APIError {
                 "stream": .string(stream), "expected": json(expected), "actual": actual.map(JSONValue.integer) ?? .null,
             ])
         case .unknownParty, .notAPerson: APIError(.notFound, "unknown-party", "\(error)")
+        case .erased: APIError(.notFound, "erased", "\(error)")
         case .residentIDWithoutKey: APIError(.serviceUnavailable, "key-unavailable", "\(error)")
         case .unknownEntitlement, .unknownTarget, .mappingNotFound: APIError(.notFound, "not-found", "\(error)")
         case .unknownClause, .clauseMovesNoMoney: APIError(.badRequest, "bad-clause", "\(error)")

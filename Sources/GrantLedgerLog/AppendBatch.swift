@@ -28,8 +28,13 @@ struct AppendBatch {
         self.seal = seal
     }
 
+    /// People whose personal data was erased: an event naming one by resident ID is refused,
+    /// for it would hold their ID again.
+    var erased: Set<String> = []
+
     mutating func start() async throws {
         if let last = try await writer.lastEvent() { head = last }
+        erased = try await writer.erasedPseudonyms()
     }
 
     /// A line after the work that needs no database: parsed, validated, pseudonymised and
@@ -185,6 +190,12 @@ struct AppendBatch {
             report.reject(line: item.line, issues: [LineIssue(
                 line: item.line, message: unmet,
                 conflict: .init(stream: streamID, expected: submission.expectedVersion, actual: current))])
+            return
+        }
+        if let person = item.people.first(where: { $0.residentID != nil && erased.contains($0.pseudonym) }) {
+            report.reject(line: item.line, issues: [LineIssue(
+                line: item.line, path: "$.data",
+                message: "it names by resident ID a person whose personal data was erased from this ledger (grants forget): storing the event would hold their ID again. Name them by their pseudonym, \(person.pseudonym), or leave them out")])
             return
         }
         // An event that opens its stream, in a stream that exists: its id used again.

@@ -131,6 +131,8 @@ public protocol EventStorageReader: Sendable {
     func versions(ofStreams streamIDs: [String]) async throws -> [String: Int64]
     /// The sealed personal data held for `pseudonym` (see ``PersonalDataSeal``), if any.
     func sealedPersonalData(pseudonym: String) async throws -> [UInt8]?
+    /// Every pseudonym whose personal data was erased (``EventStorageWriter/erasePersonalRecord(pseudonym:at:)``).
+    func erasedPseudonyms() async throws -> Set<String>
     /// A setting of the ledger (e.g. the key fingerprint).
     func metadata(_ key: String) async throws -> String?
 }

@@ -157,6 +157,10 @@ public final class SQLiteEventStorage: EventStorage {
                 try db.execute(sql: "INSERT INTO ledger_meta (key, value) VALUES ('personal-data', 'sealed')")
             }
         }
+        // Erased people are looked up by every append that names someone by resident ID.
+        migrator.registerMigration("v3-erasures-by-pseudonym") { db in
+            try db.execute(sql: "CREATE INDEX personal_data_erasures_pseudonym ON personal_data_erasures (pseudonym)")
+        }
         return migrator
     }
 
@@ -242,6 +246,9 @@ struct SQLiteBridgedAccess: EventStorageWriter {
     }
     func sealedPersonalData(pseudonym: String) async throws -> [UInt8]? {
         try await bridge.run { try SQLiteEventReader(db: $0).sealedPersonalData(pseudonym: pseudonym) }
+    }
+    func erasedPseudonyms() async throws -> Set<String> {
+        try await bridge.run { try SQLiteEventReader(db: $0).erasedPseudonyms() }
     }
     func metadata(_ key: String) async throws -> String? { try await bridge.run { try SQLiteEventReader(db: $0).metadata(key) } }
     func erasePersonalRecord(pseudonym: String, at time: Timestamp) async throws -> Bool {
@@ -425,6 +432,17 @@ public struct SQLiteEventReader: TransactionEventReader {
         return found
     }
 
+
+    /// When the personal data of `pseudonym` was erased, if it was (the last erasure).
+    public func erasure(of pseudonym: String) throws -> Timestamp? {
+        try String.fetchOne(db, sql: "SELECT max(erased_at) FROM personal_data_erasures WHERE pseudonym = ?", arguments: [pseudonym])
+            .flatMap(Timestamp.init)
+    }
+
+    /// Every pseudonym whose personal data was erased.
+    func erasedPseudonyms() throws -> Set<String> {
+        Set(try String.fetchAll(db, sql: "SELECT DISTINCT pseudonym FROM personal_data_erasures"))
+    }
 
     /// The sealed personal data held for `pseudonym` (see ``PersonalDataSeal``), if any.
     public func sealedPersonalData(pseudonym: String) throws -> [UInt8]? {

@@ -15,7 +15,14 @@ extension Ledger {
     /// The key under which events name a party: a resident ID (through the pseudonym key),
     /// a pseudonym or a credit code, and nothing else.
     public func eventPartyKey(for text: String) throws -> String {
-        try translatingPartyErrors { try log.partyKey(for: text) }
+        let key = try translatingPartyErrors { try log.partyKey(for: text) }
+        // A resident ID whose person was forgotten: it still makes their pseudonym, which the
+        // erasure does not undo, so the lookup itself says so rather than answering.
+        if key != text, Pseudonym.isPseudonym(key),
+           let erased = try readingBesideProjections({ try $0.erasure(of: key) }) {
+            throw LedgerError.erased(maskedID: ResidentID.mask(text), pseudonym: key, on: erased.date.description)
+        }
+        return key
     }
 
     /// A person's pseudonym, from their resident ID or pseudonym; ``LedgerError/notAPerson(_:)``

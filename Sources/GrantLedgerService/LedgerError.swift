@@ -24,6 +24,8 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
     case residentIDWithoutKey(text: String)
     /// A person was asked for and an organisation given.
     case notAPerson(String)
+    /// A resident ID whose person's data was erased (`grants forget`): masked, with when.
+    case erased(maskedID: String, pseudonym: String, on: String)
     case unknownEntitlement(String)
     case unknownTarget(String)
     /// A clause the policy catalog does not define.
@@ -58,6 +60,8 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
         case .unknownParty(let text, let problem): "\"\(ResidentID.mask(text))\" \(problem)"
         case .residentIDWithoutKey(let text):
             "\"\(ResidentID.mask(text))\" is a resident ID, and looking it up needs the pseudonym key, which is not available: give the pseudonym instead"
+        case .erased(let masked, let pseudonym, let date):
+            "the personal data of \(masked) was erased from this ledger on \(date) (grants forget): it is no longer looked up by resident ID. Its events remain under its pseudonym, with no name or ID"
         case .notAPerson(let key): "\(key) is an organisation: give a person's resident ID or pseudonym (P and 24 hex digits)"
         case .unknownEntitlement(let id): "no entitlement \"\(id)\": ids look like CLAUSE#KEY"
         case .unknownTarget(let id): "no target \(id)"

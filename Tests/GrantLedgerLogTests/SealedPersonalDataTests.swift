@@ -32,11 +32,15 @@ struct SealedPersonalDataTests {
             let storage = try SQLiteEventStorage(path: path, create: true)
             let log = try await EventLog(storage: storage, pseudonymizer: TestKeys.primary, clauses: .shapeOnly, clock: FixedClock())
             try await log.appendAccepted(PersonalDataTests.file)
-            // Erased, then written again: the freed pages are not left holding the old record.
+            // One record erased, another sealed again over its old one: no page is left holding either in the clear.
             try await log.forget(person: People.zhang)
-            try await log.appendAccepted([Sample.personRegistered(8, person: People.zhang, name: "张三丰")])
+            try await log.appendAccepted([Sample.personRegistered(8, person: People.li, name: "李四")])
             #expect(Self.leaks(in: Self.rawBytes(of: path)).isEmpty, "while open: \(Self.leaks(in: Self.rawBytes(of: path)))")
-            #expect(try await log.personalRecord(pseudonym: TestKeys.pseudonym(People.zhang))?.name == "张三丰")
+            #expect(try await log.personalRecord(pseudonym: TestKeys.pseudonym(People.zhang)) == nil)
+            #expect(try await log.personalRecord(pseudonym: TestKeys.pseudonym(People.li))?.name == "李四")
+            // A new event naming the erased person by resident ID is refused: it would hold the ID again.
+            let refused = try await log.append(lines: [Sample.personRegistered(9, person: People.zhang, name: "张三丰")])
+            #expect(refused.appended == 0 && refused.issues.first?.message.contains("personal data was erased") == true)
         }
         #expect(Self.rawBytes(of: path).count > 8_192)
         #expect(Self.leaks(in: Self.rawBytes(of: path)).isEmpty, "after closing: \(Self.leaks(in: Self.rawBytes(of: path)))")
