@@ -25,12 +25,17 @@ struct SealedPersonalDataTests {
         }.map { People.all.contains($0.uppercased()) ? ResidentID.mask($0.uppercased()) : $0 }
     }
 
+    /// A log over the ledger file at `path`, as a command would open it.
+    static func open(_ path: String, create: Bool = false, key: Pseudonymizer? = TestKeys.primary) async throws -> (SQLiteEventStorage, EventLog) {
+        let storage = try SQLiteEventStorage(path: path, create: create)
+        return (storage, try await EventLog(storage: storage, pseudonymizer: key, clauses: .shapeOnly, clock: FixedClock()))
+    }
+
     @Test func theFileAndItsWALHoldNoResidentIDAndNoNameWhileOpenAndAfter() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("ledger.sqlite")
         do {
-            let storage = try SQLiteEventStorage(path: path, create: true)
-            let log = try await EventLog(storage: storage, pseudonymizer: TestKeys.primary, clauses: .shapeOnly, clock: FixedClock())
+            let (_, log) = try await Self.open(path, create: true)
             try await log.appendAccepted(PersonalDataTests.file)
             // One record erased, another sealed again over its old one: no page is left holding either in the clear.
             try await log.forget(person: People.zhang)
@@ -50,8 +55,7 @@ struct SealedPersonalDataTests {
         let directory = try TemporaryDirectory()
         let path = directory.path("ledger.sqlite")
         do {
-            let storage = try SQLiteEventStorage(path: path, create: true)
-            let log = try await EventLog(storage: storage, pseudonymizer: TestKeys.primary, clauses: .shapeOnly, clock: FixedClock())
+            let (_, log) = try await Self.open(path, create: true)
             try await log.appendAccepted(PersonalDataTests.file)
         }
         // Back to the clear table the first format kept, as a ledger written before sealing has it.
@@ -70,13 +74,9 @@ struct SealedPersonalDataTests {
         // The search finds what a clear table holds: every ID and both names.
         #expect(Self.leaks(in: Self.rawBytes(of: path)).count >= People.all.count + Self.names.count, "the clear table is what the test starts from")
         // Without the key nothing can be sealed: the log opens, and the clear rows wait.
+        do { _ = try await Self.open(path, key: nil) }
         do {
-            let storage = try SQLiteEventStorage(path: path)
-            _ = try await EventLog(storage: storage, pseudonymizer: nil, clauses: .shapeOnly, clock: FixedClock())
-        }
-        do {
-            let storage = try SQLiteEventStorage(path: path)
-            let log = try await EventLog(storage: storage, pseudonymizer: TestKeys.primary, clauses: .shapeOnly, clock: FixedClock())
+            let (storage, log) = try await Self.open(path)
             for id in People.all { #expect(try await log.personalRecord(pseudonym: TestKeys.pseudonym(id))?.residentID.digits == id) }
             #expect(try await log.personalRecord(pseudonym: TestKeys.pseudonym(People.li))?.name == "李四")
             #expect(try await storage.read { try await $0.metadata("personal-data") } == "sealed")
@@ -118,8 +118,7 @@ struct SealedPersonalDataTests {
     @Test func aNewLedgerFileAndTheFilesSQLiteKeepsBesideItAreOwnerOnly() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("ledger.sqlite")
-        let storage = try SQLiteEventStorage(path: path, create: true)
-        let log = try await EventLog(storage: storage, pseudonymizer: TestKeys.primary, clauses: .shapeOnly, clock: FixedClock())
+        let (_, log) = try await Self.open(path, create: true)
         try await log.appendAccepted(PersonalDataTests.file)
         for suffix in ["", "-wal", "-shm"] {
             let attributes = try FileManager.default.attributesOfItem(atPath: path + suffix)

@@ -73,7 +73,7 @@ def get(summary, permission, parameters, response, extra=None):
     return {"summary": summary, "description": f"Permission: `{permission}`.", "security": [{"bearer": []}],
             "parameters": parameters, "responses": responses}
 
-NOT_FOUND = {"404": error("No such entitlement, party, target or mapping: `not-found`, `unknown-party`.")}
+NOT_FOUND = {"404": error("No such entitlement, party, target or mapping: `not-found`, `unknown-party`; or a resident ID whose personal data was erased: `erased`.")}
 MOMENT_OBJECT = obj(["position"], asOf={"type": ["string", "null"]}, position=INTEGER)
 
 def answer(key, schema):
