@@ -106,8 +106,9 @@ struct SealedPersonalDataTests {
         }
         #expect(pseudonym == zhang)
         #expect(moved.map { String(describing: $0) }?.contains("Restore the ledger from a backup") == true)
-        // One bit changed.
-        try ledger.tampering.execute("UPDATE personal_data_sealed SET sealed = CAST(replace(CAST(sealed AS TEXT), substr(CAST(sealed AS TEXT), 20, 1), 'x') AS BLOB) WHERE pseudonym = '\(li)'")
+        // Its first byte changed (to 0x00, or to 0x01 if it was 0x00).
+        try ledger.tampering.execute(
+            "UPDATE personal_data_sealed SET sealed = (CASE WHEN substr(sealed, 1, 1) = X'00' THEN X'01' ELSE X'00' END) || substr(sealed, 2) WHERE pseudonym = '\(li)'")
         await #expect(throws: LogError.self) { try await log.personalRecord(pseudonym: li) }
     }
 
