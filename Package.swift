@@ -169,7 +169,7 @@ let package = Package(
             dependencies: ["GrantLedgerEvents", "GrantLedgerPolicy"],
             path: "Tools/SchemaExport"
         ),
-        .testTarget(name: "GrantLedgerEventsTests", dependencies: ["GrantLedgerEvents"]),
+        .testTarget(name: "GrantLedgerEventsTests", dependencies: ["GrantLedgerEvents", "SyntheticCity"]),
         .testTarget(
             name: "GrantLedgerLogTests",
             dependencies: ["GrantLedgerLog", .product(name: "GRDB", package: "GRDB.swift")]

@@ -1,6 +1,6 @@
 /// SplitMix64: small, fast and deterministic on every platform, so that a seed gives the same
 /// city everywhere.
-public struct SplitMix64: Sendable {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
     public init(seed: UInt64) { state = seed }
 
