@@ -15,6 +15,10 @@ public enum LogError: Error, Sendable, CustomStringConvertible {
     case unreadableInput(path: String, reason: String)
     case busy(seconds: Int)
     case unsealablePersonalData(pseudonym: String)
+    /// The database file is corrupt or truncated.
+    case damaged
+    /// The disk holding the ledger is full.
+    case diskFull
 
     public var description: String {
         switch self {
@@ -36,6 +40,10 @@ public enum LogError: Error, Sendable, CustomStringConvertible {
             "no personal data is held for \(who)"
         case .unreadableInput(let path, let reason):
             "cannot read \(path): \(reason)"
+        case .damaged:
+            "the ledger file is damaged: SQLite found a corrupt or truncated database, and this command wrote nothing. Restore the ledger from your last backup, then run `grants verify` on it."
+        case .diskFull:
+            "the disk holding the ledger is full: this command wrote nothing (its transaction was rolled back). Free some space and run it again."
         case .unsealablePersonalData(let pseudonym):
             "the personal data held for \(pseudonym) does not open with this ledger's key: it was changed, or sealed under another key. Restore the ledger from a backup, and run `grants verify`."
         case .busy(let seconds):

@@ -34,7 +34,8 @@ public final class SQLiteEventStorage: EventStorage {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
             throw LogError.notALedger(path: path, reason: "the file is not an SQLite database")
         } catch {
-            throw LogError.storage(String(describing: error))
+            let translated = LogError.translating(error)
+            throw translated as? LogError ?? LogError.storage(String(describing: error))
         }
     }
 

@@ -42,7 +42,8 @@ struct Grants: AsyncParsableCommand {
         } catch let error as ImportError {
             exit(withError: LedgerErrorWording.error(error))
         } catch {
-            exit(withError: error)
+            let translated = LogError.translating(error)
+            exit(withError: (translated as? LogError).map(LedgerErrorWording.error) ?? translated)
         }
     }
 }
