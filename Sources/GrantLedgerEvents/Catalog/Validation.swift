@@ -105,9 +105,11 @@ enum FieldValidator {
         case .boolean:
             guard case .bool = value else { return fail("expected true or false, found \(describe(value))") }
         case .date:
-            guard case .string(let s) = value else { return fail("expected a date as YYYY-MM-DD, found \(describe(value))") }
-            if let missing = LocalDate.missingDay(s) { return fail("the date \(missing)") }
-            if LocalDate(s) == nil { return fail("expected a date as YYYY-MM-DD, found \(describe(value))") }
+            guard case .string(let s) = value, LocalDate(s) != nil else {
+                // Only a refused date is looked at again, to say why.
+                let missing = if case .string(let s) = value { LocalDate.missingDay(s) } else { String?.none }
+                return fail(missing.map { "the date \($0)" } ?? "expected a date as YYYY-MM-DD, found \(describe(value))")
+            }
         case .month:
             guard case .string(let s) = value, YearMonth(s) != nil else {
                 return fail("expected a month as YYYY-MM, found \(describe(value))")
