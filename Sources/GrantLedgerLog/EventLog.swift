@@ -50,7 +50,6 @@ public final class EventLog: Sendable {
     static let personalDataKey = "personal-data"
     static let sealed = "sealed"
 
-
     // MARK: - Appending
 
     /// Appends every line as one transaction: all of them, or, if any line is rejected,

@@ -7,15 +7,23 @@ import Testing
 /// again under a new event id would stand for the first.
 @Suite("Events that open a stream")
 struct StreamOpeningTests {
+    /// A ledger holding Zhang and a payment to him, D2, at position 2.
+    static func ledgerWithPaymentD2(_ backend: Backend) async throws -> EventLog {
+        let log = try await backend.makeLedger().log()
+        try await log.appendAccepted([Sample.personRegistered(1, person: People.zhang), Sample.paymentToWorker(2, person: People.zhang)])
+        return log
+    }
+
+    /// Payment D2 again, under a new event id and another amount, in `stream`.
+    static func paymentD2Again(in stream: String) -> String {
+        Sample.event(3, stream: stream, type: "disbursement.made",
+            data: #"{"disbursementId":"D2","clause":"XM-2023-187/(一)-a","payee":{"kind":"worker","person":"\#(People.zhang)"},"amount":990000}"#)
+    }
+
     @Test("a second disbursement.made in an existing stream is refused, naming the first's position", arguments: Backend.allCases)
     func secondPaymentRefused(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
-        let log = try await ledger.log()
-        try await log.appendAccepted([Sample.personRegistered(1, person: People.zhang), Sample.paymentToWorker(2, person: People.zhang)])
-        // The same disbursement id, under a new event id and another amount.
-        let again = Sample.event(3, stream: "disbursement:D2", type: "disbursement.made",
-            data: #"{"disbursementId":"D2","clause":"XM-2023-187/(一)-a","payee":{"kind":"worker","person":"\#(People.zhang)"},"amount":990000}"#)
-        let report = try await log.append(lines: [again])
+        let log = try await Self.ledgerWithPaymentD2(backend)
+        let report = try await log.append(lines: [Self.paymentD2Again(in: "disbursement:D2")])
         #expect(report.appended == 0)
         let issue = try #require(report.issues.first)
         #expect(issue.path == "$.streamId")
@@ -43,13 +51,9 @@ struct StreamOpeningTests {
 
     @Test("an event that opens its stream names it by its own id, so an id used again meets its stream", arguments: [Backend.inMemoryQueue])
     func streamNamedByItsID(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
-        let log = try await ledger.log()
-        try await log.appendAccepted([Sample.personRegistered(1, person: People.zhang), Sample.paymentToWorker(2, person: People.zhang)])
+        let log = try await Self.ledgerWithPaymentD2(backend)
         // D2 again, in a stream of another name: it would otherwise slip past the check above.
-        let elsewhere = Sample.event(3, stream: "disbursement:D2-again", type: "disbursement.made",
-            data: #"{"disbursementId":"D2","clause":"XM-2023-187/(一)-a","payee":{"kind":"worker","person":"\#(People.zhang)"},"amount":990000}"#)
-        let report = try await log.append(lines: [elsewhere])
+        let report = try await log.append(lines: [Self.paymentD2Again(in: "disbursement:D2-again")])
         #expect(report.appended == 0)
         #expect(report.issues.first?.path == "$.streamId")
         #expect(report.issues.first?.message == "a disbursement.made opens the stream of its disbursementId: write disbursement:D2, not disbursement:D2-again")
