@@ -165,6 +165,14 @@ let package = Package(
             path: "Tools/CityGenerator"
         ),
         .executableTarget(
+            name: "grants-file-fuzz",
+            dependencies: [
+                "GrantLedgerEvents", "GrantLedgerLog", "GrantLedgerPolicy", "GrantLedgerProjections", "GrantLedgerService", "SyntheticCity",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tools/FileFuzz"
+        ),
+        .executableTarget(
             name: "grants-schemas",
             dependencies: ["GrantLedgerEvents", "GrantLedgerPolicy"],
             path: "Tools/SchemaExport"

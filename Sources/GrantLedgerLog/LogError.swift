@@ -11,6 +11,12 @@ public enum LogError: Error, Sendable, CustomStringConvertible {
     case noLedger(path: String)
     case storage(String)
     case corruptEvent(position: Int64, reason: String)
+    /// A row of one of the log's tables holds a value that is not of its kind (a NULL, a
+    /// number for text…): the file was changed by something other than this program.
+    case corruptTable(table: String, reason: String)
+    /// A stored value is not of its column's kind, in a table whose reader has no better name
+    /// for it (the projections' tables, most often).
+    case unreadableValue
     case personNotFound(String)
     case unreadableInput(path: String, reason: String)
     case busy(seconds: Int)
@@ -19,6 +25,8 @@ public enum LogError: Error, Sendable, CustomStringConvertible {
     case damaged
     /// The disk holding the ledger is full.
     case diskFull
+    /// Reading or writing the file failed below SQLite: the disk, or the file's own structure.
+    case inputOutput
 
     public var description: String {
         switch self {
@@ -36,6 +44,10 @@ public enum LogError: Error, Sendable, CustomStringConvertible {
             "the database failed: \(message)"
         case .corruptEvent(let position, let reason):
             "the event at position \(position) cannot be read: \(reason). Run `grants verify` to check the log."
+        case .corruptTable(let table, let reason):
+            "the ledger's \(table) table cannot be read: \(reason). The file was changed outside GrantLedger: restore it from your last backup, then run `grants verify`."
+        case .unreadableValue:
+            "the ledger file holds a value that is not of its kind (an empty value, or text where a number belongs): it was changed outside GrantLedger, and this command wrote nothing. If `grants verify` passes, the change is in the projections: `grants rebuild` makes them again from the log. If it fails, restore the ledger from your last backup."
         case .personNotFound(let who):
             "no personal data is held for \(who)"
         case .unreadableInput(let path, let reason):
@@ -44,6 +56,8 @@ public enum LogError: Error, Sendable, CustomStringConvertible {
             "the ledger file is damaged: SQLite found a corrupt or truncated database, and this command wrote nothing. Restore the ledger from your last backup, then run `grants verify` on it."
         case .diskFull:
             "the disk holding the ledger is full: this command wrote nothing (its transaction was rolled back). Free some space and run it again."
+        case .inputOutput:
+            "the ledger file could not be read or written (an I/O error): the disk failed, or the file is damaged. This command wrote nothing. Check the disk; if it is sound, restore the ledger from your last backup and run `grants verify`."
         case .unsealablePersonalData(let pseudonym):
             "the personal data held for \(pseudonym) does not open with this ledger's key: it was changed, or sealed under another key. Restore the ledger from a backup, and run `grants verify`."
         case .busy(let seconds):

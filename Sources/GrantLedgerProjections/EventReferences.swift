@@ -173,7 +173,11 @@ struct DecodedEvent: Sendable {
     init(_ event: RecordedEvent, catalog: EventCatalog) throws {
         self.event = event
         self.payload = EventApplier.payloadTypes.contains(event.type) ? try event.payload(in: catalog) : nil
-        self.references = try EventReferences(event, catalog: catalog)
+        do {
+            self.references = try EventReferences(event, catalog: catalog)
+        } catch {
+            throw LogError.corruptEvent(position: event.position, reason: String(describing: error))
+        }
     }
 
     /// Decodes `events`, in order, on every core when there are enough of them to share.

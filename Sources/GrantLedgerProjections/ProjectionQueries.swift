@@ -163,7 +163,9 @@ extension ProjectionReader {
             let key = row.matchKey
             if allocations[key] == nil { allocations[key] = try allocation(matchKey: key, store) }
             let record = row.record
-            let share = allocations[key]!.shares[record.id]!
+            guard let share = allocations[key]?.shares[record.id] else {
+                throw ProjectionError.damaged(table: "entitlements", reason: "entitlement \(record.id) is not among those of its match key")
+            }
             let kind: String? = share.excess == 0 ? nil
                 : Self.isRefused(status: record.status, amount: record.amount) ? "to-recover"
                 : record.status == "eligible" || record.status == "capped" ? "overpaid" : "paid-early"
@@ -303,6 +305,9 @@ extension ProjectionReader {
             for key in try store.paymentKeys() {
                 let allocation = try allocation(matchKey: key, store)
                 let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+                guard parts.count == 3 else {
+                    throw ProjectionError.damaged(table: "disbursements", reason: "a payment's match key is not CLAUSE|PAYEE|SUBJECT")
+                }
                 let (clause, payee, subject) = (parts[0], parts[1], parts[2].isEmpty ? nil : parts[2])
                 if !allocation.unmatched.isEmpty {
                     let total = allocation.unmatched.reduce(0) { $0 + $1.amount }

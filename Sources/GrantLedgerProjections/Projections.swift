@@ -263,6 +263,8 @@ public enum ProjectionError: Error, CustomStringConvertible, Equatable {
     case unknownEntitlement(String)
     case positionBeyondHead(Int64, head: Int64)
     case rebuildSuperseded
+    /// A projection table holds a row the projections could not have written.
+    case damaged(table: String, reason: String)
 
     public var description: String {
         switch self {
@@ -273,6 +275,8 @@ public enum ProjectionError: Error, CustomStringConvertible, Equatable {
             "position \(position) is past the last event (\(head)): a position runs from 0 to \(head)"
         case .rebuildSuperseded:
             "another rebuild of the same ledger started and took over; this one stopped without changing the live projections"
+        case .damaged(let table, let reason):
+            "the projections' \(table) table holds a row they could not have written (\(reason)): it was changed outside GrantLedger. `grants rebuild` makes the projections again from the log; `grants verify --projections` compares them with it first."
         }
     }
 }

@@ -140,9 +140,19 @@ struct ProjectionSchema {
     /// index again. (Nil: tables made before generations, or in memory, whose indexes are named
     /// `<prefix><table>_<columns>`.)
     func generation(_ db: Database) throws -> Int? {
-        guard try db.tableExists(self[.meta]) else { return nil }
-        return try String.fetchOne(db, sql: "SELECT value FROM \(self[.meta]) WHERE key = 'index-generation'").flatMap { Int($0) }
+        guard try db.tableExists(self[.meta]),
+              let text = try String.fetchOne(db, sql: "SELECT value FROM \(self[.meta]) WHERE key = 'index-generation'")
+        else { return nil }
+        if let generation = Int(text), (0..<Self.generationLimit).contains(generation) { return generation }
+        // Changed outside GrantLedger: the highest generation any index of the file is named
+        // by, so that a rebuild (the cure) still names its indexes apart from the live ones'.
+        return try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'projidx_g%'")
+            .compactMap { name in name.dropFirst("projidx_g".count).split(separator: "_").first.flatMap { Int($0) } }
+            .filter { (0..<Self.generationLimit).contains($0) }.max() ?? 0
     }
+
+    /// Generations run far below this (one per rebuild).
+    static let generationLimit = 1 << 40
 
     func drop(_ db: Database) throws {
         for table in Table.allCases { try db.execute(sql: "DROP TABLE IF EXISTS \(self[table])") }

@@ -43,7 +43,7 @@ struct SQLiteProjectionStore: ProjectionStore {
     func replaceLive() throws { try schema.swap(into: .live, db) }
 
     func checkpoints() throws -> [(projection: String, position: Int64)] {
-        try Row.fetchAll(db, sql: "SELECT projection, position FROM \(schema[.checkpoints]) ORDER BY projection").map { ($0[0], $0[1]) }
+        try Row.fetchAll(db, sql: "SELECT projection, position FROM \(schema[.checkpoints]) ORDER BY projection").map { (try $0.decode(atIndex: 0), try $0.decode(atIndex: 1)) }
     }
 
     func digests() throws -> [(name: String, digest: String)] { try ProjectionDigest.digests(db, schema: schema) }
@@ -119,7 +119,7 @@ struct SQLiteProjectionStore: ProjectionStore {
         if !fresh {
             let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT \(Self.entitlementColumns) FROM \(schema[.entitlements]) WHERE scope = ?"),
                                            arguments: [scope.key])
-            while let row = try rows.next() { kept[row[0]] = Array(row.databaseValues) }
+            while let row = try rows.next() { kept[try row.decode(atIndex: 0)] = Array(row.databaseValues) }
         }
         let insert = try db.cachedStatement(sql: """
             INSERT INTO \(schema[.entitlements]) (\(Self.entitlementColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -217,7 +217,7 @@ struct SQLiteProjectionStore: ProjectionStore {
     func trainingFacts(ofClass classId: String) throws -> [TrainingFactRow] {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT position, kind, level, occurred_at FROM \(schema[.trainingFacts]) WHERE class_id = ?"),
                          arguments: [classId])
-            .map { TrainingFactRow(classId: classId, position: $0[0], kind: $0[1], level: $0[2], occurredAt: $0[3]) }
+            .map { TrainingFactRow(classId: classId, position: try $0.decode(atIndex: 0), kind: try $0.decode(atIndex: 1), level: try $0.decode(atIndex: 2), occurredAt: try $0.decode(atIndex: 3)) }
     }
 
     func trainingFacts(from start: LocalDate, through end: LocalDate) throws -> [(fact: TrainingFactRow, filedAt: Int64)] {
@@ -226,7 +226,7 @@ struct SQLiteProjectionStore: ProjectionStore {
             JOIN \(schema[.classes]) c ON c.class_id = t.class_id
             WHERE t.occurred_at BETWEEN ? AND ? ORDER BY t.position
             """), arguments: [start.description, end.description])
-            .map { (TrainingFactRow(classId: $0[0], position: $0[1], kind: $0[2], level: $0[3], occurredAt: $0[4]), $0[5]) }
+            .map { (TrainingFactRow(classId: try $0.decode(atIndex: 0), position: try $0.decode(atIndex: 1), kind: try $0.decode(atIndex: 2), level: try $0.decode(atIndex: 3), occurredAt: try $0.decode(atIndex: 4)), try $0.decode(atIndex: 5)) }
     }
 
     func putTarget(_ target: TargetSet, position: Int64, eventID: String) throws {
@@ -275,7 +275,7 @@ struct SQLiteProjectionStore: ProjectionStore {
 
     func funds(receivedBy recipient: String) throws -> [(fund: String, target: String?)] {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT fund_id, target_id FROM \(schema[.funds]) WHERE recipient = ?"), arguments: [recipient])
-            .map { ($0[0], $0[1]) }
+            .map { (try $0.decode(atIndex: 0), try $0.decode(atIndex: 1)) }
     }
 
     func putDisbursement(_ paid: DisbursementMade, payee: String, date: LocalDate, position: Int64, matchKey: String, eventID: String) throws {
@@ -332,11 +332,11 @@ struct SQLiteProjectionStore: ProjectionStore {
         try Row.fetchAll(db.cachedStatement(sql: """
             SELECT entitlement_id, scope, payee_id, date, key_fact, amount, fund_used, payee_used FROM \(schema[.pooled]) WHERE clause = ?
             """), arguments: [clause]).compactMap { row in
-            let day: String = row[3], amount: Int64? = row[5]
+            let day: String = try row.decode(atIndex: 3), amount = try row.fen(atIndex: 5, in: "pooled")
             guard let date = LocalDate(day) else { return nil }
-            let place = SharedLimitPlace(clause: clause, payee: row[2], date: date, keyFact: row[4], id: row[0])
-            return KeptDraw(draw: SharedLimitPlace.Draw(place: place, amount: amount.map { Fen($0) }), scope: row[1],
-                            fundUsed: row[6], payeeUsed: row[7])
+            let place = SharedLimitPlace(clause: clause, payee: try row.decode(atIndex: 2), date: date, keyFact: try row.decode(atIndex: 4), id: try row.decode(atIndex: 0))
+            return KeptDraw(draw: SharedLimitPlace.Draw(place: place, amount: amount.map { Fen($0) }), scope: try row.decode(atIndex: 1),
+                            fundUsed: try row.fen(atIndex: 6, in: "pooled"), payeeUsed: try row.fen(atIndex: 7, in: "pooled"))
         }
     }
 
@@ -380,9 +380,9 @@ struct SQLiteProjectionStore: ProjectionStore {
         var parts: [EmployerContribution] = []
         let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
         while let row = try rows.next() {
-            guard let kind = EmployerContribution.Kind(rawValue: row[3]), let date = LocalDate(row[8] as String) else { continue }
-            parts.append(EmployerContribution(clause: row[1], employer: row[0], year: row[2], kind: kind, worker: row[4],
-                                              citation: Citation(eventID: row[6], type: row[7], date: date, role: row[9]), rank: row[5]))
+            guard let kind = EmployerContribution.Kind(rawValue: try row.decode(atIndex: 3)), let date = LocalDate(try row.decode(atIndex: 8) as String) else { continue }
+            parts.append(EmployerContribution(clause: try row.decode(atIndex: 1), employer: try row.decode(atIndex: 0), year: try row.decode(atIndex: 2), kind: kind, worker: try row.decode(atIndex: 4),
+                                              citation: Citation(eventID: try row.decode(atIndex: 6), type: try row.decode(atIndex: 7), date: date, role: try row.decode(atIndex: 9)), rank: try row.decode(atIndex: 5)))
         }
         return parts
     }
@@ -411,12 +411,21 @@ struct SQLiteProjectionStore: ProjectionStore {
 
     private func stored(_ rows: [Row]) throws -> [StoredEntitlement] {
         try rows.map { row in
-            let detail = try JSONDecoder().decode(EntitlementRecord.Detail.self, from: Data((row["detail"] as String).utf8))
+            let detail: EntitlementRecord.Detail
+            do {
+                detail = try JSONDecoder().decode(EntitlementRecord.Detail.self, from: Data((try row.decode(forColumn: "detail") as String).utf8))
+            } catch {
+                throw ProjectionError.damaged(table: "entitlements", reason: "an entitlement's detail is not what the projections write")
+            }
+            guard detail.tranches.allSatisfy({ abs($0.amount) <= Row.plausibleFen }) else {
+                throw ProjectionError.damaged(table: "entitlements", reason: "a tranche's amount is implausibly large")
+            }
             let record = EntitlementRecord(
-                id: row["id"], clause: row["clause"], title: row["title"], payeeKind: row["payee_kind"], payeeID: row["payee_id"],
-                subject: row["subject"], date: row["date"], status: row["status"], amount: row["amount"], rangeLow: row["range_low"],
-                rangeHigh: row["range_high"], tranches: detail.tranches, explanation: detail.explanation)
-            return StoredEntitlement(record: record, matchKey: row["match_key"])
+                id: try row.decode(forColumn: "id"), clause: try row.decode(forColumn: "clause"), title: try row.decode(forColumn: "title"), payeeKind: try row.decode(forColumn: "payee_kind"), payeeID: try row.decode(forColumn: "payee_id"),
+                subject: try row.decode(forColumn: "subject"), date: try row.decode(forColumn: "date"), status: try row.decode(forColumn: "status"), amount: try row.fen(column: "amount", in: "entitlements"),
+                rangeLow: try row.fen(column: "range_low", in: "entitlements"),
+                rangeHigh: try row.fen(column: "range_high", in: "entitlements"), tranches: detail.tranches, explanation: detail.explanation)
+            return StoredEntitlement(record: record, matchKey: try row.decode(forColumn: "match_key"))
         }
     }
 
@@ -444,7 +453,7 @@ struct SQLiteProjectionStore: ProjectionStore {
 
     func grants(matchKey key: String) throws -> [(id: String, amount: Int64?, status: String)] {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT id, amount, status FROM \(schema[.entitlements]) WHERE match_key = ? ORDER BY date, id"),
-                         arguments: [key]).map { ($0[0], $0[1], $0[2]) }
+                         arguments: [key]).map { (try $0.decode(atIndex: 0), try $0.fen(atIndex: 1, in: "entitlements"), try $0.decode(atIndex: 2)) }
     }
 
     func fundEntitlement(recipient: String, fund: String) throws -> EntitlementRecord? {
@@ -456,7 +465,7 @@ struct SQLiteProjectionStore: ProjectionStore {
     func payments(matchKey key: String) throws -> [PaymentAllocation.Payment] {
         try Row.fetchAll(db.cachedStatement(sql: """
             SELECT disbursement_id, amount - reversed, date, position FROM \(schema[.disbursements]) WHERE match_key = ? ORDER BY date, position
-            """), arguments: [key]).map { PaymentAllocation.Payment(id: $0[0], amount: $0[1], date: $0[2], position: $0[3]) }
+            """), arguments: [key]).map { PaymentAllocation.Payment(id: try $0.decode(atIndex: 0), amount: try $0.fen(atIndex: 1, in: "disbursements") ?? 0, date: try $0.decode(atIndex: 2), position: try $0.decode(atIndex: 3)) }
     }
 
     func recovered(matchKey key: String) throws -> Int64 {
@@ -483,8 +492,8 @@ struct SQLiteProjectionStore: ProjectionStore {
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY period_start, unit, metric, target_id"
         return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map {
-            StoredTarget(targetID: $0[0], clause: $0[1], metric: $0[2], scope: $0[3], unit: $0[4], periodStart: $0[5], periodEnd: $0[6],
-                         value: $0[7], fund: $0[8], note: $0[9])
+            StoredTarget(targetID: try $0.decode(atIndex: 0), clause: try $0.decode(atIndex: 1), metric: try $0.decode(atIndex: 2), scope: try $0.decode(atIndex: 3), unit: try $0.decode(atIndex: 4), periodStart: try $0.decode(atIndex: 5), periodEnd: try $0.decode(atIndex: 6),
+                         value: try $0.decode(atIndex: 7), fund: try $0.decode(atIndex: 8), note: try $0.decode(atIndex: 9))
         }
     }
 
@@ -501,9 +510,9 @@ struct SQLiteProjectionStore: ProjectionStore {
             """), arguments: [date.description])
         var facts: [Service131Row] = []
         while let row = try rows.next() {
-            guard let kind = Service131.FactKind(rawValue: row[1]), let occurred = LocalDate(row[2] as String) else { continue }
-            facts.append(Service131Row(person: row[0], position: row[6], kind: kind, occurredAt: occurred, value: row[3],
-                                       since: (row[4] as String?).flatMap(LocalDate.init), until: (row[5] as String?).flatMap(LocalDate.init)))
+            guard let kind = Service131.FactKind(rawValue: try row.decode(atIndex: 1)), let occurred = LocalDate(try row.decode(atIndex: 2) as String) else { continue }
+            facts.append(Service131Row(person: try row.decode(atIndex: 0), position: try row.decode(atIndex: 6), kind: kind, occurredAt: occurred, value: try row.decode(atIndex: 3),
+                                       since: (try row.decode(atIndex: 4) as String?).flatMap(LocalDate.init), until: (try row.decode(atIndex: 5) as String?).flatMap(LocalDate.init)))
         }
         return facts
     }
@@ -511,7 +520,7 @@ struct SQLiteProjectionStore: ProjectionStore {
     func funds() throws -> [StoredFund] {
         try Row.fetchAll(db.cachedStatement(sql: """
             SELECT fund_id, clause, recipient, amount, tranche, target_id FROM \(schema[.funds]) ORDER BY fund_id
-            """)).map { StoredFund(fundID: $0[0], clause: $0[1], recipient: $0[2], amount: $0[3], tranche: $0[4], targetID: $0[5]) }
+            """)).map { StoredFund(fundID: try $0.decode(atIndex: 0), clause: try $0.decode(atIndex: 1), recipient: try $0.decode(atIndex: 2), amount: try $0.fen(atIndex: 3, in: "funds") ?? 0, tranche: try $0.decode(atIndex: 4), targetID: try $0.decode(atIndex: 5)) }
     }
 
     func disbursed(fromFund fund: String) throws -> Int64 {
@@ -524,9 +533,9 @@ struct SQLiteProjectionStore: ProjectionStore {
             SELECT clawback_id, clause, payee_kind, payee_id, amount, recovered, reason, disbursement_id, date
             FROM \(schema[.clawbacks]) ORDER BY date, clawback_id
             """)).map { row in
-            let amount: Int64 = row[4], recovered: Int64 = row[5]
-            return ClawbackView(clawbackID: row[0], clause: row[1], payeeKind: row[2], payeeID: row[3], amount: amount, recovered: recovered,
-                                outstanding: max(0, amount - recovered), reason: row[6], disbursementID: row[7], date: row[8])
+            let amount = try row.fen(atIndex: 4, in: "clawbacks") ?? 0, recovered = try row.fen(atIndex: 5, in: "clawbacks") ?? 0
+            return ClawbackView(clawbackID: try row.decode(atIndex: 0), clause: try row.decode(atIndex: 1), payeeKind: try row.decode(atIndex: 2), payeeID: try row.decode(atIndex: 3), amount: amount, recovered: recovered,
+                                outstanding: max(0, amount - recovered), reason: try row.decode(atIndex: 6), disbursementID: try row.decode(atIndex: 7), date: try row.decode(atIndex: 8))
         }
     }
 
@@ -536,7 +545,7 @@ struct SQLiteProjectionStore: ProjectionStore {
             WHERE c.disbursement_id IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM \(schema[.disbursements]) d WHERE d.disbursement_id = c.disbursement_id)
             ORDER BY c.clawback_id
-            """)).map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }
+            """)).map { (try $0.decode(atIndex: 0), try $0.decode(atIndex: 1), try $0.decode(atIndex: 2), try $0.decode(atIndex: 3), try $0.decode(atIndex: 4)) }
     }
 }
 
@@ -608,6 +617,31 @@ struct SQLiteProjectionBackend: ProjectionBackend {
     static func beside(_ log: EventLog) throws -> SQLiteProjectionBackend {
         guard let storage = log.storage as? SQLiteEventStorage else { throw ProjectionError.unsupportedStorage }
         return SQLiteProjectionBackend(database: storage.database)
+    }
+}
+
+extension Row {
+    /// Far above any sum the projections keep (a thousand times the largest amount an event
+    /// may carry), and far enough below Int64's limit that no sum of such values overflows.
+    static let plausibleFen = FieldType.maximumFen * 1_000
+
+    /// An amount of `table`: nil for NULL, and damage for anything but a plausible number of
+    /// fen, so that no sum of stored amounts can overflow.
+    func fen(atIndex index: Int, in table: String) throws -> Int64? {
+        try Self.fen(self[index] as DatabaseValue, in: table)
+    }
+
+    /// The amount in column `name`, as ``fen(atIndex:in:)`` reads it.
+    func fen(column name: String, in table: String) throws -> Int64? {
+        try Self.fen(self[name] as DatabaseValue, in: table)
+    }
+
+    static func fen(_ value: DatabaseValue, in table: String) throws -> Int64? {
+        switch value.storage {
+        case .null: return nil
+        case .int64(let fen) where fen.magnitude <= plausibleFen.magnitude: return fen
+        default: throw ProjectionError.damaged(table: table, reason: "an amount is not a plausible number of fen")
+        }
     }
 }
 

@@ -144,7 +144,7 @@ public struct TokenStore: Sendable {
                           """, arguments: [id]),
                       let record = Self.record(row)
                 else { return nil }
-                return (record, row[6])
+                return (record, try row.decode(atIndex: 6))
             }
         } catch {
             throw .unknownToken(tokenID: id)
@@ -156,9 +156,16 @@ public struct TokenStore: Sendable {
 
     // MARK: Helpers
 
+    /// A token row, or nil when a stored value is not of its kind: such a token grants nothing.
     private static func record(_ row: Row) -> TokenRecord? {
-        guard let role = Role(rawValue: row[1]) else { return nil }
-        return TokenRecord(id: row[0], role: role, scope: row[2], label: row[3], createdAt: row[4], revokedAt: row[5])
+        do {
+            guard let role = Role(rawValue: try row.decode(String.self, atIndex: 1)) else { return nil }
+            return TokenRecord(id: try row.decode(atIndex: 0), role: role, scope: try row.decode(atIndex: 2),
+                               label: try row.decode(atIndex: 3), createdAt: try row.decode(atIndex: 4),
+                               revokedAt: try row.decode(atIndex: 5))
+        } catch {
+            return nil
+        }
     }
 
     static func digest(_ secret: String) -> String { hex(Array(SHA256.hash(data: Array(secret.utf8)))) }
