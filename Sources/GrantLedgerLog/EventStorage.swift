@@ -135,6 +135,12 @@ public protocol EventStorageReader: Sendable {
     func erasedPseudonyms() async throws -> Set<String>
     /// A setting of the ledger (e.g. the key fingerprint).
     func metadata(_ key: String) async throws -> String?
+    /// One page of the party index, in (party, position) order, after `row`.
+    func partyRows(after row: PartyRow?, limit: Int) async throws -> [PartyRow]
+    /// Whether the party index holds each of `rows`, in their order.
+    func partyRowsExist(_ rows: [PartyRow]) async throws -> [Bool]
+    /// One page of the sealed personal data, in pseudonym order, after `pseudonym`.
+    func sealedPersonalRows(after pseudonym: String?, limit: Int) async throws -> [SealedPersonalRecord]
 }
 
 extension EventStorageReader {

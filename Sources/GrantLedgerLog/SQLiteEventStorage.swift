@@ -252,6 +252,15 @@ struct SQLiteBridgedAccess: EventStorageWriter {
         try await bridge.run { try SQLiteEventReader(db: $0).erasedPseudonyms() }
     }
     func metadata(_ key: String) async throws -> String? { try await bridge.run { try SQLiteEventReader(db: $0).metadata(key) } }
+    func partyRows(after row: PartyRow?, limit: Int) async throws -> [PartyRow] {
+        try await bridge.run { try SQLiteEventReader(db: $0).partyRows(after: row, limit: limit) }
+    }
+    func partyRowsExist(_ rows: [PartyRow]) async throws -> [Bool] {
+        try await bridge.run { try SQLiteEventReader(db: $0).partyRowsExist(rows) }
+    }
+    func sealedPersonalRows(after pseudonym: String?, limit: Int) async throws -> [SealedPersonalRecord] {
+        try await bridge.run { try SQLiteEventReader(db: $0).sealedPersonalRows(after: pseudonym, limit: limit) }
+    }
     func erasePersonalRecord(pseudonym: String, at time: Timestamp) async throws -> Bool {
         try await bridge.run { try SQLiteEventReader(db: $0).erasePersonalRecord(pseudonym: pseudonym, at: time) }
     }
@@ -304,12 +313,12 @@ public struct SQLiteEventReader: TransactionEventReader {
     public func lastEvent() throws -> ChainHead? {
         let statement = try db.cachedStatement(sql: "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
         guard let row = try Row.fetchOne(statement) else { return nil }
-        return ChainHead(position: row[0], hash: [UInt8](row[1] as Data))
+        return try Self.head(from: row, in: "events")
     }
 
     public func recordedHead() throws -> ChainHead? {
         guard let row = try Row.fetchOne(db, sql: "SELECT position, hash FROM ledger_head WHERE id = 1") else { return nil }
-        return ChainHead(position: row[0], hash: [UInt8](row[1] as Data))
+        return try Self.head(from: row, in: "ledger_head")
     }
 
     /// Calls `body` with each matching event in position order until it returns false.
@@ -356,26 +365,51 @@ public struct SQLiteEventReader: TransactionEventReader {
     }
 
     static func event(from row: Row) throws -> RecordedEvent {
-        let position: Int64 = row[0]
+        // No stored value may stop the program: a NULL or a value of the wrong type in any
+        // column is a corrupt event, named by its position, never a crash.
+        let position = try? row.decode(Int64.self, atIndex: 0)
+        func corrupt(_ reason: String) -> LogError { .corruptEvent(position: position ?? 0, reason: reason) }
+        func value<T: DatabaseValueConvertible & StatementColumnConvertible>(_ index: Int) throws -> T {
+            guard let value = try? row.decode(T.self, atIndex: index) else {
+                throw corrupt("its \(columnNames[index]) is empty or not a value of its kind")
+            }
+            return value
+        }
+        func optional(_ index: Int) throws -> String? {
+            do { return try row.decode(String?.self, atIndex: index) } catch { throw corrupt("its \(columnNames[index]) is not text") }
+        }
+        func bytes(_ index: Int) throws -> [UInt8] {
+            guard let bytes = try row.withUnsafeData(atIndex: index, { $0.map { $0.withUnsafeBytes { [UInt8]($0) } } }) else {
+                throw corrupt("its \(columnNames[index]) is missing")
+            }
+            return bytes
+        }
+        guard position != nil else { throw corrupt("its position is not a number") }
         // The id, data and hash are read in place (the data as its UTF-8 bytes), each copied once.
         let eventID = try row.withUnsafeData(atIndex: 1) { id in
             id.flatMap { $0.count == 16 ? $0.withUnsafeBytes { UUIDText.format($0) } : nil }
         }
-        let occurred: String = row[6]
-        let recorded: String = row[7]
-        guard let eventID, let occurredAt = LocalDate(occurred), let recordedAt = Timestamp(recorded) else {
-            throw LogError.corruptEvent(position: position, reason: "its event id, occurredAt or recordedAt is malformed")
+        guard let eventID, let occurredAt = LocalDate(try value(6) as String), let recordedAt = Timestamp(try value(7) as String) else {
+            throw corrupt("its event id, occurredAt or recordedAt is malformed")
         }
-        func bytes(_ index: Int) throws -> [UInt8] {
-            guard let bytes = try row.withUnsafeData(atIndex: index, { $0.map { $0.withUnsafeBytes { [UInt8]($0) } } }) else {
-                throw LogError.corruptEvent(position: position, reason: "its \(index == 12 ? "data" : "hash") is missing")
-            }
-            return bytes
-        }
+        let schemaVersion: Int64 = try value(5)
+        guard let version = Int(exactly: schemaVersion) else { throw corrupt("its schema version is out of range") }
         return RecordedEvent(
-            position: position, eventID: eventID, streamID: row[2], streamVersion: row[3],
-            type: row[4], schemaVersion: row[5], occurredAt: occurredAt, recordedAt: recordedAt, actor: row[8],
-            source: row[9], correlationID: row[10], causationID: row[11], data: try bytes(12), hash: try bytes(13))
+            position: position!, eventID: eventID, streamID: try value(2), streamVersion: try value(3),
+            type: try value(4), schemaVersion: version, occurredAt: occurredAt, recordedAt: recordedAt, actor: try value(8),
+            source: try value(9), correlationID: try optional(10), causationID: try optional(11), data: try bytes(12),
+            hash: try bytes(13))
+    }
+
+    /// The names of ``columns``, by index, for messages.
+    static let columnNames = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    /// A head row (`position`, `hash`) of `table`; a NULL or mistyped value there is damage.
+    static func head(from row: Row, in table: String) throws -> ChainHead {
+        guard let position = try? row.decode(Int64.self, atIndex: 0),
+            let hash = try row.withUnsafeData(atIndex: 1, { $0.map { [UInt8]($0) } })
+        else { throw LogError.corruptTable(table: table, reason: "its position or hash is empty or not a value of its kind") }
+        return ChainHead(position: position, hash: hash)
     }
 
     public func event(withID eventID: String) throws -> RecordedEvent? {
@@ -429,7 +463,12 @@ public struct SQLiteEventReader: TransactionEventReader {
 
     public func versions(ofStreams streamIDs: [String]) throws -> [String: Int64] {
         var found: [String: Int64] = [:]
-        try lookUp(Self.versionsSQL, streamIDs) { row in found[row[0]] = row[1] }
+        try lookUp(Self.versionsSQL, streamIDs) { row in
+            guard let stream = try? row.decode(String.self, atIndex: 0), let version = try? row.decode(Int64.self, atIndex: 1) else {
+                throw LogError.corruptTable(table: "events", reason: "a stream id or stream version is empty or not a value of its kind")
+            }
+            found[stream] = version
+        }
         return found
     }
 
@@ -449,6 +488,34 @@ public struct SQLiteEventReader: TransactionEventReader {
     public func sealedPersonalData(pseudonym: String) throws -> [UInt8]? {
         try Row.fetchOne(db, sql: "SELECT sealed FROM personal_data_sealed WHERE pseudonym = ?", arguments: [pseudonym])
             .flatMap { row in try row.withUnsafeData(atIndex: 0) { $0.map { [UInt8]($0) } } }
+    }
+
+    func partyRows(after row: PartyRow?, limit: Int) throws -> [PartyRow] {
+        let rows = try row.map {
+            try Row.fetchAll(db, sql: "SELECT party, position FROM event_parties WHERE (party, position) > (?, ?) ORDER BY party, position LIMIT ?",
+                             arguments: [$0.party, $0.position, limit])
+        } ?? Row.fetchAll(db, sql: "SELECT party, position FROM event_parties ORDER BY party, position LIMIT ?", arguments: [limit])
+        return try rows.map { row in
+            guard let party = try? row.decode(String.self, atIndex: 0), let position = try? row.decode(Int64.self, atIndex: 1) else {
+                throw LogError.corruptTable(table: "event_parties", reason: "a party or position is empty or not a value of its kind")
+            }
+            return PartyRow(party: party, position: position)
+        }
+    }
+
+    func partyRowsExist(_ rows: [PartyRow]) throws -> [Bool] {
+        let statement = try db.cachedStatement(sql: "SELECT 1 FROM event_parties WHERE party = ? AND position = ?")
+        return try rows.map { try Int.fetchOne(statement, arguments: [$0.party, $0.position]) != nil }
+    }
+
+    func sealedPersonalRows(after pseudonym: String?, limit: Int) throws -> [SealedPersonalRecord] {
+        try Row.fetchAll(db, sql: "SELECT pseudonym, sealed FROM personal_data_sealed WHERE pseudonym > ? ORDER BY pseudonym LIMIT ?",
+                         arguments: [pseudonym ?? "", limit]).map { row in
+            guard let pseudonym = try? row.decode(String.self, atIndex: 0),
+                  let sealed = try row.withUnsafeData(atIndex: 1, { $0.map { [UInt8]($0) } })
+            else { throw LogError.corruptTable(table: "personal_data_sealed", reason: "a pseudonym or sealed record is empty or not a value of its kind") }
+            return SealedPersonalRecord(pseudonym: pseudonym, sealed: sealed, named: true)
+        }
     }
 
     public func metadata(_ key: String) throws -> String? {
@@ -538,8 +605,10 @@ public struct SQLiteEventReader: TransactionEventReader {
         guard try db.tableExists("personal_data") else { return 0 }
         let rows = try Row.fetchAll(db, sql: "SELECT pseudonym, resident_id, name FROM personal_data")
         let records = rows.compactMap { row -> PersonalRecord? in
-            guard let pseudonym: String = row[0], let text: String = row[1], let id = try? ResidentID(validating: text) else { return nil }
-            return PersonalRecord(pseudonym: pseudonym, residentID: id, name: row[2])
+            guard let pseudonym = try? row.decode(String.self, atIndex: 0),
+                let text = try? row.decode(String.self, atIndex: 1), let id = try? ResidentID(validating: text)
+            else { return nil }
+            return PersonalRecord(pseudonym: pseudonym, residentID: id, name: (try? row.decode(String?.self, atIndex: 2)) ?? nil)
         }
         try storePersonalRecords(try records.map(seal))
         try db.execute(sql: "DELETE FROM personal_data")

@@ -80,9 +80,34 @@ public final class Ledger: Sendable {
 
     // MARK: - The log
 
-    /// Checks the hash chain, and each anchor (a position and hash recorded earlier).
+    /// Checks the hash chain, and each anchor (a position and hash recorded earlier), the tables
+    /// beside the events (``EventLog/verify(anchors:)``), and that the projections claim no
+    /// position past the log's last: their checkpoints are a trace of events removed from the end.
     public func verify(anchors: [Anchor] = []) async throws -> VerificationReport {
-        try await log.verify(anchors: anchors)
+        var report = try await log.verify(anchors: anchors)
+        guard report.isIntact else { return report }
+        let last = report.head?.position ?? 0
+        // Projections never built, or unreadable (which `verifyProjections` reports), leave no trace to compare.
+        if let status = try? projections().status(), let beyond = status.checkpoints.map(\.position).max(), beyond > last {
+            report.record(.removedTail(lastPosition: last, trace: beyond, table: "proj_checkpoints"))
+        }
+        return report
+    }
+
+    /// The live projections compared with projections built afresh in memory from the log, for
+    /// the same position and date: each projection whose rows differ was changed outside
+    /// GrantLedger (or by a fault), and `grants rebuild` makes it again.
+    public func verifyProjections() throws -> ProjectionVerification {
+        let projections = try projections()
+        let status = try projections.status()
+        guard status.exists, let position = status.checkpoints.map(\.position).max() else {
+            return ProjectionVerification(position: nil, asOf: nil, differing: [], outOfStep: [])
+        }
+        let outOfStep = status.checkpoints.filter { $0.position != position }.map(\.projection)
+        let live = Dictionary(try projections.digests().map { ($0.name, $0.digest) }, uniquingKeysWith: { a, _ in a })
+        let rebuilt = try projections.reader(at: Moment(asOf: status.asOf, position: position)).digests()
+        let differing = rebuilt.filter { live[$0.name] != $0.digest }.map(\.name)
+        return ProjectionVerification(position: position, asOf: status.asOf, differing: differing, outOfStep: outOfStep)
     }
 
     /// The log's last event, nil while it is empty.
@@ -134,6 +159,18 @@ public final class Ledger: Sendable {
         public let projection: String
         public let digest: String
     }
+}
+
+/// What ``Ledger/verifyProjections()`` found.
+public struct ProjectionVerification: Sendable, Hashable {
+    /// The position the live projections were built to; nil when they never were.
+    public let position: Int64?
+    public let asOf: LocalDate?
+    /// The projections whose live rows differ from a rebuild's.
+    public let differing: [String]
+    /// Projections whose checkpoint is not the others'.
+    public let outOfStep: [String]
+    public var isIntact: Bool { differing.isEmpty && outOfStep.isEmpty }
 }
 
 /// The catalog, loaded the first time it is asked for and kept, failure included: a ledger

@@ -38,6 +38,7 @@ struct VerifyCommandTests {
         let hash = try #require(last["hash"] as? String)
         #expect(result.stdoutLines == [
             "Intact: 5 events, hashes chained from position 1 to 5.",
+            "Beside them: 1 party index row matches the events; 1 record of personal data opens with the key and matches its pseudonym.",
             "Head: 5:\(hash)",
         ])
     }
