@@ -19,6 +19,10 @@ public struct VerificationReport: Sendable {
         case partyRowMissing(position: Int64, party: String)
         /// The party index says the event at `position` names `party`; it does not.
         case partyRowForeign(position: Int64, party: String)
+        /// The first `treeSize` events are not those the checkpoint signed at `signedAt`.
+        case checkpointMismatch(treeSize: Int64, signedAt: Timestamp)
+        /// A checkpoint's signature is not its key's: it was forged or changed.
+        case checkpointSignature(treeSize: Int64)
         /// A table beside the events holds a trace of position `evidence` beyond the last event.
         case removedTail(lastPosition: Int64, trace: Int64, table: String)
         /// The personal data held for `pseudonym` does not open with the ledger's key, or holds
@@ -30,6 +34,7 @@ public struct VerificationReport: Sendable {
         /// The first position at which the log is not what was written.
         public var position: Int64 {
             switch self {
+            case .checkpointMismatch(let p, _), .checkpointSignature(let p): p
             case .altered(let p), .anchorMismatch(let p), .unreadable(let p, _), .partyRowMissing(let p, _), .partyRowForeign(let p, _): p
             case .missing(let from, _): from
             case .truncated(let last, _), .removedTail(let last, _, _): last + 1
@@ -60,6 +65,10 @@ public struct VerificationReport: Sendable {
                 "position \(p) does not have the hash you anchored: the log was rewritten at or before \(p), and its chain recomputed to hide it (the hashes alone cannot say where the rewriting began: compare the events with a backup or an earlier copy)"
             case .unreadable(let p, let reason):
                 "position \(p) cannot be read: \(reason)"
+            case .checkpointMismatch(let size, let signedAt):
+                "the log's first \(size) events are not those the checkpoint signed at \(signedAt): the log was rewritten at or before position \(size) (the hashes alone cannot say where the rewriting began: compare the events with a backup or an earlier copy)"
+            case .checkpointSignature(let size):
+                "the checkpoint of \(size) events does not carry its key's signature: it was forged or changed, and proves nothing"
             case .partyRowMissing(let p, let party):
                 "the event at position \(p) names \(party), but the event_parties table has no row for it: rows were deleted, and a search by that party would miss the event"
             case .partyRowForeign(let p, let party):
@@ -80,6 +89,8 @@ public struct VerificationReport: Sendable {
     /// Records of personal data opened with the key and matched to their pseudonym; nil when
     /// the ledger was opened without its key, which they cannot be checked without.
     public internal(set) var personalRecordsChecked: Int64?
+    /// Checkpoints whose signature, root and head matched the log.
+    public internal(set) var checkpointsChecked = 0
     public internal(set) var head: ChainHead?
     public internal(set) var problem: Problem?
     public var isIntact: Bool { problem == nil }
@@ -89,6 +100,11 @@ public struct VerificationReport: Sendable {
 public struct Anchor: Sendable, Hashable {
     public let position: Int64
     public let hash: [UInt8]
+
+    public init(position: Int64, hash: [UInt8]) {
+        self.position = position
+        self.hash = hash
+    }
 
     /// Parses `POSITION:HASH` (64 hex digits).
     public init?(_ text: String) {
@@ -117,8 +133,14 @@ extension EventLog {
     /// Then checks what sits beside the events against them: the party index (every row an
     /// event's data makes, and no other; no trace of a position past the last), and, with the
     /// key, each record of personal data (it opens, and belongs to its pseudonym).
-    public func verify(anchors: [Anchor] = []) async throws -> VerificationReport {
+    public func verify(anchors: [Anchor] = [], checkpoints: [Checkpoint] = []) async throws -> VerificationReport {
         var report = VerificationReport()
+        if let forged = checkpoints.first(where: { !$0.isSignatureValid }) {
+            report.problem = .checkpointSignature(treeSize: forged.treeSize)
+            return report
+        }
+        let signed = Dictionary(grouping: checkpoints, by: \.treeSize)
+        var tree = MerkleTree.Accumulator()
         let last: ChainHead?, recorded: ChainHead?
         do {
             (last, recorded) = try await storage.read { reader in (try await reader.lastEvent(), try await reader.recordedHead()) }
@@ -145,6 +167,15 @@ extension EventLog {
                     report.problem = .anchorMismatch(position: event.position)
                     break
                 }
+                if !signed.isEmpty {
+                    tree.append(leaf: MerkleTree.leafHash(event.hash))
+                    let here = signed[event.position] ?? []
+                    if let differing = here.first(where: { $0.headHash != event.hash || $0.rootHash != tree.root }) {
+                        report.problem = .checkpointMismatch(treeSize: differing.treeSize, signedAt: differing.signedAt)
+                        break
+                    }
+                    report.checkpointsChecked += here.count
+                }
                 for party in try parties(of: event) { named.add(party, at: event.position) }
                 previous = event.hash
                 report.eventsChecked += 1
@@ -159,7 +190,7 @@ extension EventLog {
         let checked = report.head?.position ?? 0
         if let recorded, recorded.position > checked {
             report.problem = .truncated(lastPosition: checked, recordedPosition: recorded.position)
-        } else if let missing = anchors.map(\.position).filter({ $0 > checked }).min() {
+        } else if let missing = (anchors.map(\.position) + checkpoints.map(\.treeSize)).filter({ $0 > checked }).min() {
             report.problem = .truncated(lastPosition: checked, recordedPosition: missing)
         }
         guard report.problem == nil else { return report }

@@ -83,8 +83,8 @@ public final class Ledger: Sendable {
     /// Checks the hash chain, and each anchor (a position and hash recorded earlier), the tables
     /// beside the events (``EventLog/verify(anchors:)``), and that the projections claim no
     /// position past the log's last: their checkpoints are a trace of events removed from the end.
-    public func verify(anchors: [Anchor] = []) async throws -> VerificationReport {
-        var report = try await log.verify(anchors: anchors)
+    public func verify(anchors: [Anchor] = [], checkpoints: [Checkpoint] = []) async throws -> VerificationReport {
+        var report = try await log.verify(anchors: anchors, checkpoints: checkpoints)
         guard report.isIntact else { return report }
         let last = report.head?.position ?? 0
         // Projections never built, or unreadable (which `verifyProjections` reports), leave no trace to compare.
@@ -108,6 +108,17 @@ public final class Ledger: Sendable {
         let rebuilt = try projections.reader(at: Moment(asOf: status.asOf, position: position)).digests()
         let differing = rebuilt.filter { live[$0.name] != $0.digest }.map(\.name)
         return ProjectionVerification(position: position, asOf: status.asOf, differing: differing, outOfStep: outOfStep)
+    }
+
+    /// Signs the log as it stands with the key in `signingKey` (made there first with
+    /// `createKey`), once it verifies.
+    public func checkpoint(signingKey: String, createKey: Bool = false) async throws -> Checkpoint {
+        try await log.checkpoint(signer: try CheckpointSigner.load(path: signingKey, create: createKey), at: configuration.clock.now())
+    }
+
+    /// The proof that one event is in the tree a checkpoint signed.
+    public func prove(eventID: String, against checkpoint: Checkpoint) async throws -> InclusionProof {
+        try await log.prove(eventID: eventID, against: checkpoint)
     }
 
     /// The log's last event, nil while it is empty.

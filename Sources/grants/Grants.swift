@@ -15,7 +15,7 @@ struct Grants: AsyncParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, InitCommand.self, AppendCommand.self, ImportCommand.self, EventsCommand.self, VerifyCommand.self,
-            ForgetCommand.self, PoliciesCommand.self, BackupCommand.self, RestoreCommand.self,
+            ForgetCommand.self, PoliciesCommand.self, BackupCommand.self, RestoreCommand.self, CheckpointCommand.self, ProveCommand.self,
         ],
         groupedSubcommands: [
             CommandGroup(name: "Projection", subcommands: [
@@ -41,6 +41,8 @@ struct Grants: AsyncParsableCommand {
             exit(withError: LedgerErrorWording.error(error))
         } catch let error as ImportError {
             exit(withError: LedgerErrorWording.error(error))
+        } catch let error as CheckpointError {
+            exit(withError: CommandError(error.description))
         } catch {
             let translated = LogError.translating(error)
             exit(withError: (translated as? LogError).map(LedgerErrorWording.error) ?? translated)

@@ -17,6 +17,12 @@ struct VerifyCommand: AsyncParsableCommand {
             Exit status: 0 only for an intact log (and, with --projections, intact projections).
             """)
 
+    @Option(name: .long, help: "A checkpoint file from `grants checkpoint`; may be repeated.")
+    var checkpoint: [String] = []
+
+    @Option(name: .long, help: "The public key (64 hex digits) every checkpoint must be signed with.")
+    var checkpointKey: String?
+
     @Flag(name: .long, help: "Also compare the live projections with projections rebuilt in memory from the log.")
     var projections = false
 
@@ -33,8 +39,14 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let checkpoints = try checkpoint.map(ProofFile.checkpoint(at:))
+        if let checkpointKey {
+            for (path, signed) in zip(checkpoint, checkpoints) where Hex.string(signed.publicKey) != checkpointKey.lowercased() {
+                throw CommandError("\(path) is signed with key \(Hex.string(signed.publicKey)), not the --checkpoint-key given: it is not the bureau's checkpoint")
+            }
+        }
         let opened = try await ledger.open()
-        let report = try await opened.verify(anchors: anchor.compactMap(Anchor.init))
+        let report = try await opened.verify(anchors: anchor.compactMap(Anchor.init), checkpoints: checkpoints)
         let projectionReport = projections && report.isIntact ? try opened.verifyProjections() : nil
         if output.json {
             var json = report.json
@@ -52,10 +64,15 @@ struct VerifyCommand: AsyncParsableCommand {
 
     static func describe(_ report: VerificationReport) -> String {
         if let problem = report.problem {
-            let checked = switch problem.position {
+            let checked = switch problem {
+            case .anchorMismatch(let p), .checkpointMismatch(let p, _):
+                "The chain recomputes from position 1, but not to what was signed or anchored at \(p)."
+            case .checkpointSignature: "Nothing was checked against a forged checkpoint."
+            default: switch problem.position {
             case 0: "The events check out; the \(problem.table) table does not."
             case 1: "The first bad position is 1."
             default: "Events 1-\(problem.position - 1) check out; the first bad position is \(problem.position)."
+            }
             }
             return "NOT INTACT: \(problem).\n\(checked)"
         }
@@ -64,12 +81,17 @@ struct VerifyCommand: AsyncParsableCommand {
             count($0, "record of personal data opens with the key and matches its pseudonym",
                   "records of personal data open with the key and match their pseudonyms")
         } ?? "personal data not checked (no key: pass --key-file to check it)"
+        let signed = switch report.checkpointsChecked {
+        case 0: ""
+        case 1: "; the checkpoint matches"
+        case let n: "; \(n) checkpoints match, each extending the one before"
+        }
         guard let head = report.head else {
             return (report.personalRecordsChecked ?? 0) == 0 ? "Intact: the ledger is empty." : "Intact: the ledger is empty; \(personal)."
         }
         return """
             Intact: \(report.eventsChecked) events, hashes chained from position 1 to \(head.position).
-            Beside them: \(count(report.partyRowsChecked, "party index row matches", "party index rows match")) the events; \(personal).
+            Beside them: \(count(report.partyRowsChecked, "party index row matches", "party index rows match")) the events; \(personal)\(signed).
             Head: \(head.position):\(RecordedEvent.hex(head.hash))
             """
     }
