@@ -26,6 +26,7 @@ public final class EventLog: Sendable {
         if let pseudonymizer {
             switch try await storage.read({ try await $0.metadata("key-fingerprint") }) {
             case pseudonymizer.fingerprint?: break
+            case nil where storage.isReadOnly: break
             case nil:
                 let fingerprint = pseudonymizer.fingerprint
                 try await storage.write { writer in
@@ -36,7 +37,7 @@ public final class EventLog: Sendable {
             default: throw LogError.wrongKey(path: "the key given")
             }
             // A ledger from before personal data was sealed is sealed at its first open with the key.
-            if try await storage.read({ try await $0.metadata(Self.personalDataKey) }) != Self.sealed {
+            if !storage.isReadOnly, try await storage.read({ try await $0.metadata(Self.personalDataKey) }) != Self.sealed {
                 let seal = pseudonymizer.personalData
                 try await storage.write { writer in
                     _ = try await writer.sealClearPersonalData { try seal.seal($0) }

@@ -44,9 +44,14 @@ public protocol EventStorage: Sendable {
     func events(_ query: EventQuery, after position: Int64, limit: Int) async throws -> [RecordedEvent]
     /// The last event's position and hash, on a snapshot of its own.
     func lastEvent() async throws -> ChainHead?
+    /// Whether the store can only be read (a file on read-only media, or handed over so):
+    /// the log then writes nothing on opening, and every write fails with ``LogError/readOnly``.
+    var isReadOnly: Bool { get }
 }
 
 extension EventStorage {
+    public var isReadOnly: Bool { false }
+
     public func events(_ query: EventQuery, after position: Int64, limit: Int) async throws -> [RecordedEvent] {
         try await read { try await $0.events(query, after: position, limit: limit) }
     }

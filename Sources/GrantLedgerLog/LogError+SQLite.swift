@@ -10,6 +10,7 @@ extension LogError {
         case .SQLITE_CORRUPT, .SQLITE_NOTADB: return LogError.damaged
         case .SQLITE_FULL: return LogError.diskFull
         case .SQLITE_IOERR: return LogError.inputOutput
+        case .SQLITE_READONLY: return LogError.readOnly
         default: return error
         }
     }

@@ -25,6 +25,8 @@ public enum LogError: Error, Sendable, CustomStringConvertible {
     case damaged
     /// The disk holding the ledger is full.
     case diskFull
+    /// The ledger can only be read here, and the command writes.
+    case readOnly
     /// Reading or writing the file failed below SQLite: the disk, or the file's own structure.
     case inputOutput
 
@@ -56,6 +58,8 @@ public enum LogError: Error, Sendable, CustomStringConvertible {
             "the ledger file is damaged: SQLite found a corrupt or truncated database, and this command wrote nothing. Restore the ledger from your last backup, then run `grants verify` on it."
         case .diskFull:
             "the disk holding the ledger is full: this command wrote nothing (its transaction was rolled back). Free some space and run it again."
+        case .readOnly:
+            "the ledger file, or the directory it is in, is read-only for this user: this command writes (an append, a forget, a rebuild, catching up the projections), and wrote nothing. Reading commands (events, verify, entitlements, timeline…) work on it as it is; to write, copy it somewhere writable or change its permissions."
         case .inputOutput:
             "the ledger file could not be read or written (an I/O error): the disk failed, or the file is damaged. This command wrote nothing. Check the disk; if it is sound, restore the ledger from your last backup and run `grants verify`."
         case .unsealablePersonalData(let pseudonym):

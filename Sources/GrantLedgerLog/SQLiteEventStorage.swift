@@ -13,18 +13,28 @@ public final class SQLiteEventStorage: EventStorage {
     public let database: any DatabaseWriter
     /// Checkpoints the WAL of a ledger file off the writer's commits (nil in memory).
     public let checkpointer: WALCheckpointer?
+    /// Opened read-only: the file or its directory cannot be written by this process.
+    public let isReadOnly: Bool
 
     /// Opens a ledger file. With `create`, makes the file and its tables if needed; without,
     /// a missing file or a database that is not a ledger is an error.
     public convenience init(path: String, create: Bool = false) throws(LogError) {
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create { throw LogError.noLedger(path: path) }
+        // Nothing is created or changed in a file before it is known to be a ledger: an empty
+        // file stays empty, another program's database keeps its journal mode.
+        if exists { try Self.checkIsLedger(path: path, creating: create) }
         // Owner-only, like the key: SQLite gives the `-wal` and `-shm` files it creates beside
         // a database the database file's permissions.
         if !exists, !FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) {
             throw LogError.storage("could not create the ledger file \(path)")
         }
         do {
+            if exists, !Self.isWritable(path: path) {
+                // A ledger on read-only media, or handed over read-only: read it as it is.
+                try self.init(database: try Self.openReadOnly(path: path), create: false, migrate: false, readOnly: true)
+                return
+            }
             let pool = try Self.openDurablePool(path: path)
             let checkpointer = WALCheckpointer(path: path)
             checkpointer.install(on: pool)
@@ -36,6 +46,59 @@ public final class SQLiteEventStorage: EventStorage {
         } catch {
             let translated = LogError.translating(error)
             throw translated as? LogError ?? LogError.storage(String(describing: error))
+        }
+    }
+
+    /// A read-only connection to a ledger this process cannot write. In a directory it cannot
+    /// write either, SQLite cannot make the shared-memory file a WAL database is read with, so
+    /// the file is opened as immutable (a URI parameter): it is read as it is, without locks,
+    /// which is right for a copy handed over or read-only media.
+    static func openReadOnly(path: String, configuration: Configuration = configuration()) throws -> DatabaseQueue {
+        var configuration = configuration
+        configuration.readonly = true
+        do {
+            // GRDB reads the schema as it opens: this is where SQLite finds it cannot read.
+            return try DatabaseQueue(path: path, configuration: configuration)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_CANTOPEN {
+            let url = URL(fileURLWithPath: path).absoluteString + "?immutable=1"
+            return try DatabaseQueue(path: url, configuration: configuration)
+        }
+    }
+
+    /// Whether this process may write the file and make the journal files beside it.
+    static func isWritable(path: String) -> Bool {
+        let directory = (path as NSString).deletingLastPathComponent
+        return access(path, W_OK) == 0 && access(directory.isEmpty ? "." : directory, W_OK) == 0
+    }
+
+    /// Reads the file's header, then its tables on a read-only connection, and throws unless
+    /// it is a ledger (or, when `creating`, an empty file to make one in). Writes nothing.
+    static func checkIsLedger(path: String, creating: Bool) throws(LogError) {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw LogError.unreadableInput(path: path, reason: "permission denied, or it is not a file")
+        }
+        let header = (try? handle.read(upToCount: 16)) ?? nil
+        try? handle.close()
+        guard let header, !header.isEmpty else {
+            if creating { return }
+            throw LogError.notALedger(path: path, reason: "the file is empty")
+        }
+        guard header == Data("SQLite format 3\u{0}".utf8) else {
+            throw LogError.notALedger(path: path, reason: "the file is not an SQLite database")
+        }
+        let format: String?
+        do {
+            let queue = try openReadOnly(path: path, configuration: Configuration())
+            format = try queue.read { db in
+                try db.tableExists("ledger_meta") ? try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'format'") : nil
+            }
+            try queue.close()
+        } catch {
+            throw LogError.translating(error) as? LogError
+                ?? LogError.notALedger(path: path, reason: "SQLite cannot read it as a database")
+        }
+        guard format == "grantledger-event-log/1" else {
+            throw LogError.notALedger(path: path, reason: "it has no event-log tables")
         }
     }
 
@@ -66,9 +129,11 @@ public final class SQLiteEventStorage: EventStorage {
     // last, checkpoints what is left and removes the WAL as it did without one.
     deinit { checkpointer?.shutdown() }
 
-    public init(database: any DatabaseWriter, create: Bool, migrate: Bool = true, checkpointer: WALCheckpointer? = nil) throws {
+    public init(database: any DatabaseWriter, create: Bool, migrate: Bool = true, checkpointer: WALCheckpointer? = nil,
+                readOnly: Bool = false) throws {
         self.database = database
         self.checkpointer = checkpointer
+        self.isReadOnly = readOnly
         let migrator = Self.migrator
         if create {
             try migrator.migrate(database)

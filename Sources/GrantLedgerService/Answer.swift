@@ -35,6 +35,8 @@ extension Ledger {
             if moment.isNow, !catchesUpOnRead {
                 guard let live = try projections.liveReader() else { throw LedgerError.projectionsNotReady }
                 reader = live
+            } else if moment.isNow, log.storage.isReadOnly {
+                reader = try readOnlyReader(projections)
             } else {
                 reader = try projections.reader(at: moment, party: moment.isNow ? nil : party)
             }
@@ -48,6 +50,17 @@ extension Ledger {
     /// needs): caught up, or as they stand (nil while never built) when this ledger does not
     /// catch up on reading.
     func liveReaderForLookup() throws -> ProjectionReader? {
-        catchesUpOnRead ? try projections().reader() : try projections().liveReader()
+        if log.storage.isReadOnly { return try readOnlyReader(try projections()) }
+        return catchesUpOnRead ? try projections().reader() : try projections().liveReader()
+    }
+
+    /// Now, on a ledger that cannot be written: the live projections if they reach the log's
+    /// head, else projections built in memory up to it, as a rebuild would build them.
+    private func readOnlyReader(_ projections: Projections) throws -> ProjectionReader {
+        let status = try projections.status()
+        if status.exists, status.checkpoints.allSatisfy({ $0.position == status.head }), let live = try projections.liveReader() {
+            return live
+        }
+        return try projections.reader(at: Moment(position: status.head))
     }
 }

@@ -94,11 +94,15 @@ struct CommandLineTests {
             "                          file, and verify the copy.",
             "  restore                 Bring a backup back as the ledger, refusing one that",
             "                          does not verify.",
+            "  checkpoint              Sign the log's state into a small file for a finance",
+            "                          bureau or an auditor to keep.",
+            "  prove                   Write the proof that one event is in the log a",
+            "                          checkpoint signed.",
         ])
         #expect(result.stdout.contains("USAGE: grants <subcommand>"))
     }
 
-    @Test("each command's help documents its exit status", arguments: ["append", "import", "verify"])
+    @Test("each command's help documents its exit status", arguments: ["append", "import", "verify", "checkpoint", "prove"])
     func exitStatusDocumented(command: String) async throws {
         let directory = try LedgerDirectory()
         let result = try await Grants.run(["help", command], in: directory.url)
