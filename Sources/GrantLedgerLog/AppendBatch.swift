@@ -32,10 +32,17 @@ struct AppendBatch {
     /// for it would hold their ID again.
     var erased: Set<String> = []
 
+    /// The first position whose names the log keeps a digest of: events recorded before
+    /// digests were kept are resent without their names compared.
+    var namesDigestsFrom: Int64 = 1
+
     mutating func start() async throws {
         if let last = try await writer.lastEvent() { head = last }
         erased = try await writer.erasedPseudonyms()
+        namesDigestsFrom = try await writer.metadata(Self.namesDigestsFromKey).flatMap { Int64($0) } ?? 1
     }
+
+    static let namesDigestsFromKey = "names-digests-from"
 
     /// A line after the work that needs no database: parsed, validated, pseudonymised and
     /// canonically encoded. Pure, so it runs off the writer's thread (see ``EventLog/append(_:)``).
@@ -57,6 +64,8 @@ struct AppendBatch {
         let unknownClauses: [UnknownClause]
         /// Its type opens its stream (`EventDefinition.opensStream`).
         let opensStream: Bool
+        /// The keyed digest of the names it gave (nil for none).
+        let namesDigest: [UInt8]?
     }
 
     static func prepare(_ line: SubmissionLine, catalog: EventCatalog, clauses: ClauseCheck, pseudonymizer: Pseudonymizer?) -> Prepared {
@@ -101,6 +110,7 @@ struct AppendBatch {
         if let id = StreamID.personKey(streamID) {
             if let pseudonymizer { streamID = "person:" + pseudonymizer.pseudonym(for: id) } else { needsKey = true }
         }
+        if !needsKey, pseudonymizer == nil, separated.people.contains(where: { $0.name != nil }) { needsKey = true }
         if needsKey {
             var issue = LineIssue(line: line.number, path: "$", message: "this event names a person by resident ID, and the pseudonym key is not available")
             issue.needsKey = true
@@ -109,7 +119,8 @@ struct AppendBatch {
         return .ready(PreparedEvent(
             line: line.number, submission: submission, streamID: streamID,
             data: CanonicalJSON.encode(.object(separated.data)), parties: separated.parties, people: separated.people,
-            unknownClauses: clauses.unknownClauses(in: submission, definition: definition), opensStream: definition.opensStream))
+            unknownClauses: clauses.unknownClauses(in: submission, definition: definition), opensStream: definition.opensStream,
+            namesDigest: pseudonymizer?.namesDigest(eventID: submission.eventID, people: separated.people)))
     }
 
     /// What the store holds for one chunk's lines, fetched in two lookups before the chunk is
@@ -117,6 +128,8 @@ struct AppendBatch {
     struct ChunkFacts {
         var stored: [String: RecordedEvent]
         var added: [String: RecordedEvent] = [:]
+        /// The names digests of the events found or added, by position.
+        var digests: [Int64: [UInt8]] = [:]
 
         func existing(_ eventID: String) -> RecordedEvent? { added[eventID] ?? stored[eventID] }
     }
@@ -136,6 +149,9 @@ struct AppendBatch {
         }
         let found = try await writer.lookUp(eventIDs: ids, streams: streams)
         var facts = ChunkFacts(stored: found.events)
+        if !found.events.isEmpty {
+            facts.digests = try await writer.namesDigests(positions: found.events.values.map(\.position))
+        }
         for stream in streams { streamVersions[stream] = found.versions[stream] ?? 0 }
         // A stream an event would open again (rare): where it begins, for the refusal to name.
         for case .ready(let item) in chunk where item.opensStream && (streamVersions[item.streamID] ?? 0) > 0
@@ -167,7 +183,8 @@ struct AppendBatch {
         let submission = item.submission, streamID = item.streamID, data = item.data
         // Idempotency: the same event id is the same event, forever.
         if let existing = facts.existing(submission.eventID) {
-            handleExisting(existing, submission, streamID: streamID, data: data, line: item.line)
+            handleExisting(existing, submission, streamID: streamID, data: data, namesDigest: item.namesDigest,
+                           storedDigest: facts.digests[existing.position], line: item.line)
             return
         }
         if !item.unknownClauses.isEmpty {
@@ -219,8 +236,9 @@ struct AppendBatch {
             type: submission.type, schemaVersion: submission.schemaVersion, occurredAt: submission.occurredAt,
             recordedAt: now, actor: submission.actor, source: submission.source,
             correlationID: submission.correlationID, causationID: submission.causationID, data: data, hash: hash)
-        events.append(StoredEvent(event, parties: item.parties))
+        events.append(StoredEvent(event, parties: item.parties, namesDigest: item.namesDigest))
         facts.added[submission.eventID] = event
+        facts.digests[position] = item.namesDigest
         for person in item.people {
             guard let id = person.residentID else { continue }
             if person.name == nil && peopleStored.contains(person.pseudonym) { continue }
@@ -239,8 +257,12 @@ struct AppendBatch {
 
     /// A line whose event id is already in the log: a duplicate if its content is the same,
     /// rejected if it differs.
-    mutating func handleExisting(_ existing: RecordedEvent, _ submission: EventSubmission, streamID: String, data: [UInt8], line: Int) {
-        if let difference = Self.difference(existing, submission, streamID: streamID, data: data) {
+    mutating func handleExisting(_ existing: RecordedEvent, _ submission: EventSubmission, streamID: String, data: [UInt8],
+                                 namesDigest: [UInt8]?, storedDigest: [UInt8]?, line: Int) {
+        // The names are not in the stored event: their keyed digests stand for them.
+        let difference = Self.difference(existing, submission, streamID: streamID, data: data)
+            ?? (existing.position >= namesDigestsFrom && namesDigest != storedDigest ? ("name given beside a person", "$.data") : nil)
+        if let difference {
             report.reject(line: line, issues: [LineIssue(line: line, path: difference.path,
                 message: "event id \(submission.eventID) is already in the log at position \(existing.position) with a different \(difference.field); a new fact needs a new event id")])
         } else {

@@ -113,10 +113,14 @@ public struct ChainHead: Sendable, Hashable {
 public struct StoredEvent: Sendable, Hashable {
     public let event: RecordedEvent
     public let parties: [PartyReference]
+    /// The keyed digest of the names the event gave (``Pseudonymizer/namesDigest(eventID:people:)``),
+    /// kept beside it; nil when it gave none.
+    public let namesDigest: [UInt8]?
 
-    public init(_ event: RecordedEvent, parties: [PartyReference]) {
+    public init(_ event: RecordedEvent, parties: [PartyReference], namesDigest: [UInt8]? = nil) {
         self.event = event
         self.parties = parties
+        self.namesDigest = namesDigest
     }
 }
 
@@ -140,6 +144,8 @@ public protocol EventStorageReader: Sendable {
     func erasedPseudonyms() async throws -> Set<String>
     /// A setting of the ledger (e.g. the key fingerprint).
     func metadata(_ key: String) async throws -> String?
+    /// The names digests kept for the events at these positions (absent: none kept).
+    func namesDigests(positions: [Int64]) async throws -> [Int64: [UInt8]]
     /// One page of the party index, in (party, position) order, after `row`.
     func partyRows(after row: PartyRow?, limit: Int) async throws -> [PartyRow]
     /// Whether the party index holds each of `rows`, in their order.

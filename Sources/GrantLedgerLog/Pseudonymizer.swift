@@ -43,6 +43,20 @@ public struct Pseudonymizer: Sendable {
         }
     }
 
+    /// A keyed digest of the names an event gave beside its people, which the log does not keep:
+    /// stored with the event, so that the same event id sent again with another name is told
+    /// apart from a true resend. Nil when the event gave no name. Without the key it reveals
+    /// nothing; `forget` erases it with the person's data.
+    public func namesDigest(eventID: String, people: [PersonReference]) -> [UInt8]? {
+        let named = people.compactMap { person in person.name.map { (person.pseudonym, $0) } }.sorted { $0.0 < $1.0 }
+        guard !named.isEmpty else { return nil }
+        var mac = keyed
+        var text = "grantledger names\u{0}\(eventID)"
+        for (pseudonym, name) in named { text += "\u{0}\(pseudonym)\u{0}\(name)" }
+        mac.update(data: Array(text.utf8))
+        return Array(mac.finalize())
+    }
+
     /// A fingerprint of the key, stored in the log so that a wrong key is noticed before it
     /// makes pseudonyms that match nothing already recorded.
     public var fingerprint: String {

@@ -227,6 +227,15 @@ public final class SQLiteEventStorage: EventStorage {
         migrator.registerMigration("v3-erasures-by-pseudonym") { db in
             try db.execute(sql: "CREATE INDEX personal_data_erasures_pseudonym ON personal_data_erasures (pseudonym)")
         }
+        // The keyed digest of the names an event gave (`Pseudonymizer.namesDigest`), for
+        // telling a resend from the same id with another name.
+        migrator.registerMigration("v4-names-digests") { db in
+            try db.execute(sql: "CREATE TABLE event_names_digests (position INTEGER PRIMARY KEY, digest BLOB NOT NULL)")
+            // Events recorded before have none: their resends are compared without names.
+            try db.execute(sql: """
+                INSERT INTO ledger_meta (key, value) SELECT 'names-digests-from', coalesce(max(position), 0) + 1 FROM events
+                """)
+        }
         return migrator
     }
 
@@ -317,6 +326,9 @@ struct SQLiteBridgedAccess: EventStorageWriter {
         try await bridge.run { try SQLiteEventReader(db: $0).erasedPseudonyms() }
     }
     func metadata(_ key: String) async throws -> String? { try await bridge.run { try SQLiteEventReader(db: $0).metadata(key) } }
+    func namesDigests(positions: [Int64]) async throws -> [Int64: [UInt8]] {
+        try await bridge.run { try SQLiteEventReader(db: $0).namesDigests(positions: positions) }
+    }
     func partyRows(after row: PartyRow?, limit: Int) async throws -> [PartyRow] {
         try await bridge.run { try SQLiteEventReader(db: $0).partyRows(after: row, limit: limit) }
     }
@@ -555,6 +567,19 @@ public struct SQLiteEventReader: TransactionEventReader {
             .flatMap { row in try row.withUnsafeData(atIndex: 0) { $0.map { [UInt8]($0) } } }
     }
 
+    func namesDigests(positions: [Int64]) throws -> [Int64: [UInt8]] {
+        guard try db.tableExists("event_names_digests") else { return [:] }
+        let statement = try db.cachedStatement(sql: "SELECT digest FROM event_names_digests WHERE position = ?")
+        var found: [Int64: [UInt8]] = [:]
+        for position in positions {
+            if let row = try Row.fetchOne(statement, arguments: [position]),
+               let digest = try row.withUnsafeData(atIndex: 0, { $0.map { [UInt8]($0) } }) {
+                found[position] = digest
+            }
+        }
+        return found
+    }
+
     func partyRows(after row: PartyRow?, limit: Int) throws -> [PartyRow] {
         let rows = try row.map {
             try Row.fetchAll(db, sql: "SELECT party, position FROM event_parties WHERE (party, position) > (?, ?) ORDER BY party, position LIMIT ?",
@@ -595,6 +620,10 @@ public struct SQLiteEventReader: TransactionEventReader {
         let insertParty = SQLiteStatementBinding(try db.cachedStatement(sql: Self.insertPartySQL))
         for stored in events {
             try self.insert(stored.event, parties: stored.parties, insert, insertParty)
+            if let digest = stored.namesDigest {
+                try db.execute(sql: "INSERT INTO event_names_digests (position, digest) VALUES (?, ?)",
+                               arguments: [stored.event.position, Data(digest)])
+            }
         }
     }
 
@@ -652,6 +681,9 @@ public struct SQLiteEventReader: TransactionEventReader {
     func erasePersonalRecord(pseudonym: String, at time: Timestamp) throws -> Bool {
         try db.execute(sql: "DELETE FROM personal_data_sealed WHERE pseudonym = ?", arguments: [pseudonym])
         var erased = db.changesCount > 0
+        // The digests of the names their events gave go with them.
+        try db.execute(sql: "DELETE FROM event_names_digests WHERE position IN (SELECT position FROM event_parties WHERE party = ?)",
+                       arguments: [pseudonym])
         // Not yet sealed (a ledger from before, not yet opened with its key).
         if try db.tableExists("personal_data") {
             try db.execute(sql: "DELETE FROM personal_data WHERE pseudonym = ?", arguments: [pseudonym])

@@ -112,3 +112,42 @@ struct IdempotencyTests {
         #expect(report.duplicates == 1)
     }
 }
+
+/// Issue #15, item 3: the names an event gives are not in the log, so the same id sent again
+/// with only a name changed is told apart by a keyed digest of its names, kept beside it.
+@Suite("Idempotency covers the names the log does not keep")
+struct NamesDigestTests {
+    @Test("the same event id with only the person's name changed is rejected, naming the difference; the true resend is a duplicate",
+          arguments: Backend.allCases)
+    func renamed(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
+        try await log.appendAccepted([Sample.personRegistered(1, person: People.zhang, name: "张三")])
+        let resend = try await log.append(lines: [Sample.personRegistered(1, person: People.zhang, name: "张三")])
+        #expect(resend.duplicates == 1 && resend.committed)
+        for other in ["李四", nil] as [String?] {
+            let renamed = try await log.append(lines: [Sample.personRegistered(1, person: People.zhang, name: other)])
+            #expect(!renamed.committed)
+            #expect(renamed.issues.first?.message.contains("a different name given beside a person") == true, "\(renamed.issues)")
+        }
+        // An event that gave no name, sent again with one, is not the same event either.
+        try await log.appendAccepted([Sample.personRegistered(2, person: People.li, name: nil)])
+        let named = try await log.append(lines: [Sample.personRegistered(2, person: People.li, name: "李四")])
+        #expect(!named.committed)
+    }
+
+    @Test("events recorded before digests were kept are resent without their names compared; forgetting erases the digests")
+    func legacyAndForget() async throws {
+        let ledger = try Backend.onDiskPool.makeLedger()
+        let log = try await ledger.log()
+        try await log.appendAccepted([Sample.personRegistered(1, person: People.zhang, name: "张三")])
+        #expect(!(try ledger.tampering.storedText(inTable: "event_names_digests").isEmpty))
+        // As a ledger from before: no digest, and the meta saying where digests begin moved on.
+        try ledger.tampering.execute("DELETE FROM event_names_digests; UPDATE ledger_meta SET value = '2' WHERE key = 'names-digests-from'")
+        let resend = try await log.append(lines: [Sample.personRegistered(1, person: People.zhang, name: "张三")])
+        #expect(resend.duplicates == 1)
+        try await log.appendAccepted([Sample.personRegistered(2, person: People.li, name: "李四")])
+        #expect(!(try ledger.tampering.storedText(inTable: "event_names_digests").isEmpty))
+        _ = try await log.forget(person: People.li)
+        #expect(try ledger.tampering.storedText(inTable: "event_names_digests").isEmpty)
+    }
+}
