@@ -172,16 +172,29 @@ public final class EventLog: Sendable {
         return try pseudonymizer.personalData.open(sealed, pseudonym: pseudonym)
     }
 
-    /// Erases the resident ID and name held for a person. The events and their hash chain are
-    /// untouched: they only ever held the pseudonym.
+    /// Erases the resident ID and name held for a person, then wipes the old copies of the
+    /// pages that held them from the files (``EventStorage/wipeDeleted()``). The events and
+    /// their hash chain are untouched: they only ever held the pseudonym. A person erased
+    /// already is wiped again (for when a reader had held the first wipe back).
     @discardableResult
-    public func forget(person text: String) async throws -> String {
+    public func forget(person text: String) async throws -> ForgetOutcome {
         let pseudonym = try partyKey(for: text)
         guard Pseudonym.isPseudonym(pseudonym) else { throw PartyError(text: text, problem: "is not a person") }
         let now = clock.now()
-        let erased = try await storage.write { try await $0.erasePersonalRecord(pseudonym: pseudonym, at: now) }
-        guard erased else { throw LogError.personNotFound(Pseudonym.isPseudonym(text) ? text : ResidentID.mask(text)) }
-        return pseudonym
+        let (erased, before) = try await storage.write { writer in
+            (try await writer.erasePersonalRecord(pseudonym: pseudonym, at: now), try await writer.erasedPseudonyms().contains(pseudonym))
+        }
+        guard erased || before else { throw LogError.personNotFound(Pseudonym.isPseudonym(text) ? text : ResidentID.mask(text)) }
+        return ForgetOutcome(pseudonym: pseudonym, alreadyErased: !erased, wiped: try await storage.wipeDeleted())
+    }
+
+    public struct ForgetOutcome: Sendable, Hashable {
+        public let pseudonym: String
+        /// The data had been erased before: this call only wiped again.
+        public let alreadyErased: Bool
+        /// The files no longer hold the erased data; false while another connection reads an
+        /// older snapshot, which keeps the old pages until it ends.
+        public let wiped: Bool
     }
 
     public struct PartyError: Error, CustomStringConvertible {

@@ -47,10 +47,17 @@ public protocol EventStorage: Sendable {
     /// Whether the store can only be read (a file on read-only media, or handed over so):
     /// the log then writes nothing on opening, and every write fails with ``LogError/readOnly``.
     var isReadOnly: Bool { get }
+    /// Makes what was deleted unreadable from the store's files (SQLite: checkpoints the whole
+    /// WAL into the database, whose freed cells `secure_delete` zeroed, and truncates the WAL).
+    /// False when it cannot yet: another connection is reading a snapshot that still holds the
+    /// old pages, which stay until it ends.
+    func wipeDeleted() async throws -> Bool
 }
 
 extension EventStorage {
     public var isReadOnly: Bool { false }
+
+    public func wipeDeleted() async throws -> Bool { true }
 
     public func events(_ query: EventQuery, after position: Int64, limit: Int) async throws -> [RecordedEvent] {
         try await read { try await $0.events(query, after: position, limit: limit) }

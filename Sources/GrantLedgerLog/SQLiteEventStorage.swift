@@ -65,6 +65,28 @@ public final class SQLiteEventStorage: EventStorage {
         }
     }
 
+    /// Checkpoints the whole WAL into the database file and truncates it, on a connection of
+    /// its own that waits two seconds at most for readers: erased rows were zeroed as they were
+    /// deleted (`secure_delete`), and this removes the older copies of their pages from the
+    /// WAL and puts the zeroed ones in the file. False while a reader holds an older snapshot.
+    public func wipeDeleted() async throws -> Bool {
+        guard database is DatabasePool, !isReadOnly else { return true }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(2)
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        let connection = try DatabaseQueue(path: database.path, configuration: configuration)
+        defer { try? connection.close() }
+        do {
+            return try await connection.writeWithoutTransaction { db in
+                guard let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") else { return false }
+                let busy: Int = try row.decode(atIndex: 0)
+                return busy == 0
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            return false
+        }
+    }
+
     /// Whether this process may write the file and make the journal files beside it.
     static func isWritable(path: String) -> Bool {
         let directory = (path as NSString).deletingLastPathComponent

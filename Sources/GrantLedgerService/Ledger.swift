@@ -124,10 +124,10 @@ public final class Ledger: Sendable {
     /// The log's last event, nil while it is empty.
     public func head() async throws -> ChainHead? { try await log.head() }
 
-    /// Erases the resident ID and name held for a person (resident ID or pseudonym) and
-    /// returns their pseudonym; their events, which hold only the pseudonym, stay.
+    /// Erases the resident ID and name held for a person (resident ID or pseudonym) and wipes
+    /// them from the ledger's files; their events, which hold only the pseudonym, stay.
     @discardableResult
-    public func forget(person text: String) async throws -> String {
+    public func forget(person text: String) async throws -> EventLog.ForgetOutcome {
         do {
             return try await log.forget(person: text)
         } catch let error as EventLog.PartyError {

@@ -127,3 +127,40 @@ struct SealedPersonalDataTests {
         }
     }
 }
+
+/// Issue #15, item 2: erasure is complete, or says it is not yet. Even sealed, an erased record
+/// would still open with the key while an old copy of its page is in the file or the WAL.
+@Suite("Forgetting wipes the file, or says a reader holds it back")
+struct ForgetWipeTests {
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        haystack.count >= needle.count && (0...(haystack.count - needle.count)).contains { haystack[$0..<($0 + needle.count)].elementsEqual(needle) }
+    }
+
+    @Test("with a reader open, forget erases and says the wipe waits; run again after, the sealed bytes are gone")
+    func readerHoldsTheWipeBack() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("ledger.sqlite")
+        let (storage, log) = try await SealedPersonalDataTests.open(path, create: true)
+        try await log.appendAccepted(PersonalDataTests.file)
+        let pseudonym = TestKeys.pseudonym(People.zhang)
+        let sealed = try #require(try await storage.read { try await $0.sealedPersonalData(pseudonym: pseudonym) })
+        // Another program reading: a snapshot taken before the erasure, held open.
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true
+        let reader = try DatabaseQueue(path: path, configuration: configuration)
+        try await reader.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN DEFERRED")
+            _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM personal_data_sealed")
+        }
+        let first = try await log.forget(person: People.zhang)
+        #expect(!first.alreadyErased)
+        #expect(!first.wiped, "a reader holds an older snapshot: the wipe cannot be complete")
+        try await reader.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
+        try reader.close()
+
+        let second = try await log.forget(person: People.zhang)
+        #expect(second.alreadyErased && second.wiped)
+        #expect(!Self.contains(SealedPersonalDataTests.rawBytes(of: path), sealed), "the sealed record is still in the file or its WAL")
+        #expect((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0 == 0)
+    }
+}
