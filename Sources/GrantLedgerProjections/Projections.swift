@@ -25,6 +25,7 @@ public final class Projections: Sendable {
     /// Whether the live tables are known to have every index: projections built by an earlier
     /// version may lack one added since. Checked once per instance, not at every catch-up.
     private let indexesChecked = Flag()
+    private let leftoversChecked = Flag()
 
     public init(log: EventLog, policies: PolicyCatalog) throws {
         self.log = log
@@ -82,6 +83,10 @@ public final class Projections: Sendable {
             try backend.write(.live) { store in try store.createIndexes() }
             indexesChecked.set()
         }
+        if !leftoversChecked.isSet {
+            try dropLeftoversOfKilledRebuild()
+            leftoversChecked.set()
+        }
         var report = CatchUpReport()
         let engine = PolicyEngine(catalog: policies)
         while true {
@@ -100,6 +105,18 @@ public final class Projections: Sendable {
     }
 
     // MARK: - Rebuilding
+
+    /// The new tables of a rebuild whose process is gone (killed, or its machine restarted)
+    /// are dropped: they would otherwise hold a copy of the projections until the next rebuild.
+    /// A rebuild still running, here or on another machine, keeps them.
+    func dropLeftoversOfKilledRebuild() throws {
+        let owner = try backend.read(.rebuilding) { store in try store.tablesExist() ? try store.meta("rebuild-process") ?? "" : nil }
+        guard let owner, !RebuildProcess.isRunning(owner) else { return }
+        try backend.write(.rebuilding) { store in
+            // Another process may have started a rebuild since: only its own leftovers go.
+            if try store.tablesExist(), try store.meta("rebuild-process") ?? "" == owner { try store.dropTables() }
+        }
+    }
 
     public struct RebuildReport: Sendable {
         public var position: Int64
@@ -129,6 +146,7 @@ public final class Projections: Sendable {
             try store.dropTables()
             try store.createTables()
             try store.setMeta("rebuild", token)
+            try store.setMeta("rebuild-process", RebuildProcess.current)
             try store.setMeta("policies", policies.fingerprint)
         }
         @Sendable func owned(_ store: any ProjectionStore) throws {
@@ -315,6 +333,21 @@ final class Prefetch<Value: Sendable>: @unchecked Sendable {
 }
 
 /// A fact learnt once and kept: set, never unset.
+/// Which process a rebuild runs in: `host:pid`, so that a rebuild's leftovers can be told
+/// from a rebuild under way.
+enum RebuildProcess {
+    static var current: String { "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)" }
+
+    /// Whether the process `owner` names still runs. Unknown (another machine's, or a rebuild
+    /// from before owners were kept, named by "") counts as running unless it is this machine's.
+    static func isRunning(_ owner: String) -> Bool {
+        guard let colon = owner.lastIndex(of: ":"), let pid = Int32(owner[owner.index(after: colon)...]) else { return true }
+        guard owner[..<colon] == ProcessInfo.processInfo.hostName else { return true }
+        if pid == ProcessInfo.processInfo.processIdentifier { return true }
+        return kill(pid, 0) == 0 || errno != ESRCH
+    }
+}
+
 final class Flag: @unchecked Sendable {
     private let lock = NSLock()
     // Guarded by `lock`.

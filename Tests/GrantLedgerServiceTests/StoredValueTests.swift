@@ -98,3 +98,54 @@ struct StoredValueTests {
         try ledger.readingProjectionsAsTheyStand().digests().value.map(\.digest)
     }
 }
+
+/// Issue #15, item 10: a killed rebuild's new tables do not stay until the next rebuild.
+@Suite("Leftovers of a killed rebuild")
+struct RebuildLeftoverTests {
+    /// A ledger with projections, and a copy of them under the rebuild's prefix as a rebuild
+    /// run by `owner` would have left them.
+    static func leftovers(owner: String) async throws -> LedgerConfiguration {
+        let directory = try TestLedger.directory()
+        let configuration = TestLedger.configuration(in: directory)
+        do {
+            let ledger = try await Ledger.create(configuration)
+            _ = try await ledger.append(Examples.submissionLines)
+            _ = try ledger.entitlements()
+        }
+        let queue = try DatabaseQueue(path: configuration.databasePath)
+        try await queue.write { db in
+            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'proj\\_%' ESCAPE '\\'") {
+                try db.execute(sql: "CREATE TABLE projnext_\(table.dropFirst(5)) AS SELECT * FROM \(table)")
+            }
+            // (Copied without its primary key: the live tables' own owner goes first.)
+            try db.execute(sql: "DELETE FROM projnext_meta WHERE key = 'rebuild-process'")
+            try db.execute(sql: "INSERT INTO projnext_meta (key, value) VALUES ('rebuild-process', ?)", arguments: [owner])
+        }
+        try queue.close()
+        return configuration
+    }
+
+    static func nextTables(_ configuration: LedgerConfiguration) async throws -> Int {
+        try await DatabaseQueue(path: configuration.databasePath).read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'projnext\\_%' ESCAPE '\\'") ?? 0
+        }
+    }
+
+    @Test("a rebuild whose process is gone: its tables are dropped at the next catch-up")
+    func killed() async throws {
+        let configuration = try await Self.leftovers(owner: "\(ProcessInfo.processInfo.hostName):2147483646")
+        #expect(try await Self.nextTables(configuration) > 0)
+        _ = try await Ledger.open(configuration).entitlements()
+        #expect(try await Self.nextTables(configuration) == 0)
+    }
+
+    @Test("a rebuild still running (this process), or on another machine: its tables stay")
+    func running() async throws {
+        for owner in ["\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)", "another-host:12"] {
+            let configuration = try await Self.leftovers(owner: owner)
+            let before = try await Self.nextTables(configuration)
+            _ = try await Ledger.open(configuration).entitlements()
+            #expect(try await Self.nextTables(configuration) == before, "\(owner)")
+        }
+    }
+}
