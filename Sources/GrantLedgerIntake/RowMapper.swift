@@ -212,7 +212,7 @@ public struct RowMapper: Sendable {
         switch EventSubmission.parse(envelope, catalog: catalog) {
         case .failure(let invalid):
             for issue in invalid.issues {
-                let value = self.value(atJSONPath: issue.path)
+                let value = issue.path == "$.streamId" ? streamCulprit(texts) : self.value(atJSONPath: issue.path)
                 problem(value, value == nil ? "\(issue.path): \(issue.message)" : issue.message)
             }
             return .invalid(problems)
@@ -231,10 +231,31 @@ public struct RowMapper: Sendable {
     public func value(atJSONPath path: String) -> Mapping.Value? {
         let envelope = ["$.occurredAt": "occurredAt", "$.actor": "actor", "$.source": "source"]
         if let name = envelope[path] { return byName[name] }
+        // The stream id is the mapping's template: the first column it is made of.
+        if path == "$.streamId" { return firstColumn(of: mapping.stream.names) }
         guard path.hasPrefix("$.data.") else { return nil }
         var name = String(path.dropFirst("$.data.".count))
         if let bracket = name.firstIndex(of: "[") { name = String(name[..<bracket]) }
-        return byName[name]
+        if let value = byName[name] { return value }
+        // An object the row fills from several columns (a payee): the first of them.
+        return firstColumn(of: byName.keys.filter { $0.hasPrefix(name + ".") }.sorted())
+    }
+
+    /// Of the values the stream id is made of, the one whose text no identifier may hold (too
+    /// long, or a character outside A-Z a-z 0-9 . _ - / :): the column to blame for a stream
+    /// id the catalog refused. Else the first column it is made of.
+    func streamCulprit(_ texts: [String: String]) -> Mapping.Value? {
+        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-/:".utf8)
+        let culprit = mapping.stream.names.first { name in
+            guard let text = texts[name] else { return false }
+            return text.utf8.count > 64 || text.utf8.contains { !allowed.contains($0) }
+        }
+        return culprit.flatMap { byName[$0] } ?? firstColumn(of: mapping.stream.names)
+    }
+
+    /// The first of the values `names` that comes from a column.
+    private func firstColumn(of names: [String]) -> Mapping.Value? {
+        names.lazy.compactMap { self.byName[$0] }.first { if case .column = $0.origin { true } else { false } }
     }
 
     func describe(_ column: String, in row: FeedRow) -> String {

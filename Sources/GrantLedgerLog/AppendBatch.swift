@@ -32,6 +32,9 @@ struct AppendBatch {
     /// for it would hold their ID again.
     var erased: Set<String> = []
 
+    /// The line each event of this append was given on (for naming it when its id comes again).
+    var addedLines: [String: Int] = [:]
+
     /// The first position whose names the log keeps a digest of: events recorded before
     /// digests were kept are resent without their names compared.
     var namesDigestsFrom: Int64 = 1
@@ -184,7 +187,8 @@ struct AppendBatch {
         // Idempotency: the same event id is the same event, forever.
         if let existing = facts.existing(submission.eventID) {
             handleExisting(existing, submission, streamID: streamID, data: data, namesDigest: item.namesDigest,
-                           storedDigest: facts.digests[existing.position], line: item.line)
+                           storedDigest: facts.digests[existing.position], line: item.line,
+                           earlierLine: addedLines[submission.eventID])
             return
         }
         if !item.unknownClauses.isEmpty {
@@ -239,6 +243,8 @@ struct AppendBatch {
         events.append(StoredEvent(event, parties: item.parties, namesDigest: item.namesDigest))
         facts.added[submission.eventID] = event
         facts.digests[position] = item.namesDigest
+        if addedLines.count >= Self.cacheLimit { addedLines.removeAll(keepingCapacity: true) }
+        addedLines[submission.eventID] = item.line
         for person in item.people {
             guard let id = person.residentID else { continue }
             if person.name == nil && peopleStored.contains(person.pseudonym) { continue }
@@ -258,13 +264,15 @@ struct AppendBatch {
     /// A line whose event id is already in the log: a duplicate if its content is the same,
     /// rejected if it differs.
     mutating func handleExisting(_ existing: RecordedEvent, _ submission: EventSubmission, streamID: String, data: [UInt8],
-                                 namesDigest: [UInt8]?, storedDigest: [UInt8]?, line: Int) {
+                                 namesDigest: [UInt8]?, storedDigest: [UInt8]?, line: Int, earlierLine: Int? = nil) {
         // The names are not in the stored event: their keyed digests stand for them.
         let difference = Self.difference(existing, submission, streamID: streamID, data: data)
             ?? (existing.position >= namesDigestsFrom && namesDigest != storedDigest ? ("name given beside a person", "$.data") : nil)
         if let difference {
+            // Sent earlier in this same append, the event is not in the log: name its line.
+            let place = earlierLine.map { "was given on line \($0) of this append" } ?? "is already in the log at position \(existing.position)"
             report.reject(line: line, issues: [LineIssue(line: line, path: difference.path,
-                message: "event id \(submission.eventID) is already in the log at position \(existing.position) with a different \(difference.field); a new fact needs a new event id")])
+                message: "event id \(submission.eventID) \(place) with a different \(difference.field); a new fact needs a new event id")])
         } else {
             report.duplicates += 1
             report.record(.duplicate(line: line, position: existing.position, eventID: submission.eventID))

@@ -77,7 +77,7 @@ enum FieldValidator {
             let bytes = s.utf8.count
             if bytes == 0 { return fail("must not be empty") }
             if let first = s.utf8.first, first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D || first >= 0x80,
-                s.allSatisfy(\.isWhitespace)
+                s.unicodeScalars.allSatisfy({ $0.properties.isWhitespace || Self.invisible.contains($0.value) })
             {
                 return fail("must not be empty")
             }
@@ -139,12 +139,12 @@ enum FieldValidator {
             do {
                 _ = try CreditCode(validating: s)
             } catch {
-                fail("\(error) (value \"\(s)\")")
+                fail("\(error) (value \(quoted(s)))")
             }
         case .clause:
             guard case .string(let s) = value else { return fail("expected a clause id, found \(describe(value))") }
             if !ClauseID.isWellFormed(s) {
-                fail("\"\(s)\" is not a clause id; write the document id, a slash and the clause label, e.g. JJ-2019-79/6.7 or XM-2023-187/(九)-b")
+                fail("\(quoted(s)) is not a clause id; write the document id, a slash and the clause label, e.g. JJ-2019-79/6.7 or XM-2023-187/(九)-b")
             }
         case .choice(let values):
             guard case .string(let s) = value, values.contains(s) else {
@@ -175,12 +175,25 @@ enum FieldValidator {
     /// Text holds no control character but tab, line feed and carriage return: a NUL or an
     /// escape code is an export's fault, not anything a person wrote.
     static func controlCharacterProblem(_ s: String) -> String? {
-        for (offset, scalar) in s.unicodeScalars.enumerated() where scalar.value < 0x20 && ![0x09, 0x0A, 0x0D].contains(scalar.value) || scalar.value == 0x7F {
-            let code = "U+" + String(scalar.value, radix: 16, uppercase: true).leftPadding(to: 4)
-            return "character \(offset + 1) is the control character \(code)\(scalar.value == 0 ? " (NUL)" : ""), which text may not hold; remove it (an export may have padded the field)"
+        for (offset, scalar) in s.unicodeScalars.enumerated() {
+            let v = scalar.value
+            let code = "U+" + String(v, radix: 16, uppercase: true).leftPadding(to: 4)
+            if v < 0x20 && ![0x09, 0x0A, 0x0D].contains(v) || (0x7F...0x9F).contains(v) {
+                return "character \(offset + 1) is the control character \(code)\(v == 0 ? " (NUL)" : ""), which text may not hold; remove it (an export may have padded the field)"
+            }
+            // Characters that reorder or hide what a reader sees, and the ones Unicode never assigns.
+            if (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
+                return "character \(offset + 1) is \(code), which reverses or isolates the direction of the text around it so that it reads otherwise than it is stored; remove it"
+            }
+            if (0xFDD0...0xFDEF).contains(v) || v & 0xFFFE == 0xFFFE {
+                return "character \(offset + 1) is \(code), which Unicode never assigns to a character; the text was damaged or mis-decoded"
+            }
         }
         return nil
     }
+
+    /// Characters of no width, which a text of nothing else would show as blank.
+    static let invisible: Set<UInt32> = [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
 
     static func identifierProblem(_ s: String) -> String? {
         let bytes = s.utf8
@@ -192,7 +205,7 @@ enum FieldValidator {
                 UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: ":"):
                 continue
             default:
-                return "\"\(s)\" has a character outside A-Z a-z 0-9 . _ - / :"
+                return "\(quoted(s)) has a character outside A-Z a-z 0-9 . _ - / :"
             }
         }
         if let range = Pseudonym.embeddedResidentID(in: s) {
@@ -201,13 +214,26 @@ enum FieldValidator {
         return nil
     }
 
+    /// A string as a message shows it: quoted, control characters written as `\u{…}`, and cut
+    /// after 40 characters with its length, so that no message echoes megabytes or moves the
+    /// terminal's cursor.
+    static func quoted(_ s: String) -> String {
+        var shown = ""
+        for scalar in s.unicodeScalars.prefix(40) {
+            let v = scalar.value
+            if v < 0x20 || (0x7F...0x9F).contains(v) { shown += "\\u{\(String(v, radix: 16, uppercase: true))}" } else { shown.unicodeScalars.append(scalar) }
+        }
+        let count = s.unicodeScalars.count
+        return count > 40 ? "\"\(shown)…\" (\(count) characters)" : "\"\(shown)\""
+    }
+
     /// A short description of a value for messages: strings quoted (and masked if they could
     /// be a resident ID), other values by kind.
     static func describe(_ value: JSONValue) -> String {
         switch value {
         case .string(let s):
             if Pseudonym.embeddedResidentID(in: s) != nil || s.utf8.count == 18 { return "\"\(ResidentID.mask(s))\"" }
-            return s.unicodeScalars.count > 40 ? "\"\(s.prefix(40))…\"" : "\"\(s)\""
+            return quoted(s)
         case .integer(let i): return String(i)
         case .bool(let b): return String(b)
         case .null: return "null"

@@ -71,7 +71,7 @@ public struct EventSubmission: Sendable, Hashable {
         func uuid(_ key: String, required: Bool) -> String? {
             guard let s = string(key, required: required) else { return nil }
             guard UUIDText.isValid(s) else {
-                issues.append(.init(path: "$.\(key)", message: "expected a UUID (8-4-4-4-12 hex digits), found \"\(s)\""))
+                issues.append(.init(path: "$.\(key)", message: "expected a UUID (8-4-4-4-12 hex digits), found \(FieldValidator.quoted(s))"))
                 return nil
             }
             return s.lowercased()
@@ -114,7 +114,7 @@ public struct EventSubmission: Sendable, Hashable {
         let occurredAt = string("occurredAt").flatMap { s -> LocalDate? in
             guard let date = LocalDate(s) else {
                 issues.append(.init(path: "$.occurredAt", message: LocalDate.missingDay(s).map { "the business date \($0)" }
-                    ?? "expected the business date as YYYY-MM-DD, found \"\(s)\""))
+                    ?? "expected the business date as YYYY-MM-DD, found \(FieldValidator.quoted(s))"))
                 return nil
             }
             return date
@@ -131,7 +131,7 @@ public struct EventSubmission: Sendable, Hashable {
                 let versions = catalog.versions(of: type)
                 if versions.isEmpty {
                     issues.append(.init(path: "$.type",
-                        message: "unknown event type \"\(type)\"; the catalog (EventSchemas/README.md) lists the known types"))
+                        message: "unknown event type \(FieldValidator.quoted(type)); the catalog (EventSchemas/README.md) lists the known types"))
                 } else {
                     issues.append(.init(path: "$.schemaVersion",
                         message: "\(type) has schema versions \(versions.map(String.init).joined(separator: ", ")), not \(schemaVersion)"))

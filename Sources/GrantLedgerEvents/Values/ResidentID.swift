@@ -10,6 +10,7 @@ public struct ResidentID: Sendable, Hashable, CustomStringConvertible {
     public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
         case wrongLength(Int)
         case notDigits
+        case fullWidthDigits
         case badBirthDate
         case badCheckDigit
 
@@ -19,6 +20,8 @@ public struct ResidentID: Sendable, Hashable, CustomStringConvertible {
                 "a resident ID has 18 characters, this one has \(n)"
             case .notDigits:
                 "a resident ID is 17 digits followed by a digit or X"
+            case .fullWidthDigits:
+                "a resident ID is 17 digits followed by a digit or X, in ASCII: this one has full-width digits (０-９); convert them to 0-9"
             case .badBirthDate:
                 "characters 7-14 of a resident ID are a date of birth (YYYYMMDD), and these are not"
             case .badCheckDigit:
@@ -32,7 +35,11 @@ public struct ResidentID: Sendable, Hashable, CustomStringConvertible {
 
     public init(validating text: String) throws(Problem) {
         let bytes = Array(text.utf8)
-        guard bytes.count == 18 else { throw .wrongLength(text.count) }
+        // 18 characters that are not 18 ASCII bytes (full-width digits, say) are not digits.
+        guard bytes.count == 18 else {
+            guard text.count == 18 else { throw .wrongLength(text.count) }
+            throw text.unicodeScalars.contains { (0xFF10...0xFF19).contains($0.value) } ? .fullWidthDigits : .notDigits
+        }
         var sum = 0
         for i in 0..<17 {
             let d = Int(bytes[i]) - 48
