@@ -99,7 +99,8 @@ public struct ClawbackView: Codable, Sendable, Hashable {
 
 /// A payment the entitlements do not explain.
 public struct Finding: Codable, Sendable, Hashable {
-    /// `no-entitlement`, `to-recover`, `overpaid` or `paid-early`.
+    /// `no-entitlement`, `to-recover`, `overpaid`, `paid-early`, `unknown-payment` (a clawback of a
+    /// payment not in the log) or `reused-payment-id` (a payment id recorded by two events).
     public var kind: String
     public var clause: String
     public var payeeID: String
@@ -326,6 +327,12 @@ extension ProjectionReader {
                     findings.append(Finding(kind: view.excessKind ?? "overpaid", clause: record.clause, payeeID: record.payeeID,
                         subject: record.subject, amount: view.excess, entitlementID: record.id, disbursements: view.disbursements, detail: detail))
                 }
+            }
+            // A payment id used twice (refused since, but held by older ledgers): both count.
+            for reused in try store.reusedPaymentIDs() {
+                findings.append(Finding(kind: "reused-payment-id", clause: reused.clause, payeeID: reused.payee, subject: nil, amount: reused.amount,
+                    entitlementID: nil, disbursements: [reused.payment],
+                    detail: "payment \(reused.payment) was recorded again at position \(reused.position) by another event: both payments are counted; if one is a mistake, record its reversal"))
             }
             // A clawback that names a payment the log does not hold.
             for orphan in try store.clawbacksOfUnknownPayments() {

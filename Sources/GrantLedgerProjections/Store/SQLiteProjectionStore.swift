@@ -279,10 +279,18 @@ struct SQLiteProjectionStore: ProjectionStore {
     }
 
     func putDisbursement(_ paid: DisbursementMade, payee: String, date: LocalDate, position: Int64, matchKey: String, eventID: String) throws {
+        // A payment id used again by another event (a ledger from before such events were
+        // refused) is kept as a payment of its own, under `<id>@<position>`, so that its money
+        // is counted and shown as a finding, never replacing the first.
+        var id = paid.disbursementId
+        if let held = try String.fetchOne(db.cachedStatement(sql: "SELECT event_id FROM \(schema[.disbursements]) WHERE disbursement_id = ?"),
+                                          arguments: [id]), held != eventID {
+            id += "@\(position)"
+        }
         try execute("""
             INSERT OR REPLACE INTO \(schema[.disbursements]) (disbursement_id, clause, payee_kind, payee_id, subject, application_id,
                 fund_id, amount, reversed, date, position, match_key, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
-            """, [paid.disbursementId, paid.clause, paid.payee.kind.rawValue, payee, paid.subject, paid.applicationId,
+            """, [id, paid.clause, paid.payee.kind.rawValue, payee, paid.subject, paid.applicationId,
                   paid.fundId, paid.amount.value, date.description, position, matchKey, eventID])
     }
 
@@ -536,6 +544,17 @@ struct SQLiteProjectionStore: ProjectionStore {
             let amount = try row.fen(atIndex: 4, in: "clawbacks") ?? 0, recovered = try row.fen(atIndex: 5, in: "clawbacks") ?? 0
             return ClawbackView(clawbackID: try row.decode(atIndex: 0), clause: try row.decode(atIndex: 1), payeeKind: try row.decode(atIndex: 2), payeeID: try row.decode(atIndex: 3), amount: amount, recovered: recovered,
                                 outstanding: max(0, amount - recovered), reason: try row.decode(atIndex: 6), disbursementID: try row.decode(atIndex: 7), date: try row.decode(atIndex: 8))
+        }
+    }
+
+    func reusedPaymentIDs() throws -> [(payment: String, clause: String, payee: String, amount: Int64, position: Int64)] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT disbursement_id, clause, payee_id, amount, position FROM \(schema[.disbursements])
+            WHERE disbursement_id LIKE '%@%' ORDER BY position
+            """)).map { row in
+            let id: String = try row.decode(atIndex: 0)
+            return (String(id.prefix { $0 != "@" }), try row.decode(atIndex: 1), try row.decode(atIndex: 2),
+                    try row.fen(atIndex: 3, in: "disbursements") ?? 0, try row.decode(atIndex: 4))
         }
     }
 
