@@ -18,7 +18,9 @@ public final class SQLiteEventStorage: EventStorage {
 
     /// Opens a ledger file. With `create`, makes the file and its tables if needed; without,
     /// a missing file or a database that is not a ledger is an error.
-    public convenience init(path: String, create: Bool = false) throws(LogError) {
+    /// With `readOnly` (or when this process cannot write the file), the file is opened
+    /// read-only and nothing in it changes.
+    public convenience init(path: String, create: Bool = false, readOnly: Bool = false) throws(LogError) {
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create { throw LogError.noLedger(path: path) }
         // Nothing is created or changed in a file before it is known to be a ledger: an empty
@@ -30,7 +32,7 @@ public final class SQLiteEventStorage: EventStorage {
             throw LogError.storage("could not create the ledger file \(path)")
         }
         do {
-            if exists, !Self.isWritable(path: path) {
+            if exists, readOnly || !Self.isWritable(path: path) {
                 // A ledger on read-only media, or handed over read-only: read it as it is.
                 try self.init(database: try Self.openReadOnly(path: path), create: false, migrate: false, readOnly: true)
                 return

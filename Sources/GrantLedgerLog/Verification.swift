@@ -19,6 +19,8 @@ public struct VerificationReport: Sendable {
         case partyRowMissing(position: Int64, party: String)
         /// The party index says the event at `position` names `party`; it does not.
         case partyRowForeign(position: Int64, party: String)
+        /// The event at `position` is not the one an earlier copy of the ledger holds there.
+        case differsFromCopy(position: Int64)
         /// The first `treeSize` events are not those the checkpoint signed at `signedAt`.
         case checkpointMismatch(treeSize: Int64, signedAt: Timestamp)
         /// A checkpoint's signature is not its key's: it was forged or changed.
@@ -34,7 +36,7 @@ public struct VerificationReport: Sendable {
         /// The first position at which the log is not what was written.
         public var position: Int64 {
             switch self {
-            case .checkpointMismatch(let p, _), .checkpointSignature(let p): p
+            case .checkpointMismatch(let p, _), .checkpointSignature(let p), .differsFromCopy(let p): p
             case .altered(let p), .anchorMismatch(let p), .unreadable(let p, _), .partyRowMissing(let p, _), .partyRowForeign(let p, _): p
             case .missing(let from, _): from
             case .truncated(let last, _), .removedTail(let last, _, _): last + 1
@@ -67,6 +69,8 @@ public struct VerificationReport: Sendable {
                 "position \(p) cannot be read: \(reason)"
             case .checkpointMismatch(let size, let signedAt):
                 "the log's first \(size) events are not those the checkpoint signed at \(signedAt): the log was rewritten at or before position \(size) (the hashes alone cannot say where the rewriting began: compare the events with a backup or an earlier copy)"
+            case .differsFromCopy(let p):
+                "position \(p) is not the event the earlier copy holds there: the log was changed from position \(p) on (events 1-\(p - 1) are as in the copy)"
             case .checkpointSignature(let size):
                 "the checkpoint of \(size) events does not carry its key's signature: it was forged or changed, and proves nothing"
             case .partyRowMissing(let p, let party):
@@ -122,6 +126,12 @@ extension VerificationReport {
     /// one was found already: the report names the first.
     public mutating func record(_ problem: Problem) {
         if self.problem == nil { self.problem = problem }
+    }
+
+    /// Puts a more precise finding in place of the one made (where a rewriting began, found
+    /// by comparing with a copy, for a mismatch with an anchor or a checkpoint).
+    public mutating func replace(with problem: Problem) {
+        self.problem = problem
     }
 }
 
@@ -295,6 +305,32 @@ extension EventLog {
             after = page.last?.pseudonym
         }
         if pseudonymizer != nil { report.personalRecordsChecked = checked }
+    }
+}
+
+extension EventLog {
+    /// Compares the log with an earlier copy of it, event by event: the first position whose
+    /// hash differs is where the log was changed, even when its chain was recomputed after (as
+    /// every hash from there on then differs). A copy longer than the log means events were
+    /// removed; events appended since the copy are not compared.
+    public func compare(withCopy copy: any EventStorage) async throws -> VerificationReport.Problem? {
+        let last = try await copy.lastEvent()?.position ?? 0
+        var position: Int64 = 0
+        while position < last {
+            let theirs = try await copy.events(EventQuery(to: last), after: position, limit: 4096)
+            guard let end = theirs.last?.position else { break }
+            let ours = try await storage.events(EventQuery(to: end), after: position, limit: 4096)
+            for (index, event) in theirs.enumerated() {
+                guard index < ours.count else {
+                    return .truncated(lastPosition: ours.last?.position ?? position, recordedPosition: last)
+                }
+                if ours[index].position != event.position || ours[index].hash != event.hash {
+                    return .differsFromCopy(position: min(ours[index].position, event.position))
+                }
+            }
+            position = end
+        }
+        return nil
     }
 }
 

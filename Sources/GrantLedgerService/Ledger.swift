@@ -83,8 +83,15 @@ public final class Ledger: Sendable {
     /// Checks the hash chain, and each anchor (a position and hash recorded earlier), the tables
     /// beside the events (``EventLog/verify(anchors:)``), and that the projections claim no
     /// position past the log's last: their checkpoints are a trace of events removed from the end.
-    public func verify(anchors: [Anchor] = [], checkpoints: [Checkpoint] = []) async throws -> VerificationReport {
+    public func verify(anchors: [Anchor] = [], checkpoints: [Checkpoint] = [], againstCopy copy: String? = nil) async throws -> VerificationReport {
         var report = try await log.verify(anchors: anchors, checkpoints: checkpoints)
+        // An earlier copy names the first changed position, which the hashes alone cannot.
+        if let copy, report.problem == nil || report.problem.map(Self.isRewrite) == true {
+            let earlier = try SQLiteEventStorage(path: copy, readOnly: true)
+            if let difference = try await log.compare(withCopy: earlier) {
+                report.replace(with: difference)
+            }
+        }
         guard report.isIntact else { return report }
         let last = report.head?.position ?? 0
         // Projections never built, or unreadable (which `verifyProjections` reports), leave no trace to compare.
@@ -92,6 +99,14 @@ public final class Ledger: Sendable {
             report.record(.removedTail(lastPosition: last, trace: beyond, table: "proj_checkpoints"))
         }
         return report
+    }
+
+    /// A problem that says the log was rewritten before a point, without saying where.
+    static func isRewrite(_ problem: VerificationReport.Problem) -> Bool {
+        switch problem {
+        case .anchorMismatch, .checkpointMismatch: true
+        default: false
+        }
     }
 
     /// The live projections compared with projections built afresh in memory from the log, for

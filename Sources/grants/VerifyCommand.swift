@@ -13,7 +13,7 @@ struct VerifyCommand: AsyncParsableCommand {
             of a position past the last, and, with the ledger's key, every record of personal data. \
             Keep the head it prints: passing it back later as --anchor POSITION:HASH proves that \
             nothing up to that position has been rewritten since, even by someone who recomputed \
-            the chain. With --projections, the live projections are compared with a rebuild in memory.
+            the chain; --against BACKUP then names the first position that changed. With --projections, the live projections are compared with a rebuild in memory.
             Exit status: 0 only for an intact log (and, with --projections, intact projections).
             """)
 
@@ -22,6 +22,9 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "The public key (64 hex digits) every checkpoint must be signed with.")
     var checkpointKey: String?
+
+    @Option(name: .long, help: "An earlier copy of the ledger (a backup): name the first position where the log differs from it.")
+    var against: String?
 
     @Flag(name: .long, help: "Also compare the live projections with projections rebuilt in memory from the log.")
     var projections = false
@@ -46,7 +49,7 @@ struct VerifyCommand: AsyncParsableCommand {
             }
         }
         let opened = try await ledger.open()
-        let report = try await opened.verify(anchors: anchor.compactMap(Anchor.init), checkpoints: checkpoints)
+        let report = try await opened.verify(anchors: anchor.compactMap(Anchor.init), checkpoints: checkpoints, againstCopy: against)
         let projectionReport = projections && report.isIntact ? try opened.verifyProjections() : nil
         if output.json {
             var json = report.json

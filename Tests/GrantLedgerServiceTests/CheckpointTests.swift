@@ -78,6 +78,8 @@ struct CheckpointTests {
     func rewrittenChain() async throws {
         let (ledger, directory) = try await Self.ledger()
         let checkpoint = try await ledger.checkpoint(signingKey: directory.appendingPathComponent("signing.key").path, createKey: true)
+        let copy = directory.appendingPathComponent("earlier.sqlite").path
+        _ = try await ledger.backup(to: copy)
         let events = try await ledger.log.allEvents()
         let path = TestLedger.configuration(in: directory).databasePath
         let queue = try DatabaseQueue(path: path)
@@ -104,6 +106,9 @@ struct CheckpointTests {
         #expect(alone.isIntact, "\(String(describing: alone.problem))")
         let problem = try #require(try await ledger.verify(checkpoints: [checkpoint]).problem)
         #expect(problem == .checkpointMismatch(treeSize: 20, signedAt: checkpoint.signedAt))
+        // An earlier copy names where the rewriting began.
+        #expect(try await ledger.verify(checkpoints: [checkpoint], againstCopy: copy).problem == .differsFromCopy(position: 7))
+        #expect(try await ledger.verify(againstCopy: copy).problem == .differsFromCopy(position: 7))
         await #expect(throws: CheckpointError.doesNotMatch(treeSize: 20)) {
             _ = try await ledger.prove(eventID: events[2].eventID, against: checkpoint)
         }
