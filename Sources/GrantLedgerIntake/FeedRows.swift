@@ -34,6 +34,9 @@ struct FeedRows {
         let name = name ?? (path == "-" ? "standard input" : path)
         switch format {
         case .jsonl:
+            if path != "-", let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size == 0 {
+                throw ImportError("\(name) is empty: a JSON Lines feed holds one object per row")
+            }
             do { jsonl = try JSONLinesReader(path: path) } catch { throw ImportError("\(error)") }
             header = nil
             encoding = nil
@@ -62,6 +65,15 @@ struct FeedRows {
                     \(missing.joined(separator: ", ")) that the mapping \(mapping.name) reads. The header has: \
                     \(header.names.joined(separator: ", ")). Check that this is a \(mapping.title) file; if the \
                     names look garbled, it is not \(encoding.rawValue): \(advice.otherEncoding(other)).
+                    """)
+            }
+            // A column the mapping reads, named twice: which cell is meant cannot be told.
+            if let twice = mapping.columns.first(where: { column in header.names.filter { $0 == column }.count > 1 }) {
+                let places = header.names.indices.filter { header.names[$0] == twice }.map { String($0 + 1) }
+                throw ImportError("""
+                    \(name):\(record.line): the header names the column \(twice) \(places.count) times (columns \
+                    \(places.joined(separator: ", "))), and the mapping \(mapping.name) reads it: which one is meant \
+                    cannot be told. Rename or remove the others, and import the file again.
                     """)
             }
             self.header = header

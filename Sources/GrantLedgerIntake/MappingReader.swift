@@ -7,13 +7,15 @@ extension Mapping {
     /// Reads and checks a mapping file. Every problem is reported at once, each with its line.
     /// `policies`, when given, is used to check clause ids the mapping writes into events.
     public static func load(path: String, catalog: EventCatalog = .standard, policies: PolicyCatalog? = nil) throws(MappingError) -> Mapping {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw MappingError(issues: [PolicyIssue(SourceLocation(file: path, line: 1, column: 1), path: "",
-                                                    "cannot read the mapping (\(Self.reason(error)))",
-                                                    hint: "Give the path of a mapping file, e.g. Tools/mappings/si-months.yaml.")])
+        func unreadable(_ reason: String, hint: String = "Give the path of a mapping file, e.g. Tools/mappings/si-months.yaml.") -> MappingError {
+            MappingError(issues: [PolicyIssue(SourceLocation(file: path, line: 1, column: 1), path: "", "cannot read the mapping (\(reason))", hint: hint)])
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw unreadable("no such file") }
+        guard !isDirectory.boolValue else { throw unreadable("it is a directory") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw unreadable("permission denied") }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw unreadable("it is not UTF-8 text", hint: "Save the mapping as UTF-8 (a feed may be GB18030; its mapping is read as UTF-8).")
         }
         return try parse(text, file: path, catalog: catalog, policies: policies)
     }
@@ -43,11 +45,6 @@ extension Mapping {
         return mapping
     }
 
-    static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if nsError.domain == NSCocoaErrorDomain, nsError.code == NSFileReadNoSuchFileError { return "no such file" }
-        return nsError.localizedDescription
-    }
 }
 
 /// Reads the YAML of a mapping, checking each part against the event definition it targets.

@@ -39,10 +39,14 @@ struct AppendCommand: AsyncParsableCommand {
         let ledger = try await clauses.open(ledger, policies: policies)
         let name = file == "-" ? "standard input" : file
         let outcome = try await ledger.append(try JSONLinesReader(path: file), catchUp: !skipProjections) { report in
-            guard !output.json else { return }
+            guard !output.json, report.lines > 0 else { return }
             // The append is acknowledged before the projections are touched.
             print(ReportFormatter.text(report, file: name), terminator: "")
             fflush(nil)
+        }
+        // As the service answers an empty body: a file of no events is a mistake, not a success.
+        guard outcome.report.lines > 0 else {
+            throw CommandError("\(name) holds no events (it is empty, or only blank lines): nothing was appended. An append file holds one event per line, as JSON (see EventSchemas/README.md)")
         }
         guard outcome.report.isComplete else {
             if output.json {

@@ -448,6 +448,8 @@ package struct PolicyFileReader {
         switch error {
         case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
              .composer(let context, let problem, _, _):
+            // libyaml names its own setting (yaml_set_max_nest_level) when nesting is too deep.
+            if problem.contains("nesting level") { return "it nests lists or maps deeper than a YAML reader allows" }
             return [context?.text, problem].compactMap { $0 }.joined(separator: ", ")
         default:
             return "\(error)"
