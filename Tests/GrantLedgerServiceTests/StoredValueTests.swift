@@ -11,16 +11,19 @@ import Testing
 /// ledger's words, naming where it is. (`grants-file-fuzz` tries a hundred thousand such files.)
 @Suite("Stored values that are not of their kind")
 struct StoredValueTests {
+    /// A new ledger of the examples with its projections built, closed again.
+    static func examplesWithProjections() async throws -> LedgerConfiguration {
+        let configuration = TestLedger.configuration(in: try TestLedger.directory())
+        let ledger = try await Ledger.create(configuration)
+        _ = try await ledger.append(Examples.submissionLines)
+        _ = try ledger.entitlements()
+        return configuration
+    }
+
     /// A ledger of the examples, its projections built, then `change` run on the file with the
     /// append-only triggers and NOT NULL constraints removed (as the sqlite3 shell can).
     static func damaged(_ change: String) async throws -> Ledger {
-        let directory = try TestLedger.directory()
-        let configuration = TestLedger.configuration(in: directory)
-        do {
-            let ledger = try await Ledger.create(configuration)
-            _ = try await ledger.append(Examples.submissionLines)
-            _ = try ledger.entitlements()
-        }
+        let configuration = try await examplesWithProjections()
         let queue = try DatabaseQueue(path: configuration.databasePath)
         try await queue.writeWithoutTransaction { db in
             for name in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'") {
@@ -105,13 +108,7 @@ struct RebuildLeftoverTests {
     /// A ledger with projections, and a copy of them under the rebuild's prefix as a rebuild
     /// run by `owner` would have left them.
     static func leftovers(owner: String) async throws -> LedgerConfiguration {
-        let directory = try TestLedger.directory()
-        let configuration = TestLedger.configuration(in: directory)
-        do {
-            let ledger = try await Ledger.create(configuration)
-            _ = try await ledger.append(Examples.submissionLines)
-            _ = try ledger.entitlements()
-        }
+        let configuration = try await StoredValueTests.examplesWithProjections()
         let queue = try DatabaseQueue(path: configuration.databasePath)
         try await queue.write { db in
             for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'proj\\_%' ESCAPE '\\'") {
