@@ -328,11 +328,11 @@ extension ProjectionReader {
                         subject: record.subject, amount: view.excess, entitlementID: record.id, disbursements: view.disbursements, detail: detail))
                 }
             }
-            // A payment id used twice (refused since, but held by older ledgers): both count.
+            // A payment or clawback id used twice (refused since, but held by older ledgers): both count.
             for reused in try store.reusedPaymentIDs() {
                 findings.append(Finding(kind: "reused-payment-id", clause: reused.clause, payeeID: reused.payee, subject: nil, amount: reused.amount,
                     entitlementID: nil, disbursements: [reused.payment],
-                    detail: "payment \(reused.payment) was recorded again at position \(reused.position) by another event: both payments are counted; if one is a mistake, record its reversal"))
+                    detail: "\(reused.payment) was recorded again at position \(reused.position) by another event: both are counted; if one is a mistake, record its reversal"))
             }
             // A clawback that names a payment the log does not hold.
             for orphan in try store.clawbacksOfUnknownPayments() {

@@ -170,7 +170,7 @@ protocol ProjectionStore {
     /// Every clawback, by date and id.
     func clawbacks() throws -> [ClawbackView]
     /// Clawbacks naming a payment the log does not hold, by id.
-    /// Payments recorded under an id another payment had (kept as `<id>@<position>`).
+    /// Payments and clawback orders recorded under an id another event had (kept as `<id>@<position>`).
     func reusedPaymentIDs() throws -> [(payment: String, clause: String, payee: String, amount: Int64, position: Int64)]
     func clawbacksOfUnknownPayments() throws -> [(clawback: String, clause: String, payee: String, amount: Int64, payment: String)]
 }

@@ -282,11 +282,7 @@ struct SQLiteProjectionStore: ProjectionStore {
         // A payment id used again by another event (a ledger from before such events were
         // refused) is kept as a payment of its own, under `<id>@<position>`, so that its money
         // is counted and shown as a finding, never replacing the first.
-        var id = paid.disbursementId
-        if let held = try String.fetchOne(db.cachedStatement(sql: "SELECT event_id FROM \(schema[.disbursements]) WHERE disbursement_id = ?"),
-                                          arguments: [id]), held != eventID {
-            id += "@\(position)"
-        }
+        let id = try distinctID(paid.disbursementId, in: .disbursements, column: "disbursement_id", eventID: eventID, position: position)
         try execute("""
             INSERT OR REPLACE INTO \(schema[.disbursements]) (disbursement_id, clause, payee_kind, payee_id, subject, application_id,
                 fund_id, amount, reversed, date, position, match_key, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
@@ -299,11 +295,19 @@ struct SQLiteProjectionStore: ProjectionStore {
     }
 
     func putClawback(_ ordered: ClawbackOrdered, date: LocalDate, position: Int64, eventID: String) throws {
+        // As for payments: a clawback id another event used keeps its own row, and is a finding.
+        let id = try distinctID(ordered.clawbackId, in: .clawbacks, column: "clawback_id", eventID: eventID, position: position)
         try execute("""
             INSERT OR REPLACE INTO \(schema[.clawbacks]) (clawback_id, clause, payee_kind, payee_id, amount, reason, disbursement_id,
                 date, position, recovered, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
-            """, [ordered.clawbackId, ordered.clause, ordered.payee.kind.rawValue, ordered.payee.organisation ?? ordered.payee.person ?? "",
+            """, [id, ordered.clause, ordered.payee.kind.rawValue, ordered.payee.organisation ?? ordered.payee.person ?? "",
                   ordered.amount.value, ordered.reason, ordered.disbursementId, date.description, position, eventID])
+    }
+
+    /// `id`, or `<id>@<position>` when a row of `table` already holds `id` for another event.
+    private func distinctID(_ id: String, in table: ProjectionSchema.Table, column: String, eventID: String, position: Int64) throws -> String {
+        let held = try String.fetchOne(db.cachedStatement(sql: "SELECT event_id FROM \(schema[table]) WHERE \(column) = ?"), arguments: [id])
+        return held.map { $0 == eventID } == false ? "\(id)@\(position)" : id
     }
 
     func addRecovery(_ amount: Int64, toClawback id: String) throws {
@@ -549,8 +553,10 @@ struct SQLiteProjectionStore: ProjectionStore {
 
     func reusedPaymentIDs() throws -> [(payment: String, clause: String, payee: String, amount: Int64, position: Int64)] {
         try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT disbursement_id, clause, payee_id, amount, position FROM \(schema[.disbursements])
-            WHERE disbursement_id LIKE '%@%' ORDER BY position
+            SELECT disbursement_id, clause, payee_id, amount, position FROM \(schema[.disbursements]) WHERE disbursement_id LIKE '%@%'
+            UNION ALL
+            SELECT clawback_id, clause, payee_id, amount, position FROM \(schema[.clawbacks]) WHERE clawback_id LIKE '%@%'
+            ORDER BY position
             """)).map { row in
             let id: String = try row.decode(atIndex: 0)
             return (String(id.prefix { $0 != "@" }), try row.decode(atIndex: 1), try row.decode(atIndex: 2),
