@@ -155,6 +155,8 @@ public protocol EventStorageReader: Sendable {
     func namesDigests(positions: [Int64]) async throws -> [Int64: [UInt8]]
     /// One page of the party index, in (party, position) order, after `row`.
     func partyRows(after row: PartyRow?, limit: Int) async throws -> [PartyRow]
+    /// Which of `parties` the party index names at some position.
+    func namedParties(_ parties: [String]) async throws -> Set<String>
     /// Whether the party index holds each of `rows`, in their order.
     func partyRowsExist(_ rows: [PartyRow]) async throws -> [Bool]
     /// One page of the sealed personal data, in pseudonym order, after `pseudonym`.

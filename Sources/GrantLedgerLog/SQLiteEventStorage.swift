@@ -356,6 +356,9 @@ struct SQLiteBridgedAccess: EventStorageWriter {
     func partyRows(after row: PartyRow?, limit: Int) async throws -> [PartyRow] {
         try await bridge.run { try SQLiteEventReader(db: $0).partyRows(after: row, limit: limit) }
     }
+    func namedParties(_ parties: [String]) async throws -> Set<String> {
+        try await bridge.run { try SQLiteEventReader(db: $0).namedParties(parties) }
+    }
     func partyRowsExist(_ rows: [PartyRow]) async throws -> [Bool] {
         try await bridge.run { try SQLiteEventReader(db: $0).partyRowsExist(rows) }
     }
@@ -615,6 +618,11 @@ public struct SQLiteEventReader: TransactionEventReader {
             }
             return PartyRow(party: party, position: position)
         }
+    }
+
+    func namedParties(_ parties: [String]) throws -> Set<String> {
+        let statement = try db.cachedStatement(sql: "SELECT 1 FROM event_parties WHERE party = ? LIMIT 1")
+        return Set(try parties.filter { try Int.fetchOne(statement, arguments: [$0]) != nil })
     }
 
     func partyRowsExist(_ rows: [PartyRow]) throws -> [Bool] {

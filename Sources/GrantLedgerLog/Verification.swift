@@ -222,7 +222,7 @@ extension EventLog {
             throw LogError.corruptEvent(position: event.position, reason: "its data is not a JSON object")
         }
         // Stored data holds pseudonyms, never resident IDs: nothing here is pseudonymised.
-        return definition.separatingPersonalData(data, pseudonym: { _ in "" }).parties
+        return definition.parties(inStored: data)
     }
 
     private func checkPartyIndex(against expected: PartyIndexDigest, through last: Int64, _ report: inout VerificationReport) async throws {
@@ -278,11 +278,10 @@ extension EventLog {
         var after: String?
         while true {
             let page = try await storage.read { [after] reader in try await reader.sealedPersonalRows(after: after, limit: 4096) }
+            let pseudonyms = page.map(\.pseudonym)
+            let named = try await storage.read { reader in try await reader.namedParties(pseudonyms) }
             for row in page {
-                let named = try await storage.read { reader in
-                    try await reader.partyRows(after: PartyRow(party: row.pseudonym, position: .min), limit: 1).first?.party == row.pseudonym
-                }
-                if !named {
+                if !named.contains(row.pseudonym) {
                     report.problem = .personalData(pseudonym: row.pseudonym, reason: "belongs to no one the events name (were the events naming them removed?)")
                     return
                 }

@@ -1,3 +1,5 @@
+import Foundation
+import SyntheticCity
 import Testing
 
 @testable import GrantLedgerEvents
@@ -113,5 +115,27 @@ import Testing
             #expect(Pseudonym.embeddedResidentID(in: text) == nil, "\(key)")
             #expect(!text.contains("陈建华"), "\(key)")
         }
+    }
+}
+
+/// `verify` reads the parties of stored data with `parties(inStored:)`, without rebuilding it:
+/// they are the ones the append indexed, for every event of the examples and of a city.
+@Suite struct StoredPartiesTests {
+    @Test func theStoredDataNamesThePartiesTheAppendIndexed() throws {
+        let catalog = EventCatalog.standard
+        let examples = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("EventSchemas/examples/valid.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map { Array($0.utf8) }
+        var checked = 0
+        for line in examples + Array(SyntheticCity(seed: 5, people: 80, months: 14)) {
+            guard case .object(let envelope) = try JSONParser.parse(line), case .object(let data)? = envelope["data"],
+                  let type = envelope["type"]?.stringValue, case .integer(let version)? = envelope["schemaVersion"],
+                  let definition = catalog.definition(type: type, version: Int(version))
+            else { Issue.record("not an event: \(String(decoding: line, as: UTF8.self))"); continue }
+            let separated = definition.separatingPersonalData(data, pseudonym: PersonalDataTests.pseudonym)
+            #expect(definition.parties(inStored: separated.data) == separated.parties, "\(type)")
+            checked += 1
+        }
+        #expect(checked > 1_000)
     }
 }

@@ -35,6 +35,47 @@ extension EventDefinition {
         return (stored, people, unique)
     }
 
+    /// The parties stored data names, as ``separatingPersonalData(_:pseudonym:)`` finds them,
+    /// sorted and without repeats; read without rebuilding the data (for `verify`, which checks
+    /// every event's against the party index).
+    public func parties(inStored data: JSONObject) -> [PartyReference] {
+        var parties: [PartyReference] = []
+        Self.collectParties(data, fields: fields, into: &parties)
+        parties.sort()
+        var unique: [PartyReference] = []
+        unique.reserveCapacity(parties.count)
+        for party in parties where unique.last != party { unique.append(party) }
+        return unique
+    }
+
+    private static func collectParties(_ object: JSONObject, fields: [FieldDefinition], into parties: inout [PartyReference]) {
+        for field in fields {
+            guard let value = object[field.name] else { continue }
+            switch field.type {
+            case .person:
+                if let text = value.stringValue { parties.append(PartyReference(kind: .person, id: text)) }
+            case .organisation:
+                if let code = value.stringValue { parties.append(PartyReference(kind: .organisation, id: code)) }
+            case .object, .payee:
+                let nested: [FieldDefinition]
+                if case .object(let fields) = field.type { nested = fields } else { nested = Payee.fields }
+                if case .object(let inner) = value { collectParties(inner, fields: nested, into: &parties) }
+            case .array(.object(let nested), _):
+                for case .object(let inner) in value.arrayValue ?? [] { collectParties(inner, fields: nested, into: &parties) }
+            case .array(.person, _):
+                for element in value.arrayValue ?? [] {
+                    if let text = element.stringValue { parties.append(PartyReference(kind: .person, id: text)) }
+                }
+            case .array(.organisation, _):
+                for element in value.arrayValue ?? [] {
+                    if let code = element.stringValue { parties.append(PartyReference(kind: .organisation, id: code)) }
+                }
+            default:
+                continue
+            }
+        }
+    }
+
     /// A person field's value: a resident ID to pseudonymise, or already a pseudonym.
     private static func reference(to text: String, pseudonym: (ResidentID) -> String) -> PersonReference {
         if let id = try? ResidentID(validating: text) {
