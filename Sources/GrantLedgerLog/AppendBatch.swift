@@ -97,8 +97,9 @@ struct AppendBatch {
         }
         // An event that opens its stream names it by its own id: the same id, the same stream,
         // which the writer refuses to open twice.
-        if let (field, expected) = definition.openedStream(by: submission.data), submission.streamID != expected {
-            return reject("$.streamId", "a \(submission.type) opens the stream of its \(field): write \(expected), not \(submission.streamID)")
+        if let (field, expected) = definition.namedStream(by: submission.data), submission.streamID != expected {
+            let verb = definition.opensStream ? "opens" : "belongs in"
+            return reject("$.streamId", "a \(submission.type) \(verb) the stream of its \(field): write \(expected), not \(submission.streamID)")
         }
         // Personal data: resident IDs become pseudonyms, names leave the event.
         var needsKey = false

@@ -62,6 +62,19 @@ struct StreamOpeningTests {
         #expect(referral.opensStream && referral.openedStream(by: ["agency": .string("A")]) == nil)
     }
 
+    @Test("an event of a type whose stream one field names belongs in that stream: a reversal of D1 filed under D2 is refused",
+          arguments: [Backend.inMemoryQueue])
+    func belongsInItsStream(backend: Backend) async throws {
+        let log = try await Self.ledgerWithPaymentD2(backend)
+        let misfiled = Sample.reversal(9, disbursement: "D1").replacingOccurrences(of: "disbursement:D1", with: "disbursement:D2")
+        let report = try await log.append(lines: [misfiled])
+        #expect(report.appended == 0)
+        #expect(report.issues.first?.message == "a disbursement.reversed belongs in the stream of its disbursementId: write disbursement:D1, not disbursement:D2")
+        // Streams named otherwise (a person's, an employment's) are not bound by a field.
+        let registered = try #require(EventCatalog.standard.definition(type: "person.registered", version: 1))
+        #expect(registered.namedStream(by: ["person": .string("P1")]) == nil)
+    }
+
     @Test func theCatalogSaysWhichTypesOpenTheirStream() {
         let opening = Set(EventCatalog.standard.definitions.values.filter(\.opensStream).map(\.type))
         #expect(opening == ["certificate.issued", "referral.made", "application.submitted", "disbursement.made", "clawback.ordered",

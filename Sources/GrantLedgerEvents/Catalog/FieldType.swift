@@ -113,7 +113,16 @@ public struct EventDefinition: Sendable {
     /// that field and the stream `data` opens. Nil for other types, for streams keyed by more
     /// than one value (`referral:<agency>:<referral number>`), and when the field is not a string.
     public func openedStream(by data: JSONObject) -> (field: String, stream: String)? {
-        guard opensStream, let colon = stream.firstIndex(of: ":") else { return nil }
+        guard opensStream else { return nil }
+        return namedStream(by: data)
+    }
+
+    /// For a type whose stream is named by one field of its data (`class:<classId>`,
+    /// `disbursement:<disbursementId>`): that field and the stream `data` names. An event of
+    /// such a type belongs in that stream and no other. Nil for streams named otherwise
+    /// (`person:<resident ID>`, `employment:<employer>:<contract number>`).
+    public func namedStream(by data: JSONObject) -> (field: String, stream: String)? {
+        guard let colon = stream.firstIndex(of: ":") else { return nil }
         let key = stream[stream.index(after: colon)...]
         guard key.hasPrefix("<"), key.hasSuffix(">"), !key.dropFirst().contains(":") else { return nil }
         let field = String(key.dropFirst().dropLast())
