@@ -241,15 +241,11 @@ public struct RowMapper: Sendable {
         return firstColumn(of: byName.keys.filter { $0.hasPrefix(name + ".") }.sorted())
     }
 
-    /// Of the values the stream id is made of, the one whose text no identifier may hold (too
-    /// long, or a character outside A-Z a-z 0-9 . _ - / :): the column to blame for a stream
-    /// id the catalog refused. Else the first column it is made of.
+    /// Of the values the stream id is made of, the one whose text the catalog's rule for a
+    /// stream's key refuses on its own (`StreamID.keyProblem`): the column to blame for a
+    /// stream id the catalog refused. Else the first column it is made of.
     func streamCulprit(_ texts: [String: String]) -> Mapping.Value? {
-        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-/:".utf8)
-        let culprit = mapping.stream.names.first { name in
-            guard let text = texts[name] else { return false }
-            return text.utf8.count > 64 || text.utf8.contains { !allowed.contains($0) }
-        }
+        let culprit = mapping.stream.names.first { name in texts[name].map { StreamID.keyProblem($0) != nil } ?? false }
         return culprit.flatMap { byName[$0] } ?? firstColumn(of: mapping.stream.names)
     }
 

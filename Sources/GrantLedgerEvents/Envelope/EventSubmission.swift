@@ -206,9 +206,13 @@ public enum StreamID {
                 return "the key of a person: stream is the person's resident ID or pseudonym: \(error)"
             }
         }
-        if let problem = FieldValidator.identifierProblem(key) { return "the key of a stream id: " + problem }
+        if let problem = keyProblem(key) { return "the key of a stream id: " + problem }
         return nil
     }
+
+    /// What is wrong with `s` as (part of) a stream id's key, or nil: the rule `problem(_:)`
+    /// applies to every key but a person's.
+    public static func keyProblem(_ s: String) -> String? { FieldValidator.identifierProblem(s) }
 
     /// If the stream is `person:<resident ID>`, the resident ID.
     public static func personKey(_ s: String) -> ResidentID? {
