@@ -23,6 +23,8 @@ struct ScopeEvaluator: Sendable {
     /// Class streams whose filings are read from the log rather than from the class filings
     /// kept: those filed in a write transaction that `store` is not part of (`ScopeWorkers`).
     var scannedStreams: Set<String> = []
+    /// The context streams' facts read so far, for the other scopes that read them.
+    let shared = ContextFacts()
 
     /// Re-evaluates `scope` and replaces its rows in `store`.
     ///
@@ -152,22 +154,26 @@ struct ScopeEvaluator: Sendable {
     /// The facts of `scope`: the log read from `store`, and of its tables only the class filings.
     func gather(_ scope: Scope, lookups: Lookups, store: some ProjectionStore) throws -> [Fact] {
         let events = store.events
-        var found: [Int64: RecordedEvent] = [:]
+        var found: [Int64: Fact] = [:]
         var context = Context()
-        func take(_ event: RecordedEvent, expand: Bool) throws {
-            guard found.updateValue(event, forKey: event.position) == nil, expand else { return }
+        func fact(_ event: RecordedEvent) throws -> Fact {
+            Fact(eventID: event.eventID, position: event.position, occurredAt: event.occurredAt, payload: try event.payload(in: catalog))
+        }
+        func take(_ event: RecordedEvent) throws {
+            guard found[event.position] == nil else { return }
+            found[event.position] = try fact(event)
             context.add(try EventReferences(event, catalog: catalog))
         }
         switch scope {
         case .person(let id):
-            try events.forEachEvent(EventQuery(to: limit, party: id)) { try take($0, expand: true); return true }
+            try events.forEachEvent(EventQuery(to: limit, party: id)) { try take($0); return true }
             // Applications that cite the person's events as evidence without naming them.
             for application in lookups.applications { context.streams.insert("application:" + application) }
         case .organisation:
             // Its own facts (`organisationFacts`), noted as they were applied: not the thousands of
             // its workers' facts that name it too.
             for position in lookups.organisationFacts {
-                if let event = try events.event(at: position) { try take(event, expand: true) }
+                if let event = try events.event(at: position) { try take(event) }
             }
             for fund in lookups.funds {
                 context.streams.insert("fund:" + fund.fund)
@@ -178,30 +184,36 @@ struct ScopeEvaluator: Sendable {
         }
         // A class's filing, and its organiser's events (its ratings and listings, which rules
         // about trainees test), before the other streams.
-        func filed(_ event: RecordedEvent) throws {
-            try take(event, expand: false)
-            for organisation in try EventReferences(event, catalog: catalog).organisations {
-                context.streams.insert("organisation:" + organisation)
-            }
-        }
         for stream in context.classes.sorted() {
-            if scannedStreams.contains(stream) {
-                try events.forEachEvent(EventQuery(to: limit, streamID: stream, type: "class.filed")) { try filed($0); return true }
-            } else {
-                // The filings kept as they were applied: the same events, without reading the
-                // class's stream, which holds every enrolment, completion and assessment too.
-                for position in try store.classFilings(stream: stream, through: limit) {
-                    if let event = try events.event(at: position) { try filed(event) }
+            let filing = try shared.filing(stream) {
+                var filing = ContextFacts.Filing()
+                func filed(_ event: RecordedEvent) throws {
+                    filing.facts.append(try fact(event))
+                    filing.organisations += try EventReferences(event, catalog: catalog).organisations
                 }
+                if scannedStreams.contains(stream) {
+                    try events.forEachEvent(EventQuery(to: limit, streamID: stream, type: "class.filed")) { try filed($0); return true }
+                } else {
+                    // The filings kept as they were applied: the same events, without reading the
+                    // class's stream, which holds every enrolment, completion and assessment too.
+                    for position in try store.classFilings(stream: stream, through: limit) {
+                        if let event = try events.event(at: position) { try filed(event) }
+                    }
+                }
+                return filing
             }
+            for filed in filing.facts where found[filed.position] == nil { found[filed.position] = filed }
+            for organisation in filing.organisations { context.streams.insert("organisation:" + organisation) }
         }
         for stream in context.streams.sorted() {
-            try events.forEachEvent(EventQuery(to: limit, streamID: stream)) { try take($0, expand: false); return true }
+            let facts = try shared.stream(stream) {
+                var facts: [Fact] = []
+                try events.forEachEvent(EventQuery(to: limit, streamID: stream)) { facts.append(try fact($0)); return true }
+                return facts
+            }
+            for streamFact in facts where found[streamFact.position] == nil { found[streamFact.position] = streamFact }
         }
-        return try found.keys.sorted().map { position in
-            let event = found[position]!
-            return Fact(eventID: event.eventID, position: position, occurredAt: event.occurredAt, payload: try event.payload(in: catalog))
-        }
+        return found.keys.sorted().map { found[$0]! }
     }
 
     /// The streams whose events give a scope's own events their context.
@@ -261,5 +273,49 @@ struct KeptCounts: EmployerCounts {
 
     func contributions(employer: String, clause: String) -> [EmployerContribution] {
         (byClause[clause] ?? []).filter { $0.employer == employer }
+    }
+}
+
+/// The facts of the streams many scopes read for their context (an organisation's
+/// registration and ratings, an application's decisions, a target, a class's filing), read
+/// and decoded once per evaluation pass rather than once per scope that reads them: thousands
+/// of workers read their employer's stream. The log up to the evaluator's limit does not
+/// change, so neither do they. A certificate's stream is read by its holder alone, and not kept.
+final class ContextFacts: @unchecked Sendable {
+    struct Filing: Sendable {
+        var facts: [Fact] = []
+        /// The organisations the filings name: their streams are read too.
+        var organisations: [String] = []
+    }
+
+    /// Facts kept at most, so that a pass over a province's log stays within its memory.
+    static let capacity = 500_000
+
+    private let lock = NSLock()
+    private var streams: [String: [Fact]] = [:]
+    private var filings: [String: Filing] = [:]
+    private var count = 0
+
+    func stream(_ key: String, read: () throws -> [Fact]) throws -> [Fact] {
+        if let facts = lock.withLock({ streams[key] }) { return facts }
+        let facts = try read()
+        guard !key.hasPrefix("certificate:") else { return facts }
+        lock.withLock {
+            guard count + facts.count <= Self.capacity, streams[key] == nil else { return }
+            streams[key] = facts
+            count += facts.count
+        }
+        return facts
+    }
+
+    func filing(_ key: String, read: () throws -> Filing) throws -> Filing {
+        if let filing = lock.withLock({ filings[key] }) { return filing }
+        let filing = try read()
+        lock.withLock {
+            guard count + filing.facts.count <= Self.capacity, filings[key] == nil else { return }
+            filings[key] = filing
+            count += filing.facts.count
+        }
+        return filing
     }
 }
