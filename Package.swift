@@ -4,7 +4,8 @@ import PackageDescription
 // One target per layer; each knows only the layers below it.
 //   GrantLedgerEvents  Foundation only: the event catalog, envelope, validation, upcasting,
 //                      personal IDs, money and dates. No I/O.
-//   GrantLedgerLog     The append-only, hash-chained event log. The only target that touches SQLite.
+//   GrantLedgerLog     The append-only, hash-chained event log and its storage seam; SQLite is its first backend.
+//   GrantLedgerPostgres  The log's PostgreSQL backend (postgres-nio), behind the same seam.
 //   GrantLedgerPolicy  The policy catalog (YAML documents under Policies/) and the rules engine:
 //                      a pure function of facts, catalog and date to entitlements. No I/O but
 //                      reading the catalog's files.
@@ -42,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "GrantLedgerEvents"),
@@ -52,6 +54,16 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The log on PostgreSQL (postgres-nio), behind the same storage seam: a province's ledger.
+        .target(
+            name: "GrantLedgerPostgres",
+            dependencies: [
+                "GrantLedgerEvents",
+                "GrantLedgerLog",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -180,7 +192,10 @@ let package = Package(
         .testTarget(name: "GrantLedgerEventsTests", dependencies: ["GrantLedgerEvents", "SyntheticCity"]),
         .testTarget(
             name: "GrantLedgerLogTests",
-            dependencies: ["GrantLedgerLog", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "GrantLedgerLog", "GrantLedgerPostgres", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(name: "GrantLedgerPolicyTests", dependencies: ["GrantLedgerPolicy"]),
         .testTarget(

@@ -8,7 +8,7 @@ import Testing
 struct AppendAtomicityTests {
     @Test("one bad line among good ones: nothing written, head unchanged, the issue located", arguments: Backend.allCases)
     func oneBadLine(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let log = try await ledger.log()
         try await log.appendAccepted([Sample.reversal(1)])
         let headBefore = try await log.head()
@@ -39,7 +39,7 @@ struct AppendAtomicityTests {
         // Nothing of the rejected batch leaked into the side tables either.
         #expect(try await log.personalRecord(pseudonym: TestKeys.pseudonym(People.zhang)) == nil)
         #expect(try await log.allEvents(EventQuery(party: Organisations.kejiCompany)).isEmpty)
-        #expect(try ledger.tampering.storedText(inTable: "event_parties").isEmpty)
+        #expect(try await ledger.tampering.storedText(inTable: "event_parties").isEmpty)
         #expect(try await log.verify().isIntact)
     }
 

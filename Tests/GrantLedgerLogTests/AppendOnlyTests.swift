@@ -14,12 +14,12 @@ struct AppendOnlyTests {
             "DELETE FROM events",
         ])
     func refused(backend: Backend, statement: String) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let log = try await ledger.log()
         try await log.appendAccepted([Sample.personRegistered(1, person: People.zhang), Sample.reversal(2)])
         let before = try await log.allEvents()
 
-        let error = #expect(throws: (any Error).self) { try ledger.tampering.execute(statement) }
+        let error = await #expect(throws: (any Error).self) { try await ledger.tampering.execute(statement) }
         #expect(String(describing: error).contains("events are append-only: record a correction as a new event"))
         #expect(try await log.allEvents() == before)
         await #expect(try log.verify().isIntact)
@@ -27,10 +27,10 @@ struct AppendOnlyTests {
 
     @Test("a forged event inserted behind the log's back is named", arguments: Backend.allCases)
     func forgedInsert(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let log = try await ledger.log()
         try await log.appendAccepted([Sample.reversal(1), Sample.reversal(2)])
-        try ledger.tampering.execute("""
+        try await ledger.tampering.execute("""
             INSERT INTO events (position, event_id, stream_id, stream_version, type, schema_version, occurred_at,
                 recorded_at, actor, source, data, hash)
             SELECT 3, X'00000000000040008000000000000099', stream_id, 3, type, schema_version, occurred_at,

@@ -25,7 +25,7 @@ struct ClauseCheckTests {
     @Test("a clause the registry lacks rejects the file: line, path, the typed clause and the id meant; head unchanged",
           arguments: Backend.allCases)
     func rejected(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let log = try await ledger.log(clauses: .registry(Registry()))
         try await log.appendAccepted([Sample.reversal(1), Self.payment(2, clause: "XM-2023-187/(一)-a")])
         let headBefore = try await log.head()
@@ -45,7 +45,7 @@ struct ClauseCheckTests {
     @Test("shape only records any well-formed id; resent to a log that checks, it is a duplicate, not a rejection",
           arguments: Backend.allCases)
     func shapeOnlyThenResent(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let line = Self.payment(1, clause: "XM-2026-1/3")
         try await ledger.log(clauses: .shapeOnly).appendAccepted([line])
         let checked = try await ledger.log(clauses: .registry(Registry()))

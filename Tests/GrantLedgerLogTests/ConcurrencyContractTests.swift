@@ -19,7 +19,7 @@ struct ConcurrencyContractTests {
 
     @Test("appends from many tasks at once: every event once, positions 1…N without a gap, one intact chain", arguments: Backend.allCases)
     func concurrentAppends(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let (writers, batches, perBatch) = (6, 10, 5)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<writers {
@@ -55,7 +55,7 @@ struct ConcurrencyContractTests {
 
     @Test("a race on one stream version: exactly one winner; each loser is told the version it expected and the one found", arguments: Backend.allCases)
     func racingExpectedVersions(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let racers = 8
         let reports = try await withThrowingTaskGroup(of: AppendReport.self) { group in
             for n in 1...racers {
@@ -79,7 +79,7 @@ struct ConcurrencyContractTests {
 
     @Test("a reader beside a writer sees whole transactions: its head is always at a batch's end, and the events up to it are all there", arguments: Backend.allCases)
     func readersSeeWholeTransactions(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let writer = try await ledger.log(), reader = try await ledger.log()
         let (batches, perBatch) = (15, 40)
         async let written: Void = {
@@ -106,7 +106,7 @@ struct ConcurrencyContractTests {
 
     @Test("a write's body may suspend with its transaction open: a later write waits for it and sees all of it", arguments: Backend.allCases)
     func suspendedWritesHoldTheTransaction(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let storage = ledger.storage
         let started = AsyncFlag()
         async let first: Void = storage.write { writer in
@@ -123,7 +123,7 @@ struct ConcurrencyContractTests {
 
     @Test("a write whose body throws keeps nothing it wrote, and the next write goes ahead", arguments: Backend.allCases)
     func throwingBodyRollsBack(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let log = try await ledger.log()
         try await log.appendAccepted([Sample.certificateIssued(1, number: "S1", holder: People.zhang)])
         let head = try await log.head()
@@ -142,7 +142,7 @@ struct ConcurrencyContractTests {
 
     @Test("a streamed read ends at the head it began with, while appends go on", arguments: Backend.allCases)
     func streamedReadIsBoundedByItsHead(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let log = try await ledger.log()
         #expect(try await log.append(PipelineTests.lines(100)).isComplete)
         var read = 0

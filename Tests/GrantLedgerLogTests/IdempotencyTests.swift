@@ -15,12 +15,12 @@ struct IdempotencyTests {
 
     @Test("re-sending a file: every line a duplicate, complete, nothing new", arguments: Backend.allCases)
     func resend(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let log = try await ledger.log()
         try await log.appendAccepted(Self.file)
         let before = try await log.allEvents()
         let head = try await log.head()
-        let parties = try ledger.tampering.storedText(inTable: "event_parties")
+        let parties = try await ledger.tampering.storedText(inTable: "event_parties")
 
         // A later clock: a true re-append would record a different time and hash.
         let later = try await ledger.log(clock: FixedClock(time: Timestamp(millisecondsSinceEpoch: 1_800_000_000_000)))
@@ -33,7 +33,7 @@ struct IdempotencyTests {
         #expect(report.outcomes == (1...4).map { .duplicate(line: $0, position: Int64($0), eventID: Sample.eventID($0)) })
         #expect(try await log.allEvents() == before)
         #expect(try await log.head() == head)
-        #expect(try ledger.tampering.storedText(inTable: "event_parties") == parties)
+        #expect(try await ledger.tampering.storedText(inTable: "event_parties") == parties)
         #expect(try await log.verify().isIntact)
     }
 
@@ -138,17 +138,17 @@ struct NamesDigestTests {
 
     @Test("events recorded before digests were kept are resent without their names compared; forgetting erases the digests")
     func legacyAndForget() async throws {
-        let ledger = try Backend.onDiskPool.makeLedger()
+        let ledger = try await Backend.onDiskPool.makeLedger()
         let log = try await ledger.log()
         try await log.appendAccepted([Sample.personRegistered(1, person: People.zhang, name: "张三")])
-        #expect(!(try ledger.tampering.storedText(inTable: "event_names_digests").isEmpty))
+        #expect(!(try await ledger.tampering.storedText(inTable: "event_names_digests").isEmpty))
         // As a ledger from before: no digest, and the meta saying where digests begin moved on.
-        try ledger.tampering.execute("DELETE FROM event_names_digests; UPDATE ledger_meta SET value = '2' WHERE key = 'names-digests-from'")
+        try await ledger.tampering.execute("DELETE FROM event_names_digests; UPDATE ledger_meta SET value = '2' WHERE key = 'names-digests-from'")
         let resend = try await log.append(lines: [Sample.personRegistered(1, person: People.zhang, name: "张三")])
         #expect(resend.duplicates == 1)
         try await log.appendAccepted([Sample.personRegistered(2, person: People.li, name: "李四")])
-        #expect(!(try ledger.tampering.storedText(inTable: "event_names_digests").isEmpty))
+        #expect(!(try await ledger.tampering.storedText(inTable: "event_names_digests").isEmpty))
         _ = try await log.forget(person: People.li)
-        #expect(try ledger.tampering.storedText(inTable: "event_names_digests").isEmpty)
+        #expect(try await ledger.tampering.storedText(inTable: "event_names_digests").isEmpty)
     }
 }

@@ -50,7 +50,7 @@ struct PartyQueryTests {
 
     @Test("people and organisations in arrays and arrays of objects are indexed and pseudonymised", arguments: Backend.allCases)
     func arrays(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let log = try await ledger.log(catalog: TeamFormed.catalog)
         try await log.appendAccepted([
             TeamFormed.line(1, members: [People.wang, People.chen], sponsors: [Organisations.agency]),
@@ -75,7 +75,7 @@ struct PartyQueryTests {
         await #expect(try log.personalRecord(pseudonym: TestKeys.pseudonym(People.zhao))?.name == "赵六")
         await #expect(try log.personalRecord(pseudonym: TestKeys.pseudonym(People.chen))?.residentID.digits == People.chen)
 
-        let stored = try ledger.tampering.storedText(exceptTables: [])
+        let stored = try await ledger.tampering.storedText(exceptTables: [])
         for id in [People.wang, People.chen, People.zhao] {
             #expect(!stored.contains { $0.contains(id) }, "\(ResidentID.mask(id)) stored raw")
         }

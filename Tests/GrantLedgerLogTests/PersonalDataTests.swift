@@ -20,10 +20,10 @@ struct PersonalDataTests {
 
     @Test("no stored value contains a raw resident ID or name; the key opens them", arguments: Backend.allCases)
     func noRawIDs(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let log = try await ledger.log()
         try await log.appendAccepted(Self.file)
-        let stored = try ledger.tampering.storedText(exceptTables: [])
+        let stored = try await ledger.tampering.storedText(exceptTables: [])
         #expect(stored.count > 50, "the scan must see the stored columns")
         for id in People.all {
             let leaks = stored.filter { $0.contains(id) || $0.contains(id.lowercased()) }
@@ -33,7 +33,7 @@ struct PersonalDataTests {
             #expect(!stored.contains { $0.contains(name) }, "name \(name) stored")
         }
         // The pseudonyms are what the events and the party index hold instead.
-        let parties = try ledger.tampering.storedText(inTable: "event_parties")
+        let parties = try await ledger.tampering.storedText(inTable: "event_parties")
         for id in People.all { #expect(parties.contains(TestKeys.pseudonym(id))) }
         // The sealed records open with the key, each to its person.
         for id in People.all {
@@ -78,7 +78,7 @@ struct PersonalDataTests {
 
     @Test("a lower-case x check character is the same person", arguments: Backend.allCases)
     func lowerCaseX(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let log = try await ledger.log()
         let lower = People.zhang.lowercased()
         try await log.appendAccepted([Sample.personRegistered(1, person: lower), Sample.groupJoined(2, person: People.zhang)])
@@ -86,7 +86,7 @@ struct PersonalDataTests {
         try #require(events.count == 2)
         #expect(events.map(\.streamID) == Array(repeating: "person:" + TestKeys.pseudonym(People.zhang), count: 2))
         #expect(events[0].dataObject?["person"]?.stringValue == TestKeys.pseudonym(People.zhang))
-        let stored = try ledger.tampering.storedText(exceptTables: [])
+        let stored = try await ledger.tampering.storedText(exceptTables: [])
         #expect(!stored.contains { $0.contains(lower) || $0.contains(People.zhang) })
     }
 
@@ -129,7 +129,7 @@ struct PersonalDataTests {
 
     @Test("without the key, a resident ID is a rejected line that says how to fix it", arguments: Backend.allCases)
     func missingKey(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         try await ledger.log().appendAccepted([Sample.reversal(1)])
         let keyless = try await ledger.log(key: nil)
         let report = try await keyless.append(lines: [Sample.reversal(2), Sample.paymentToWorker(3, person: People.wang)])
@@ -149,7 +149,7 @@ struct PersonalDataTests {
 
     @Test("without the key, events naming people by pseudonym and events naming no one append", arguments: Backend.allCases)
     func keylessAppendsPseudonyms(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let keyless = try await ledger.log(key: nil)
         let pseudonym = TestKeys.pseudonym(People.li)
         try await keyless.appendAccepted([
@@ -163,7 +163,7 @@ struct PersonalDataTests {
 
     @Test("reading, querying by pseudonym and verifying work without the key", arguments: Backend.allCases)
     func readWithoutKey(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         try await ledger.log().appendAccepted(Self.file)
         let reader = try await ledger.log(key: nil)
         #expect(reader.pseudonymizer == nil)
@@ -183,7 +183,7 @@ struct PersonalDataTests {
 
     @Test("a second, different key is refused as the wrong key", arguments: Backend.allCases)
     func wrongKey(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         try await ledger.log(key: TestKeys.primary).appendAccepted([Sample.personRegistered(1, person: People.zhang)])
         let error = await #expect(throws: LogError.self) { try await ledger.log(key: TestKeys.other) }
         guard case .wrongKey? = error else {
@@ -197,7 +197,7 @@ struct PersonalDataTests {
 
     @Test("the first key used with an empty ledger becomes its key", arguments: Backend.allCases)
     func firstKeyWins(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         _ = try await ledger.log(key: nil)
         _ = try await ledger.log(key: TestKeys.other)
         await #expect(throws: LogError.self) { try await ledger.log(key: TestKeys.primary) }
@@ -207,7 +207,7 @@ struct PersonalDataTests {
 
     @Test("forget erases personal data; events, hashes and verification are unchanged", arguments: Backend.allCases)
     func forget(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let log = try await ledger.log()
         try await log.appendAccepted(Self.file)
         let before = try await log.allEvents()
@@ -215,7 +215,7 @@ struct PersonalDataTests {
 
         #expect(try await log.forget(person: People.zhang).pseudonym == pseudonym)
         #expect(try await log.personalRecord(pseudonym: pseudonym) == nil)
-        let personal = try ledger.tampering.storedText(inTable: "personal_data_sealed")
+        let personal = try await ledger.tampering.storedText(inTable: "personal_data_sealed")
         #expect(!personal.contains(pseudonym))
         // Others are kept.
         #expect(personal.contains(TestKeys.pseudonym(People.li)))
@@ -227,7 +227,7 @@ struct PersonalDataTests {
         // The events are still found by the pseudonym, and by the ID through the key.
         #expect(try await log.allEvents(EventQuery(party: try log.partyKey(for: People.zhang))).map(\.position) == [1, 2])
         // The erasure is recorded, by pseudonym only.
-        #expect(try ledger.tampering.storedText(inTable: "personal_data_erasures").contains(pseudonym))
+        #expect(try await ledger.tampering.storedText(inTable: "personal_data_erasures").contains(pseudonym))
 
         // Forgetting again only wipes again.
         let again = try await log.forget(person: People.zhang)

@@ -17,7 +17,7 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func appendsManyChunksInOrder(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let log = try await ledger.log()
         let report = try await log.append(Self.lines(Self.count))
         #expect(report.isComplete)
@@ -35,7 +35,7 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func aBadLineInALaterChunkRejectsTheWholeFile(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let log = try await ledger.log()
         var lines = Self.lines(Self.count)
         let badLine = EventLog.chunkSize * 2 + 7
@@ -50,7 +50,7 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func typedReadsDeliverEveryEventInOrderAndStopWhenAsked(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let log = try await ledger.log()
         await #expect(try log.append(Self.lines(Self.count)).isComplete)
 
@@ -72,12 +72,12 @@ import Testing
     }
 
     @Test func aReadFailureInALaterChunkIsThrownAtItsPosition() async throws {
-        let ledger = try Backend.onDiskQueue.makeLedger()
+        let ledger = try await Backend.onDiskQueue.makeLedger()
         let log = try await ledger.log()
         await #expect(try log.append(Self.lines(Self.count)).isComplete)
         let broken = Int64(EventLog.chunkSize + 5)
-        try ledger.tampering.dropAppendOnlyTriggers()
-        try ledger.tampering.setData("{\"certificateNumber\":1}", at: broken)
+        try await ledger.tampering.dropAppendOnlyTriggers()
+        try await ledger.tampering.setData("{\"certificateNumber\":1}", at: broken)
         var delivered: Int64 = 0
         await #expect(throws: LogError.self) {
             for try await _ in log.typedEvents() {
@@ -91,7 +91,7 @@ import Testing
 /// What a rolled-back append reports about its good lines, and about input that broke off.
 @Suite struct RolledBackAppendTests {
     @Test func goodLinesOfARejectedFileAreWithheldNotAppended() async throws {
-        let ledger = try Backend.inMemoryQueue.makeLedger()
+        let ledger = try await Backend.inMemoryQueue.makeLedger()
         let log = try await ledger.log()
         var lines = PipelineTests.lines(3)
         lines.append(SubmissionLine(number: 4, bytes: Array("{".utf8)))
@@ -101,7 +101,7 @@ import Testing
     }
 
     @Test func inputThatCannotBeReadToTheEndAppendsNothing() async throws {
-        let ledger = try Backend.inMemoryQueue.makeLedger()
+        let ledger = try await Backend.inMemoryQueue.makeLedger()
         let log = try await ledger.log()
         let lines = PipelineTests.lines(2) + [SubmissionLine(number: 3, readError: "Input/output error")]
         let report = try await log.append(lines)

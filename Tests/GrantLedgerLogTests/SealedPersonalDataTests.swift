@@ -87,7 +87,7 @@ struct SealedPersonalDataTests {
     }
 
     @Test func aSealedRecordChangedOrMovedToAnotherPseudonymDoesNotOpenAndWithoutTheKeyNothingOpens() async throws {
-        let ledger = try Backend.onDiskPool.makeLedger()
+        let ledger = try await Backend.onDiskPool.makeLedger()
         let log = try await ledger.log()
         try await log.appendAccepted(PersonalDataTests.file)
         let (zhang, li) = (TestKeys.pseudonym(People.zhang), TestKeys.pseudonym(People.li))
@@ -98,7 +98,7 @@ struct SealedPersonalDataTests {
         #expect(throws: LogError.self) { _ = try TestKeys.other.personalData.open(held, pseudonym: zhang) }
         #expect(try TestKeys.primary.personalData.open(held, pseudonym: zhang).residentID.digits == People.zhang)
         // Li's sealed record under Zhang's pseudonym.
-        try ledger.tampering.execute("UPDATE personal_data_sealed SET sealed = (SELECT sealed FROM personal_data_sealed WHERE pseudonym = '\(li)') WHERE pseudonym = '\(zhang)'")
+        try await ledger.tampering.execute("UPDATE personal_data_sealed SET sealed = (SELECT sealed FROM personal_data_sealed WHERE pseudonym = '\(li)') WHERE pseudonym = '\(zhang)'")
         let moved = await #expect(throws: LogError.self) { try await log.personalRecord(pseudonym: zhang) }
         guard case .unsealablePersonalData(let pseudonym)? = moved else {
             Issue.record("expected unsealablePersonalData, got \(String(describing: moved))")
@@ -107,7 +107,7 @@ struct SealedPersonalDataTests {
         #expect(pseudonym == zhang)
         #expect(moved.map { String(describing: $0) }?.contains("Restore the ledger from a backup") == true)
         // Its first byte changed (to 0x00, or to 0x01 if it was 0x00).
-        try ledger.tampering.execute(
+        try await ledger.tampering.execute(
             "UPDATE personal_data_sealed SET sealed = (CASE WHEN substr(sealed, 1, 1) = X'00' THEN X'01' ELSE X'00' END) || substr(sealed, 2) WHERE pseudonym = '\(li)'")
         await #expect(throws: LogError.self) { try await log.personalRecord(pseudonym: li) }
     }

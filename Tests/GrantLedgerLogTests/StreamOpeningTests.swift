@@ -36,7 +36,7 @@ struct StreamOpeningTests {
 
     @Test("two events opening one stream in one append: the second is refused and nothing is appended", arguments: [Backend.inMemoryQueue])
     func twiceInOneAppend(backend: Backend) async throws {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let log = try await ledger.log()
         let order = { (n: Int, amount: Int) in
             Sample.event(n, stream: "clawback:C1", type: "clawback.ordered",

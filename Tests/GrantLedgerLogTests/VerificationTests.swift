@@ -10,7 +10,7 @@ struct VerificationTests {
 
     /// A ledger with six events, each with a distinct amount.
     static func ledger(_ backend: Backend) async throws -> (TestLedger, EventLog) {
-        let ledger = try backend.makeLedger()
+        let ledger = try await backend.makeLedger()
         let log = try await ledger.log()
         try await log.appendAccepted([Sample.personRegistered(1, person: People.zhang)] + (2...Int(count)).map {
             Sample.reversal($0, disbursement: "D\($0 % 2)", amount: 100 + $0)
@@ -45,14 +45,14 @@ struct VerificationTests {
         arguments: Backend.allCases, [Int64(1), 3, 6])
     func alteredData(backend: Backend, k: Int64) async throws {
         let (ledger, log) = try await Self.ledger(backend)
-        try ledger.tampering.dropAppendOnlyTriggers()
-        let data = try ledger.tampering.data(at: k)
+        try await ledger.tampering.dropAppendOnlyTriggers()
+        let data = try await ledger.tampering.data(at: k)
         var bytes = Array(data.utf8)
         // Change one digit (an amount, or a division code) by one.
         let index = try #require(bytes.lastIndex { (UInt8(ascii: "0")...UInt8(ascii: "8")).contains($0) })
         bytes[index] += 1
-        try ledger.tampering.setData(String(decoding: bytes, as: UTF8.self), at: k)
-        #expect(try ledger.tampering.data(at: k) != data)
+        try await ledger.tampering.setData(String(decoding: bytes, as: UTF8.self), at: k)
+        #expect(try await ledger.tampering.data(at: k) != data)
 
         let report = try await log.verify()
         #expect(!report.isIntact)
@@ -70,16 +70,16 @@ struct VerificationTests {
         ])
     func alteredColumn(backend: Backend, assignment: String) async throws {
         let (ledger, log) = try await Self.ledger(backend)
-        try ledger.tampering.dropAppendOnlyTriggers()
-        try ledger.tampering.execute("UPDATE events SET \(assignment) WHERE position = 4")
+        try await ledger.tampering.dropAppendOnlyTriggers()
+        try await ledger.tampering.execute("UPDATE events SET \(assignment) WHERE position = 4")
         await #expect(try log.verify().problem == .altered(position: 4))
     }
 
     @Test("a removed middle event is named as missing", arguments: Backend.allCases, [Int64(1), 3])
     func removed(backend: Backend, k: Int64) async throws {
         let (ledger, log) = try await Self.ledger(backend)
-        try ledger.tampering.dropAppendOnlyTriggers()
-        try ledger.tampering.deleteEvent(at: k)
+        try await ledger.tampering.dropAppendOnlyTriggers()
+        try await ledger.tampering.deleteEvent(at: k)
         let report = try await log.verify()
         #expect(report.problem == .missing(from: k, to: k))
         #expect(report.problem?.position == k)
@@ -89,17 +89,17 @@ struct VerificationTests {
     @Test("several removed events are named as a range", arguments: Backend.allCases)
     func removedRange(backend: Backend) async throws {
         let (ledger, log) = try await Self.ledger(backend)
-        try ledger.tampering.dropAppendOnlyTriggers()
-        try ledger.tampering.deleteEvent(at: 3)
-        try ledger.tampering.deleteEvent(at: 4)
+        try await ledger.tampering.dropAppendOnlyTriggers()
+        try await ledger.tampering.deleteEvent(at: 3)
+        try await ledger.tampering.deleteEvent(at: 4)
         await #expect(try log.verify().problem == .missing(from: 3, to: 4))
     }
 
     @Test("removing the last event is noticed as truncation", arguments: Backend.allCases)
     func truncated(backend: Backend) async throws {
         let (ledger, log) = try await Self.ledger(backend)
-        try ledger.tampering.dropAppendOnlyTriggers()
-        try ledger.tampering.deleteEvent(at: Self.count)
+        try await ledger.tampering.dropAppendOnlyTriggers()
+        try await ledger.tampering.deleteEvent(at: Self.count)
         let report = try await log.verify()
         #expect(report.problem == .truncated(lastPosition: Self.count - 1, recordedPosition: Self.count))
         #expect(report.problem?.position == Self.count)
@@ -109,18 +109,18 @@ struct VerificationTests {
     @Test("swapping the data of two events names the first of them", arguments: Backend.allCases)
     func reordered(backend: Backend) async throws {
         let (ledger, log) = try await Self.ledger(backend)
-        try ledger.tampering.dropAppendOnlyTriggers()
-        let (a, b) = (try ledger.tampering.data(at: 2), try ledger.tampering.data(at: 5))
-        try ledger.tampering.setData(b, at: 2)
-        try ledger.tampering.setData(a, at: 5)
+        try await ledger.tampering.dropAppendOnlyTriggers()
+        let (a, b) = (try await ledger.tampering.data(at: 2), try await ledger.tampering.data(at: 5))
+        try await ledger.tampering.setData(b, at: 2)
+        try await ledger.tampering.setData(a, at: 5)
         await #expect(try log.verify().problem == .altered(position: 2))
     }
 
     @Test("unreadable stored values are reported, not thrown", arguments: Backend.allCases)
     func unreadable(backend: Backend) async throws {
         let (ledger, log) = try await Self.ledger(backend)
-        try ledger.tampering.dropAppendOnlyTriggers()
-        try ledger.tampering.execute("UPDATE events SET occurred_at = 'yesterday' WHERE position = 2")
+        try await ledger.tampering.dropAppendOnlyTriggers()
+        try await ledger.tampering.execute("UPDATE events SET occurred_at = 'yesterday' WHERE position = 2")
         let report = try await log.verify()
         guard case .unreadable(let position, _)? = report.problem else {
             Issue.record("expected unreadable, got \(String(describing: report.problem))")
@@ -161,7 +161,7 @@ struct VerificationTests {
         let original = try await log.allEvents()
         try #require(original.count == Int(Self.count))
         let anchor = try #require(Anchor("5:\(original[4].hashHex)"))
-        try ledger.tampering.dropAppendOnlyTriggers()
+        try await ledger.tampering.dropAppendOnlyTriggers()
 
         // An attacker changes the data of position 3 and recomputes every hash after it.
         var previous = original[1].hash
@@ -174,12 +174,12 @@ struct VerificationTests {
                 causationID: event.causationID, data: data, hash: [])
             let hash = HashChain.hash(of: forged, previous: previous)
             let hex = RecordedEvent.hex(hash)
-            try ledger.tampering.execute("""
+            try await ledger.tampering.execute("""
                 UPDATE events SET data = '\(String(decoding: data, as: UTF8.self))', hash = X'\(hex)' WHERE position = \(event.position)
                 """)
             previous = hash
         }
-        try ledger.tampering.execute("UPDATE ledger_head SET hash = X'\(RecordedEvent.hex(previous))'")
+        try await ledger.tampering.execute("UPDATE ledger_head SET hash = X'\(RecordedEvent.hex(previous))'")
         #expect(try await log.allEvents().dropFirst(2).first?.dataText.contains("999") == true)
 
         await #expect(try log.verify().isIntact, "a recomputed chain is self-consistent")

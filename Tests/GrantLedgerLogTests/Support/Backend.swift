@@ -8,15 +8,22 @@ import GrantLedgerLog
 /// only through this factory; every contract test runs against each one in ``Backend``.
 protocol StorageFactory: Sendable {
     /// A fresh, empty store. `directory` is the test's own, removed when the ledger is released.
-    func makeStore(in directory: TemporaryDirectory) throws -> (storage: any EventStorage, tampering: any LedgerTampering)
+    func makeStore(in directory: TemporaryDirectory) async throws -> (storage: any EventStorage, tampering: any LedgerTampering)
 }
 
-/// Every backend the contract suite runs against, each by its factory. A new backend
-/// (PostgreSQL, say) adds a case and a factory; every contract test then runs against it too.
+/// Every backend the contract suite runs against, each by its factory. A new backend adds a
+/// case and a factory; every contract test then runs against it too.
 enum Backend: String, CaseIterable, Sendable, CustomStringConvertible {
     case inMemoryQueue = "in-memory DatabaseQueue"
     case onDiskQueue = "on-disk DatabaseQueue"
     case onDiskPool = "on-disk DatabasePool (WAL)"
+    case postgres = "PostgreSQL"
+
+    /// The SQLite backends always; PostgreSQL when a server is given (`TestPostgres`), as
+    /// `.ci/run` gives one.
+    static var allCases: [Backend] {
+        [.inMemoryQueue, .onDiskQueue, .onDiskPool] + (TestPostgres.location != nil ? [.postgres] : [])
+    }
 
     var description: String { rawValue }
 
@@ -25,13 +32,14 @@ enum Backend: String, CaseIterable, Sendable, CustomStringConvertible {
         case .inMemoryQueue: SQLiteFactory(kind: .inMemory)
         case .onDiskQueue: SQLiteFactory(kind: .onDiskQueue)
         case .onDiskPool: SQLiteFactory(kind: .onDiskPool)
+        case .postgres: PostgresFactory()
         }
     }
 
     /// A fresh, empty ledger store on this backend.
-    func makeLedger() throws -> TestLedger {
+    func makeLedger() async throws -> TestLedger {
         let directory = try TemporaryDirectory()
-        let (storage, tampering) = try factory.makeStore(in: directory)
+        let (storage, tampering) = try await factory.makeStore(in: directory)
         return TestLedger(backend: self, storage: storage, tampering: tampering, directory: directory)
     }
 }
@@ -41,7 +49,7 @@ struct SQLiteFactory: StorageFactory {
     enum Kind { case inMemory, onDiskQueue, onDiskPool }
     let kind: Kind
 
-    func makeStore(in directory: TemporaryDirectory) throws -> (storage: any EventStorage, tampering: any LedgerTampering) {
+    func makeStore(in directory: TemporaryDirectory) async throws -> (storage: any EventStorage, tampering: any LedgerTampering) {
         let storage: SQLiteEventStorage
         switch kind {
         case .inMemory:
@@ -108,18 +116,18 @@ struct KeepingAlive: EventStorage {
 /// never stores personal data outside the erasable table.
 protocol LedgerTampering: Sendable {
     /// Every value stored in every table except `except`, as text (blobs as UTF-8 and hex).
-    func storedText(exceptTables except: Set<String>) throws -> [String]
+    func storedText(exceptTables except: Set<String>) async throws -> [String]
     /// Every value stored in the named table, as text.
-    func storedText(inTable table: String) throws -> [String]
+    func storedText(inTable table: String) async throws -> [String]
     /// Runs a statement as is (e.g. an UPDATE the triggers should refuse).
-    func execute(_ sql: String) throws
+    func execute(_ sql: String) async throws
     /// Removes the triggers that keep `events` append-only.
-    func dropAppendOnlyTriggers() throws
+    func dropAppendOnlyTriggers() async throws
     /// The stored data text of the event at `position`.
-    func data(at position: Int64) throws -> String
+    func data(at position: Int64) async throws -> String
     /// Overwrites the stored data text of the event at `position`.
-    func setData(_ data: String, at position: Int64) throws
-    func deleteEvent(at position: Int64) throws
+    func setData(_ data: String, at position: Int64) async throws
+    func deleteEvent(at position: Int64) async throws
 }
 
 struct SQLiteTampering: LedgerTampering {

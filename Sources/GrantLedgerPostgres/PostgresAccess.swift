@@ -1,0 +1,345 @@
+import Foundation
+import GrantLedgerEvents
+import GrantLedgerLog
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// The storage seam on one connection inside a transaction ``PostgresEventStorage`` opened.
+/// Each call is one request; a chunk's events, parties and personal records go in as arrays
+/// (`unnest`), so an append of a thousand lines takes a handful of round trips.
+struct PostgresAccess: EventStorageWriter {
+    let connection: PostgresConnection
+    let tables: Tables
+    let logger: Logger
+
+    static let columns = """
+        position, event_id, stream_id, stream_version, type, schema_version, occurred_at, recorded_at, \
+        actor, source, correlation_id, causation_id, data, hash
+        """
+
+    static let qualifiedColumns = columns.split(separator: ",")
+        .map { "e." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
+
+    // MARK: Requests
+
+    @discardableResult
+    func run(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+        try await connection.query(query, logger: logger)
+    }
+
+    /// The first column of the first row, if any.
+    func first<T: PostgresDecodable>(_ query: PostgresQuery, as type: T.Type) async throws -> T? {
+        for try await row in try await run(query) {
+            guard let cell = row.first(where: { _ in true }), cell.bytes != nil else { return nil }
+            return try cell.decode(T.self, context: .default)
+        }
+        return nil
+    }
+
+    func all<T: PostgresDecodable>(_ query: PostgresQuery, as type: T.Type, table: String) async throws -> [T] {
+        var values: [T] = []
+        for try await row in try await run(query) {
+            guard let value = try? row.decode(T.self, context: .default) else {
+                throw LogError.corruptTable(table: table, reason: "a value is empty or not of its kind")
+            }
+            values.append(value)
+        }
+        return values
+    }
+
+    // MARK: Reading
+
+    func lastEvent() async throws -> ChainHead? {
+        try await head("SELECT position, hash FROM \(unescaped: tables.events) ORDER BY position DESC LIMIT 1", table: "events")
+    }
+
+    func recordedHead() async throws -> ChainHead? {
+        try await head("SELECT position, hash FROM \(unescaped: tables.head) WHERE id = 1", table: "ledger_head")
+    }
+
+    private func head(_ query: PostgresQuery, table: String) async throws -> ChainHead? {
+        for try await row in try await run(query) {
+            guard let (position, hash) = try? row.decode((Int64, ByteBuffer).self, context: .default) else {
+                throw LogError.corruptTable(table: table, reason: "its position or hash is empty or not a value of its kind")
+            }
+            return ChainHead(position: position, hash: Array(hash.readableBytesView))
+        }
+        return nil
+    }
+
+    func events(_ query: EventQuery, after position: Int64, limit: Int) async throws -> [RecordedEvent] {
+        let from = max(query.fromPosition, position &+ 1)
+        guard from <= query.toPosition, limit > 0 else { return [] }
+        var binds = PostgresBindings()
+        var sql: String
+        if let party = query.party {
+            sql = "SELECT \(Self.qualifiedColumns) FROM \(tables.parties) p JOIN \(tables.events) e ON e.position = p.position "
+                + "WHERE p.party = $1 AND p.position BETWEEN $2 AND $3"
+            binds.append(party)
+            binds.append(from)
+            binds.append(query.toPosition)
+            if let stream = query.streamID { binds.append(stream); sql += " AND e.stream_id = $\(binds.count)" }
+            if let type = query.type { binds.append(type); sql += " AND e.type = $\(binds.count)" }
+            sql += " ORDER BY p.position"
+        } else if let stream = query.streamID {
+            sql = "SELECT \(Self.columns) FROM \(tables.events) WHERE stream_id = $1 AND position BETWEEN $2 AND $3"
+            binds.append(stream)
+            binds.append(from)
+            binds.append(query.toPosition)
+            if let type = query.type { binds.append(type); sql += " AND type = $\(binds.count)" }
+            sql += " ORDER BY stream_version"
+        } else {
+            sql = "SELECT \(Self.columns) FROM \(tables.events) WHERE position BETWEEN $1 AND $2"
+            binds.append(from)
+            binds.append(query.toPosition)
+            if let type = query.type { binds.append(type); sql += " AND type = $\(binds.count)" }
+            sql += " ORDER BY position"
+        }
+        binds.append(Int64(min(limit, query.limit ?? .max)))
+        sql += " LIMIT $\(binds.count)"
+        return try await events(PostgresQuery(unsafeSQL: sql, binds: binds))
+    }
+
+    private func events(_ query: PostgresQuery) async throws -> [RecordedEvent] {
+        var events: [RecordedEvent] = []
+        for try await row in try await run(query) { events.append(try Self.event(from: row)) }
+        return events
+    }
+
+    /// An event from its row. No stored value may stop the program: a NULL or a value of the
+    /// wrong kind is a corrupt event, named by its position.
+    static func event(from row: PostgresRow) throws -> RecordedEvent {
+        let position = (try? row.decode(Int64.self, context: .default)) ?? 0
+        guard let (position, id, stream, version, type, schemaVersion, occurred, recorded, actor, source, correlation, causation,
+                   data, hash) = try? row.decode(
+                    (Int64, ByteBuffer, String, Int64, String, Int64, String, String, String, String, String?, String?, ByteBuffer, ByteBuffer).self,
+                    context: .default)
+        else { throw LogError.corruptEvent(position: position, reason: "a column is empty or not a value of its kind") }
+        guard let occurredAt = LocalDate(occurred), let recordedAt = Timestamp(recorded) else {
+            throw LogError.corruptEvent(position: position, reason: "its occurredAt or recordedAt is malformed")
+        }
+        guard id.readableBytes == 16 else { throw LogError.corruptEvent(position: position, reason: "its event id is not 16 bytes") }
+        guard let schema = Int(exactly: schemaVersion) else {
+            throw LogError.corruptEvent(position: position, reason: "its schema version is out of range")
+        }
+        return RecordedEvent(
+            position: position, eventID: id.readableBytesView.withUnsafeBytes { UUIDText.format($0) }, streamID: stream, streamVersion: version, type: type,
+            schemaVersion: schema, occurredAt: occurredAt, recordedAt: recordedAt, actor: actor, source: source,
+            correlationID: correlation, causationID: causation, data: Array(data.readableBytesView), hash: Array(hash.readableBytesView))
+    }
+
+    func events(withIDs ids: [String]) async throws -> [String: RecordedEvent] {
+        let uuids = ids.compactMap { UUIDText.parse($0).map { ByteBuffer(bytes: $0) } }
+        guard !uuids.isEmpty else { return [:] }
+        var found: [String: RecordedEvent] = [:]
+        for event in try await events("SELECT \(unescaped: Self.columns) FROM \(unescaped: tables.events) WHERE event_id = ANY(\(uuids))") {
+            found[event.eventID] = event
+        }
+        return found
+    }
+
+    func versions(ofStreams streamIDs: [String]) async throws -> [String: Int64] {
+        guard !streamIDs.isEmpty else { return [:] }
+        var found: [String: Int64] = [:]
+        let rows = try await run("""
+            SELECT stream_id, max(stream_version) FROM \(unescaped: tables.events) WHERE stream_id = ANY(\(streamIDs)) GROUP BY stream_id
+            """)
+        for try await row in rows {
+            guard let (stream, version) = try? row.decode((String, Int64).self, context: .default) else {
+                throw LogError.corruptTable(table: "events", reason: "a stream id or stream version is empty or not a value of its kind")
+            }
+            found[stream] = version
+        }
+        return found
+    }
+
+    func sealedPersonalData(pseudonym: String) async throws -> [UInt8]? {
+        try await first("SELECT sealed FROM \(unescaped: tables.sealed) WHERE pseudonym = \(pseudonym)", as: ByteBuffer.self)
+            .map { Array($0.readableBytesView) }
+    }
+
+    func erasedPseudonyms() async throws -> Set<String> {
+        Set(try await all("SELECT DISTINCT pseudonym FROM \(unescaped: tables.erasures)", as: String.self, table: "personal_data_erasures"))
+    }
+
+    func metadata(_ key: String) async throws -> String? {
+        try await first("SELECT value FROM \(unescaped: tables.meta) WHERE key = \(key)", as: String.self)
+    }
+
+    func namesDigests(positions: [Int64]) async throws -> [Int64: [UInt8]] {
+        guard !positions.isEmpty else { return [:] }
+        var found: [Int64: [UInt8]] = [:]
+        let rows = try await run("SELECT position, digest FROM \(unescaped: tables.namesDigests) WHERE position = ANY(\(positions))")
+        for try await row in rows {
+            guard let (position, digest) = try? row.decode((Int64, ByteBuffer).self, context: .default) else {
+                throw LogError.corruptTable(table: "event_names_digests", reason: "a position or digest is empty or not a value of its kind")
+            }
+            found[position] = Array(digest.readableBytesView)
+        }
+        return found
+    }
+
+    func partyRows(after row: PartyRow?, limit: Int) async throws -> [PartyRow] {
+        let query: PostgresQuery = if let row {
+            "SELECT party, position FROM \(unescaped: tables.parties) WHERE (party, position) > (\(row.party), \(row.position)) ORDER BY party, position LIMIT \(Int64(limit))"
+        } else {
+            "SELECT party, position FROM \(unescaped: tables.parties) ORDER BY party, position LIMIT \(Int64(limit))"
+        }
+        var rows: [PartyRow] = []
+        for try await next in try await run(query) {
+            guard let (party, position) = try? next.decode((String, Int64).self, context: .default) else {
+                throw LogError.corruptTable(table: "event_parties", reason: "a party or position is empty or not a value of its kind")
+            }
+            rows.append(PartyRow(party: party, position: position))
+        }
+        return rows
+    }
+
+    func namedParties(_ parties: [String]) async throws -> Set<String> {
+        guard !parties.isEmpty else { return [] }
+        return Set(try await all(
+            "SELECT DISTINCT party FROM \(unescaped: tables.parties) WHERE party = ANY(\(parties))", as: String.self, table: "event_parties"))
+    }
+
+    func partyRowsExist(_ rows: [PartyRow]) async throws -> [Bool] {
+        guard !rows.isEmpty else { return [] }
+        var present: Set<PartyRow> = []
+        let found = try await run("""
+            SELECT p.party, p.position FROM \(unescaped: tables.parties) p
+            JOIN unnest(\(rows.map(\.party))::text[], \(rows.map(\.position))::bigint[]) AS wanted (party, position)
+            ON p.party = wanted.party AND p.position = wanted.position
+            """)
+        for try await row in found {
+            if let (party, position) = try? row.decode((String, Int64).self, context: .default) {
+                present.insert(PartyRow(party: party, position: position))
+            }
+        }
+        return rows.map(present.contains)
+    }
+
+    func sealedPersonalRows(after pseudonym: String?, limit: Int) async throws -> [SealedPersonalRecord] {
+        var records: [SealedPersonalRecord] = []
+        let rows = try await run("""
+            SELECT pseudonym, sealed FROM \(unescaped: tables.sealed) WHERE pseudonym > \(pseudonym ?? "") ORDER BY pseudonym LIMIT \(Int64(limit))
+            """)
+        for try await row in rows {
+            guard let (pseudonym, sealed) = try? row.decode((String, ByteBuffer).self, context: .default) else {
+                throw LogError.corruptTable(table: "personal_data_sealed", reason: "a pseudonym or sealed record is empty or not a value of its kind")
+            }
+            records.append(SealedPersonalRecord(pseudonym: pseudonym, sealed: Array(sealed.readableBytesView), named: true))
+        }
+        return records
+    }
+
+    // MARK: Writing
+
+    func store(_ events: [StoredEvent], people: [SealedPersonalRecord], head: ChainHead) async throws {
+        if !events.isEmpty { try await insert(events) }
+        try await storePersonalRecords(people)
+        try await run("""
+            INSERT INTO \(unescaped: tables.head) (id, position, hash) VALUES (1, \(head.position), \(ByteBuffer(bytes: head.hash)))
+            ON CONFLICT (id) DO UPDATE SET position = excluded.position, hash = excluded.hash
+            """)
+    }
+
+    /// One INSERT for the chunk's events, one for their parties, one for their names digests.
+    private func insert(_ stored: [StoredEvent]) async throws {
+        let events = stored.map(\.event)
+        var ids: [ByteBuffer] = []
+        ids.reserveCapacity(events.count)
+        for event in events {
+            guard let id = UUIDText.parse(event.eventID) else {
+                throw LogError.storage("the event id \(event.eventID) is not a UUID")
+            }
+            ids.append(ByteBuffer(bytes: id))
+        }
+        try await run("""
+            INSERT INTO \(unescaped: tables.events) (\(unescaped: Self.columns))
+            SELECT position, event_id, stream_id, stream_version, type, schema_version, occurred_at, recorded_at, actor, source,
+                   CASE WHEN has_correlation THEN correlation_id END, CASE WHEN has_causation THEN causation_id END, data, hash
+            FROM unnest(\(events.map(\.position))::bigint[], \(ids)::bytea[], \(events.map(\.streamID))::text[],
+                        \(events.map(\.streamVersion))::bigint[], \(events.map(\.type))::text[],
+                        \(events.map { Int64($0.schemaVersion) })::bigint[], \(events.map(\.occurredAt.description))::text[],
+                        \(events.map(\.recordedAt.description))::text[], \(events.map(\.actor))::text[], \(events.map(\.source))::text[],
+                        \(events.map { $0.correlationID ?? "" })::text[], \(events.map { $0.correlationID != nil })::boolean[],
+                        \(events.map { $0.causationID ?? "" })::text[], \(events.map { $0.causationID != nil })::boolean[],
+                        \(events.map { String(decoding: $0.data, as: UTF8.self) })::text[], \(events.map { ByteBuffer(bytes: $0.hash) })::bytea[])
+                 AS new (position, event_id, stream_id, stream_version, type, schema_version, occurred_at, recorded_at, actor, source,
+                         correlation_id, has_correlation, causation_id, has_causation, data, hash)
+            """)
+        var partyNames: [String] = [], partyPositions: [Int64] = []
+        var digestPositions: [Int64] = [], digests: [ByteBuffer] = []
+        for event in stored {
+            for party in event.parties {
+                partyNames.append(party.id)
+                partyPositions.append(event.event.position)
+            }
+            if let digest = event.namesDigest {
+                digestPositions.append(event.event.position)
+                digests.append(ByteBuffer(bytes: digest))
+            }
+        }
+        if !partyNames.isEmpty {
+            try await run("""
+                INSERT INTO \(unescaped: tables.parties) (party, position) SELECT * FROM unnest(\(partyNames)::text[], \(partyPositions)::bigint[])
+                """)
+        }
+        if !digests.isEmpty {
+            try await run("""
+                INSERT INTO \(unescaped: tables.namesDigests) (position, digest) SELECT * FROM unnest(\(digestPositions)::bigint[], \(digests)::bytea[])
+                """)
+        }
+    }
+
+    /// Keeps each person's sealed record: a named record replaces the one held, one without a
+    /// name only makes sure a record exists. Within a chunk the last named record of a person
+    /// wins, as if the records were kept one after another.
+    private func storePersonalRecords(_ records: [SealedPersonalRecord]) async throws {
+        guard !records.isEmpty else { return }
+        var named: [String: SealedPersonalRecord] = [:], unnamed: [String: SealedPersonalRecord] = [:]
+        var order: [String] = []
+        for record in records {
+            if named[record.pseudonym] == nil, unnamed[record.pseudonym] == nil { order.append(record.pseudonym) }
+            if record.named { named[record.pseudonym] = record } else if unnamed[record.pseudonym] == nil { unnamed[record.pseudonym] = record }
+        }
+        let replacing = order.compactMap { named[$0] }
+        let keeping = order.compactMap { named[$0] == nil ? unnamed[$0] : nil }
+        if !replacing.isEmpty {
+            try await run("""
+                INSERT INTO \(unescaped: tables.sealed) (pseudonym, sealed)
+                SELECT * FROM unnest(\(replacing.map(\.pseudonym))::text[], \(replacing.map { ByteBuffer(bytes: $0.sealed) })::bytea[])
+                ON CONFLICT (pseudonym) DO UPDATE SET sealed = excluded.sealed
+                """)
+        }
+        if !keeping.isEmpty {
+            try await run("""
+                INSERT INTO \(unescaped: tables.sealed) (pseudonym, sealed)
+                SELECT * FROM unnest(\(keeping.map(\.pseudonym))::text[], \(keeping.map { ByteBuffer(bytes: $0.sealed) })::bytea[])
+                ON CONFLICT (pseudonym) DO NOTHING
+                """)
+        }
+    }
+
+    func erasePersonalRecord(pseudonym: String, at time: Timestamp) async throws -> Bool {
+        let erased = try await first(
+            "WITH gone AS (DELETE FROM \(unescaped: tables.sealed) WHERE pseudonym = \(pseudonym) RETURNING 1) SELECT count(*) FROM gone",
+            as: Int64.self) ?? 0
+        // The digests of the names their events gave go with them.
+        try await run("""
+            DELETE FROM \(unescaped: tables.namesDigests) WHERE position IN (SELECT position FROM \(unescaped: tables.parties) WHERE party = \(pseudonym))
+            """)
+        guard erased > 0 else { return false }
+        try await run("INSERT INTO \(unescaped: tables.erasures) (pseudonym, erased_at) VALUES (\(pseudonym), \(time.description))")
+        return true
+    }
+
+    func setMetadata(_ key: String, _ value: String) async throws {
+        try await run("""
+            INSERT INTO \(unescaped: tables.meta) (key, value) VALUES (\(key), \(value)) ON CONFLICT (key) DO UPDATE SET value = excluded.value
+            """)
+    }
+
+    /// A ledger on PostgreSQL never held personal data in the clear.
+    func sealClearPersonalData(_ seal: @escaping @Sendable (PersonalRecord) throws -> SealedPersonalRecord) async throws -> Int { 0 }
+}

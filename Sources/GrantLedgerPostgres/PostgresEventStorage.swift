@@ -1,0 +1,204 @@
+import Foundation
+import GrantLedgerEvents
+import GrantLedgerLog
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL backend of the log, on postgres-nio: the same rules, hashes and answers as
+/// ``SQLiteEventStorage``, for a province's ledger on a server the bureaus already run.
+///
+/// A ledger is one schema (``PostgresLocation/schema``): `events` (unique event ids and
+/// (stream, version) pairs; a trigger refuses UPDATE, DELETE and TRUNCATE), `event_parties`,
+/// `event_names_digests`, `ledger_head`, `ledger_meta`, `personal_data_sealed` and
+/// `personal_data_erasures`. Text that is ordered (parties, pseudonyms) uses the "C"
+/// collation, so pages come in the byte order SQLite gives them.
+///
+/// ## Concurrency
+/// Every write transaction first takes a transaction-scoped advisory lock named after the
+/// ledger (`pg_advisory_xact_lock`), so appends from any number of processes and machines run
+/// one at a time, and positions are assigned under it, gapless. PostgreSQL releases the lock
+/// only once the commit is visible, so a reader following `position > last` never sees a
+/// position before a lower one commits. Reads run in `REPEATABLE READ, READ ONLY`
+/// transactions: one snapshot each.
+///
+/// The storage runs its connection pool (``PostgresClient``) in a task of its own until
+/// ``close()`` (or its release).
+public final class PostgresEventStorage: EventStorage {
+    public let location: PostgresLocation
+    public let client: PostgresClient
+    let tables: Tables
+    let logger: Logger
+    private let running: Task<Void, Never>
+
+    /// Connects to the server of `location`. With `create`, makes the ledger's schema and
+    /// tables if they are missing; without, a schema that holds no ledger is an error.
+    public init(location: PostgresLocation, create: Bool = false, maximumConnections: Int = 8,
+                logger: Logger = Logger(label: "grantledger.postgres")) async throws {
+        var configuration = PostgresClient.Configuration(
+            host: location.host, port: location.port, username: location.user, password: location.password,
+            database: location.database, tls: Self.tls(location.tls))
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = .seconds(10)
+        var quiet = logger
+        quiet.logLevel = .critical
+        let client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
+        self.location = location
+        self.client = client
+        self.tables = Tables(schema: location.schema)
+        self.logger = quiet
+        self.running = Task { await client.run() }
+        do {
+            try await PostgresSchema.prepare(self, create: create)
+        } catch {
+            running.cancel()
+            throw error
+        }
+    }
+
+    deinit { running.cancel() }
+
+    /// Stops the connection pool; the storage cannot be used afterwards.
+    public func close() { running.cancel() }
+
+    static func tls(_ mode: PostgresLocation.TLSMode) -> PostgresClient.Configuration.TLS {
+        switch mode {
+        case .disable: .disable
+        case .prefer: .prefer(.makeClientConfiguration())
+        case .require: .require(.makeClientConfiguration())
+        }
+    }
+
+    /// The advisory lock of this ledger's appends: a 64-bit number from its schema's name, so
+    /// that the ledgers of several cities in one cluster do not wait for each other.
+    var appendLock: Int64 { Self.lockKey("grantledger-append:" + location.schema) }
+
+    static func lockKey(_ name: String) -> Int64 {
+        // FNV-1a: stable across processes and machines (Swift's hashValue is not).
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return Int64(bitPattern: hash)
+    }
+
+    public func write<T: Sendable>(_ body: (any EventStorageWriter) async throws -> T) async throws -> T {
+        try await transaction(readOnly: false) { access in try await body(access) }
+    }
+
+    public func read<T: Sendable>(_ body: (any EventStorageReader) async throws -> T) async throws -> T {
+        try await transaction(readOnly: true) { access in try await body(access) }
+    }
+
+    /// Runs `body` in a transaction on a pooled connection: a write one holding the append
+    /// lock, or a read-only snapshot. If `body` throws, the transaction is rolled back.
+    func transaction<T: Sendable>(readOnly: Bool, _ body: (PostgresAccess) async throws -> T) async throws -> T {
+        let (tables, logger, lock, location) = (self.tables, self.logger, appendLock, self.location)
+        return try await Self.translating(location) {
+            try await client.withConnection { connection in
+                let access = PostgresAccess(connection: connection, tables: tables, logger: logger)
+                if readOnly {
+                    try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+                } else {
+                    try await connection.query("BEGIN", logger: logger)
+                }
+                do {
+                    if !readOnly { try await connection.query("SELECT pg_advisory_xact_lock(\(lock))", logger: logger) }
+                    let result = try await body(access)
+                    try await connection.query("COMMIT", logger: logger)
+                    return result
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Runs `body` on a pooled connection outside any transaction (what VACUUM needs).
+    func withConnection<T: Sendable>(_ body: (PostgresConnection, Tables, Logger) async throws -> T) async throws -> T {
+        let (tables, logger) = (self.tables, self.logger)
+        return try await Self.translating(location) {
+            try await client.withConnection { connection in try await body(connection, tables, logger) }
+        }
+    }
+
+    /// Frees the space of erased personal data: `VACUUM FULL` rewrites the two tables a
+    /// person's erasure deletes from, so their deleted rows leave the table files. (Older
+    /// copies stay in the server's WAL and in base backups until those are recycled; the
+    /// sealed records are unreadable without the ledger's key either way.)
+    public func wipeDeleted() async throws -> Bool {
+        try await withConnection { connection, tables, logger in
+            try await connection.query("VACUUM FULL \(unescaped: tables.sealed), \(unescaped: tables.namesDigests)", logger: logger)
+            return true
+        }
+    }
+
+    /// Words a server's or the network's error as a ``LogError`` that shows no SQL and no password.
+    static func translating<T>(_ location: PostgresLocation, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PSQLError {
+            throw translate(error, location: location)
+        }
+    }
+
+    static func translate(_ error: PSQLError, location: PostgresLocation) -> any Error {
+        if let info = error.serverInfo {
+            let state = info[.sqlState] ?? ""
+            if state == "23505", info[.constraintName] == "events_event_id_key" {
+                // "Key (event_id)=(\\x…) already exists.": the id's 16 bytes in hex.
+                let detail = info[.detail] ?? ""
+                let value = detail.split(separator: "(").dropFirst(2).first.map { $0.prefix { $0 != ")" } } ?? ""
+                return EventStorageConflict.duplicateEventID(uuidText(fromByteaHex: value) ?? String(value))
+            }
+            if state == "53100" { return LogError.diskFull }
+            if state == "25006" { return LogError.readOnly }
+            if state == "42501" {
+                return LogError.storage("the PostgreSQL role \(location.user) may not do this: \(info[.message] ?? "permission denied")")
+            }
+            return LogError.storage("PostgreSQL refused: \(info[.message] ?? "an error \(state)")")
+        }
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .sslUnsupported, .failedToAddSSLHandler:
+            return LogError.storage("cannot reach the PostgreSQL server at \(location.host):\(location.port): is it running, and does it accept this user?")
+        default:
+            return LogError.storage("the PostgreSQL connection failed (\(error.code))")
+        }
+    }
+}
+
+/// `\\x` and 32 hex digits, as PostgreSQL writes 16 bytes, as UUID text.
+func uuidText(fromByteaHex text: Substring) -> String? {
+    let digits = Array(text.utf8.drop { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "x") })
+    guard digits.count == 32 else { return nil }
+    func value(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        default: nil
+        }
+    }
+    var bytes: [UInt8] = []
+    for pair in stride(from: 0, to: 32, by: 2) {
+        guard let high = value(digits[pair]), let low = value(digits[pair + 1]) else { return nil }
+        bytes.append(high << 4 | low)
+    }
+    return bytes.withUnsafeBytes { UUIDText.format($0) }
+}
+
+/// The ledger's tables, qualified by its schema.
+struct Tables: Sendable {
+    let schema: String
+    var events: String { q("events") }
+    var parties: String { q("event_parties") }
+    var namesDigests: String { q("event_names_digests") }
+    var head: String { q("ledger_head") }
+    var meta: String { q("ledger_meta") }
+    var sealed: String { q("personal_data_sealed") }
+    var erasures: String { q("personal_data_erasures") }
+    var migrations: String { q("grantledger_migrations") }
+
+    /// `"schema".name`: the schema is checked to be a plain identifier (``PostgresLocation``).
+    func q(_ name: String) -> String { "\"\(schema)\".\(name)" }
+}
