@@ -161,6 +161,21 @@ public protocol EventStorageReader: Sendable {
     func partyRowsExist(_ rows: [PartyRow]) async throws -> [Bool]
     /// One page of the sealed personal data, in pseudonym order, after `pseudonym`.
     func sealedPersonalRows(after pseudonym: String?, limit: Int) async throws -> [SealedPersonalRecord]
+    /// Every erasure of personal data, by time and pseudonym.
+    func erasures() async throws -> [PersonalDataErasure]
+    /// Every setting of the ledger.
+    func allMetadata() async throws -> [String: String]
+}
+
+/// An erasure of a person's personal data (`grants forget`): whose, and when.
+public struct PersonalDataErasure: Sendable, Hashable {
+    public let pseudonym: String
+    public let erasedAt: Timestamp
+
+    public init(pseudonym: String, erasedAt: Timestamp) {
+        self.pseudonym = pseudonym
+        self.erasedAt = erasedAt
+    }
 }
 
 extension EventStorageReader {
@@ -210,6 +225,10 @@ public protocol EventStorageWriter: EventStorageReader {
     func store(_ events: [StoredEvent], people: [SealedPersonalRecord], head: ChainHead) async throws
     /// Erases a person's personal data; returns false if none was held.
     func erasePersonalRecord(pseudonym: String, at time: Timestamp) async throws -> Bool
+    /// Adds rows to the party index as they are (a ledger being loaded from an export).
+    func storePartyRows(_ rows: [PartyRow]) async throws
+    /// Records an erasure as it was (a ledger being loaded from an export).
+    func recordErasure(_ erasure: PersonalDataErasure) async throws
     func setMetadata(_ key: String, _ value: String) async throws
     /// Seals personal data a store holds in the clear, from before it sealed it: hands each
     /// record to `seal`, keeps what it returns, and erases the clear copy. Returns how many

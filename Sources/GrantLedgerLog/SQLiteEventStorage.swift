@@ -368,6 +368,12 @@ struct SQLiteBridgedAccess: EventStorageWriter {
     func erasePersonalRecord(pseudonym: String, at time: Timestamp) async throws -> Bool {
         try await bridge.run { try SQLiteEventReader(db: $0).erasePersonalRecord(pseudonym: pseudonym, at: time) }
     }
+    func erasures() async throws -> [PersonalDataErasure] { try await bridge.run { try SQLiteEventReader(db: $0).erasures() } }
+    func allMetadata() async throws -> [String: String] { try await bridge.run { try SQLiteEventReader(db: $0).allMetadata() } }
+    func storePartyRows(_ rows: [PartyRow]) async throws { try await bridge.run { try SQLiteEventReader(db: $0).storePartyRows(rows) } }
+    func recordErasure(_ erasure: PersonalDataErasure) async throws {
+        try await bridge.run { try SQLiteEventReader(db: $0).recordErasure(erasure) }
+    }
     func setMetadata(_ key: String, _ value: String) async throws {
         try await bridge.run { try SQLiteEventReader(db: $0).setMetadata(key, value) }
     }
@@ -642,6 +648,40 @@ public struct SQLiteEventReader: TransactionEventReader {
 
     public func metadata(_ key: String) throws -> String? {
         try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = ?", arguments: [key])
+    }
+
+    func allMetadata() throws -> [String: String] {
+        var settings: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM ledger_meta") {
+            guard let key = try? row.decode(String.self, atIndex: 0), let value = try? row.decode(String.self, atIndex: 1) else {
+                throw LogError.corruptTable(table: "ledger_meta", reason: "a key or value is empty or not text")
+            }
+            settings[key] = value
+        }
+        return settings
+    }
+
+    func erasures() throws -> [PersonalDataErasure] {
+        try Row.fetchAll(db, sql: "SELECT pseudonym, erased_at FROM personal_data_erasures ORDER BY erased_at, pseudonym").map { row in
+            guard let pseudonym = try? row.decode(String.self, atIndex: 0),
+                  let at = (try? row.decode(String.self, atIndex: 1)).flatMap(Timestamp.init)
+            else { throw LogError.corruptTable(table: "personal_data_erasures", reason: "a pseudonym or time is empty or malformed") }
+            return PersonalDataErasure(pseudonym: pseudonym, erasedAt: at)
+        }
+    }
+
+    func storePartyRows(_ rows: [PartyRow]) throws {
+        let insert = SQLiteStatementBinding(try db.cachedStatement(sql: Self.insertPartySQL))
+        for row in rows {
+            insert.bind(row.party, at: 1)
+            insert.bind(row.position, at: 2)
+            try insert.execute()
+        }
+    }
+
+    func recordErasure(_ erasure: PersonalDataErasure) throws {
+        try db.execute(sql: "INSERT INTO personal_data_erasures (pseudonym, erased_at) VALUES (?, ?)",
+                       arguments: [erasure.pseudonym, erasure.erasedAt.description])
     }
 
     static let insertSQL = "INSERT INTO events (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"

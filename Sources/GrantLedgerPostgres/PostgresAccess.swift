@@ -232,7 +232,40 @@ struct PostgresAccess: EventStorageWriter {
         return records
     }
 
+    func erasures() async throws -> [PersonalDataErasure] {
+        var erasures: [PersonalDataErasure] = []
+        for try await row in try await run("SELECT pseudonym, erased_at FROM \(unescaped: tables.erasures) ORDER BY erased_at COLLATE \"C\", pseudonym") {
+            guard let (pseudonym, at) = try? row.decode((String, String).self, context: .default), let time = Timestamp(at) else {
+                throw LogError.corruptTable(table: "personal_data_erasures", reason: "a pseudonym or time is empty or malformed")
+            }
+            erasures.append(PersonalDataErasure(pseudonym: pseudonym, erasedAt: time))
+        }
+        return erasures
+    }
+
+    func allMetadata() async throws -> [String: String] {
+        var settings: [String: String] = [:]
+        for try await row in try await run("SELECT key, value FROM \(unescaped: tables.meta)") {
+            guard let (key, value) = try? row.decode((String, String).self, context: .default) else {
+                throw LogError.corruptTable(table: "ledger_meta", reason: "a key or value is empty or not text")
+            }
+            settings[key] = value
+        }
+        return settings
+    }
+
     // MARK: Writing
+
+    func storePartyRows(_ rows: [PartyRow]) async throws {
+        guard !rows.isEmpty else { return }
+        try await run("""
+            INSERT INTO \(unescaped: tables.parties) (party, position) SELECT * FROM unnest(\(rows.map(\.party))::text[], \(rows.map(\.position))::bigint[])
+            """)
+    }
+
+    func recordErasure(_ erasure: PersonalDataErasure) async throws {
+        try await run("INSERT INTO \(unescaped: tables.erasures) (pseudonym, erased_at) VALUES (\(erasure.pseudonym), \(erasure.erasedAt.description))")
+    }
 
     func store(_ events: [StoredEvent], people: [SealedPersonalRecord], head: ChainHead) async throws {
         if !events.isEmpty { try await insert(events) }
