@@ -96,6 +96,7 @@ let package = Package(
             dependencies: [
                 "GrantLedgerEvents",
                 "GrantLedgerLog",
+                "GrantLedgerPostgres",
                 "GrantLedgerPolicy",
                 "GrantLedgerProjections",
                 "GrantLedgerIntake",
@@ -210,6 +211,7 @@ let package = Package(
             name: "GrantLedgerServiceTests",
             dependencies: [
                 "GrantLedgerService", "GrantLedgerProjections", "GrantLedgerLog", "GrantLedgerEvents", "GrantLedgerPolicy",
+                "GrantLedgerPostgres", "SyntheticCity",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -15,7 +15,7 @@ struct Grants: AsyncParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, InitCommand.self, AppendCommand.self, ImportCommand.self, EventsCommand.self, VerifyCommand.self,
-            ForgetCommand.self, PoliciesCommand.self, BackupCommand.self, RestoreCommand.self, CheckpointCommand.self, ProveCommand.self,
+            ForgetCommand.self, PoliciesCommand.self, BackupCommand.self, RestoreCommand.self, ExportCommand.self, LoadCommand.self, CheckpointCommand.self, ProveCommand.self,
         ],
         groupedSubcommands: [
             CommandGroup(name: "Projection", subcommands: [

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import GrantLedgerLog
+import GrantLedgerService
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the ledger's log as one canonical, verifiable file, to load on another backend.",
+        discussion: """
+            Every event with its hash, the party index, the sealed personal data, the erasures \
+            and the settings, as canonical JSON Lines, from one snapshot while appends go on. The \
+            same ledger gives the same bytes from SQLite and from PostgreSQL. The pseudonym key \
+            is not in it: the sealed personal data opens only with the ledger's key file, which \
+            travels apart. --db is a file or a postgres:// URL.
+            """)
+
+    @Argument(help: "The file to write (it must not exist), or - for standard output.")
+    var file: String
+
+    @OptionGroup var ledger: LedgerOptions
+
+    func run() async throws {
+        let counts = try await Ledger.export(from: try LedgerLocation(ledger.databasePath), to: file)
+        if file != "-" { print("Exported \(ledger.databasePath) to \(file): \(counts).") }
+    }
+}
+
+struct LoadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Load an export into a new ledger: a new file, or a new schema on PostgreSQL.",
+        discussion: """
+            The hash chain is recomputed line by line; a file altered, reordered or cut short is \
+            refused whole, and nothing of it kept. The ledger loaded into must be new (a file \
+            that does not exist, or a postgres:// URL whose ledger= schema holds no ledger). Put \
+            the source ledger's key file beside it (or pass --key-file when using it): the \
+            sealed personal data opens only with that key. Projections are built from the log \
+            the first time the ledger is used.
+            """)
+
+    @Argument(help: "The export to load.")
+    var file: String
+
+    @OptionGroup var ledger: LedgerOptions
+
+    func run() async throws {
+        let counts = try await Ledger.load(file, into: try LedgerLocation(ledger.databasePath))
+        print("Loaded \(file) into \(try LedgerLocation(ledger.databasePath)): \(counts).")
+    }
+}
