@@ -146,6 +146,7 @@ let package = Package(
             dependencies: [
                 "GrantLedgerEvents",
                 "GrantLedgerLog",
+                "GrantLedgerPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

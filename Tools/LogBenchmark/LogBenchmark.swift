@@ -4,6 +4,7 @@ import GRDB
 import GRDBSQLite
 import GrantLedgerEvents
 import GrantLedgerLog
+import GrantLedgerPostgres
 
 /// Measures the event log against plain SQLite on the same machine, in the same run.
 ///
@@ -23,6 +24,10 @@ struct LogBenchmark: AsyncParsableCommand {
     @Option(help: "Also write the results as JSON to this file.") var jsonOut: String?
     @Flag(help: "Only time each stage of appending and reading, in memory.") var stages = false
     @Option(help: "Only write the synthetic log as JSON Lines to this file (for timing the CLI).") var writeJsonl: String?
+    @Option(help: """
+        Also run the log on PostgreSQL at this postgres:// URL, in a new schema (ledger=) of its own,         beside SQLite in the same run (Tools/bench-postgres.sh starts a server and adds pgbench's ceiling).
+        """)
+    var postgres: String?
 
     func run() async throws {
         if stages { return try StageTimings.run(count: min(events, 50_000), seed: seed) }
@@ -211,6 +216,7 @@ struct LogBenchmark: AsyncParsableCommand {
         print("  verify .................... \(Format.rate(results.verify))")
         print("")
         print(results.table())
+        if let postgres { try await runPostgres(url: postgres, sqlite: results) }
         if let jsonOut {
             try results.json().write(toFile: jsonOut, atomically: true, encoding: .utf8)
         }
@@ -218,6 +224,83 @@ struct LogBenchmark: AsyncParsableCommand {
 }
 
 extension LogBenchmark {
+    /// The same appends and reads through the log on PostgreSQL, printed beside SQLite's.
+    func runPostgres(url: String, sqlite: Results) async throws {
+        var location = try PostgresLocation(url: url)
+        location.schema = "bench_" + String(UInt64(Date().timeIntervalSince1970 * 1000))
+        print("")
+        print("PostgreSQL at \(location), schema \(location.schema)")
+        let storage = try await PostgresEventStorage(location: location, create: true)
+        defer { storage.close() }
+        let log = try await EventLog(storage: storage, catalog: .standard, pseudonymizer: try Pseudonymizer(key: Array(repeating: 7, count: 32)),
+                                     clauses: .shapeOnly, clock: SystemClock())
+        let people = max(1, events / 20)
+        var generator = SyntheticEvents(seed: seed, people: people)
+        var sampledStreams: [String] = []
+        var elapsed = Duration.zero
+        var done = 0
+        while done < events {
+            let count = min(batch, events - done)
+            var lines: [SubmissionLine] = []
+            for i in 0..<count {
+                let item = generator.next()
+                lines.append(SubmissionLine(number: i + 1, bytes: item.line))
+                if (done + i) % max(1, events / streamReads) == 0 { sampledStreams.append(item.streamID) }
+            }
+            let start = ContinuousClock.now
+            let report = try await log.append(lines)
+            elapsed += ContinuousClock.now - start
+            guard report.isComplete, report.appended == count else { throw ValidationError("append failed: \(report.issues.prefix(3))") }
+            done += count
+        }
+        let batched = Double(events) / elapsed.seconds
+        print("  batched append ............ \(Format.rate(batched))   SQLite: \(Format.rate(sqlite.logBatched))")
+        var singleGenerator = SyntheticEvents(seed: seed &+ 1, people: people)
+        elapsed = .zero
+        for i in 0..<singles {
+            let start = ContinuousClock.now
+            let report = try await log.append([SubmissionLine(number: 1, bytes: singleGenerator.next().line)])
+            elapsed += ContinuousClock.now - start
+            guard report.appended == 1 else { throw ValidationError("single append \(i) failed: \(report.issues)") }
+        }
+        let single = Double(singles) / elapsed.seconds
+        print("  single durable append ..... \(Format.rate(single))   SQLite: \(Format.rate(sqlite.logSingle))")
+        var start = ContinuousClock.now
+        var read = 0
+        for try await _ in log.typedEvents(pageSize: 4096) { read += 1 }
+        let typed = Double(read) / (ContinuousClock.now - start).seconds
+        start = ContinuousClock.now
+        read = 0
+        for try await _ in log.events(pageSize: 4096) { read += 1 }
+        let raw = Double(read) / (ContinuousClock.now - start).seconds
+        print("  full read, typed / raw .... \(Format.rate(typed)) / \(Format.rate(raw))   SQLite: \(Format.rate(sqlite.logRead)) / \(Format.rate(sqlite.logRawRead))")
+        var times: [Duration] = []
+        for stream in sampledStreams.prefix(sampledStreams.count / 10) { for try await _ in log.typedEvents(EventQuery(streamID: stream)) {} }
+        for stream in sampledStreams {
+            let t0 = ContinuousClock.now
+            for try await _ in log.typedEvents(EventQuery(streamID: stream)) {}
+            times.append(ContinuousClock.now - t0)
+        }
+        let (median, p99) = Format.percentiles(times)
+        print("  stream read ............... median \(median) µs, p99 \(p99) µs   SQLite: \(sqlite.logStreamMedian) / \(sqlite.logStreamP99) µs")
+        start = ContinuousClock.now
+        let verification = try await log.verify()
+        guard verification.isIntact else { throw ValidationError("verify failed: \(verification.problem!)") }
+        let verify = Double(verification.eventsChecked) / (ContinuousClock.now - start).seconds
+        print("  verify .................... \(Format.rate(verify))   SQLite: \(Format.rate(sqlite.verify))")
+        print("")
+        print("""
+            | measure (\(events) events, batches of \(batch)) | PostgreSQL | SQLite | PostgreSQL / SQLite |
+            |---|---:|---:|---:|
+            | batched append, events/s | \(Format.rate(batched)) | \(Format.rate(sqlite.logBatched)) | \(String(format: "%.2f", batched / sqlite.logBatched)) |
+            | single durable append, events/s | \(Format.rate(single)) | \(Format.rate(sqlite.logSingle)) | \(String(format: "%.2f", single / sqlite.logSingle)) |
+            | full read, typed, events/s | \(Format.rate(typed)) | \(Format.rate(sqlite.logRead)) | \(String(format: "%.2f", typed / sqlite.logRead)) |
+            | full read, not decoded, events/s | \(Format.rate(raw)) | \(Format.rate(sqlite.logRawRead)) | \(String(format: "%.2f", raw / sqlite.logRawRead)) |
+            | one stream's read, median / p99 µs | \(median) / \(p99) | \(sqlite.logStreamMedian) / \(sqlite.logStreamP99) | |
+            | verify, events/s | \(Format.rate(verify)) | \(Format.rate(sqlite.verify)) | \(String(format: "%.2f", verify / sqlite.verify)) |
+            """)
+    }
+
     /// Streams `events` synthetic lines to a file, 10,000 at a time.
     func writeLines(to path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
