@@ -52,3 +52,16 @@ struct PostgresRoleTests {
         #expect(throws: LogError.self) { try PostgresEventStorage.serviceGrants(schema: "grantledger", role: "x; DROP TABLE events") }
     }
 }
+
+@Suite("PostgreSQL service role, as documented")
+struct PostgresGrantsDocumentationTests {
+    @Test("the README's grants are what serviceGrants gives for its example")
+    func readmeGrants() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        for grant in try PostgresEventStorage.serviceGrants(schema: "xiamen", role: "grants_service") {
+            #expect(text.contains(grant + ";\n"), "README lacks: \(grant)")
+        }
+    }
+}
