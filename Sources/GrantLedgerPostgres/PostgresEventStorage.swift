@@ -90,6 +90,21 @@ public final class PostgresEventStorage: EventStorage {
         try await transaction(readOnly: true) { access in try await body(access) }
     }
 
+    /// One page on a snapshot of its own: a single statement is one snapshot in PostgreSQL, so
+    /// it needs no transaction around it (one round trip instead of three).
+    public func events(_ query: EventQuery, after position: Int64, limit: Int) async throws -> [RecordedEvent] {
+        try await withConnection { connection, tables, logger in
+            try await PostgresAccess(connection: connection, tables: tables, logger: logger).events(query, after: position, limit: limit)
+        }
+    }
+
+    /// The head, in one statement.
+    public func lastEvent() async throws -> ChainHead? {
+        try await withConnection { connection, tables, logger in
+            try await PostgresAccess(connection: connection, tables: tables, logger: logger).lastEvent()
+        }
+    }
+
     /// Runs `body` in a transaction on a pooled connection: a write one holding the append
     /// lock, or a read-only snapshot. If `body` throws, the transaction is rolled back.
     func transaction<T: Sendable>(readOnly: Bool, _ body: (PostgresAccess) async throws -> T) async throws -> T {

@@ -13,11 +13,15 @@ struct SyntheticEvents {
     private var counter: UInt64 = 0
     let people: Int
     let organisations: [String]
+    /// The seed in base 36, in the ids of the streams an event opens (payments, referrals), so
+    /// that two generators of different seeds appending to one log never reuse an id.
+    let tag: String
     static let regions = ["350203", "350205", "350206", "350211", "350212", "350213", "350582", "330108", "620102", "640104"]
     static let occupations = ["电工", "焊工", "育婴员", "养老护理员", "中式烹调师", "电子商务师", "叉车司机", "美容师", "保安员", "缝纫工"]
 
     init(seed: UInt64, people: Int) {
         random = SplitMix64(seed: seed)
+        tag = String(seed, radix: 36).uppercased()
         self.people = people
         organisations = (0..<500).map { i in
             let digits = String(100_000 + i)
@@ -105,7 +109,8 @@ struct SyntheticEvents {
             ])
         case 87..<90:
             type = "referral.made"
-            stream = "referral:\(organisations[0]):\(personIndex)"
+            // A referral opens its stream: each has a number of its own.
+            stream = "referral:\(organisations[0]):R\(tag)-\(counter)"
             data = JSONObject([
                 "agency": .string(organisations[0]), "worker": .string(person), "employer": .string(employer),
                 "firstTimeInCity": true, "originRegion": "甘肃省兰州市",
@@ -119,7 +124,7 @@ struct SyntheticEvents {
             ])
         default:
             type = "disbursement.made"
-            let id = "PAY-\(counter)"
+            let id = "PAY-\(tag)-\(counter)"
             stream = "disbursement:\(id)"
             data = JSONObject([
                 "disbursementId": .string(id), "clause": "XM-2023-187/(九)-b",

@@ -29,7 +29,7 @@ enum TestPostgres {
 /// Each ledger in a schema of its own on the test server.
 struct PostgresFactory: StorageFactory {
     func makeStore(in directory: TemporaryDirectory) async throws -> (storage: any EventStorage, tampering: any LedgerTampering) {
-        let storage = try await PostgresEventStorage(location: try TestPostgres.freshLocation(), create: true, maximumConnections: 4)
+        let storage = try await PostgresEventStorage(location: try TestPostgres.freshLocation(), create: true, maximumConnections: 2)
         return (storage, PostgresTampering(storage: storage))
     }
 }
