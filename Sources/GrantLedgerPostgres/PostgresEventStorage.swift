@@ -48,12 +48,26 @@ public final class PostgresEventStorage: EventStorage {
         self.logger = quiet
         self.running = Task { await client.run() }
         do {
-            try await PostgresSchema.prepare(self, create: create)
+            // The pool retries a server that refuses for a minute before it gives up: the first
+            // contact is given `firstContactSeconds`, so a wrong URL is said at once.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await PostgresSchema.prepare(self, create: create) }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(Self.firstContactSeconds))
+                    throw LogError.storage(
+                        "cannot reach the PostgreSQL server at \(location.host):\(location.port) within \(Self.firstContactSeconds) s: is it running, and does it accept \(location.user) from here?")
+                }
+                defer { group.cancelAll() }
+                try await group.next()
+            }
         } catch {
             running.cancel()
             throw error
         }
     }
+
+    /// How long opening a ledger waits for the server's first answer.
+    public static let firstContactSeconds = 10
 
     deinit { running.cancel() }
 
@@ -109,8 +123,10 @@ public final class PostgresEventStorage: EventStorage {
     /// lock, or a read-only snapshot. If `body` throws, the transaction is rolled back.
     func transaction<T: Sendable>(readOnly: Bool, _ body: (PostgresAccess) async throws -> T) async throws -> T {
         let (tables, logger, lock, location) = (self.tables, self.logger, appendLock, self.location)
-        return try await Self.translating(location) {
+        let leased = Leased()
+        return try await Self.translating(location, leased) {
             try await client.withConnection { connection in
+                leased.value = true
                 let access = PostgresAccess(connection: connection, tables: tables, logger: logger)
                 if readOnly {
                     try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
@@ -133,8 +149,12 @@ public final class PostgresEventStorage: EventStorage {
     /// Runs `body` on a pooled connection outside any transaction (what VACUUM needs).
     func withConnection<T: Sendable>(_ body: (PostgresConnection, Tables, Logger) async throws -> T) async throws -> T {
         let (tables, logger) = (self.tables, self.logger)
-        return try await Self.translating(location) {
-            try await client.withConnection { connection in try await body(connection, tables, logger) }
+        let leased = Leased()
+        return try await Self.translating(location, leased) {
+            try await client.withConnection { connection in
+                leased.value = true
+                return try await body(connection, tables, logger)
+            }
         }
     }
 
@@ -150,12 +170,21 @@ public final class PostgresEventStorage: EventStorage {
     }
 
     /// Words a server's or the network's error as a ``LogError`` that shows no SQL and no password.
-    static func translating<T>(_ location: PostgresLocation, _ body: () async throws -> T) async throws -> T {
+    static func translating<T>(_ location: PostgresLocation, _ leased: Leased, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as PSQLError {
             throw translate(error, location: location)
+        } catch where !leased.value && !(error is CancellationError) {
+            // No connection was had (the pool's own error, in its words): the server is not there.
+            throw LogError.storage(
+                "cannot reach the PostgreSQL server at \(location.host):\(location.port): is it running, and does it accept \(location.user) from here?")
         }
+    }
+
+    /// Whether a connection was leased: an error before it is the server's absence, after it the work's.
+    final class Leased: @unchecked Sendable {
+        var value = false
     }
 
     static func translate(_ error: PSQLError, location: PostgresLocation) -> any Error {

@@ -20,7 +20,7 @@ enum PostgresSchema {
                 return
             }
             guard create else {
-                throw LogError.notALedger(path: location.description, reason: "its schema \(location.schema) holds no ledger (grants init makes one)")
+                throw LogError.notALedger(path: location.description, reason: "its schema \(location.schema) holds no ledger (`grants load` puts one there from an export)")
             }
             for statement in statements(tables) {
                 try await access.connection.query(PostgresQuery(unsafeSQL: statement), logger: access.logger)

@@ -89,6 +89,28 @@ extension Ledger {
         }
     }
 
+    /// Verifies the log of the ledger at `location` alone, where it lives (a PostgreSQL schema,
+    /// whose projections are not kept there yet, or a file): the hash chain, the anchors and
+    /// checkpoints, the party index, and with the key (`keyFile`, when given and present) the
+    /// personal data (``EventLog/verify(anchors:checkpoints:)``).
+    public static func verifyLog(at location: LedgerLocation, keyFile: String?, anchors: [Anchor] = [], checkpoints: [Checkpoint] = [])
+        async throws -> VerificationReport
+    {
+        let storage = try await openStorage(location, create: false)
+        defer { (storage as? PostgresEventStorage)?.close() }
+        var pseudonymizer: Pseudonymizer?
+        if let keyFile {
+            pseudonymizer = try Pseudonymizer.load(keyFile: keyFile, createIfMissing: false)
+        }
+        let log: EventLog
+        do {
+            log = try await EventLog(storage: storage, pseudonymizer: pseudonymizer, clauses: .shapeOnly, clock: SystemClock())
+        } catch LogError.wrongKey {
+            throw LogError.wrongKey(path: keyFile ?? "")
+        }
+        return try await log.verify(anchors: anchors, checkpoints: checkpoints)
+    }
+
     static func openStorage(_ location: LedgerLocation, create: Bool) async throws -> any EventStorage {
         switch location {
         case .file(let path): try SQLiteEventStorage(path: path, create: create)

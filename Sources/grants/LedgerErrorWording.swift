@@ -34,6 +34,8 @@ enum LedgerErrorWording {
         switch error {
         case .missingKey(let path):
             CommandError("the pseudonym key file \(path) does not exist. Resident IDs cannot be pseudonymised without it: restore it from your backup, or pass --key-file (or set GRANTS_KEY_FILE). Reading and verifying do not need it.")
+        case .notALedger(let path, _) where path.hasPrefix("postgres://"):
+            CommandError("\(error) Check --db and its ledger= schema.")
         case .notALedger:
             CommandError("\(error) Check --db, or run `grants init` on a new path.")
         case .noLedger(let path):

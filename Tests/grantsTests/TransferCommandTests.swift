@@ -43,3 +43,39 @@ struct TransferCommandTests {
         #expect(badURL.stderr.contains("the database URL is not usable"), "\(badURL)")
     }
 }
+
+@Suite("grants on PostgreSQL", .enabled(if: ProcessInfo.processInfo.environment["GRANTLEDGER_TEST_POSTGRES"].map { !$0.isEmpty } ?? false,
+                                        "needs GRANTLEDGER_TEST_POSTGRES"))
+struct PostgresCommandTests {
+    /// The test server's URL with a new ledger schema of its own.
+    static func url(ledger: String) -> String {
+        let base = ProcessInfo.processInfo.environment["GRANTLEDGER_TEST_POSTGRES"]!
+        return base + (base.contains("?") ? "&" : "?") + "ledger=" + ledger
+    }
+
+    @Test("load into a schema, verify it there with and without the key, export it back: the same bytes")
+    func loadVerifyExport() async throws {
+        let directory = try await LedgerDirectory.initialised()
+        try directory.write("events.jsonl", lines: [Sample.reversal(1), Sample.reversal(2), Sample.reversal(3)])
+        #expect(try await directory.grants("append", "events.jsonl").status == 0)
+        #expect(try await directory.grants("export", "a.export").status == 0)
+        let url = Self.url(ledger: "cli_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16))
+
+        let loaded = try await directory.grants("load", "a.export", "--db", url, db: false)
+        #expect(loaded.status == 0, "\(loaded)")
+        let verified = try await directory.grants("verify", "--db", url, "--key-file", directory.keyFile, db: false)
+        #expect(verified.status == 0, "\(verified)")
+        #expect(verified.stdoutLines.first == "Intact: 3 events, hashes chained from position 1 to 3.", "\(verified)")
+        #expect(!verified.output.contains("grantledger@"), "the URL's user and password stay out of the report")
+        let projections = try await directory.grants("verify", "--db", url, "--projections", db: false)
+        #expect(projections.status != 0)
+        #expect(projections.stderr.contains("on PostgreSQL, verify checks the log"), "\(projections)")
+        #expect(try await directory.grants("export", "b.export", "--db", url, db: false).status == 0)
+        #expect(FileManager.default.contents(atPath: directory.path("a.export")) == FileManager.default.contents(atPath: directory.path("b.export")))
+
+        let empty = try await directory.grants("verify", "--db", Self.url(ledger: "no_ledger_here"), db: false)
+        #expect(empty.status != 0)
+        #expect(empty.stderr.contains("holds no ledger"), "\(empty)")
+        #expect(empty.stderr.contains("Check --db and its ledger= schema."), "\(empty)")
+    }
+}
