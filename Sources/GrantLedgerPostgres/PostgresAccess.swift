@@ -136,7 +136,12 @@ struct PostgresAccess: EventStorageWriter {
         let uuids = ids.compactMap { UUIDText.parse($0).map { ByteBuffer(bytes: $0) } }
         guard !uuids.isEmpty else { return [:] }
         var found: [String: RecordedEvent] = [:]
-        for event in try await events("SELECT \(unescaped: Self.columns) FROM \(unescaped: tables.events) WHERE event_id = ANY(\(uuids))") {
+        // One index probe per id (`LATERAL`): `event_id = ANY(…)` lets the planner scan the whole
+        // table against the list, which it does while a table just filled has no statistics.
+        for event in try await events("""
+            SELECT \(unescaped: Self.qualifiedColumns) FROM unnest(\(uuids)::bytea[]) AS wanted (id),
+                LATERAL (SELECT * FROM \(unescaped: tables.events) WHERE event_id = wanted.id) AS e
+            """) {
             found[event.eventID] = event
         }
         return found
@@ -145,8 +150,11 @@ struct PostgresAccess: EventStorageWriter {
     func versions(ofStreams streamIDs: [String]) async throws -> [String: Int64] {
         guard !streamIDs.isEmpty else { return [:] }
         var found: [String: Int64] = [:]
+        // Each stream's last version from the end of its index, one probe per stream.
         let rows = try await run("""
-            SELECT stream_id, max(stream_version) FROM \(unescaped: tables.events) WHERE stream_id = ANY(\(streamIDs)) GROUP BY stream_id
+            SELECT wanted.stream, last.version FROM unnest(\(streamIDs)::text[]) AS wanted (stream),
+                LATERAL (SELECT stream_version AS version FROM \(unescaped: tables.events) WHERE stream_id = wanted.stream
+                         ORDER BY stream_version DESC LIMIT 1) AS last
             """)
         for try await row in rows {
             guard let (stream, version) = try? row.decode((String, Int64).self, context: .default) else {
