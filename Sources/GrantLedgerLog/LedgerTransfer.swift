@@ -39,6 +39,11 @@ public enum LedgerTransfer {
         async throws -> Counts
     {
         try await storage.read { reader in
+            // Personal data still in the clear (a ledger from before sealing, not opened with
+            // its key since) is not on the seam: the export would leave it behind.
+            guard try await reader.metadata(EventLog.personalDataKey) == EventLog.sealed else {
+                throw LedgerTransferError.personalDataInTheClear
+            }
             var counts = Counts()
             let head = try await reader.lastEvent()
             counts.head = head
@@ -354,6 +359,8 @@ public enum LedgerTransferError: Error, Equatable, CustomStringConvertible {
     case truncated(expected: String, afterLine: Int)
     /// The event on this line does not hash to the hash it carries, given the one before.
     case brokenChain(line: Int, position: Int64)
+    /// The ledger to export still holds personal data in the clear, from before it was sealed.
+    case personalDataInTheClear
 
     public var description: String {
         switch self {
@@ -363,6 +370,8 @@ public enum LedgerTransferError: Error, Equatable, CustomStringConvertible {
             "line \(line) of the export: \(reason). Nothing was loaded; export the ledger again"
         case .truncated(let expected, let line):
             "the export ends after line \(line), where a \"\(expected)\" line belongs: it was cut short. Nothing was loaded; copy it again"
+        case .personalDataInTheClear:
+            "the ledger still holds personal data in the clear, from before it was sealed; nothing was exported. Open it once with its pseudonym key (which seals it), then export again"
         case .brokenChain(let line, let position):
             "line \(line) of the export: event \(position) does not hash to its recorded hash after the one before: the file was altered. Nothing was loaded"
         }

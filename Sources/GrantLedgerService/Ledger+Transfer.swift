@@ -29,9 +29,22 @@ extension Ledger {
     /// from one snapshot, while appends go on. The file is written beside `path` and renamed
     /// into place once complete; an existing file is never overwritten. `-` writes to standard
     /// output. The pseudonym key is not in it.
-    public static func export(from location: LedgerLocation, to path: String) async throws -> LedgerTransfer.Counts {
+    ///
+    /// With `keyFile` (and it exists), the ledger is opened with its key first: a ledger from
+    /// before personal data was sealed is sealed then, as at any open with the key, and its
+    /// people go into the export sealed. Without it, such a ledger is refused
+    /// (``LedgerTransferError/personalDataInTheClear``) rather than exported without them.
+    public static func export(from location: LedgerLocation, to path: String, keyFile: String? = nil) async throws -> LedgerTransfer.Counts {
         let storage = try await openStorage(location, create: false)
         defer { (storage as? PostgresEventStorage)?.close() }
+        if let keyFile, FileManager.default.fileExists(atPath: keyFile), !storage.isReadOnly {
+            do {
+                _ = try await EventLog(storage: storage, pseudonymizer: try Pseudonymizer.load(keyFile: keyFile, createIfMissing: false),
+                                       clauses: .shapeOnly)
+            } catch LogError.wrongKey {
+                throw LogError.wrongKey(path: keyFile)
+            }
+        }
         if path == "-" {
             let output = FileHandle.standardOutput
             return try await LedgerTransfer.export(from: storage) { line in output.write(Data((line + "\n").utf8)) }

@@ -21,7 +21,13 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var ledger: LedgerOptions
 
     func run() async throws {
-        let counts = try await Ledger.export(from: try LedgerLocation(ledger.databasePath), to: file)
+        let location = try LedgerLocation(ledger.databasePath)
+        // The key seals a ledger's personal data still in the clear before it is exported.
+        let key: String? = switch location {
+        case .file(let path): ledger.keyFilePath ?? EventLog.defaultKeyFile(forDatabase: path)
+        case .postgres: ledger.keyFilePath
+        }
+        let counts = try await Ledger.export(from: location, to: file, keyFile: key)
         if file != "-" { print("Exported \(ledger.databasePath) to \(file): \(counts).") }
     }
 }

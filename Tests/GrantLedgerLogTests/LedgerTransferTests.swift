@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import GrantLedgerEvents
 import GrantLedgerLog
 import Testing
@@ -94,5 +95,29 @@ struct LedgerTransferTests {
             try await LedgerTransfer.load(into: target.storage, lines: Self.submission(lines))
         }
         #expect(try await log.head() == before)
+    }
+
+    @Test("a ledger from before sealing is refused until its key has sealed it; then its people come along, sealed")
+    func clearPersonalData() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("ledger.sqlite")
+        do {
+            let (_, log) = try await SealedPersonalDataTests.open(path, create: true)
+            try await log.appendAccepted(PersonalDataTests.file)
+        }
+        // Back to the clear table the first format kept.
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            try db.execute(sql: "CREATE TABLE personal_data (pseudonym TEXT PRIMARY KEY, resident_id TEXT NOT NULL, name TEXT)")
+            for id in People.all { try db.execute(sql: "INSERT INTO personal_data VALUES (?, ?, NULL)", arguments: [TestKeys.pseudonym(id), id]) }
+            try db.execute(sql: "DELETE FROM personal_data_sealed")
+            try db.execute(sql: "DELETE FROM ledger_meta WHERE key = 'personal-data'")
+        }
+        try queue.close()
+        let (unkeyed, _) = try await SealedPersonalDataTests.open(path, key: nil)
+        await #expect(throws: LedgerTransferError.personalDataInTheClear) { try await Self.export(unkeyed) }
+        let (keyed, _) = try await SealedPersonalDataTests.open(path)
+        let lines = try await Self.export(keyed)
+        #expect(lines.filter { $0.hasPrefix("{\"person\":") }.count == People.all.count)
     }
 }
