@@ -12,7 +12,11 @@ struct ExportCommand: AsyncParsableCommand {
             and the settings, as canonical JSON Lines, from one snapshot while appends go on. The \
             same ledger gives the same bytes from SQLite and from PostgreSQL. The pseudonym key \
             is not in it: the sealed personal data opens only with the ledger's key file, which \
-            travels apart. --db is a file or a postgres:// URL.
+            travels apart. The projections and the service's API tokens are not in it: the \
+            projections are rebuilt from the log where it is loaded, and tokens are issued \
+            again there (`grants tokens create`). With the key at hand, a ledger from before \
+            personal data was sealed is sealed first; without it, it is refused. \
+            --db is a file or a postgres:// URL.
             """)
 
     @Argument(help: "The file to write (it must not exist), or - for standard output.")
