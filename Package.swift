@@ -63,6 +63,8 @@ let package = Package(
                 "GrantLedgerEvents",
                 "GrantLedgerLog",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

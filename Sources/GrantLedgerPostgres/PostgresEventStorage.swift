@@ -2,6 +2,8 @@ import Foundation
 import GrantLedgerEvents
 import GrantLedgerLog
 import Logging
+import NIOCore
+import NIOPosix
 import PostgresNIO
 
 /// The PostgreSQL backend of the log, on postgres-nio: the same rules, hashes and answers as
@@ -48,26 +50,31 @@ public final class PostgresEventStorage: EventStorage {
         self.logger = quiet
         self.running = Task { await client.run() }
         do {
-            // The pool retries a server that refuses for a minute before it gives up: the first
-            // contact is given `firstContactSeconds`, so a wrong URL is said at once.
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await PostgresSchema.prepare(self, create: create) }
-                group.addTask {
-                    try await Task.sleep(for: .seconds(Self.firstContactSeconds))
-                    throw LogError.storage(
-                        "cannot reach the PostgreSQL server at \(location.host):\(location.port) within \(Self.firstContactSeconds) s: is it running, and does it accept \(location.user) from here?")
-                }
-                defer { group.cancelAll() }
-                try await group.next()
-            }
+            try await Self.probe(location)
+            try await PostgresSchema.prepare(self, create: create)
         } catch {
             running.cancel()
             throw error
         }
     }
 
-    /// How long opening a ledger waits for the server's first answer.
-    public static let firstContactSeconds = 10
+    /// How long opening a ledger waits for the server to accept a connection.
+    public static let connectSeconds: Int64 = 5
+
+    /// Connects to the server's port once, alone: the pool retries a server that refuses for a
+    /// minute before it gives up, so a wrong host or port is said at once instead. A server
+    /// that accepts but is slow (busy, at its connection limit) is waited for as usual.
+    static func probe(_ location: PostgresLocation) async throws {
+        let bootstrap = ClientBootstrap(group: PostgresClient.defaultEventLoopGroup).connectTimeout(.seconds(connectSeconds))
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: location.host, port: location.port).get()
+        } catch {
+            throw LogError.storage(
+                "cannot reach the PostgreSQL server at \(location.host):\(location.port) (no connection within \(connectSeconds) s, or refused): is it running there?")
+        }
+        try? await channel.close()
+    }
 
     deinit { running.cancel() }
 

@@ -72,30 +72,46 @@ enum Grants {
     }
 
     /// Starts `grants` with its output going to files in `directory`.
+    ///
+    /// Spawned with `posix_spawn` rather than Foundation's `Process`, whose `run()` walks
+    /// `/proc/self/fd` to close every descriptor in the child: with the test process holding
+    /// over a thousand (the SQLite and PostgreSQL suites' ledgers, opened and closed on other
+    /// threads) it crashed in a `memcpy` there. Here the child closes everything above standard
+    /// error itself (`posix_spawn_file_actions_addclosefrom_np`).
     static func start(
         _ arguments: [String], in directory: URL, environment extra: [String: String] = [:], stdinFile: String? = nil
     ) throws -> RunningGrants {
         guard let executable else { throw GrantsNotFound() }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = environment(extra)
         let id = UUID().uuidString
         let out = directory.appendingPathComponent(".stdout-\(id)")
         let err = directory.appendingPathComponent(".stderr-\(id)")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        if let stdinFile {
-            guard let handle = FileHandle(forReadingAtPath: stdinFile) else { throw CocoaError(.fileNoSuchFile) }
-            process.standardInput = handle
-        } else {
-            process.standardInput = FileHandle.nullDevice
+        if let stdinFile, !FileManager.default.isReadableFile(atPath: stdinFile) { throw CocoaError(.fileNoSuchFile) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, stdinFile ?? "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, out.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, err.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard let addChdir = SpawnExtensions.addChdir else { throw CLIFailure("this C library has no posix_spawn_file_actions_addchdir_np") }
+        _ = addChdir(&actions, directory.path)
+        _ = SpawnExtensions.addCloseFrom?(&actions, 3)
+        let argv = [executable.path] + arguments
+        let envp = environment(extra).map { "\($0.key)=\($0.value)" }
+        var pid: pid_t = 0
+        let code = withCStrings(argv) { argvPointers in
+            withCStrings(envp) { envpPointers in
+                posix_spawn(&pid, executable.path, &actions, nil, argvPointers, envpPointers)
+            }
         }
-        try process.run()
-        return RunningGrants(process: process, stdoutFile: out, stderrFile: err)
+        guard code == 0 else { throw CLIFailure("posix_spawn of \(executable.path) failed: \(String(cString: strerror(code)))") }
+        return RunningGrants(pid: pid, arguments: arguments, stdoutFile: out, stderrFile: err)
+    }
+
+    /// Calls `body` with a NULL-terminated array of C strings.
+    private static func withCStrings<T>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> T) -> T {
+        let pointers = strings.map { strdup($0) } + [nil]
+        defer { for pointer in pointers { free(pointer) } }
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 
     /// Runs `grants` to the end (killing it after `timeout`), and checks that nothing it
@@ -114,21 +130,56 @@ enum Grants {
     }
 }
 
+/// glibc's extensions to `posix_spawn` (2.29 and 2.34), which Swift's Glibc module does not declare.
+enum SpawnExtensions {
+    typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    nonisolated(unsafe) static let library = dlopen(nil, RTLD_NOW)
+    static let addChdir: AddChdir? = dlsym(library, "posix_spawn_file_actions_addchdir_np").map { unsafeBitCast($0, to: AddChdir.self) }
+    static let addCloseFrom: AddCloseFrom? = dlsym(library, "posix_spawn_file_actions_addclosefrom_np").map { unsafeBitCast($0, to: AddCloseFrom.self) }
+}
+
 /// A `grants` process that has been started.
-struct RunningGrants: @unchecked Sendable {
-    let process: Process
+struct RunningGrants: Sendable {
+    let pid: pid_t
+    let arguments: [String]
     let stdoutFile: URL
     let stderrFile: URL
+    private let exit = ExitStatus()
 
-    var isRunning: Bool { process.isRunning }
-    var pid: Int32 { process.processIdentifier }
+    init(pid: pid_t, arguments: [String], stdoutFile: URL, stderrFile: URL) {
+        self.pid = pid
+        self.arguments = arguments
+        self.stdoutFile = stdoutFile
+        self.stderrFile = stderrFile
+    }
+
+    /// Reaps the child once it has ended (`waitpid` with `WNOHANG`), keeping its status.
+    var isRunning: Bool { exit.status(of: pid) == nil }
 
     func kill(signal: Int32 = SIGKILL) {
         #if canImport(Glibc)
-        _ = Glibc.kill(process.processIdentifier, signal)
+        _ = Glibc.kill(pid, signal)
         #else
-        _ = Darwin.kill(process.processIdentifier, signal)
+        _ = Darwin.kill(pid, signal)
         #endif
+    }
+
+    /// The raw wait status, once reaped.
+    final class ExitStatus: @unchecked Sendable {
+        private let lock = NSLock()
+        private var raw: Int32?
+
+        func status(of pid: pid_t) -> Int32? {
+            lock.withLock {
+                if let raw { return raw }
+                var status: Int32 = 0
+                let reaped = waitpid(pid, &status, WNOHANG)
+                if reaped == pid || (reaped == -1 && errno == ECHILD) { raw = reaped == pid ? status : 0 }
+                return raw
+            }
+        }
     }
 
     /// Waits for the process to end; after `timeout` it is killed and the test fails, so a
@@ -136,24 +187,26 @@ struct RunningGrants: @unchecked Sendable {
     func wait(timeout: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation) async throws -> ProcessResult {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
-        while process.isRunning {
+        while isRunning {
             if clock.now >= deadline {
                 kill()
-                Issue.record("grants \(process.arguments?.joined(separator: " ") ?? "") did not finish within \(timeout); killed",
+                Issue.record("grants \(arguments.joined(separator: " ")) did not finish within \(timeout); killed",
                     sourceLocation: sourceLocation)
-                while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+                while isRunning { try await Task.sleep(for: .milliseconds(10)) }
                 break
             }
             try await Task.sleep(for: .milliseconds(5))
         }
-        process.waitUntilExit()
+        let raw = exit.status(of: pid) ?? 0
+        // As `waitpid` encodes it: the low 7 bits are the signal that ended it (0: it exited).
+        let signal = raw & 0x7f
         defer {
             try? FileManager.default.removeItem(at: stdoutFile)
             try? FileManager.default.removeItem(at: stderrFile)
         }
         return ProcessResult(
-            status: process.terminationStatus,
-            killedBySignal: process.terminationReason == .uncaughtSignal,
+            status: signal == 0 ? (raw >> 8) & 0xff : signal,
+            killedBySignal: signal != 0,
             stdout: String(decoding: (try? Data(contentsOf: stdoutFile)) ?? Data(), as: UTF8.self),
             stderr: String(decoding: (try? Data(contentsOf: stderrFile)) ?? Data(), as: UTF8.self))
     }
