@@ -297,25 +297,27 @@ final class ContextFacts: @unchecked Sendable {
     private var count = 0
 
     func stream(_ key: String, read: () throws -> [Fact]) throws -> [Fact] {
-        if let facts = lock.withLock({ streams[key] }) { return facts }
-        let facts = try read()
-        guard !key.hasPrefix("certificate:") else { return facts }
-        lock.withLock {
-            guard count + facts.count <= Self.capacity, streams[key] == nil else { return }
-            streams[key] = facts
-            count += facts.count
-        }
-        return facts
+        try remembered(\.streams, key, size: \.count, keep: !key.hasPrefix("certificate:"), read: read)
     }
 
     func filing(_ key: String, read: () throws -> Filing) throws -> Filing {
-        if let filing = lock.withLock({ filings[key] }) { return filing }
-        let filing = try read()
+        try remembered(\.filings, key, size: \.facts.count, keep: true, read: read)
+    }
+
+    /// What `table` holds for `key`, or else what `read` gives, kept for the next scope while
+    /// the facts kept stay within ``capacity``.
+    private func remembered<Value>(
+        _ table: ReferenceWritableKeyPath<ContextFacts, [String: Value]>, _ key: String, size: (Value) -> Int, keep: Bool,
+        read: () throws -> Value
+    ) throws -> Value {
+        if let value = lock.withLock({ self[keyPath: table][key] }) { return value }
+        let value = try read()
+        guard keep else { return value }
         lock.withLock {
-            guard count + filing.facts.count <= Self.capacity, filings[key] == nil else { return }
-            filings[key] = filing
-            count += filing.facts.count
+            guard count + size(value) <= Self.capacity, self[keyPath: table][key] == nil else { return }
+            self[keyPath: table][key] = value
+            count += size(value)
         }
-        return filing
+        return value
     }
 }

@@ -169,9 +169,9 @@ protocol ProjectionStore {
     func disbursed(fromFund fund: String) throws -> Int64
     /// Every clawback, by date and id.
     func clawbacks() throws -> [ClawbackView]
-    /// Clawbacks naming a payment the log does not hold, by id.
     /// Payments and clawback orders recorded under an id another event had (kept as `<id>@<position>`).
     func reusedPaymentIDs() throws -> [(payment: String, clause: String, payee: String, amount: Int64, position: Int64)]
+    /// Clawbacks naming a payment the log does not hold, by id.
     func clawbacksOfUnknownPayments() throws -> [(clawback: String, clause: String, payee: String, amount: Int64, payment: String)]
 }
 
