@@ -31,16 +31,24 @@ extension EventLog {
     public static func open(
         at path: String, keyFile: String? = nil, clauses: ClauseCheck, clock: any RecordingClock = SystemClock()
     ) async throws -> EventLog {
-        let storage = try SQLiteEventStorage(path: path, create: false)
-        let keyPath = keyFile ?? defaultKeyFile(forDatabase: path)
+        try await open(storage: try SQLiteEventStorage(path: path, create: false), keyFile: keyFile ?? defaultKeyFile(forDatabase: path),
+                       required: keyFile != nil, clauses: clauses, clock: clock)
+    }
+
+    /// Opens the log over `storage` with the key in `keyFile`, loaded when the file is there (a
+    /// `required` one, named by the caller, must be); a key that is not the ledger's is refused,
+    /// naming its file. Without a key the log can be read and verified.
+    public static func open(
+        storage: any EventStorage, keyFile: String?, required: Bool, clauses: ClauseCheck, clock: any RecordingClock = SystemClock()
+    ) async throws -> EventLog {
         var pseudonymizer: Pseudonymizer?
-        if keyFile != nil || FileManager.default.fileExists(atPath: keyPath) {
-            pseudonymizer = try Pseudonymizer.load(keyFile: keyPath, createIfMissing: false)
+        if let keyFile, required || FileManager.default.fileExists(atPath: keyFile) {
+            pseudonymizer = try Pseudonymizer.load(keyFile: keyFile, createIfMissing: false)
         }
         do {
             return try await EventLog(storage: storage, pseudonymizer: pseudonymizer, clauses: clauses, clock: clock)
         } catch LogError.wrongKey {
-            throw LogError.wrongKey(path: keyPath)
+            throw LogError.wrongKey(path: keyFile ?? "the key given")
         }
     }
 }

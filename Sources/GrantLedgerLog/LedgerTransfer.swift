@@ -59,39 +59,25 @@ public enum LedgerTransfer {
                 counts.events += page.count
                 after = end
             }
-            var row: PartyRow?
-            while true {
-                let rows = try await reader.partyRows(after: row, limit: pageSize)
-                guard let lastRow = rows.last else { break }
-                for party in rows {
-                    try write(line(["party": .object(object(["id": .string(party.party), "position": .integer(party.position)]))]))
-                }
-                counts.parties += rows.count
-                row = lastRow
+            counts.parties = try await forEachPage({ try await reader.partyRows(after: $0, limit: pageSize) }) { party in
+                try write(line("party", ["id": .string(party.party), "position": .integer(party.position)]))
             }
-            var pseudonym: String?
-            while true {
-                let records = try await reader.sealedPersonalRows(after: pseudonym, limit: pageSize)
-                guard let lastRecord = records.last else { break }
-                for record in records {
-                    try write(line(["person": .object(object(["pseudonym": .string(record.pseudonym), "sealed": .string(Hex.string(record.sealed))]))]))
-                }
-                counts.people += records.count
-                pseudonym = lastRecord.pseudonym
+            counts.people = try await forEachPage({ try await reader.sealedPersonalRows(after: $0?.pseudonym, limit: pageSize) }) { record in
+                try write(line("person", ["pseudonym": .string(record.pseudonym), "sealed": .string(Hex.string(record.sealed))]))
             }
             for erasure in try await reader.erasures() {
-                try write(line(["erasure": .object(object(["erasedAt": .string(erasure.erasedAt.description), "pseudonym": .string(erasure.pseudonym)]))]))
+                try write(line("erasure", ["erasedAt": .string(erasure.erasedAt.description), "pseudonym": .string(erasure.pseudonym)]))
                 counts.erasures += 1
             }
             for (key, value) in try await reader.allMetadata().sorted(by: { $0.key < $1.key }) {
-                try write(line(["setting": .object(object(["key": .string(key), "value": .string(value)]))]))
+                try write(line("setting", ["key": .string(key), "value": .string(value)]))
                 counts.settings += 1
             }
-            try write(line(["end": .object(object([
+            try write(line("end", [
                 "erasures": .integer(Int64(counts.erasures)), "events": .integer(Int64(counts.events)),
                 "parties": .integer(Int64(counts.parties)), "people": .integer(Int64(counts.people)),
                 "settings": .integer(Int64(counts.settings)),
-            ]))]))
+            ]))
             return counts
         }
     }
@@ -224,6 +210,23 @@ public enum LedgerTransfer {
     }
 
     static func line(_ members: [String: JSONValue]) -> String { CanonicalJSON.string(.object(object(members))) }
+
+    /// A line of one section: `{"section":{…members…}}`.
+    static func line(_ section: String, _ members: [String: JSONValue]) -> String { line([section: .object(object(members))]) }
+
+    /// Calls `each` with every row a paged read gives, each page read after the last row of the
+    /// one before; returns how many there were.
+    static func forEachPage<Row>(_ read: (Row?) async throws -> [Row], _ each: (Row) throws -> Void) async throws -> Int {
+        var count = 0
+        var last: Row?
+        while true {
+            let page = try await read(last)
+            guard let end = page.last else { return count }
+            for row in page { try each(row) }
+            count += page.count
+            last = end
+        }
+    }
 
     static func headValue(_ head: ChainHead) -> JSONValue {
         .object(object(["hash": .string(Hex.string(head.hash)), "position": .integer(head.position)]))

@@ -37,6 +37,20 @@ struct PostgresAccess: EventStorageWriter {
         return nil
     }
 
+    /// Every row of a two-column query; a row that does not decode is damage in `table`.
+    func pairs<A: PostgresDecodable, B: PostgresDecodable>(_ query: PostgresQuery, as types: (A, B).Type, table: String, damage: String)
+        async throws -> [(A, B)]
+    {
+        var pairs: [(A, B)] = []
+        for try await row in try await run(query) {
+            guard let pair = try? row.decode((A, B).self, context: .default) else {
+                throw LogError.corruptTable(table: table, reason: damage)
+            }
+            pairs.append(pair)
+        }
+        return pairs
+    }
+
     func all<T: PostgresDecodable>(_ query: PostgresQuery, as type: T.Type, table: String) async throws -> [T] {
         var values: [T] = []
         for try await row in try await run(query) {
@@ -59,13 +73,8 @@ struct PostgresAccess: EventStorageWriter {
     }
 
     private func head(_ query: PostgresQuery, table: String) async throws -> ChainHead? {
-        for try await row in try await run(query) {
-            guard let (position, hash) = try? row.decode((Int64, ByteBuffer).self, context: .default) else {
-                throw LogError.corruptTable(table: table, reason: "its position or hash is empty or not a value of its kind")
-            }
-            return ChainHead(position: position, hash: Array(hash.readableBytesView))
-        }
-        return nil
+        try await pairs(query, as: (Int64, ByteBuffer).self, table: table, damage: "its position or hash is empty or not a value of its kind")
+            .first.map { ChainHead(position: $0.0, hash: Array($0.1.readableBytesView)) }
     }
 
     func events(_ query: EventQuery, after position: Int64, limit: Int) async throws -> [RecordedEvent] {
@@ -149,20 +158,13 @@ struct PostgresAccess: EventStorageWriter {
 
     func versions(ofStreams streamIDs: [String]) async throws -> [String: Int64] {
         guard !streamIDs.isEmpty else { return [:] }
-        var found: [String: Int64] = [:]
         // Each stream's last version from the end of its index, one probe per stream.
-        let rows = try await run("""
+        let rows = try await pairs("""
             SELECT wanted.stream, last.version FROM unnest(\(streamIDs)::text[]) AS wanted (stream),
                 LATERAL (SELECT stream_version AS version FROM \(unescaped: tables.events) WHERE stream_id = wanted.stream
                          ORDER BY stream_version DESC LIMIT 1) AS last
-            """)
-        for try await row in rows {
-            guard let (stream, version) = try? row.decode((String, Int64).self, context: .default) else {
-                throw LogError.corruptTable(table: "events", reason: "a stream id or stream version is empty or not a value of its kind")
-            }
-            found[stream] = version
-        }
-        return found
+            """, as: (String, Int64).self, table: "events", damage: "a stream id or stream version is empty or not a value of its kind")
+        return Dictionary(rows, uniquingKeysWith: { _, last in last })
     }
 
     func sealedPersonalData(pseudonym: String) async throws -> [UInt8]? {
@@ -180,15 +182,10 @@ struct PostgresAccess: EventStorageWriter {
 
     func namesDigests(positions: [Int64]) async throws -> [Int64: [UInt8]] {
         guard !positions.isEmpty else { return [:] }
-        var found: [Int64: [UInt8]] = [:]
-        let rows = try await run("SELECT position, digest FROM \(unescaped: tables.namesDigests) WHERE position = ANY(\(positions))")
-        for try await row in rows {
-            guard let (position, digest) = try? row.decode((Int64, ByteBuffer).self, context: .default) else {
-                throw LogError.corruptTable(table: "event_names_digests", reason: "a position or digest is empty or not a value of its kind")
-            }
-            found[position] = Array(digest.readableBytesView)
-        }
-        return found
+        let rows = try await pairs(
+            "SELECT position, digest FROM \(unescaped: tables.namesDigests) WHERE position = ANY(\(positions))", as: (Int64, ByteBuffer).self,
+            table: "event_names_digests", damage: "a position or digest is empty or not a value of its kind")
+        return Dictionary(rows.map { ($0.0, Array($0.1.readableBytesView)) }, uniquingKeysWith: { _, last in last })
     }
 
     func partyRows(after row: PartyRow?, limit: Int) async throws -> [PartyRow] {
@@ -197,14 +194,8 @@ struct PostgresAccess: EventStorageWriter {
         } else {
             "SELECT party, position FROM \(unescaped: tables.parties) ORDER BY party, position LIMIT \(Int64(limit))"
         }
-        var rows: [PartyRow] = []
-        for try await next in try await run(query) {
-            guard let (party, position) = try? next.decode((String, Int64).self, context: .default) else {
-                throw LogError.corruptTable(table: "event_parties", reason: "a party or position is empty or not a value of its kind")
-            }
-            rows.append(PartyRow(party: party, position: position))
-        }
-        return rows
+        return try await pairs(query, as: (String, Int64).self, table: "event_parties",
+                               damage: "a party or position is empty or not a value of its kind").map { PartyRow(party: $0.0, position: $0.1) }
     }
 
     func namedParties(_ parties: [String]) async throws -> Set<String> {
@@ -230,39 +221,25 @@ struct PostgresAccess: EventStorageWriter {
     }
 
     func sealedPersonalRows(after pseudonym: String?, limit: Int) async throws -> [SealedPersonalRecord] {
-        var records: [SealedPersonalRecord] = []
-        let rows = try await run("""
+        try await pairs("""
             SELECT pseudonym, sealed FROM \(unescaped: tables.sealed) WHERE pseudonym > \(pseudonym ?? "") ORDER BY pseudonym LIMIT \(Int64(limit))
-            """)
-        for try await row in rows {
-            guard let (pseudonym, sealed) = try? row.decode((String, ByteBuffer).self, context: .default) else {
-                throw LogError.corruptTable(table: "personal_data_sealed", reason: "a pseudonym or sealed record is empty or not a value of its kind")
-            }
-            records.append(SealedPersonalRecord(pseudonym: pseudonym, sealed: Array(sealed.readableBytesView), named: true))
-        }
-        return records
+            """, as: (String, ByteBuffer).self, table: "personal_data_sealed",
+            damage: "a pseudonym or sealed record is empty or not a value of its kind"
+        ).map { SealedPersonalRecord(pseudonym: $0.0, sealed: Array($0.1.readableBytesView), named: true) }
     }
 
     func erasures() async throws -> [PersonalDataErasure] {
-        var erasures: [PersonalDataErasure] = []
-        for try await row in try await run("SELECT pseudonym, erased_at FROM \(unescaped: tables.erasures) ORDER BY erased_at COLLATE \"C\", pseudonym") {
-            guard let (pseudonym, at) = try? row.decode((String, String).self, context: .default), let time = Timestamp(at) else {
-                throw LogError.corruptTable(table: "personal_data_erasures", reason: "a pseudonym or time is empty or malformed")
-            }
-            erasures.append(PersonalDataErasure(pseudonym: pseudonym, erasedAt: time))
+        let damage = "a pseudonym or time is empty or malformed"
+        return try await pairs("SELECT pseudonym, erased_at FROM \(unescaped: tables.erasures) ORDER BY erased_at COLLATE \"C\", pseudonym",
+                               as: (String, String).self, table: "personal_data_erasures", damage: damage).map { pseudonym, at in
+            guard let time = Timestamp(at) else { throw LogError.corruptTable(table: "personal_data_erasures", reason: damage) }
+            return PersonalDataErasure(pseudonym: pseudonym, erasedAt: time)
         }
-        return erasures
     }
 
     func allMetadata() async throws -> [String: String] {
-        var settings: [String: String] = [:]
-        for try await row in try await run("SELECT key, value FROM \(unescaped: tables.meta)") {
-            guard let (key, value) = try? row.decode((String, String).self, context: .default) else {
-                throw LogError.corruptTable(table: "ledger_meta", reason: "a key or value is empty or not text")
-            }
-            settings[key] = value
-        }
-        return settings
+        Dictionary(try await pairs("SELECT key, value FROM \(unescaped: tables.meta)", as: (String, String).self, table: "ledger_meta",
+                                   damage: "a key or value is empty or not text"), uniquingKeysWith: { _, last in last })
     }
 
     // MARK: Writing

@@ -70,8 +70,7 @@ public final class PostgresEventStorage: EventStorage {
         do {
             channel = try await bootstrap.connect(host: location.host, port: location.port).get()
         } catch {
-            throw LogError.storage(
-                "cannot reach the PostgreSQL server at \(location.host):\(location.port) (no connection within \(connectSeconds) s, or refused): is it running there?")
+            throw unreachable(location, "no connection within \(connectSeconds) s, or refused")
         }
         try? await channel.close()
     }
@@ -129,31 +128,24 @@ public final class PostgresEventStorage: EventStorage {
     /// Runs `body` in a transaction on a pooled connection: a write one holding the append
     /// lock, or a read-only snapshot. If `body` throws, the transaction is rolled back.
     func transaction<T: Sendable>(readOnly: Bool, _ body: (PostgresAccess) async throws -> T) async throws -> T {
-        let (tables, logger, lock, location) = (self.tables, self.logger, appendLock, self.location)
-        let leased = Leased()
-        return try await Self.translating(location, leased) {
-            try await client.withConnection { connection in
-                leased.value = true
-                let access = PostgresAccess(connection: connection, tables: tables, logger: logger)
-                if readOnly {
-                    try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
-                } else {
-                    try await connection.query("BEGIN", logger: logger)
-                }
-                do {
-                    if !readOnly { try await connection.query("SELECT pg_advisory_xact_lock(\(lock))", logger: logger) }
-                    let result = try await body(access)
-                    try await connection.query("COMMIT", logger: logger)
-                    return result
-                } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
-                }
+        let lock = appendLock
+        return try await withConnection { connection, tables, logger in
+            let access = PostgresAccess(connection: connection, tables: tables, logger: logger)
+            try await connection.query(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN", logger: logger)
+            do {
+                if !readOnly { try await connection.query("SELECT pg_advisory_xact_lock(\(lock))", logger: logger) }
+                let result = try await body(access)
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
             }
         }
     }
 
-    /// Runs `body` on a pooled connection outside any transaction (what VACUUM needs).
+    /// Runs `body` on a pooled connection, outside any transaction unless it opens one (VACUUM
+    /// needs none); the server's and the pool's errors in the storage's words.
     func withConnection<T: Sendable>(_ body: (PostgresConnection, Tables, Logger) async throws -> T) async throws -> T {
         let (tables, logger) = (self.tables, self.logger)
         let leased = Leased()
@@ -184,9 +176,14 @@ public final class PostgresEventStorage: EventStorage {
             throw translate(error, location: location)
         } catch where !leased.value && !(error is CancellationError) {
             // No connection was had (the pool's own error, in its words): the server is not there.
-            throw LogError.storage(
-                "cannot reach the PostgreSQL server at \(location.host):\(location.port): is it running, and does it accept \(location.user) from here?")
+            throw unreachable(location, nil)
         }
+    }
+
+    /// The server could not be reached: where, and why when known, without the password.
+    static func unreachable(_ location: PostgresLocation, _ why: String?) -> LogError {
+        LogError.storage("cannot reach the PostgreSQL server at \(location.host):\(location.port)\(why.map { " (\($0))" } ?? ""): "
+            + "is it running there, and does it accept \(location.user) from here?")
     }
 
     /// Whether a connection was leased: an error before it is the server's absence, after it the work's.
@@ -212,7 +209,7 @@ public final class PostgresEventStorage: EventStorage {
         }
         switch error.code {
         case .connectionError, .serverClosedConnection, .sslUnsupported, .failedToAddSSLHandler:
-            return LogError.storage("cannot reach the PostgreSQL server at \(location.host):\(location.port): is it running, and does it accept this user?")
+            return unreachable(location, nil)
         default:
             return LogError.storage("the PostgreSQL connection failed (\(error.code))")
         }
@@ -221,20 +218,7 @@ public final class PostgresEventStorage: EventStorage {
 
 /// `\\x` and 32 hex digits, as PostgreSQL writes 16 bytes, as UUID text.
 func uuidText(fromByteaHex text: Substring) -> String? {
-    let digits = Array(text.utf8.drop { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "x") })
-    guard digits.count == 32 else { return nil }
-    func value(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        default: nil
-        }
-    }
-    var bytes: [UInt8] = []
-    for pair in stride(from: 0, to: 32, by: 2) {
-        guard let high = value(digits[pair]), let low = value(digits[pair + 1]) else { return nil }
-        bytes.append(high << 4 | low)
-    }
+    guard text.hasPrefix("\\x"), let bytes = Hex.bytes(String(text.dropFirst(2))), bytes.count == 16 else { return nil }
     return bytes.withUnsafeBytes { UUIDText.format($0) }
 }
 
@@ -248,7 +232,6 @@ struct Tables: Sendable {
     var meta: String { q("ledger_meta") }
     var sealed: String { q("personal_data_sealed") }
     var erasures: String { q("personal_data_erasures") }
-    var migrations: String { q("grantledger_migrations") }
 
     /// `"schema".name`: the schema is checked to be a plain identifier (``PostgresLocation``).
     func q(_ name: String) -> String { "\"\(schema)\".\(name)" }

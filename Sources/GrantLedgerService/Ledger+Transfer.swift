@@ -37,13 +37,8 @@ extension Ledger {
     public static func export(from location: LedgerLocation, to path: String, keyFile: String? = nil) async throws -> LedgerTransfer.Counts {
         let storage = try await openStorage(location, create: false)
         defer { (storage as? PostgresEventStorage)?.close() }
-        if let keyFile, FileManager.default.fileExists(atPath: keyFile), !storage.isReadOnly {
-            do {
-                _ = try await EventLog(storage: storage, pseudonymizer: try Pseudonymizer.load(keyFile: keyFile, createIfMissing: false),
-                                       clauses: .shapeOnly)
-            } catch LogError.wrongKey {
-                throw LogError.wrongKey(path: keyFile)
-            }
+        if keyFile != nil, !storage.isReadOnly {
+            _ = try await EventLog.open(storage: storage, keyFile: keyFile, required: false, clauses: .shapeOnly)
         }
         if path == "-" {
             let output = FileHandle.standardOutput
@@ -111,16 +106,7 @@ extension Ledger {
     {
         let storage = try await openStorage(location, create: false)
         defer { (storage as? PostgresEventStorage)?.close() }
-        var pseudonymizer: Pseudonymizer?
-        if let keyFile {
-            pseudonymizer = try Pseudonymizer.load(keyFile: keyFile, createIfMissing: false)
-        }
-        let log: EventLog
-        do {
-            log = try await EventLog(storage: storage, pseudonymizer: pseudonymizer, clauses: .shapeOnly, clock: SystemClock())
-        } catch LogError.wrongKey {
-            throw LogError.wrongKey(path: keyFile ?? "")
-        }
+        let log = try await EventLog.open(storage: storage, keyFile: keyFile, required: true, clauses: .shapeOnly)
         return try await log.verify(anchors: anchors, checkpoints: checkpoints)
     }
 

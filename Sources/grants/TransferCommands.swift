@@ -55,7 +55,8 @@ struct LoadCommand: AsyncParsableCommand {
     @OptionGroup var ledger: LedgerOptions
 
     func run() async throws {
-        let counts = try await Ledger.load(file, into: try LedgerLocation(ledger.databasePath))
-        print("Loaded \(file) into \(try LedgerLocation(ledger.databasePath)): \(counts).")
+        let location = try LedgerLocation(ledger.databasePath)
+        let counts = try await Ledger.load(file, into: location)
+        print("Loaded \(file) into \(location): \(counts).")
     }
 }
