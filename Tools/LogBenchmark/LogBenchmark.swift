@@ -40,31 +40,9 @@ struct LogBenchmark: AsyncParsableCommand {
 
         // 1. Batched append through the log: parse, validate, pseudonymise, hash, insert.
         let log = try await EventLog.create(at: "\(dir)/log.sqlite", clauses: .shapeOnly, clock: SystemClock())
-        var generator = SyntheticEvents(seed: seed, people: people)
-        var sampledStreams: [String] = []
-        var bytes = 0
-        var elapsed = Duration.zero
-        var done = 0
-        while done < events {
-            let count = min(batch, events - done)
-            var lines: [SubmissionLine] = []
-            lines.reserveCapacity(count)
-            for i in 0..<count {
-                let item = generator.next()
-                bytes += item.line.count
-                lines.append(SubmissionLine(number: i + 1, bytes: item.line))
-                if (done + i) % max(1, events / streamReads) == 0 { sampledStreams.append(item.streamID) }
-            }
-            let start = ContinuousClock.now
-            let report = try await log.append(lines)
-            elapsed += ContinuousClock.now - start
-            guard report.isComplete, report.appended == count else {
-                throw ValidationError("append failed: \(report.issues.prefix(3))")
-            }
-            done += count
-        }
+        let (batched, sampledStreams, bytes) = try await appendBatches(to: log)
         results.averageLineBytes = bytes / max(1, events)
-        results.logBatched = Double(events) / elapsed.seconds
+        results.logBatched = batched
         results.rssAfterAppend = Memory.peakMiB()
         print("  batched append ............ \(Format.rate(results.logBatched))  (avg line \(results.averageLineBytes) bytes, peak RSS \(results.rssAfterAppend) MiB)")
 
@@ -72,9 +50,9 @@ struct LogBenchmark: AsyncParsableCommand {
         // Same durability and cache as the log: the same function opens both.
         let plain = try SQLiteEventStorage.openDurablePool(path: "\(dir)/plain.sqlite")
         try plain.syncWrite { db in try db.execute(sql: Plain.schema) }
-        generator = SyntheticEvents(seed: seed, people: people)
-        elapsed = .zero
-        done = 0
+        var generator = SyntheticEvents(seed: seed, people: people)
+        var elapsed = Duration.zero
+        var done = 0
         while done < events {
             let count = min(batch, events - done)
             let rows = (0..<count).map { i in Plain.row(from: generator.next(), position: Int64(done + i + 1)) }
@@ -112,17 +90,8 @@ struct LogBenchmark: AsyncParsableCommand {
         print("  plain + same indexes ...... \(Format.rate(results.plainIndexedBatched))")
 
         // 3. Single-event durable appends (one transaction and one fsync each).
+        results.logSingle = try await appendSingles(to: log)
         var singleGenerator = SyntheticEvents(seed: seed &+ 1, people: people)
-        elapsed = .zero
-        for i in 0..<singles {
-            let line = SubmissionLine(number: 1, bytes: singleGenerator.next().line)
-            let start = ContinuousClock.now
-            let report = try await log.append([line])
-            elapsed += ContinuousClock.now - start
-            guard report.appended == 1 else { throw ValidationError("single append \(i) failed: \(report.issues)") }
-        }
-        results.logSingle = Double(singles) / elapsed.seconds
-        singleGenerator = SyntheticEvents(seed: seed &+ 1, people: people)
         elapsed = .zero
         for i in 0..<singles {
             let row = Plain.row(from: singleGenerator.next(), position: Int64(events + i + 1))
@@ -224,6 +193,49 @@ struct LogBenchmark: AsyncParsableCommand {
 }
 
 extension LogBenchmark {
+    /// Appends the synthetic log to `log` in batches: events per second of appending, the
+    /// streams sampled for the stream reads, and the lines' bytes.
+    func appendBatches(to log: EventLog) async throws -> (rate: Double, sampledStreams: [String], bytes: Int) {
+        var generator = SyntheticEvents(seed: seed, people: max(1, events / 20))
+        var sampledStreams: [String] = []
+        var bytes = 0
+        var elapsed = Duration.zero
+        var done = 0
+        while done < events {
+            let count = min(batch, events - done)
+            var lines: [SubmissionLine] = []
+            lines.reserveCapacity(count)
+            for i in 0..<count {
+                let item = generator.next()
+                bytes += item.line.count
+                lines.append(SubmissionLine(number: i + 1, bytes: item.line))
+                if (done + i) % max(1, events / streamReads) == 0 { sampledStreams.append(item.streamID) }
+            }
+            let start = ContinuousClock.now
+            let report = try await log.append(lines)
+            elapsed += ContinuousClock.now - start
+            guard report.isComplete, report.appended == count else {
+                throw ValidationError("append failed: \(report.issues.prefix(3))")
+            }
+            done += count
+        }
+        return (Double(events) / elapsed.seconds, sampledStreams, bytes)
+    }
+
+    /// Appends `singles` events one durable transaction each: events per second.
+    func appendSingles(to log: EventLog) async throws -> Double {
+        var generator = SyntheticEvents(seed: seed &+ 1, people: max(1, events / 20))
+        var elapsed = Duration.zero
+        for i in 0..<singles {
+            let line = SubmissionLine(number: 1, bytes: generator.next().line)
+            let start = ContinuousClock.now
+            let report = try await log.append([line])
+            elapsed += ContinuousClock.now - start
+            guard report.appended == 1 else { throw ValidationError("single append \(i) failed: \(report.issues)") }
+        }
+        return Double(singles) / elapsed.seconds
+    }
+
     /// The same appends and reads through the log on PostgreSQL, printed beside SQLite's.
     func runPostgres(url: String, sqlite: Results) async throws {
         var location = try PostgresLocation(url: url)
@@ -234,36 +246,9 @@ extension LogBenchmark {
         defer { storage.close() }
         let log = try await EventLog(storage: storage, catalog: .standard, pseudonymizer: try Pseudonymizer(key: Array(repeating: 7, count: 32)),
                                      clauses: .shapeOnly, clock: SystemClock())
-        let people = max(1, events / 20)
-        var generator = SyntheticEvents(seed: seed, people: people)
-        var sampledStreams: [String] = []
-        var elapsed = Duration.zero
-        var done = 0
-        while done < events {
-            let count = min(batch, events - done)
-            var lines: [SubmissionLine] = []
-            for i in 0..<count {
-                let item = generator.next()
-                lines.append(SubmissionLine(number: i + 1, bytes: item.line))
-                if (done + i) % max(1, events / streamReads) == 0 { sampledStreams.append(item.streamID) }
-            }
-            let start = ContinuousClock.now
-            let report = try await log.append(lines)
-            elapsed += ContinuousClock.now - start
-            guard report.isComplete, report.appended == count else { throw ValidationError("append failed: \(report.issues.prefix(3))") }
-            done += count
-        }
-        let batched = Double(events) / elapsed.seconds
+        let (batched, sampledStreams, _) = try await appendBatches(to: log)
         print("  batched append ............ \(Format.rate(batched))   SQLite: \(Format.rate(sqlite.logBatched))")
-        var singleGenerator = SyntheticEvents(seed: seed &+ 1, people: people)
-        elapsed = .zero
-        for i in 0..<singles {
-            let start = ContinuousClock.now
-            let report = try await log.append([SubmissionLine(number: 1, bytes: singleGenerator.next().line)])
-            elapsed += ContinuousClock.now - start
-            guard report.appended == 1 else { throw ValidationError("single append \(i) failed: \(report.issues)") }
-        }
-        let single = Double(singles) / elapsed.seconds
+        let single = try await appendSingles(to: log)
         print("  single durable append ..... \(Format.rate(single))   SQLite: \(Format.rate(sqlite.logSingle))")
         var start = ContinuousClock.now
         var read = 0
