@@ -10,7 +10,8 @@ import PackageDescription
 //                      a pure function of facts, catalog and date to entitlements. No I/O but
 //                      reading the catalog's files.
 //   GrantLedgerProjections  Entitlements, payouts, payments, targets and funds, derived from the
-//                      log by the rules engine into tables beside it; kept current, rebuilt on demand.
+//                      log by the rules engine into tables beside it (in the SQLite file, or the
+//                      PostgreSQL schema); kept current, rebuilt on demand.
 //   GrantLedgerIntake  Feeds into events: CSV (UTF-8 or GB18030) and JSON Lines rows mapped by a
 //                      mapping file to event submissions with natural-key ids, appended to the log.
 //   GrantLedgerService The application layer: `Ledger`, one Sendable entry point to a ledger opened
@@ -77,7 +78,9 @@ let package = Package(
             dependencies: [
                 "GrantLedgerEvents",
                 "GrantLedgerLog",
+                "GrantLedgerPostgres",
                 "GrantLedgerPolicy",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -78,12 +78,18 @@ struct PostgresAccess: EventStorageWriter {
     }
 
     func events(_ query: EventQuery, after position: Int64, limit: Int) async throws -> [RecordedEvent] {
+        guard let request = Self.request(query, after: position, limit: limit, tables: tables) else { return [] }
+        return try await events(request)
+    }
+
+    /// The request for one page of `query` above `position`; nil when the page is empty before asking.
+    static func request(_ query: EventQuery, after position: Int64, limit: Int, tables: Tables) -> PostgresQuery? {
         let from = max(query.fromPosition, position &+ 1)
-        guard from <= query.toPosition, limit > 0 else { return [] }
+        guard from <= query.toPosition, limit > 0 else { return nil }
         var binds = PostgresBindings()
         var sql: String
         if let party = query.party {
-            sql = "SELECT \(Self.qualifiedColumns) FROM \(tables.parties) p JOIN \(tables.events) e ON e.position = p.position "
+            sql = "SELECT \(qualifiedColumns) FROM \(tables.parties) p JOIN \(tables.events) e ON e.position = p.position "
                 + "WHERE p.party = $1 AND p.position BETWEEN $2 AND $3"
             binds.append(party)
             binds.append(from)
@@ -95,14 +101,14 @@ struct PostgresAccess: EventStorageWriter {
             // `position + 0`: the bounds filter the stream's few rows found through its index; as an
             // index condition on the whole log's positions they cost a scan of the range (the
             // planner's choice while a table has no statistics yet, as after a large load).
-            sql = "SELECT \(Self.columns) FROM \(tables.events) WHERE stream_id = $1 AND position + 0 BETWEEN $2 AND $3"
+            sql = "SELECT \(columns) FROM \(tables.events) WHERE stream_id = $1 AND position + 0 BETWEEN $2 AND $3"
             binds.append(stream)
             binds.append(from)
             binds.append(query.toPosition)
             if let type = query.type { binds.append(type); sql += " AND type = $\(binds.count)" }
             sql += " ORDER BY stream_version"
         } else {
-            sql = "SELECT \(Self.columns) FROM \(tables.events) WHERE position BETWEEN $1 AND $2"
+            sql = "SELECT \(columns) FROM \(tables.events) WHERE position BETWEEN $1 AND $2"
             binds.append(from)
             binds.append(query.toPosition)
             if let type = query.type { binds.append(type); sql += " AND type = $\(binds.count)" }
@@ -110,7 +116,7 @@ struct PostgresAccess: EventStorageWriter {
         }
         binds.append(Int64(min(limit, query.limit ?? .max)))
         sql += " LIMIT $\(binds.count)"
-        return try await events(PostgresQuery(unsafeSQL: sql, binds: binds))
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
     }
 
     private func events(_ query: PostgresQuery) async throws -> [RecordedEvent] {

@@ -2,6 +2,7 @@ import Foundation
 import GrantLedgerEvents
 import GrantLedgerLog
 import GrantLedgerPolicy
+import GrantLedgerPostgres
 
 /// The projections of one ledger: kept current as events arrive, rebuilt from the log on
 /// demand, and read by the query commands and the service.
@@ -30,7 +31,15 @@ public final class Projections: Sendable {
     public init(log: EventLog, policies: PolicyCatalog) throws {
         self.log = log
         self.policies = policies
-        self.backend = try SQLiteProjectionBackend.beside(log)
+        self.backend = try Self.backend(beside: log)
+    }
+
+    /// Where the projections of `log` are kept: in its SQLite file, or in its PostgreSQL schema
+    /// (one backend per storage, with the connections it keeps, while the storage lives).
+    static func backend(beside log: EventLog) throws -> any ProjectionBackend {
+        if let storage = log.storage as? SQLiteEventStorage { return SQLiteProjectionBackend(database: storage.database) }
+        guard let storage = log.storage as? PostgresEventStorage else { throw ProjectionError.unsupportedStorage }
+        return PostgresBackends.shared.backend(for: storage)
     }
 
     /// The projections, in the order their digests are printed.
@@ -286,7 +295,7 @@ public enum ProjectionError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case .unsupportedStorage: "projections are kept in an SQLite ledger file; this log has another storage"
+        case .unsupportedStorage: "projections are kept beside a log in an SQLite file or on PostgreSQL; this log has another storage"
         case .unknownEntitlement(let id):
             "no entitlement \"\(id)\": ids look like CLAUSE#KEY"
         case .positionBeyondHead(let position, let head):

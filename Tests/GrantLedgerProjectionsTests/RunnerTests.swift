@@ -111,7 +111,7 @@ import Testing
             [try Int.fetchOne(db, sql: "PRAGMA synchronous"), try Int.fetchOne(db, sql: "PRAGMA secure_delete")]
         }
         func writer() throws -> [Int?] { try storage.database.writeWithoutTransaction { db in try settings(db) } }
-        let inside = try backend.write(.live) { store in try settings((store as! SQLiteProjectionStore).db) }
+        let inside = try backend.write(.live) { store in try settings(((store as! SQLProjectionStore).db as! SQLiteProjectionConnection).db) }
         #expect(inside == [1, 0], "NORMAL, no secure delete")
         #expect(try writer() == [2, 1], "FULL, secure delete")
         struct Crash: Error {}
@@ -133,7 +133,7 @@ import Testing
         #expect(throws: RollBack.self) {
             try backend.write(.live) { store in
                 // Rows changed in the writer's transaction only, which no other transaction sees.
-                let db = (store as! SQLiteProjectionStore).db
+                let db = ((store as! SQLProjectionStore).db as! SQLiteProjectionConnection).db
                 try db.execute(sql: "DELETE FROM proj_links WHERE key LIKE 'app:%'; DELETE FROM proj_employer_counts WHERE rank % 2 = 0")
                 let asOf = try #require(try store.asOf())
                 let evaluator = ScopeEvaluator(engine: engine, catalog: ledger.log.catalog, limit: try store.checkpoint(), asOf: asOf)

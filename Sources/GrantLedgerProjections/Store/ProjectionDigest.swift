@@ -1,5 +1,4 @@
 import Crypto
-import GRDB
 
 /// A projection's digest: SHA-256 over its tables' rows in primary-key order, each value
 /// written as text (NULL as `∅`), fields separated by US (0x1F) and rows by LF. The same rows
@@ -11,23 +10,22 @@ enum ProjectionDigest {
         .service131: "person, position",
     ]
 
-    static func digests(_ db: Database, schema: ProjectionSchema) throws -> [(name: String, digest: String)] {
+    static func digests(_ db: any ProjectionConnection, schema: ProjectionSchema) throws -> [(name: String, digest: String)] {
         try ProjectionSchema.projections.map { projection in
             var hash = SHA256()
             for table in projection.tables {
                 hash.update(data: Array("\(table.rawValue)\n".utf8))
-                let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(schema[table]) ORDER BY \(orderings[table]!)")
                 var line: [UInt8] = []
-                while let row = try rows.next() {
+                try db.forEachRow("SELECT * FROM \(schema[table]) ORDER BY \(orderings[table]!)", [], table: table.rawValue, large: true) { row in
                     line.removeAll(keepingCapacity: true)
-                    for (index, value) in row.databaseValues.enumerated() {
+                    for (index, value) in row.values.enumerated() {
                         if index > 0 { line.append(0x1F) }
-                        switch value.storage {
+                        switch value {
                         case .null: line += Array("∅".utf8)
-                        case .int64(let int): line += Array(String(int).utf8)
-                        case .double(let double): line += Array("\(double)".utf8)
-                        case .string(let string): line += Array(string.utf8)
-                        case .blob(let data): line += Array(data)
+                        case .integer(let int): line += Array(String(int).utf8)
+                        case .real(let double): line += Array("\(double)".utf8)
+                        case .text(let string): line += Array(string.utf8)
+                        case .blob(let bytes): line += bytes
                         }
                     }
                     line.append(0x0A)

@@ -1,6 +1,5 @@
-import GRDB
-
-/// The projections' tables, kept in the ledger file beside the log.
+/// The projections' tables, kept in the ledger's database beside the log (its SQLite file, or
+/// its PostgreSQL schema).
 ///
 /// Every table exists twice over a rebuild: the live tables (`proj_…`), which readers use and
 /// the runner keeps current, and the tables a rebuild fills (`projnext_…`), which replace the
@@ -41,72 +40,114 @@ struct ProjectionSchema {
         ("funds", [.funds]),
     ]
 
-    func create(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE IF NOT EXISTS \(self[.meta]) (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS \(self[.checkpoints]) (projection TEXT PRIMARY KEY, position INTEGER NOT NULL);
+    /// The tables' statements, in `dialect`'s column types.
+    func tableStatements(_ dialect: SQLDialect) -> [String] {
+        let (t, i, w) = (dialect.text, dialect.integer, dialect.withoutRowID)
+        return [
+            """
+            CREATE TABLE IF NOT EXISTS \(self[.meta]) (key \(t) PRIMARY KEY, value \(t) NOT NULL)
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS \(self[.checkpoints]) (projection \(t) PRIMARY KEY, position \(i) NOT NULL)
+            """,
+            """
             CREATE TABLE IF NOT EXISTS \(self[.scopes]) (
-                scope TEXT PRIMARY KEY, review_by TEXT, evaluated_at INTEGER NOT NULL DEFAULT 0);
+                scope \(t) PRIMARY KEY, review_by \(t), evaluated_at \(i) NOT NULL DEFAULT 0)
+            """,
+            """
             CREATE TABLE IF NOT EXISTS \(self[.links]) (
-                key TEXT NOT NULL, scope TEXT NOT NULL, PRIMARY KEY (key, scope)) WITHOUT ROWID;
+                key \(t) NOT NULL, scope \(t) NOT NULL, PRIMARY KEY (key, scope))\(w)
+            """,
+            """
             CREATE TABLE IF NOT EXISTS \(self[.entitlements]) (
-                id TEXT PRIMARY KEY, scope TEXT NOT NULL, clause TEXT NOT NULL, title TEXT NOT NULL,
-                payee_kind TEXT NOT NULL, payee_id TEXT NOT NULL, subject TEXT, date TEXT NOT NULL,
-                status TEXT NOT NULL, amount INTEGER, range_low INTEGER, range_high INTEGER,
-                match_key TEXT NOT NULL, detail TEXT NOT NULL) WITHOUT ROWID;
+                id \(t) PRIMARY KEY, scope \(t) NOT NULL, clause \(t) NOT NULL, title \(t) NOT NULL,
+                payee_kind \(t) NOT NULL, payee_id \(t) NOT NULL, subject \(t), date \(t) NOT NULL,
+                status \(t) NOT NULL, amount \(i), range_low \(i), range_high \(i),
+                match_key \(t) NOT NULL, detail \(t) NOT NULL)\(w)
+            """,
+            """
             CREATE TABLE IF NOT EXISTS \(self[.tranches]) (
-                entitlement_id TEXT NOT NULL, seq INTEGER NOT NULL, scope TEXT NOT NULL, label TEXT NOT NULL,
-                amount INTEGER NOT NULL, released_by TEXT NOT NULL, due_date TEXT, state TEXT NOT NULL,
-                PRIMARY KEY (entitlement_id, seq)) WITHOUT ROWID;
+                entitlement_id \(t) NOT NULL, seq \(i) NOT NULL, scope \(t) NOT NULL, label \(t) NOT NULL,
+                amount \(i) NOT NULL, released_by \(t) NOT NULL, due_date \(t), state \(t) NOT NULL,
+                PRIMARY KEY (entitlement_id, seq))\(w)
+            """,
+            """
             CREATE TABLE IF NOT EXISTS \(self[.disbursements]) (
-                disbursement_id TEXT PRIMARY KEY, clause TEXT NOT NULL, payee_kind TEXT NOT NULL, payee_id TEXT NOT NULL,
-                subject TEXT, application_id TEXT, fund_id TEXT, amount INTEGER NOT NULL, reversed INTEGER NOT NULL DEFAULT 0,
-                date TEXT NOT NULL, position INTEGER NOT NULL, match_key TEXT NOT NULL, event_id TEXT NOT NULL) WITHOUT ROWID;
+                disbursement_id \(t) PRIMARY KEY, clause \(t) NOT NULL, payee_kind \(t) NOT NULL, payee_id \(t) NOT NULL,
+                subject \(t), application_id \(t), fund_id \(t), amount \(i) NOT NULL, reversed \(i) NOT NULL DEFAULT 0,
+                date \(t) NOT NULL, position \(i) NOT NULL, match_key \(t) NOT NULL, event_id \(t) NOT NULL)\(w)
+            """,
+            """
             CREATE TABLE IF NOT EXISTS \(self[.clawbacks]) (
-                clawback_id TEXT PRIMARY KEY, clause TEXT NOT NULL, payee_kind TEXT NOT NULL, payee_id TEXT NOT NULL,
-                amount INTEGER NOT NULL, reason TEXT NOT NULL, disbursement_id TEXT, date TEXT NOT NULL,
-                position INTEGER NOT NULL, recovered INTEGER NOT NULL DEFAULT 0, event_id TEXT NOT NULL) WITHOUT ROWID;
+                clawback_id \(t) PRIMARY KEY, clause \(t) NOT NULL, payee_kind \(t) NOT NULL, payee_id \(t) NOT NULL,
+                amount \(i) NOT NULL, reason \(t) NOT NULL, disbursement_id \(t), date \(t) NOT NULL,
+                position \(i) NOT NULL, recovered \(i) NOT NULL DEFAULT 0, event_id \(t) NOT NULL)\(w)
+            """,
+            """
             CREATE TABLE IF NOT EXISTS \(self[.classes]) (
-                class_id TEXT PRIMARY KEY, division TEXT NOT NULL, department TEXT, jurisdiction TEXT NOT NULL,
-                position INTEGER NOT NULL, organiser TEXT NOT NULL) WITHOUT ROWID;
+                class_id \(t) PRIMARY KEY, division \(t) NOT NULL, department \(t), jurisdiction \(t) NOT NULL,
+                position \(i) NOT NULL, organiser \(t) NOT NULL)\(w)
+            """,
+            """
             CREATE TABLE IF NOT EXISTS \(self[.trainingFacts]) (
-                class_id TEXT NOT NULL, position INTEGER NOT NULL, kind TEXT NOT NULL, level TEXT,
-                occurred_at TEXT NOT NULL, PRIMARY KEY (class_id, position)) WITHOUT ROWID;
+                class_id \(t) NOT NULL, position \(i) NOT NULL, kind \(t) NOT NULL, level \(t),
+                occurred_at \(t) NOT NULL, PRIMARY KEY (class_id, position))\(w)
+            """,
+            """
             CREATE TABLE IF NOT EXISTS \(self[.targets]) (
-                target_id TEXT PRIMARY KEY, clause TEXT NOT NULL, metric TEXT NOT NULL, scope TEXT NOT NULL,
-                unit TEXT NOT NULL, period_start TEXT NOT NULL, period_end TEXT NOT NULL, value INTEGER NOT NULL,
-                fund INTEGER, note TEXT, position INTEGER NOT NULL, event_id TEXT NOT NULL) WITHOUT ROWID;
+                target_id \(t) PRIMARY KEY, clause \(t) NOT NULL, metric \(t) NOT NULL, scope \(t) NOT NULL,
+                unit \(t) NOT NULL, period_start \(t) NOT NULL, period_end \(t) NOT NULL, value \(i) NOT NULL,
+                fund \(i), note \(t), position \(i) NOT NULL, event_id \(t) NOT NULL)\(w)
+            """,
+            """
             CREATE TABLE IF NOT EXISTS \(self[.targetEvents]) (
-                target_id TEXT NOT NULL, position INTEGER NOT NULL, occurred_at TEXT NOT NULL,
-                PRIMARY KEY (target_id, position)) WITHOUT ROWID;
+                target_id \(t) NOT NULL, position \(i) NOT NULL, occurred_at \(t) NOT NULL,
+                PRIMARY KEY (target_id, position))\(w)
+            """,
+            """
             CREATE TABLE IF NOT EXISTS \(self[.funds]) (
-                fund_id TEXT PRIMARY KEY, clause TEXT NOT NULL, recipient TEXT NOT NULL, amount INTEGER NOT NULL,
-                tranche TEXT NOT NULL, period_start TEXT, period_end TEXT, target_id TEXT, date TEXT NOT NULL,
-                position INTEGER NOT NULL, event_id TEXT NOT NULL) WITHOUT ROWID;
+                fund_id \(t) PRIMARY KEY, clause \(t) NOT NULL, recipient \(t) NOT NULL, amount \(i) NOT NULL,
+                tranche \(t) NOT NULL, period_start \(t), period_end \(t), target_id \(t), date \(t) NOT NULL,
+                position \(i) NOT NULL, event_id \(t) NOT NULL)\(w)
+            """,
+            """
             CREATE TABLE IF NOT EXISTS \(self[.service131]) (
-                person TEXT NOT NULL, position INTEGER NOT NULL, kind TEXT NOT NULL, occurred_at TEXT NOT NULL,
-                value TEXT NOT NULL, since TEXT, until TEXT, PRIMARY KEY (person, position)) WITHOUT ROWID;
+                person \(t) NOT NULL, position \(i) NOT NULL, kind \(t) NOT NULL, occurred_at \(t) NOT NULL,
+                value \(t) NOT NULL, since \(t), until \(t), PRIMARY KEY (person, position))\(w)
+            """,
+            """
             CREATE TABLE IF NOT EXISTS \(self[.pooled]) (
-                entitlement_id TEXT PRIMARY KEY, clause TEXT NOT NULL, scope TEXT NOT NULL, payee_id TEXT NOT NULL,
-                date TEXT NOT NULL, key_fact TEXT NOT NULL, amount INTEGER, fund_used INTEGER, payee_used INTEGER) WITHOUT ROWID;
+                entitlement_id \(t) PRIMARY KEY, clause \(t) NOT NULL, scope \(t) NOT NULL, payee_id \(t) NOT NULL,
+                date \(t) NOT NULL, key_fact \(t) NOT NULL, amount \(i), fund_used \(i), payee_used \(i))\(w)
+            """,
+            """
             CREATE TABLE IF NOT EXISTS \(self[.employerCounts]) (
-                employer TEXT NOT NULL, clause TEXT NOT NULL, year INTEGER NOT NULL, kind TEXT NOT NULL, worker TEXT NOT NULL,
-                rank INTEGER NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL, date TEXT NOT NULL, role TEXT NOT NULL,
-                PRIMARY KEY (employer, clause, year, kind, worker, rank)) WITHOUT ROWID;
+                employer \(t) NOT NULL, clause \(t) NOT NULL, year \(i) NOT NULL, kind \(t) NOT NULL, worker \(t) NOT NULL,
+                rank \(i) NOT NULL, event_id \(t) NOT NULL, type \(t) NOT NULL, date \(t) NOT NULL, role \(t) NOT NULL,
+                PRIMARY KEY (employer, clause, year, kind, worker, rank))\(w)
+            """,
+            """
             CREATE TABLE IF NOT EXISTS \(self[.organisationFacts]) (
-                organisation TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (organisation, position)) WITHOUT ROWID;
+                organisation \(t) NOT NULL, position \(i) NOT NULL, PRIMARY KEY (organisation, position))\(w)
+            """,
+            """
             CREATE TABLE IF NOT EXISTS \(self[.classFilings]) (
-                stream TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (stream, position)) WITHOUT ROWID;
-            """)
+                stream \(t) NOT NULL, position \(i) NOT NULL, PRIMARY KEY (stream, position))\(w)
+            """,
+        ]
+    }
+
+    func create(_ db: any ProjectionConnection) throws {
+        for statement in tableStatements(db.dialect) { try db.execute(statement) }
         if prefix == Self.next.prefix {
             let generation = (try Self.live.generation(db) ?? 0) + 1
-            try db.execute(sql: "INSERT OR REPLACE INTO \(self[.meta]) (key, value) VALUES ('index-generation', ?)", arguments: [String(generation)])
+            try db.execute(upsertSQL(self[.meta], ["key", "value"], key: ["key"]), ["index-generation", String(generation)])
         }
     }
 
     /// The lookups queries and the runner make, by name `<table>_<columns>`, with the
     /// generation of the tables (see `generation`).
-    func createIndexes(_ db: Database) throws {
+    func createIndexes(_ db: any ProjectionConnection) throws {
         let indexes: [(Table, String)] = [
             (.scopes, "review_by"), (.entitlements, "scope"), (.entitlements, "payee_id"), (.entitlements, "subject"),
             (.entitlements, "match_key"), (.tranches, "scope"), (.tranches, "state, due_date"),
@@ -120,16 +161,16 @@ struct ProjectionSchema {
     /// once its events are applied, before it evaluates the scopes.
     static let evaluationIndexes: [(Table, String)] = [(.links, "scope, key"), (.employerCounts, "worker")]
 
-    func createEvaluationIndexes(_ db: Database) throws { try create(Self.evaluationIndexes, db) }
+    func createEvaluationIndexes(_ db: any ProjectionConnection) throws { try create(Self.evaluationIndexes, db) }
 
-    private func create(_ indexes: [(Table, String)], _ db: Database) throws {
+    private func create(_ indexes: [(Table, String)], _ db: any ProjectionConnection) throws {
         let generation = try self.generation(db)
         for (table, columns) in indexes {
             let key = columns.replacingOccurrences(of: ", ", with: "_")
             // Named by table and generation, not by the set of tables it was made in: the
             // name must still be right once a swap has renamed the table.
             let name = generation.map { "projidx_g\($0)_\(table.rawValue)_\(key)" } ?? "\(self[table])_\(key)"
-            try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(name) ON \(self[table]) (\(columns))")
+            try db.execute("CREATE INDEX IF NOT EXISTS \(name) ON \(self[table]) (\(columns))")
         }
     }
 
@@ -139,14 +180,14 @@ struct ProjectionSchema {
     /// next generation, so their names never meet. The swap then renames tables and makes no
     /// index again. (Nil: tables made before generations, or in memory, whose indexes are named
     /// `<prefix><table>_<columns>`.)
-    func generation(_ db: Database) throws -> Int? {
-        guard try db.tableExists(self[.meta]),
-              let text = try String.fetchOne(db, sql: "SELECT value FROM \(self[.meta]) WHERE key = 'index-generation'")
+    func generation(_ db: any ProjectionConnection) throws -> Int? {
+        guard try db.tableNames().contains(self[.meta]),
+              let text = try db.firstText("SELECT value FROM \(self[.meta]) WHERE key = 'index-generation'", table: "meta")
         else { return nil }
         if let generation = Int(text), (0..<Self.generationLimit).contains(generation) { return generation }
         // Changed outside GrantLedger: the highest generation any index of the file is named
         // by, so that a rebuild (the cure) still names its indexes apart from the live ones'.
-        return try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'projidx_g%'")
+        return try db.indexNames().filter { $0.hasPrefix("projidx_g") }
             .compactMap { name in name.dropFirst("projidx_g".count).split(separator: "_").first.flatMap { Int($0) } }
             .filter { (0..<Self.generationLimit).contains($0) }.max() ?? 0
     }
@@ -154,15 +195,15 @@ struct ProjectionSchema {
     /// Generations run far below this (one per rebuild).
     static let generationLimit = 1 << 40
 
-    func drop(_ db: Database) throws {
-        for table in Table.allCases { try db.execute(sql: "DROP TABLE IF EXISTS \(self[table])") }
+    func drop(_ db: any ProjectionConnection) throws {
+        for table in Table.allCases { try db.execute("DROP TABLE IF EXISTS \(self[table])") }
     }
 
     /// Replaces the live tables by these, in the caller's transaction.
-    func swap(into live: ProjectionSchema, _ db: Database) throws {
+    func swap(into live: ProjectionSchema, _ db: any ProjectionConnection) throws {
         try live.drop(db)
         for table in Table.allCases {
-            try db.execute(sql: "ALTER TABLE \(self[table]) RENAME TO \(live[table])")
+            try db.execute("ALTER TABLE \(self[table]) RENAME TO \(live[table])")
         }
         try live.createIndexes(db)
     }

@@ -1,0 +1,161 @@
+import Foundation
+import GrantLedgerEvents
+import GrantLedgerLog
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import PostgresNIO
+
+/// One connection to a ledger's server for synchronous callers: the projections, whose rules
+/// run as plain functions on threads of their own (the service's blocking pool, a command's
+/// main thread), never on an event loop.
+///
+/// Each request waits for its answer on the calling thread; the connection's I/O runs on
+/// postgres-nio's event loop. Its search path is the ledger's schema, so the projections'
+/// tables are named without it. Errors come out in the log's words (``LogError``), without SQL.
+public final class PostgresBlockingConnection: @unchecked Sendable {
+    public let location: PostgresLocation
+    let connection: PostgresConnection
+    let tables: Tables
+    let logger: Logger
+
+    /// Connects to `location`'s server and sets the search path to its ledger's schema.
+    public static func connect(_ location: PostgresLocation) throws -> PostgresBlockingConnection {
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user, password: location.password,
+            database: location.database, tls: try Self.tls(location))
+        configuration.options.connectTimeout = .seconds(PostgresEventStorage.connectSeconds)
+        var logger = Logger(label: "grantledger.postgres.projections")
+        logger.logLevel = .critical
+        let id = nextID.withLockedValue { id in
+            id += 1
+            return id
+        }
+        let connection: PostgresConnection
+        do {
+            connection = try PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration,
+                                                        id: id, logger: logger).wait()
+        } catch let error as PSQLError where error.serverInfo != nil {
+            throw PostgresEventStorage.translate(error, location: location)
+        } catch {
+            throw PostgresEventStorage.unreachable(location, nil)
+        }
+        let opened = PostgresBlockingConnection(location: location, connection: connection, logger: logger)
+        do {
+            try opened.execute(PostgresQuery(unsafeSQL: "SET search_path TO \"\(location.schema)\""))
+        } catch {
+            opened.close()
+            throw error
+        }
+        return opened
+    }
+
+    private static let nextID = NIOLockedValueBox(0)
+
+    init(location: PostgresLocation, connection: PostgresConnection, logger: Logger) {
+        self.location = location
+        self.connection = connection
+        self.tables = Tables(schema: location.schema)
+        self.logger = logger
+    }
+
+    /// Whether the server or the network closed the connection: a pool opens another.
+    public var isClosed: Bool { connection.isClosed }
+
+    public func close() { try? connection.close().wait() }
+
+    /// Runs `query` and returns its rows.
+    public func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
+        do {
+            return try connection.query(query, logger: logger).wait().rows
+        } catch let error as PSQLError {
+            throw PostgresEventStorage.translate(error, location: location)
+        }
+    }
+
+    /// Runs `query`, for what it does.
+    public func execute(_ query: PostgresQuery) throws { _ = try rows(query) }
+
+    /// The log, read on this connection inside the transaction its caller holds.
+    public var events: any TransactionEventReader { PostgresTransactionEventReader(connection: self) }
+
+    /// A key for `pg_advisory_xact_lock` and `pg_try_advisory_lock`, from a name and this ledger.
+    public func lockKey(_ purpose: String) -> Int64 { PostgresEventStorage.lockKey(location.schema + "/" + purpose) }
+}
+
+extension PostgresBlockingConnection {
+    /// The pool's choice of TLS (``PostgresEventStorage``) for one connection of its own.
+    static func tls(_ location: PostgresLocation) throws -> PostgresConnection.Configuration.TLS {
+        do {
+            return switch location.tls {
+            case .disable: .disable
+            case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+        } catch {
+            throw PostgresEventStorage.unreachable(location, "TLS could not be set up")
+        }
+    }
+}
+
+/// The log's reads on a ``PostgresBlockingConnection``, synchronously, in its caller's transaction.
+struct PostgresTransactionEventReader: TransactionEventReader {
+    let connection: PostgresBlockingConnection
+
+    private var tables: Tables { connection.tables }
+
+    func lastEvent() throws -> ChainHead? {
+        guard let row = try connection.rows("SELECT position, hash FROM \(unescaped: tables.events) ORDER BY position DESC LIMIT 1").first
+        else { return nil }
+        guard let (position, hash) = try? row.decode((Int64, ByteBuffer).self, context: .default) else {
+            throw LogError.corruptTable(table: "events", reason: "its position or hash is empty or not a value of its kind")
+        }
+        return ChainHead(position: position, hash: Array(hash.readableBytesView))
+    }
+
+    func forEachEvent(_ query: EventQuery, _ body: (RecordedEvent) throws -> Bool) throws {
+        var after = query.fromPosition - 1
+        var left = query.limit ?? .max
+        while left > 0 {
+            let page = try events(query, after: after, limit: min(left, 1_000))
+            for event in page {
+                guard try body(event) else { return }
+            }
+            guard let last = page.last, page.count == min(left, 1_000) else { return }
+            after = last.position
+            left -= page.count
+        }
+    }
+
+    /// A stream's pages follow its last position read: its versions rise with its positions.
+    func events(_ query: EventQuery, after position: Int64, limit: Int) throws -> [RecordedEvent] {
+        guard let request = PostgresAccess.request(query, after: position, limit: limit, tables: tables) else { return [] }
+        return try connection.rows(request).map(PostgresAccess.event(from:))
+    }
+
+    func event(withID eventID: String) throws -> RecordedEvent? {
+        guard let id = UUIDText.parse(eventID) else { return nil }
+        let bytes = ByteBuffer(bytes: id)
+        return try connection.rows("SELECT \(unescaped: PostgresAccess.columns) FROM \(unescaped: tables.events) WHERE event_id = \(bytes)")
+            .first.map(PostgresAccess.event(from:))
+    }
+
+    func event(at position: Int64) throws -> RecordedEvent? {
+        try events(EventQuery(from: position, to: position), after: position - 1, limit: 1).first
+    }
+
+    func lastPosition(knownAt time: Timestamp) throws -> Int64 {
+        // Recording times rise with position (appends take them under the append lock): a binary search.
+        func recorded(_ position: Int64) throws -> Timestamp? {
+            try connection.rows("SELECT recorded_at FROM \(unescaped: tables.events) WHERE position = \(position)").first
+                .flatMap { try? $0.decode(String.self, context: .default) }.flatMap(Timestamp.init)
+        }
+        var low: Int64 = 0
+        var high = try lastEvent()?.position ?? 0
+        while low < high {
+            let middle = low + (high - low + 1) / 2
+            if let at = try recorded(middle), at <= time { low = middle } else { high = middle - 1 }
+        }
+        return low
+    }
+}
