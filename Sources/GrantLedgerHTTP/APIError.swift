@@ -102,6 +102,8 @@ extension APIError {
         case .badPeriod: APIError(.badRequest, "bad-period", "\(error)")
         case .positionBeyondHead: APIError(.badRequest, "bad-moment", "\(error)")
         case .projectionsNotReady: APIError(.serviceUnavailable, "projections-not-ready", "\(error)")
+        // Only a ledger being made asks for it; the service opens ledgers already made.
+        case .keyFileNeeded: APIError(.serviceUnavailable, "key-unavailable", "the ledger's pseudonym key file is not configured")
         }
     }
 

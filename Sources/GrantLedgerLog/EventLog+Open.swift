@@ -9,8 +9,15 @@ extension EventLog {
     public static func create(
         at path: String, keyFile: String? = nil, clauses: ClauseCheck, clock: any RecordingClock = SystemClock()
     ) async throws -> EventLog {
-        let storage = try SQLiteEventStorage(path: path, create: true)
-        let keyPath = keyFile ?? defaultKeyFile(forDatabase: path)
+        try await create(storage: try SQLiteEventStorage(path: path, create: true), keyFile: keyFile ?? defaultKeyFile(forDatabase: path),
+                         clauses: clauses, clock: clock)
+    }
+
+    /// Makes `storage`, a new or existing ledger, a log with the pseudonym key in `keyPath`,
+    /// made there if it is missing and the ledger has none yet.
+    public static func create(
+        storage: any EventStorage, keyFile keyPath: String, clauses: ClauseCheck, clock: any RecordingClock = SystemClock()
+    ) async throws -> EventLog {
         // A ledger that already has a key gets no new one: it would match no one recorded, and
         // left behind it would stop the ledger being opened at all.
         if !FileManager.default.fileExists(atPath: keyPath),

@@ -399,6 +399,10 @@ public protocol TransactionEventReader {
     func event(at position: Int64) throws -> RecordedEvent?
     /// The last position recorded at or before `time` (0 for none).
     func lastPosition(knownAt time: Timestamp) throws -> Int64
+    /// When the personal data of `pseudonym` was erased, if it was (the last erasure).
+    func erasure(of pseudonym: String) throws -> Timestamp?
+    /// The sealed personal data held for `pseudonym` (see ``PersonalDataSeal``), if any.
+    func sealedPersonalData(pseudonym: String) throws -> [UInt8]?
 }
 
 /// The log's reads (and, inside the log, its writes) on a GRDB connection the caller already

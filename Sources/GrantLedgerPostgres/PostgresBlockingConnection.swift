@@ -144,6 +144,16 @@ struct PostgresTransactionEventReader: TransactionEventReader {
         try events(EventQuery(from: position, to: position), after: position - 1, limit: 1).first
     }
 
+    func erasure(of pseudonym: String) throws -> Timestamp? {
+        try connection.rows("SELECT max(erased_at) FROM \(unescaped: tables.erasures) WHERE pseudonym = \(pseudonym)").first
+            .flatMap { try? $0.decode(String?.self, context: .default) }.flatMap(Timestamp.init)
+    }
+
+    func sealedPersonalData(pseudonym: String) throws -> [UInt8]? {
+        try connection.rows("SELECT sealed FROM \(unescaped: tables.sealed) WHERE pseudonym = \(pseudonym)").first
+            .flatMap { try? $0.decode(ByteBuffer.self, context: .default) }.map { Array($0.readableBytesView) }
+    }
+
     func lastPosition(knownAt time: Timestamp) throws -> Int64 {
         // Recording times rise with position (appends take them under the append lock): a binary search.
         func recorded(_ position: Int64) throws -> Timestamp? {

@@ -35,10 +35,9 @@ extension ProjectionReader {
 }
 
 extension ProjectionReader {
-    /// Reads the log's events synchronously, on a snapshot of the ledger file the projections
-    /// are kept in (the log's own storage, whichever database the projections were read from).
-    func readEvents<T>(_ body: (SQLiteEventReader) throws -> T) throws -> T {
-        guard let storage = log.storage as? SQLiteEventStorage else { throw ProjectionError.unsupportedStorage }
-        return try storage.readSynchronously(body)
+    /// Reads the log's events synchronously, on a snapshot of the log's own database (whichever
+    /// database the projections were read from: a snapshot's are in memory).
+    func readEvents<T>(_ body: (any TransactionEventReader) throws -> T) throws -> T {
+        try Projections.readingLog(of: log, body)
     }
 }

@@ -42,6 +42,13 @@ public final class Projections: Sendable {
         return PostgresBackends.shared.backend(for: storage)
     }
 
+    /// Reads the log of `log` synchronously, on a snapshot, through the connections its
+    /// projections use: for what an answer drawn from them needs of the log (a person's
+    /// places, their masked ID) while it is assembled on one thread. Needs no policy catalog.
+    public static func readingLog<T>(of log: EventLog, _ body: (any TransactionEventReader) throws -> T) throws -> T {
+        try backend(beside: log).read(.live) { store in try body(store.events) }
+    }
+
     /// The projections, in the order their digests are printed.
     public static let names = ProjectionSchema.projections.map(\.name)
 

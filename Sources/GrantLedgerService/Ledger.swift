@@ -3,6 +3,7 @@ import GRDB
 import GrantLedgerEvents
 import GrantLedgerLog
 import GrantLedgerPolicy
+import GrantLedgerPostgres
 import GrantLedgerProjections
 
 /// One ledger, opened from a configuration: the entry point the command line and the HTTP
@@ -48,8 +49,15 @@ public final class Ledger: Sendable {
         case .shapeOnly: clauses = .shapeOnly
         case .catalog: clauses = .registry(try catalog.get())
         }
-        let log = try await EventLog.open(at: configuration.databasePath, keyFile: configuration.keyFile, clauses: clauses,
-                                          clock: configuration.clock)
+        let log: EventLog
+        switch try LedgerLocation(configuration.databasePath) {
+        case .file(let path):
+            log = try await EventLog.open(at: path, keyFile: configuration.keyFile, clauses: clauses, clock: configuration.clock)
+        case .postgres(let location):
+            let storage = try await PostgresEventStorage(location: location)
+            log = try await EventLog.open(storage: storage, keyFile: configuration.keyFile, required: configuration.keyFile != nil,
+                                          clauses: clauses, clock: configuration.clock)
+        }
         return Ledger(configuration: configuration, log: log, catalog: catalog)
     }
 
@@ -57,12 +65,21 @@ public final class Ledger: Sendable {
     public static func create(_ configuration: LedgerConfiguration) async throws -> Ledger {
         let catalog = CatalogOnce(configuration.policies)
         let clauses: ClauseCheck = configuration.clauses == .catalog ? .registry(try catalog.get()) : .shapeOnly
-        let log = try await EventLog.create(at: configuration.databasePath, keyFile: configuration.keyFile, clauses: clauses,
-                                            clock: configuration.clock)
+        let log: EventLog
+        switch try LedgerLocation(configuration.databasePath) {
+        case .file(let path):
+            log = try await EventLog.create(at: path, keyFile: configuration.keyFile, clauses: clauses, clock: configuration.clock)
+        case .postgres(let location):
+            // No file beside a schema: its key file is named.
+            guard let keyFile = configuration.keyFile else { throw LedgerError.keyFileNeeded }
+            let storage = try await PostgresEventStorage(location: location, create: true)
+            log = try await EventLog.create(storage: storage, keyFile: keyFile, clauses: clauses, clock: configuration.clock)
+        }
         return Ledger(configuration: configuration, log: log, catalog: catalog)
     }
 
-    /// The key file in use: the configured one, else beside the database.
+    /// The key file in use: the configured one, else beside the database (a ledger on
+    /// PostgreSQL has its key file named, or none).
     public var keyFilePath: String {
         configuration.keyFile ?? EventLog.defaultKeyFile(forDatabase: configuration.databasePath)
     }
@@ -160,12 +177,11 @@ public final class Ledger: Sendable {
         return try seal.open(sealed, pseudonym: pseudonym).residentID.masked
     }
 
-    /// Reads the log synchronously, on a snapshot of the SQLite ledger file that holds both it
-    /// and the projections: for what an answer drawn from the projections needs of the log
-    /// (a person's places, their masked ID) while it is assembled on one thread.
-    func readingBesideProjections<T>(_ body: (SQLiteEventReader) throws -> T) throws -> T {
-        guard let storage = log.storage as? SQLiteEventStorage else { throw ProjectionError.unsupportedStorage }
-        return try storage.readSynchronously(body)
+    /// Reads the log synchronously, on a snapshot of the database that holds both it and the
+    /// projections: for what an answer drawn from the projections needs of the log (a
+    /// person's places, their masked ID) while it is assembled on one thread.
+    func readingBesideProjections<T>(_ body: (any TransactionEventReader) throws -> T) throws -> T {
+        try Projections.readingLog(of: log, body)
     }
 
     // MARK: - Projections

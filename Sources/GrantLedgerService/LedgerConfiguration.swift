@@ -4,9 +4,10 @@ import GrantLedgerPolicy
 /// Where a ledger is and how it is to be used: everything ``Ledger/open(_:)`` needs, and
 /// nothing a front end parses (flags, environment variables, HTTP headers are theirs).
 public struct LedgerConfiguration: Sendable {
-    /// The ledger database (SQLite file).
+    /// The ledger database: an SQLite file, or a `postgres://` URL (see ``LedgerLocation``).
     public var databasePath: String
-    /// The pseudonym key file; nil for the database path with `.key` added.
+    /// The pseudonym key file; nil for the database path with `.key` added (on PostgreSQL,
+    /// nil is no key: a ledger made there names its key file).
     public var keyFile: String?
     /// The policy catalog the projections are evaluated with and clause ids checked against.
     public var policies: PolicySource

@@ -43,6 +43,8 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
     /// A question for now, to a ledger that reads its projections as they stand, before they
     /// were ever built: whatever keeps them current builds them first.
     case projectionsNotReady
+    /// A ledger on PostgreSQL was to be made without naming its pseudonym key file.
+    case keyFileNeeded
 
     /// Which part of a moment is wrong.
     public enum MomentProblem: Sendable, Hashable {
@@ -77,6 +79,8 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
         case .badPeriod(let text):
             "\(text) is not a period: give a year (2025), years (2025-2027) or dates (2021-01-01..2021-12-31), the start not after the end"
         case .positionBeyondHead(let position, let head): "position \(position) is past the last event (\(head)): a position runs from 0 to \(head)"
+        case .keyFileNeeded:
+            "a ledger on PostgreSQL has no file beside which to keep its pseudonym key: name the key file (it is made there, and must be kept apart from the database)"
         case .projectionsNotReady: "the projections have not been built yet; they are being built from the log: ask again shortly"
         }
     }

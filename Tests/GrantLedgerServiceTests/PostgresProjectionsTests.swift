@@ -1,0 +1,104 @@
+import Foundation
+import GrantLedgerLog
+import GrantLedgerPostgres
+import GrantLedgerProjections
+import GrantLedgerService
+import SyntheticCity
+import Testing
+
+/// The projections of a ledger on PostgreSQL: the same statements as SQLite's, in the ledger's
+/// schema. For the same log they must give the same rows (the digests) and the same answers.
+@Suite("Projections on PostgreSQL", .enabled(if: TestServer.url != nil, "needs GRANTLEDGER_TEST_POSTGRES"))
+struct PostgresProjectionsTests {
+    static func freshURL() throws -> String { try TestServer.freshURL() }
+
+    static let city = Array(SyntheticCity(seed: 5, people: 150, months: 14).lines)
+
+    static func lines(_ text: some Collection<String>) -> [SubmissionLine] {
+        text.enumerated().map { SubmissionLine(number: $0.offset + 1, bytes: Array($0.element.utf8)) }
+    }
+
+    @Test("the synthetic city's log, loaded on PostgreSQL: the projections rebuilt there give SQLite's digests and answers")
+    func sameDigestsAndAnswers() async throws {
+        let directory = try TestLedger.directory()
+        let configuration = TestLedger.configuration(in: directory)
+        let sqlite = try await Ledger.create(configuration)
+        #expect(try await sqlite.append(Self.lines(Self.city)).report.isComplete)
+        let digests = try sqlite.rebuild().digests.map(\.digest)
+
+        let export = directory.appendingPathComponent("city.jsonl").path
+        try await Ledger.export(from: .file(configuration.databasePath), to: export)
+        var onPostgres = configuration
+        onPostgres.databasePath = try Self.freshURL()
+        onPostgres.keyFile = sqlite.keyFilePath
+        try await Ledger.load(export, into: try LedgerLocation(onPostgres.databasePath))
+        let postgres = try await Ledger.open(onPostgres)
+        #expect(try await postgres.head() == (try await sqlite.head()))
+
+        // Built the first time they are asked for, as on SQLite.
+        let entitlements = try postgres.entitlements()
+        #expect(try postgres.projections().digests().map(\.digest) == digests)
+        #expect(try postgres.rebuild().digests.map(\.digest) == digests)
+
+        let expected = try sqlite.entitlements()
+        #expect(entitlements.value.map(\.entitlement) == expected.value.map(\.entitlement))
+        #expect(entitlements.position == expected.position)
+        let person = try #require(expected.value.compactMap(\.entitlement.subject).first { $0.hasPrefix("P") })
+        #expect(try postgres.timeline(of: person).value == (try sqlite.timeline(of: person).value))
+        #expect(try postgres.funds().value == (try sqlite.funds().value))
+        #expect("\(try postgres.findings().value)" == "\(try sqlite.findings().value)")
+        // A snapshot's projections are built in memory from the PostgreSQL log.
+        let earlier = Moment(position: 400)
+        #expect(try postgres.digests(at: earlier).value == (try sqlite.digests(at: earlier).value))
+        #expect(try postgres.verifyProjections().isIntact)
+        #expect(try postgres.maskedID(pseudonym: person) == (try sqlite.maskedID(pseudonym: person)))
+    }
+
+    @Test("kept current batch by batch on PostgreSQL, the projections equal a rebuild of the same log")
+    func incrementalEqualsRebuild() async throws {
+        let directory = try TestLedger.directory()
+        var configuration = TestLedger.configuration(in: directory)
+        configuration.databasePath = try Self.freshURL()
+        configuration.keyFile = directory.appendingPathComponent("ledger.key").path
+        let ledger = try await Ledger.create(configuration)
+        let batches = stride(from: 0, to: Self.city.count, by: 700).map { Array(Self.city[$0..<min($0 + 700, Self.city.count)]) }
+        var caughtUp = 0
+        for (index, batch) in batches.enumerated() {
+            let outcome = try await ledger.append(Self.lines(batch))
+            #expect(outcome.report.isComplete)
+            if case .updated(let report)? = outcome.projections {
+                caughtUp += index == 0 ? 0 : report.eventsApplied
+            } else {
+                Issue.record("batch \(index) was not caught up: \(String(describing: outcome.projections))")
+            }
+        }
+        #expect(caughtUp == Self.city.count - batches[0].count)
+        let live = try ledger.projections().digests().map(\.digest)
+        #expect(try ledger.rebuild().digests.map(\.digest) == live)
+    }
+
+    @Test("a ledger made on PostgreSQL names its key file")
+    func keyFileNamed() async throws {
+        var configuration = TestLedger.configuration(in: try TestLedger.directory())
+        configuration.databasePath = try Self.freshURL()
+        let error = await #expect(throws: LedgerError.self) { try await Ledger.create(configuration) }
+        guard case .keyFileNeeded? = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
+    }
+}
+
+/// The PostgreSQL server the tests may fill with ledgers: `GRANTLEDGER_TEST_POSTGRES`.
+enum TestServer {
+    static var url: String? {
+        ProcessInfo.processInfo.environment["GRANTLEDGER_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The server's URL for a new ledger of its own (a fresh schema).
+    static func freshURL() throws -> String {
+        let base = try #require(url)
+        let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(24)
+        return base + (base.contains("?") ? "&" : "?") + "ledger=" + schema
+    }
+}
