@@ -218,7 +218,7 @@ let package = Package(
             dependencies: [
                 "GrantLedgerService", "GrantLedgerProjections", "GrantLedgerLog", "GrantLedgerEvents", "GrantLedgerPolicy",
                 "GrantLedgerPostgres", "SyntheticCity",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(

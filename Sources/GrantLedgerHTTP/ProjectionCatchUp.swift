@@ -1,3 +1,4 @@
+import GrantLedgerProjections
 import GrantLedgerService
 import Logging
 import NIOConcurrencyHelpers
@@ -7,6 +8,10 @@ import ServiceLifecycle
 /// it is recorded and a read never waits behind an import: every `interval` it catches the
 /// projections up to the log's head, one transaction of ``batchSize`` events at a time, each
 /// committing with its checkpoint.
+///
+/// Several instances may serve one ledger on PostgreSQL: only the one holding the catch-up
+/// lease (``CatchUpLease``) catches up; the others try to take it every `interval`, and one
+/// of them does once its holder stops or dies. On SQLite the lease is always this instance's.
 ///
 /// At graceful shutdown it stops between batches, never inside one. The application stops its
 /// services in reverse order, so by then the server has answered its last request; the
@@ -36,15 +41,22 @@ public struct ProjectionCatchUp: Service {
     public func run() async throws {
         let stopping = NIOLockedValueBox(false)
         var lastFailure: String?
+        var lease: CatchUpLease?
+        defer { lease?.release() }
         try await withGracefulShutdownHandler {
             while !stopping.withLockedValue({ $0 }) && !Task.isCancelled {
-                try await catchUp(continuing: { !stopping.withLockedValue { $0 } }, lastFailure: &lastFailure)
+                lease = await held(lease)
+                if lease != nil {
+                    try await catchUp(continuing: { !stopping.withLockedValue { $0 } }, lastFailure: &lastFailure)
+                }
                 try? await Task.sleep(for: interval)
             }
         } onGracefulShutdown: {
             stopping.withLockedValue { $0 = true }
         }
         guard !Task.isCancelled else { return }
+        // Another instance keeps the projections current: nothing of this one's to checkpoint.
+        guard lease != nil else { return }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: shutdownBudget)
         if let position = try await catchUp(continuing: { clock.now < deadline }, lastFailure: &lastFailure) {
@@ -52,6 +64,26 @@ public struct ProjectionCatchUp: Service {
         } else {
             logger.notice("projections left at their last checkpoint: they could not be updated")
         }
+    }
+
+    /// The lease if it still stands, else a new one if it can be taken now; says when this
+    /// instance takes it or loses it.
+    func held(_ lease: CatchUpLease?) async -> CatchUpLease? {
+        if let lease, await (try? Blocking.run { lease.isHeld }) == true { return lease }
+        if let lease {
+            lease.release()
+            logger.notice("lost the catch-up lease: another instance may take it")
+        }
+        let taken: CatchUpLease?
+        do {
+            taken = try await Blocking.run { try ledger.takeCatchUpLease() }
+        } catch {
+            logger.error("could not ask for the catch-up lease", metadata: ["reason": .string(String(describing: error))])
+            taken = nil
+        }
+        if taken != nil { logger.info("holding the catch-up lease: this instance keeps the projections current") }
+        metrics?.catchUpLease(held: taken != nil)
+        return taken
     }
 
     /// Applies batches while `continuing` allows and there are events past the checkpoint;

@@ -98,6 +98,111 @@ extension PostgresBlockingConnection {
     }
 }
 
+extension PostgresBlockingConnection {
+    /// `sql` written with `?` for its arguments (outside quotes), as PostgreSQL numbers them: `$1`, `$2` …
+    public static func numbered(_ sql: String) -> String {
+        if let cached = numberedCache.object(forKey: sql as NSString) { return cached as String }
+        var out = ""
+        out.reserveCapacity(sql.utf8.count + 16)
+        var count = 0
+        var quoted = false
+        for character in sql {
+            if character == "'" { quoted.toggle() }
+            if character == "?", !quoted {
+                count += 1
+                out += "$\(count)"
+            } else {
+                out.append(character)
+            }
+        }
+        numberedCache.setObject(out as NSString, forKey: sql as NSString)
+        return out
+    }
+
+    nonisolated(unsafe) private static let numberedCache = NSCache<NSString, NSString>()  // NSCache is thread-safe
+
+    /// Rows of text columns, for `sql` written with `?` and given text (or NULL) arguments.
+    public func texts(_ sql: String, _ arguments: [String?]) throws -> [[String?]] {
+        var binds = PostgresBindings(capacity: arguments.count)
+        for argument in arguments {
+            if let argument { binds.append(argument) } else { binds.appendNull() }
+        }
+        return try rows(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: binds)).map { row in
+            try row.map { cell in
+                guard cell.bytes != nil else { return nil }
+                do {
+                    return try cell.decode(String.self)
+                } catch {
+                    throw LogError.corruptTable(table: cell.columnName, reason: "a value is not text")
+                }
+            }
+        }
+    }
+}
+
+/// Connections to one ledger's server for synchronous callers, each used by one transaction
+/// at a time and kept (a few) for the next. A connection the server closed is not kept.
+public final class PostgresBlockingPool: @unchecked Sendable {
+    public let location: PostgresLocation
+    private let kept: Int
+    private let lock = NSLock()
+    // Guarded by `lock`.
+    private var idle: [PostgresBlockingConnection] = []
+
+    public init(location: PostgresLocation, kept: Int = 4) {
+        self.location = location
+        self.kept = kept
+    }
+
+    deinit { for connection in idle { connection.close() } }
+
+    /// Closes the kept connections; a transaction after it opens one again.
+    public func close() {
+        let connections = lock.withLock {
+            defer { idle = [] }
+            return idle
+        }
+        for connection in connections { connection.close() }
+    }
+
+    /// Runs `body` between `begin` and COMMIT on a kept connection (or a new one); if it
+    /// throws, the transaction is rolled back.
+    public func transaction<T>(_ begin: PostgresQuery, _ body: (PostgresBlockingConnection) throws -> T) throws -> T {
+        let connection = try lock.withLock { idle.popLast() } ?? PostgresBlockingConnection.connect(location)
+        do {
+            try connection.execute(begin)
+            let result = try body(connection)
+            try connection.execute("COMMIT")
+            keep(connection)
+            return result
+        } catch {
+            if !connection.isClosed, (try? connection.execute("ROLLBACK")) != nil {
+                keep(connection)
+            } else {
+                connection.close()
+            }
+            throw error
+        }
+    }
+
+    /// A write transaction.
+    public func write<T>(_ body: (PostgresBlockingConnection) throws -> T) throws -> T { try transaction("BEGIN", body) }
+
+    /// A read-only transaction on one snapshot.
+    public func read<T>(_ body: (PostgresBlockingConnection) throws -> T) throws -> T {
+        try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", body)
+    }
+
+    private func keep(_ connection: PostgresBlockingConnection) {
+        let isKept = lock.withLock {
+            guard idle.count < kept else { return false }
+            idle.append(connection)
+            return true
+        }
+        if !isKept { connection.close() }
+    }
+}
+
 /// The log's reads on a ``PostgresBlockingConnection``, synchronously, in its caller's transaction.
 struct PostgresTransactionEventReader: TransactionEventReader {
     let connection: PostgresBlockingConnection

@@ -28,6 +28,9 @@ import PostgresNIO
 public final class PostgresEventStorage: EventStorage {
     public let location: PostgresLocation
     public let client: PostgresClient
+    /// Connections for synchronous callers (the projections, the API tokens), opened when first
+    /// used and closed with the storage.
+    public let blocking: PostgresBlockingPool
     let tables: Tables
     let logger: Logger
     private let running: Task<Void, Never>
@@ -46,6 +49,7 @@ public final class PostgresEventStorage: EventStorage {
         let client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
         self.location = location
         self.client = client
+        self.blocking = PostgresBlockingPool(location: location)
         self.tables = Tables(schema: location.schema)
         self.logger = quiet
         self.running = Task { await client.run() }
@@ -78,7 +82,10 @@ public final class PostgresEventStorage: EventStorage {
     deinit { running.cancel() }
 
     /// Stops the connection pool; the storage cannot be used afterwards.
-    public func close() { running.cancel() }
+    public func close() {
+        running.cancel()
+        blocking.close()
+    }
 
     static func tls(_ mode: PostgresLocation.TLSMode) -> PostgresClient.Configuration.TLS {
         switch mode {

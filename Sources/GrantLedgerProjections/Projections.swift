@@ -35,11 +35,11 @@ public final class Projections: Sendable {
     }
 
     /// Where the projections of `log` are kept: in its SQLite file, or in its PostgreSQL schema
-    /// (one backend per storage, with the connections it keeps, while the storage lives).
+    /// (on the connections the storage keeps for synchronous callers).
     static func backend(beside log: EventLog) throws -> any ProjectionBackend {
         if let storage = log.storage as? SQLiteEventStorage { return SQLiteProjectionBackend(database: storage.database) }
         guard let storage = log.storage as? PostgresEventStorage else { throw ProjectionError.unsupportedStorage }
-        return PostgresBackends.shared.backend(for: storage)
+        return PostgresProjectionBackend(pool: storage.blocking)
     }
 
     /// Reads the log of `log` synchronously, on a snapshot, through the connections its

@@ -75,4 +75,9 @@ extension Ledger {
             return .failed(error)
         }
     }
+
+    /// Takes the lease of keeping this ledger's projections current, or nil when another
+    /// process (another service instance on the same PostgreSQL ledger) holds it; see
+    /// ``CatchUpLease``. A blocking call, for a caller's pool.
+    public func takeCatchUpLease() throws -> CatchUpLease? { try Projections.takeCatchUpLease(of: log) }
 }

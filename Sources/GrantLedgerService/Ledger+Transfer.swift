@@ -97,19 +97,6 @@ extension Ledger {
         }
     }
 
-    /// Verifies the log of the ledger at `location` alone, where it lives (a PostgreSQL schema,
-    /// whose projections are not kept there yet, or a file): the hash chain, the anchors and
-    /// checkpoints, the party index, and with the key (`keyFile`, when given and present) the
-    /// personal data (``EventLog/verify(anchors:checkpoints:)``).
-    public static func verifyLog(at location: LedgerLocation, keyFile: String?, anchors: [Anchor] = [], checkpoints: [Checkpoint] = [])
-        async throws -> VerificationReport
-    {
-        let storage = try await openStorage(location, create: false)
-        defer { (storage as? PostgresEventStorage)?.close() }
-        let log = try await EventLog.open(storage: storage, keyFile: keyFile, required: true, clauses: .shapeOnly)
-        return try await log.verify(anchors: anchors, checkpoints: checkpoints)
-    }
-
     static func openStorage(_ location: LedgerLocation, create: Bool) async throws -> any EventStorage {
         switch location {
         case .file(let path): try SQLiteEventStorage(path: path, create: create)

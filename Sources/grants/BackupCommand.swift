@@ -23,7 +23,7 @@ struct BackupCommand: AsyncParsableCommand {
     func run() async throws {
         let opened = try await ledger.open()
         let report = try await opened.backup(to: file)
-        print("Backed up \(ledger.databasePath) to \(report.path): \(report.eventsChecked) events verified, "
+        print("Backed up \(ledger.ledgerName) to \(report.path): \(report.eventsChecked) events verified, "
               + "\(BackupCommand.head(report.head)), \(BackupCommand.size(report.bytes)).")
         print("The pseudonym key is not in the copy: keep \(opened.keyFilePath) apart from it.")
     }

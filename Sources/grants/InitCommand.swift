@@ -13,7 +13,7 @@ struct InitCommand: AsyncParsableCommand {
     func run() async throws {
         let created = try await Ledger.create(ledger.configuration())
         let head = try await created.head()
-        print("Ledger \(ledger.databasePath): \(head.map { "\($0.position) events" } ?? "empty").")
+        print("Ledger \(ledger.ledgerName): \(head.map { "\($0.position) events" } ?? "empty").")
         print("Pseudonym key \(created.keyFilePath): keep it apart from copies of the ledger; auditors do not need it.")
     }
 }

@@ -6,7 +6,7 @@ import GrantLedgerService
 
 /// Where the ledger is: shared by every command.
 struct LedgerOptions: ParsableArguments {
-    @Option(name: .long, help: "The ledger database (default: $GRANTS_DB, else ./grants.sqlite).")
+    @Option(name: .long, help: "The ledger database: a file, or a postgres:// URL (default: $GRANTS_DB, else ./grants.sqlite).")
     var db: String?
 
     @Option(name: .long, help: "The pseudonym key file (default: $GRANTS_KEY_FILE, else <db>.key).")
@@ -14,6 +14,11 @@ struct LedgerOptions: ParsableArguments {
 
     var databasePath: String {
         db ?? ProcessInfo.processInfo.environment["GRANTS_DB"] ?? "grants.sqlite"
+    }
+
+    /// The ledger as messages name it: a file's path, or a server and schema without the password.
+    var ledgerName: String {
+        (try? LedgerLocation(databasePath))?.description ?? databasePath
     }
 
     var keyFilePath: String? {

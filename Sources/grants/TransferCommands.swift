@@ -32,7 +32,7 @@ struct ExportCommand: AsyncParsableCommand {
         case .postgres: ledger.keyFilePath
         }
         let counts = try await Ledger.export(from: location, to: file, keyFile: key)
-        if file != "-" { print("Exported \(ledger.databasePath) to \(file): \(counts).") }
+        if file != "-" { print("Exported \(ledger.ledgerName) to \(file): \(counts).") }
     }
 }
 

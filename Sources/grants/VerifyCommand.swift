@@ -48,18 +48,6 @@ struct VerifyCommand: AsyncParsableCommand {
                 throw CommandError("\(path) is signed with key \(Hex.string(signed.publicKey)), not the --checkpoint-key given: it is not the bureau's checkpoint")
             }
         }
-        let location = try LedgerLocation(ledger.databasePath)
-        if case .postgres = location {
-            // The log alone: its projections are not kept on PostgreSQL yet.
-            guard !projections, against == nil else {
-                throw CommandError("--projections and --against are for a ledger file; on PostgreSQL, verify checks the log")
-            }
-            let report = try await Ledger.verifyLog(at: location, keyFile: ledger.keyFilePath,
-                                                    anchors: anchor.compactMap(Anchor.init), checkpoints: checkpoints)
-            print(output.json ? CanonicalJSON.string(report.json) : Self.describe(report))
-            if !report.isIntact { throw ExitCode.failure }
-            return
-        }
         let opened = try await ledger.open()
         let report = try await opened.verify(anchors: anchor.compactMap(Anchor.init), checkpoints: checkpoints, againstCopy: against)
         let projectionReport = projections && report.isIntact ? try opened.verifyProjections() : nil

@@ -1,6 +1,7 @@
 import Foundation
 import GrantLedgerLog
 import GrantLedgerPostgres
+import PostgresNIO
 import GrantLedgerProjections
 import GrantLedgerService
 import SyntheticCity
@@ -75,6 +76,36 @@ struct PostgresProjectionsTests {
         #expect(caughtUp == Self.city.count - batches[0].count)
         let live = try ledger.projections().digests().map(\.digest)
         #expect(try ledger.rebuild().digests.map(\.digest) == live)
+    }
+
+    @Test("the catch-up lease: one holder at a time; released, or its session ended on the server, another takes it")
+    func catchUpLease() async throws {
+        let directory = try TestLedger.directory()
+        var configuration = TestLedger.configuration(in: directory)
+        configuration.databasePath = try Self.freshURL()
+        configuration.keyFile = directory.appendingPathComponent("ledger.key").path
+        let one = try await Ledger.create(configuration)
+        let two = try await Ledger.open(configuration)
+        let held = try #require(try one.takeCatchUpLease())
+        #expect(held.isHeld)
+        #expect(try two.takeCatchUpLease() == nil)
+        held.release()
+        #expect(!held.isHeld)
+        let taken = try #require(try two.takeCatchUpLease())
+        #expect(try one.takeCatchUpLease() == nil)
+
+        // The holder's process gone: the server ends its session, and the lock with it.
+        let location = try PostgresLocation(url: configuration.databasePath)
+        let admin = try PostgresBlockingConnection.connect(location)
+        defer { admin.close() }
+        let key = admin.lockKey("catch-up-lease")
+        let ended = try admin.rows("""
+            SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted
+            AND classid::int8 = \(Int64(UInt64(bitPattern: key) >> 32)) AND objid::int8 = \(Int64(UInt64(bitPattern: key) & 0xffff_ffff)) AND objsubid = 1
+            """)
+        #expect(ended.count == 1)
+        #expect(!taken.isHeld)
+        #expect(try one.takeCatchUpLease() != nil)
     }
 
     @Test("a ledger made on PostgreSQL names its key file")

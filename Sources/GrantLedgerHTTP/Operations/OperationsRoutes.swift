@@ -39,7 +39,8 @@ struct OperationsRoutes {
         // Lag needs the catalog; when it does not load the gauges keep their last values and
         // `/ready` says why.
         if let lag = try? await Blocking.read({ try ledger.projectionLag() }) { metrics.record(lag) }
-        metrics.recordFileSizes(databasePath: ledger.configuration.databasePath)
+        // A ledger on PostgreSQL has no file of its own to measure (the server reports its sizes).
+        if case .file(let path)? = try? LedgerLocation(ledger.configuration.databasePath) { metrics.recordFileSizes(databasePath: path) }
         return Response(status: .ok, headers: [.contentType: ServiceMetrics.contentType],
                         body: .init(byteBuffer: ByteBuffer(string: metrics.text())))
     }

@@ -25,6 +25,7 @@ public struct ServiceMetrics: Sendable {
         static let lagEvents = "grants_projection_lag_events"
         static let lagSeconds = "grants_projection_lag_seconds"
         static let fileBytes = "grants_ledger_file_bytes"
+        static let catchUpLease = "grants_catchup_lease_held"
     }
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -75,6 +76,11 @@ public struct ServiceMetrics: Sendable {
     }
 
     /// The gauges read from the ledger when `/metrics` is scraped: head, checkpoint and lag.
+    /// 1 while this instance holds the catch-up lease (it keeps the projections current), 0 while another does.
+    func catchUpLease(held: Bool) {
+        Gauge(label: Name.catchUpLease, dimensions: [], factory: factory).record(held ? 1 : 0)
+    }
+
     func record(_ lag: ProjectionLag) {
         Gauge(label: Name.logHead, dimensions: [], factory: factory).record(lag.head)
         Gauge(label: Name.checkpoint, dimensions: [], factory: factory).record(lag.checkpoint)

@@ -11,43 +11,21 @@ import PostgresNIO
 /// projections, so that writers in several processes and machines (a rebuild, the catch-up of
 /// whichever service instance holds the lease) take turns; reads run in `REPEATABLE READ, READ
 /// ONLY` transactions, one snapshot of the log and the projections each, several at once.
-/// Connections are kept for the next transaction, a few at most.
+/// Connections are the storage's own (``PostgresBlockingPool``), kept for the next transaction.
 ///
 /// A snapshot's projections (`scratch()`) are built in memory, in SQLite, from this log.
-final class PostgresProjectionBackend: ProjectionBackend, LogReading, @unchecked Sendable {
-    let location: PostgresLocation
-    private let lock = NSLock()
-    // Guarded by `lock`.
-    private var idle: [PostgresBlockingConnection] = []
-    private var closed = false
-
-    /// Connections kept open between transactions.
-    static let keptConnections = 4
-
-    init(location: PostgresLocation) {
-        self.location = location
-    }
-
-    deinit { for connection in idle { connection.close() } }
-
-    /// Closes the kept connections; a transaction after it opens one again.
-    func close() {
-        let connections = lock.withLock {
-            defer { idle = [] }
-            return idle
-        }
-        for connection in connections { connection.close() }
-    }
+struct PostgresProjectionBackend: ProjectionBackend, LogReading {
+    let pool: PostgresBlockingPool
 
     func write<T>(_ tables: ProjectionTables, _ body: (any ProjectionStore) throws -> T) throws -> T {
-        try transaction("BEGIN") { connection in
+        try pool.write { connection in
             try connection.execute("SELECT pg_advisory_xact_lock(\(connection.lockKey("projections")))")
             return try body(SQLProjectionStore(db: PostgresProjectionConnection(connection: connection), schema: ProjectionSchema(tables)))
         }
     }
 
     func read<T>(_ tables: ProjectionTables, _ body: (any ProjectionStore) throws -> T) throws -> T {
-        try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") { connection in
+        try pool.read { connection in
             try body(SQLProjectionStore(db: PostgresProjectionConnection(connection: connection), schema: ProjectionSchema(tables)))
         }
     }
@@ -60,36 +38,7 @@ final class PostgresProjectionBackend: ProjectionBackend, LogReading, @unchecked
 
     /// The log alone, on a snapshot: for a store built apart (`scratch()`).
     func read<T>(_ body: (any TransactionEventReader) throws -> T) throws -> T {
-        try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") { connection in try body(connection.events) }
-    }
-
-    /// Runs `body` between `begin` and COMMIT on a kept connection (or a new one); if it throws,
-    /// the transaction is rolled back, and a connection the server closed is not kept.
-    private func transaction<T>(_ begin: PostgresQuery, _ body: (PostgresBlockingConnection) throws -> T) throws -> T {
-        let connection = try lock.withLock { idle.popLast() } ?? PostgresBlockingConnection.connect(location)
-        do {
-            try connection.execute(begin)
-            let result = try body(connection)
-            try connection.execute("COMMIT")
-            keep(connection)
-            return result
-        } catch {
-            if !connection.isClosed, (try? connection.execute("ROLLBACK")) != nil {
-                keep(connection)
-            } else {
-                connection.close()
-            }
-            throw error
-        }
-    }
-
-    private func keep(_ connection: PostgresBlockingConnection) {
-        let kept = lock.withLock {
-            guard idle.count < Self.keptConnections else { return false }
-            idle.append(connection)
-            return true
-        }
-        if !kept { connection.close() }
+        try pool.read { connection in try body(connection.events) }
     }
 }
 
@@ -141,29 +90,7 @@ struct PostgresProjectionConnection: ProjectionConnection {
             case .blob(let bytes): binds.append(ByteBuffer(bytes: bytes))
             }
         }
-        return PostgresQuery(unsafeSQL: numbered(sql), binds: binds)
-    }
-
-    nonisolated(unsafe) private static let numberedCache = NSCache<NSString, NSString>()  // NSCache is thread-safe
-
-    /// `?` outside quotes numbered `$1`, `$2` … in order.
-    static func numbered(_ sql: String) -> String {
-        if let cached = numberedCache.object(forKey: sql as NSString) { return cached as String }
-        var out = ""
-        out.reserveCapacity(sql.utf8.count + 16)
-        var count = 0
-        var quoted = false
-        for character in sql {
-            if character == "'" { quoted.toggle() }
-            if character == "?", !quoted {
-                count += 1
-                out += "$\(count)"
-            } else {
-                out.append(character)
-            }
-        }
-        numberedCache.setObject(out as NSString, forKey: sql as NSString)
-        return out
+        return PostgresQuery(unsafeSQL: PostgresBlockingConnection.numbered(sql), binds: binds)
     }
 
     /// A row's values as the projections read them: integers of any width, text, NULL; what
@@ -184,39 +111,5 @@ struct PostgresProjectionConnection: ProjectionConnection {
         } catch {
             throw ProjectionError.damaged(table: table, reason: "a value does not read as its column's kind")
         }
-    }
-}
-
-/// The projection backend of each PostgreSQL storage open in this process: the `Projections`
-/// of one ledger, made for each operation, share its kept connections. A storage's backend
-/// goes (its connections closed) once the storage is released.
-final class PostgresBackends: @unchecked Sendable {
-    static let shared = PostgresBackends()
-
-    private final class Entry {
-        weak var storage: PostgresEventStorage?
-        let backend: PostgresProjectionBackend
-
-        init(storage: PostgresEventStorage, backend: PostgresProjectionBackend) {
-            self.storage = storage
-            self.backend = backend
-        }
-    }
-
-    private let lock = NSLock()
-    private var entries: [ObjectIdentifier: Entry] = [:]
-
-    func backend(for storage: PostgresEventStorage) -> PostgresProjectionBackend {
-        let (backend, released) = lock.withLock { () -> (PostgresProjectionBackend, [PostgresProjectionBackend]) in
-            let gone = entries.filter { $0.value.storage == nil }
-            for key in gone.keys { entries[key] = nil }
-            let key = ObjectIdentifier(storage)
-            if let entry = entries[key], entry.storage === storage { return (entry.backend, gone.values.map(\.backend)) }
-            let entry = Entry(storage: storage, backend: PostgresProjectionBackend(location: storage.location))
-            entries[key] = entry
-            return (entry.backend, gone.values.map(\.backend))
-        }
-        for backend in released { backend.close() }
-        return backend
     }
 }

@@ -4,6 +4,7 @@ import GRDB
 import GrantLedgerEvents
 import GrantLedgerLog
 import GrantLedgerPolicy
+import GrantLedgerPostgres
 
 /// A token as the ledger keeps it: everything but its secret, of which only a SHA-256 digest
 /// is stored. The secret is shown once, when the token is created.
@@ -33,7 +34,7 @@ public enum TokenStoreError: Error, Equatable, Sendable, CustomStringConvertible
     case notFound(String)
     /// The label is too long or has control characters.
     case badLabel(String)
-    /// The ledger is not kept in an SQLite file, where tokens are kept beside the log.
+    /// The ledger is kept neither in an SQLite file nor on PostgreSQL, where tokens are kept beside the log.
     case unsupportedStorage
 
     public var description: String {
@@ -43,7 +44,7 @@ public enum TokenStoreError: Error, Equatable, Sendable, CustomStringConvertible
                 + (suggestions.isEmpty ? "" : "; did you mean \(suggestions.joined(separator: ", "))?")
         case .notFound(let id): "no token has the id \(id)"
         case .badLabel(let reason): "the label \(reason)"
-        case .unsupportedStorage: "tokens are kept in an SQLite ledger file; this ledger has another storage"
+        case .unsupportedStorage: "tokens are kept beside a log in an SQLite file or on PostgreSQL; this ledger has another storage"
         }
     }
 }
@@ -52,28 +53,33 @@ public enum TokenStoreError: Error, Equatable, Sendable, CustomStringConvertible
 ///
 /// A token is `glt_` + a 12-hex-digit id + `_` + a 64-hex-digit secret from the system's
 /// random source. Only the secret's SHA-256 is stored, and a presented secret is compared with
-/// it in constant time: a copy of the ledger file gives no usable token, and a log line names a
+/// it in constant time: a copy of the ledger gives no usable token, and a log line names a
 /// token by its id alone. A secret of 256 random bits needs no slow hash.
+///
+/// The table is in the ledger's database, whichever it is: the SQLite file, or the ledger's
+/// schema on PostgreSQL, where every service instance sees the same tokens.
 public struct TokenStore: Sendable {
-    let database: any DatabaseWriter
+    let table: TokenTable
     let clock: any RecordingClock
 
     public init(log: EventLog, clock: any RecordingClock = SystemClock()) throws(TokenStoreError) {
-        // Projections and tokens live in the SQLite ledger file.
-        guard let storage = log.storage as? SQLiteEventStorage else { throw .unsupportedStorage }
-        self.database = storage.database
+        if let storage = log.storage as? SQLiteEventStorage {
+            table = .sqlite(storage.database)
+        } else if let storage = log.storage as? PostgresEventStorage {
+            table = .postgres(storage.blocking)
+        } else {
+            throw .unsupportedStorage
+        }
         self.clock = clock
     }
 
     static let table = "access_tokens"
 
-    private func createTable(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE IF NOT EXISTS \(Self.table) (
-                id TEXT PRIMARY KEY, secret_sha256 TEXT NOT NULL, role TEXT NOT NULL, scope TEXT, label TEXT,
-                created_at TEXT NOT NULL, revoked_at TEXT)
-            """)
-    }
+    private static let createTable = """
+        CREATE TABLE IF NOT EXISTS \(table) (
+            id TEXT PRIMARY KEY, secret_sha256 TEXT NOT NULL, role TEXT NOT NULL, scope TEXT, label TEXT,
+            created_at TEXT NOT NULL, revoked_at TEXT)
+        """
 
     /// Creates a token for `role`, limited to `scope` (a place of `catalog`, by code or name) or
     /// to nothing. The scope is stored as the catalog names it.
@@ -93,20 +99,20 @@ public struct TokenStore: Sendable {
         let id = Self.hex(Self.random(6))
         let secret = Self.hex(Self.random(32))
         let record = TokenRecord(id: id, role: role, scope: stored, label: label, createdAt: clock.now().description, revokedAt: nil)
-        try database.write { db in
-            try createTable(db)
-            try db.execute(sql: """
+        try table.write { db in
+            try db.execute(Self.createTable, [])
+            try db.execute("""
                 INSERT INTO \(Self.table) (id, secret_sha256, role, scope, label, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [id, Self.digest(secret), role.rawValue, stored, label, record.createdAt])
+                """, [id, Self.digest(secret), role.rawValue, stored, label, record.createdAt])
         }
         return IssuedToken(record: record, bearer: "glt_\(id)_\(secret)")
     }
 
     /// Every token, oldest first, revoked ones included.
     public func list() throws -> [TokenRecord] {
-        try database.read { db in
-            guard try db.tableExists(Self.table) else { return [] }
-            return try Row.fetchAll(db, sql: "SELECT id, role, scope, label, created_at, revoked_at FROM \(Self.table) ORDER BY created_at, id")
+        try table.read { db in
+            guard try db.tableExists() else { return [] }
+            return try db.rows("SELECT id, role, scope, label, created_at, revoked_at FROM \(Self.table) ORDER BY created_at, id", [])
                 .compactMap(Self.record)
         }
     }
@@ -114,15 +120,14 @@ public struct TokenStore: Sendable {
     /// Revokes a token; revoking it again changes nothing.
     @discardableResult
     public func revoke(id: String) throws -> TokenRecord {
-        try database.write { db in
-            guard try db.tableExists(Self.table),
-                  let row = try Row.fetchOne(db, sql: "SELECT id, role, scope, label, created_at, revoked_at FROM \(Self.table) WHERE id = ?",
-                                             arguments: [id]),
+        try table.write { db in
+            guard try db.tableExists(),
+                  let row = try db.rows("SELECT id, role, scope, label, created_at, revoked_at FROM \(Self.table) WHERE id = ?", [id]).first,
                   let record = Self.record(row)
             else { throw TokenStoreError.notFound(id) }
             guard record.revokedAt == nil else { return record }
             let now = clock.now().description
-            try db.execute(sql: "UPDATE \(Self.table) SET revoked_at = ? WHERE id = ?", arguments: [now, id])
+            try db.execute("UPDATE \(Self.table) SET revoked_at = ? WHERE id = ?", [now, id])
             return TokenRecord(id: record.id, role: record.role, scope: record.scope, label: record.label, createdAt: record.createdAt, revokedAt: now)
         }
     }
@@ -137,14 +142,14 @@ public struct TokenStore: Sendable {
         let id = String(parts[1])
         let found: (record: TokenRecord, digest: String)?
         do {
-            found = try database.read { db in
-                guard try db.tableExists(Self.table),
-                      let row = try Row.fetchOne(db, sql: """
+            found = try table.read { db in
+                guard try db.tableExists(),
+                      let row = try db.rows("""
                           SELECT id, role, scope, label, created_at, revoked_at, secret_sha256 FROM \(Self.table) WHERE id = ?
-                          """, arguments: [id]),
-                      let record = Self.record(row)
+                          """, [id]).first,
+                      let record = Self.record(row), let digest = row[6]
                 else { return nil }
-                return (record, try row.decode(atIndex: 6))
+                return (record, digest)
             }
         } catch {
             throw .unknownToken(tokenID: id)
@@ -157,15 +162,9 @@ public struct TokenStore: Sendable {
     // MARK: Helpers
 
     /// A token row, or nil when a stored value is not of its kind: such a token grants nothing.
-    private static func record(_ row: Row) -> TokenRecord? {
-        do {
-            guard let role = Role(rawValue: try row.decode(String.self, atIndex: 1)) else { return nil }
-            return TokenRecord(id: try row.decode(atIndex: 0), role: role, scope: try row.decode(atIndex: 2),
-                               label: try row.decode(atIndex: 3), createdAt: try row.decode(atIndex: 4),
-                               revokedAt: try row.decode(atIndex: 5))
-        } catch {
-            return nil
-        }
+    private static func record(_ row: [String?]) -> TokenRecord? {
+        guard row.count >= 6, let id = row[0], let role = row[1].flatMap(Role.init(rawValue:)), let created = row[4] else { return nil }
+        return TokenRecord(id: id, role: role, scope: row[2], label: row[3], createdAt: created, revokedAt: row[5])
     }
 
     static func digest(_ secret: String) -> String { hex(Array(SHA256.hash(data: Array(secret.utf8)))) }
@@ -196,5 +195,62 @@ public struct TokenStore: Sendable {
         var difference: UInt8 = 0
         for i in x.indices { difference |= x[i] ^ y[i] }
         return difference == 0
+    }
+}
+
+/// Where the tokens' table is: statements written with `?`, over text values (every column
+/// is text), in one transaction on either backend.
+enum TokenTable: Sendable {
+    case sqlite(any DatabaseWriter)
+    case postgres(PostgresBlockingPool)
+
+    func write<T>(_ body: (any TokenSQL) throws -> T) throws -> T {
+        switch self {
+        case .sqlite(let database): try database.write { db in try body(SQLiteTokenSQL(db: db)) }
+        case .postgres(let pool): try pool.write { connection in try body(PostgresTokenSQL(connection: connection)) }
+        }
+    }
+
+    func read<T>(_ body: (any TokenSQL) throws -> T) throws -> T {
+        switch self {
+        case .sqlite(let database): try database.read { db in try body(SQLiteTokenSQL(db: db)) }
+        case .postgres(let pool): try pool.read { connection in try body(PostgresTokenSQL(connection: connection)) }
+        }
+    }
+}
+
+protocol TokenSQL {
+    func execute(_ sql: String, _ arguments: [String?]) throws
+    /// Each row's columns as text; a value that is not text reads as NULL (and its token grants nothing).
+    func rows(_ sql: String, _ arguments: [String?]) throws -> [[String?]]
+    func tableExists() throws -> Bool
+}
+
+struct SQLiteTokenSQL: TokenSQL {
+    let db: Database
+
+    func execute(_ sql: String, _ arguments: [String?]) throws { try db.execute(sql: sql, arguments: StatementArguments(arguments)) }
+
+    func rows(_ sql: String, _ arguments: [String?]) throws -> [[String?]] {
+        try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+            row.databaseValues.map { value in
+                if case .string(let text) = value.storage { text } else { nil }
+            }
+        }
+    }
+
+    func tableExists() throws -> Bool { try db.tableExists(TokenStore.table) }
+}
+
+struct PostgresTokenSQL: TokenSQL {
+    let connection: PostgresBlockingConnection
+
+    func execute(_ sql: String, _ arguments: [String?]) throws { _ = try connection.texts(sql, arguments) }
+
+    func rows(_ sql: String, _ arguments: [String?]) throws -> [[String?]] { try connection.texts(sql, arguments) }
+
+    func tableExists() throws -> Bool {
+        try !connection.texts("SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() AND tablename = ?",
+                              [TokenStore.table]).isEmpty
     }
 }
