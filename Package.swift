@@ -169,6 +169,7 @@ let package = Package(
             dependencies: [
                 "GrantLedgerEvents",
                 "GrantLedgerLog",
+                "GrantLedgerPostgres",
                 "GrantLedgerPolicy",
                 "GrantLedgerProjections",
                 "SyntheticCity",

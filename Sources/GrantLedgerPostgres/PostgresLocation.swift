@@ -78,4 +78,8 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// The location without its password: what messages and logs may show.
     public var description: String { "postgres://\(user)@\(host):\(port)/\(database)?ledger=\(schema)" }
+
+    /// The location as a URL without its password (which `PGPASSWORD` then gives): for another
+    /// process of one's own, whose command line others may read.
+    public var urlWithoutPassword: String { description + "&sslmode=\(tls.rawValue)" }
 }

@@ -85,9 +85,11 @@ enum PostgresSchema {
 extension PostgresEventStorage {
     /// What the service's role may do on the ledger in `schema`, as GRANT statements: read
     /// everything; add events and their parties, never change or remove them; keep, replace and
-    /// erase sealed personal data and the names digests; move the head and the settings. Run
-    /// them as the schema's owner (README, PostgreSQL). The role owns nothing, so the triggers
-    /// and the grants both stand between it and a changed event.
+    /// erase sealed personal data and the names digests; move the head and the settings; make
+    /// tables in the schema (the projections, which it builds and replaces, and the API
+    /// tokens), which it then owns. Run them as the schema's owner (README, PostgreSQL). The
+    /// role owns none of the log's tables, so the triggers and the grants both stand between it
+    /// and a changed event.
     public static func serviceGrants(schema: String, role: String) throws(LogError) -> [String] {
         guard PostgresLocation.isValidSchema(schema) else { throw LogError.storage("\"\(schema)\" is not a ledger's schema name") }
         guard PostgresLocation.isValidSchema(role) else {
@@ -95,7 +97,7 @@ extension PostgresEventStorage {
         }
         let t = Tables(schema: schema)
         return [
-            "GRANT USAGE ON SCHEMA \"\(schema)\" TO \(role)",
+            "GRANT USAGE, CREATE ON SCHEMA \"\(schema)\" TO \(role)",
             "GRANT SELECT, INSERT ON \(t.events), \(t.parties), \(t.erasures) TO \(role)",
             "GRANT SELECT, INSERT, UPDATE ON \(t.head), \(t.meta) TO \(role)",
             "GRANT SELECT, INSERT, UPDATE, DELETE ON \(t.sealed) TO \(role)",

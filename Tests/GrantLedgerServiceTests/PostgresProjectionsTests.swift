@@ -108,6 +108,43 @@ struct PostgresProjectionsTests {
         #expect(try one.takeCatchUpLease() != nil)
     }
 
+    @Test("under the service's role (the README's grants), the projections are built and kept current, and tokens kept")
+    func serviceRole() async throws {
+        let directory = try TestLedger.directory()
+        var owner = TestLedger.configuration(in: directory)
+        owner.databasePath = try Self.freshURL()
+        owner.keyFile = directory.appendingPathComponent("ledger.key").path
+        let made = try await Ledger.create(owner)
+        // The owner makes the ledger and its log; the service's role makes and owns the projections.
+        #expect(try await made.append(Self.lines(Self.city.prefix(1_500)), catchUp: false).report.isComplete)
+        let location = try PostgresLocation(url: owner.databasePath)
+        let role = "svc_" + location.schema.dropFirst(2).prefix(20)
+        let admin = try PostgresBlockingConnection.connect(location)
+        defer { admin.close() }
+        try admin.execute(PostgresQuery(unsafeSQL: "CREATE ROLE \(role) LOGIN"))
+        for grant in try PostgresEventStorage.serviceGrants(schema: location.schema, role: String(role)) {
+            try admin.execute(PostgresQuery(unsafeSQL: grant))
+        }
+
+        var service = owner
+        var url = try #require(URLComponents(string: owner.databasePath))
+        url.user = String(role)
+        service.databasePath = try #require(url.string)
+        let ledger = try await Ledger.open(service)
+        let built = try ledger.rebuild().digests
+        let more = try await ledger.append(Self.lines(Self.city.dropFirst(1_500).prefix(500)))
+        guard case .updated(let report)? = more.projections else {
+            Issue.record("not caught up: \(String(describing: more.projections))")
+            return
+        }
+        #expect(report.eventsApplied == 500)
+        #expect(try ledger.projections().digests().map(\.digest) != built.map(\.digest))
+        #expect(try ledger.verifyProjections().isIntact)
+        let issued = try ledger.tokens().create(role: .intake, scope: nil, label: "portal", catalog: try ledger.policies().places)
+        #expect(try ledger.tokens().authenticate(issued.bearer).tokenID == issued.record.id)
+        #expect(try made.tokens().list().map(\.id) == [issued.record.id], "every instance, under any role, sees the same tokens")
+    }
+
     @Test("a ledger made on PostgreSQL names its key file")
     func keyFileNamed() async throws {
         var configuration = TestLedger.configuration(in: try TestLedger.directory())

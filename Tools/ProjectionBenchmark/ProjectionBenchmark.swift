@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import GrantLedgerEvents
 import GrantLedgerLog
+import GrantLedgerPostgres
 import GrantLedgerPolicy
 import GrantLedgerProjections
 import SyntheticCity
@@ -45,6 +46,10 @@ struct ProjectionBenchmark: AsyncParsableCommand {
     @Flag(help: "Also print a Markdown table row per size.") var markdown = false
     @Flag(help: "Add up SQLite's time per statement in the rebuild and the timed catch-ups, and print the longest.")
     var profileSQL = false
+    @Option(help: ArgumentHelp(
+        "Also measure the projections on this PostgreSQL server (postgres://…), beside SQLite in the same run.",
+        discussion: "Each log is loaded into a new schema there (bench_<size>_<pid>, dropped at the end unless --keep); the rebuild, the catch-ups and the queries are then measured on it as on the SQLite file."))
+    var postgres: String?
     @Option(help: "Only rebuild the projections of this ledger file and report (the benchmark runs this in a child process to measure the rebuild's memory alone).")
     var rebuildOnly: String?
     @Option(help: ArgumentHelp("With --rebuild-only: write the result as JSON to this file.", visibility: .hidden))
@@ -72,7 +77,7 @@ struct ProjectionBenchmark: AsyncParsableCommand {
             let path = "\(directory)/ledger-\(size).sqlite"
             if reuseLogs, dir == nil { throw ValidationError("--reuse-logs keeps the logs in --dir: name one, under a .build-* folder") }
             var run = SizeRun(events: size, path: path, seed: seed, catchUps: catchUps, queries: queries, fileEvents: fileEvents, files: files, printEach: printEach, profileSQL: profileSQL,
-                              base: reuseLogs ? "\(directory)/ledger-\(size).base.sqlite" : nil)
+                              base: reuseLogs ? "\(directory)/ledger-\(size).base.sqlite" : nil, postgres: try postgres.map { try PostgresLocation(url: $0) })
             let result = try await run.measure()
             results.append(result)
             say()
@@ -103,9 +108,13 @@ struct SizeRun {
     let profileSQL: Bool
     /// Where the generated log is kept, to be copied rather than generated again.
     let base: String?
-    private var result = SizeResult()
+    /// The server to measure the same log on, beside SQLite.
+    let postgres: PostgresLocation?
+    var result = SizeResult()
 
-    init(events: Int, path: String, seed: UInt64, catchUps: Int, queries: Int, fileEvents: Int = 2_000, files: Int = 5, printEach: Bool = false, profileSQL: Bool, base: String? = nil) {
+    init(events: Int, path: String, seed: UInt64, catchUps: Int, queries: Int, fileEvents: Int = 2_000, files: Int = 5, printEach: Bool = false, profileSQL: Bool, base: String? = nil,
+         postgres: PostgresLocation? = nil) {
+        self.postgres = postgres
         self.printEach = printEach
         self.fileEvents = fileEvents
         self.files = max(1, files)
@@ -146,6 +155,10 @@ struct SizeRun {
         say("\(Format.grouped(events)) events (load average \(Machine.load))")
         result.loadBefore = Machine.load
         var generator = try await build()
+        // The same log on PostgreSQL, moved before SQLite's catch-ups append to it; measured after them.
+        var onPostgres: (location: PostgresLocation, seconds: Double)?
+        if let postgres { onPostgres = try await loadPostgres(postgres) }
+        let generatorAtBase = generator
         try profile()
         try await scans()
         try rebuild()
@@ -156,6 +169,7 @@ struct SizeRun {
         try await fileCatchUp(log: log, projections: projections, generator: &generator)
         try query(projections: projections)
         result.parentPeakMiB = Memory.peakMiB()
+        if let onPostgres { result.postgres = try await measurePostgres(onPostgres, generator: generatorAtBase) }
         result.loadAfter = Machine.load
         return result
     }
@@ -291,13 +305,7 @@ struct SizeRun {
     // MARK: 4-5. Rebuild, in a child process
 
     private mutating func rebuild() throws {
-        let resultPath = path + ".rebuild.json"
-        defer { try? FileManager.default.removeItem(atPath: resultPath) }
-        say("  rebuilding in a child process…")
-        let outcome = try ChildProcess.run(["--rebuild-only", path, "--result-file", resultPath] + (profileSQL ? ["--profile-sql"] : []))
-        guard outcome.exitCode == 0 else { throw BenchmarkError("the rebuild's process exited with status \(outcome.exitCode)") }
-        result.rebuild = try JSONDecoder().decode(RebuildResult.self, from: Data(contentsOf: URL(fileURLWithPath: resultPath)))
-        result.rebuildMaxRSSMiB = outcome.maxRSSMiB
+        (result.rebuild, result.rebuildMaxRSSMiB) = try Self.rebuildInChild(path, profileSQL: profileSQL)
         guard result.rebuild.position == Int64(events) else {
             throw BenchmarkError("the rebuild reached position \(result.rebuild.position), not \(events)")
         }
@@ -312,9 +320,20 @@ struct SizeRun {
             + "\(Format.grouped(result.rebuild.scopes)) scopes, max RSS \(result.rebuildMaxRSSMiB) MiB")
     }
 
+    /// Rebuilds the projections of `ledger` (a file, or a postgres:// URL) in a child process:
+    /// its result, and the child's maximum resident set.
+    static func rebuildInChild(_ ledger: String, profileSQL: Bool = false) throws -> (RebuildResult, Int) {
+        let resultPath = FileManager.default.temporaryDirectory.appendingPathComponent("rebuild-\(getpid())-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: resultPath) }
+        say("  rebuilding in a child process…")
+        let outcome = try ChildProcess.run(["--rebuild-only", ledger, "--result-file", resultPath] + (profileSQL ? ["--profile-sql"] : []))
+        guard outcome.exitCode == 0 else { throw BenchmarkError("the rebuild's process exited with status \(outcome.exitCode)") }
+        return (try JSONDecoder().decode(RebuildResult.self, from: Data(contentsOf: URL(fileURLWithPath: resultPath))), outcome.maxRSSMiB)
+    }
+
     // MARK: 6. One event, then catch up
 
-    private mutating func catchUp(log: EventLog, projections: Projections, generator: inout SyntheticCity.Generator) async throws {
+    mutating func catchUp(log: EventLog, projections: Projections, generator: inout SyntheticCity.Generator) async throws {
         let warmUp = 9
         var random = SplitMix64(seed: seed &+ 7)
         // People whose stories were very likely told to the end.
@@ -357,7 +376,7 @@ struct SizeRun {
     /// The next events of the city, appended as one file as intake does; then the time the
     /// catch-up takes beyond the append. Several files one after another, for the median: one
     /// file's time swings with the machine's load.
-    private mutating func fileCatchUp(log: EventLog, projections: Projections, generator: inout SyntheticCity.Generator) async throws {
+    mutating func fileCatchUp(log: EventLog, projections: Projections, generator: inout SyntheticCity.Generator) async throws {
         var appends: [Double] = [], catchUps: [Double] = [], scopes: [Int] = []
         for _ in 0..<files {
             let lines = (0..<fileEvents).map { SubmissionLine(number: $0 + 1, bytes: generator.next()!) }
@@ -384,7 +403,7 @@ struct SizeRun {
 
     // MARK: 7. Queries
 
-    private mutating func query(projections: Projections) throws {
+    mutating func query(projections: Projections) throws {
         var people = Reservoir<String>(capacity: 5_000, seed: seed &+ 13)
         var ids = Reservoir<String>(capacity: 5_000, seed: seed &+ 17)
         try plain().read { db in

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import GrantLedgerLog
+import GrantLedgerPostgres
 import GrantLedgerPolicy
 import GrantLedgerProjections
 
@@ -41,7 +42,14 @@ struct RebuildResult: Codable {
 /// reports, in a process of its own, so that its peak memory is the rebuild's alone.
 enum RebuildChild {
     static func run(ledger path: String, resultFile: String?, profileSQL: Bool) async throws {
-        let log = try await EventLog.open(at: path, clauses: .shapeOnly)
+        let log: EventLog
+        if path.hasPrefix("postgres://") {
+            // A ledger on PostgreSQL: the rebuild needs no key.
+            let storage = try await PostgresEventStorage(location: try PostgresLocation(url: path))
+            log = try await EventLog.open(storage: storage, keyFile: nil, required: false, clauses: .shapeOnly)
+        } else {
+            log = try await EventLog.open(at: path, clauses: .shapeOnly)
+        }
         let projections = try Projections(log: log, policies: try PolicyCatalog.bundled())
         let profiler = SQLProfiler()
         if profileSQL, let storage = log.storage as? SQLiteEventStorage { profiler.install(on: storage.database) }

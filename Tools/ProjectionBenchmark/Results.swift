@@ -49,6 +49,8 @@ struct SizeResult {
     /// The machine's 1-minute load average before and after (2 cores: above 2, something else ran).
     var loadBefore = "?"
     var loadAfter = "?"
+    /// The same log on PostgreSQL (`--postgres`).
+    var postgres: PostgresResult?
 
     var rebuildRate: Double { Double(rebuild.position) / max(rebuild.seconds, 1e-9) }
     var rebuildRatio: Double { rebuildRate / max(plainScanRate, 1e-9) }
@@ -95,7 +97,28 @@ struct SizeResult {
             "    entitlement(id:) ............ \(entitlementByID.summary)",
             "  peak RSS of the benchmark's own process (build, scans, catch-ups, queries): \(parentPeakMiB) MiB",
         ]
+        if let postgres { lines += postgresReport(postgres) }
         return lines.joined(separator: "\n")
+    }
+
+    /// PostgreSQL beside SQLite: each figure with SQLite's for the same log and steps.
+    func postgresReport(_ pg: PostgresResult) -> [String] {
+        func side(_ label: String, _ pg: Latency, _ lite: Latency) -> String {
+            "    \(label) PostgreSQL \(pg.summary); SQLite \(lite.summary)"
+        }
+        return [
+            "  PostgreSQL, the same log (loaded in \(Format.seconds(pg.loadSeconds))):",
+            "    full rebuild ............... \(Format.rate(pg.rebuildRate)) in \(Format.seconds(pg.rebuild.seconds)); SQLite \(Format.rate(rebuildRate)): "
+                + "\(Format.percent(pg.rebuildRate / max(rebuildRate, 1e-9))) of SQLite's (goal ≥ 50%)",
+            String(format: "      phases: events %.1f s, scopes %.1f s, swap + indexes + catch-up + digests %.1f s; max RSS %d MiB",
+                   pg.rebuild.eventsPhaseSeconds, pg.rebuild.scopesPhaseSeconds, pg.rebuild.finishSeconds, pg.rebuildMaxRSSMiB),
+            "      digests: \(pg.sameDigests ? "equal to SQLite's" : "DIFFERENT from SQLite's")",
+            side("catch-up after 1 event .....", pg.catchUp, catchUp),
+            "    catch-up of a file ......... PostgreSQL \(Format.ms(pg.fileCatchUpSeconds * 1000)) ms; SQLite \(Format.ms(fileCatchUpSeconds * 1000)) ms",
+            side("timeline(party:) ...........", pg.timeline, timeline) + " (goal on PostgreSQL: p99 ≤ 10 ms at 1M)",
+            side("entitlements(party:) .......", pg.partyEntitlements, partyEntitlements),
+            side("entitlement(id:) ...........", pg.entitlementByID, entitlementByID),
+        ]
     }
 
     /// How long the scope batches took per scope: the first (with every organisation while
