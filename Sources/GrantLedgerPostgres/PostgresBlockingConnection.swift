@@ -10,14 +10,22 @@ import PostgresNIO
 /// run as plain functions on threads of their own (the service's blocking pool, a command's
 /// main thread), never on an event loop.
 ///
-/// Each request waits for its answer on the calling thread; the connection's I/O runs on
-/// postgres-nio's event loop. Its search path is the ledger's schema, so the projections'
-/// tables are named without it. Errors come out in the log's words (``LogError``), without SQL.
+/// A read waits for its answer on the calling thread; the connection's I/O runs on
+/// postgres-nio's event loop. A write may be sent without waiting (``send(_:)``): the
+/// connection runs its requests in order, so a later read sees it, and the next wait (a read,
+/// ``settle()``, the commit of ``PostgresBlockingPool``) reports its failure. A transaction's
+/// many small writes then cost no round trip each. Its search path is the ledger's schema, so
+/// the projections' tables are named without it. Errors come out in the log's words
+/// (``LogError``), without SQL.
+///
+/// One thread uses a connection at a time (a transaction's).
 public final class PostgresBlockingConnection: @unchecked Sendable {
     public let location: PostgresLocation
     let connection: PostgresConnection
     let tables: Tables
     let logger: Logger
+    /// Requests sent and not yet waited for, oldest first.
+    private var pending: [EventLoopFuture<PostgresQueryResult>] = []
 
     /// Connects to `location`'s server and sets the search path to its ledger's schema.
     public static func connect(_ location: PostgresLocation) throws -> PostgresBlockingConnection {
@@ -64,17 +72,48 @@ public final class PostgresBlockingConnection: @unchecked Sendable {
 
     public func close() { try? connection.close().wait() }
 
-    /// Runs `query` and returns its rows.
+    /// Runs `query` and returns its rows, once every request sent before it has succeeded.
     public func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
+        let answer = connection.query(query, logger: logger)
+        try settle()
+        return try translated { try answer.wait().rows }
+    }
+
+    /// Runs `query`, for what it does, and waits for it.
+    public func execute(_ query: PostgresQuery) throws { _ = try rows(query) }
+
+    /// Sends `query` (a write whose answer is only success or failure) without waiting for it.
+    public func send(_ query: PostgresQuery) throws {
+        pending.append(connection.query(query, logger: logger))
+        // A bound on what is in flight: the oldest are long answered by then.
+        if pending.count >= Self.sendWindow { try settle() }
+    }
+
+    static let sendWindow = 1_024
+
+    /// Waits for every request sent; throws the first failure among them.
+    public func settle() throws {
+        guard !pending.isEmpty else { return }
+        let sent = pending
+        pending.removeAll(keepingCapacity: true)
+        var failure: (any Error)?
+        for future in sent {
+            do {
+                _ = try translated { try future.wait() }
+            } catch {
+                if failure == nil { failure = error }
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    private func translated<T>(_ body: () throws -> T) throws -> T {
         do {
-            return try connection.query(query, logger: logger).wait().rows
+            return try body()
         } catch let error as PSQLError {
             throw PostgresEventStorage.translate(error, location: location)
         }
     }
-
-    /// Runs `query`, for what it does.
-    public func execute(_ query: PostgresQuery) throws { _ = try rows(query) }
 
     /// The log, read on this connection inside the transaction its caller holds.
     public var events: any TransactionEventReader { PostgresTransactionEventReader(connection: self) }
@@ -170,12 +209,15 @@ public final class PostgresBlockingPool: @unchecked Sendable {
     public func transaction<T>(_ begin: PostgresQuery, _ body: (PostgresBlockingConnection) throws -> T) throws -> T {
         let connection = try lock.withLock { idle.popLast() } ?? PostgresBlockingConnection.connect(location)
         do {
-            try connection.execute(begin)
+            try connection.send(begin)
             let result = try body(connection)
+            // Every write sent must have succeeded: COMMIT of a failed transaction only rolls it back.
+            try connection.settle()
             try connection.execute("COMMIT")
             keep(connection)
             return result
         } catch {
+            try? connection.settle()
             if !connection.isClosed, (try? connection.execute("ROLLBACK")) != nil {
                 keep(connection)
             } else {

@@ -37,7 +37,8 @@ public enum BackupError: Error, Sendable, CustomStringConvertible {
         case .doesNotVerify(let path, let problem): "\(path) does not verify, so it is not restored: \(problem)"
         case .cannotWrite(let path, let reason): "cannot write \(path): \(reason)"
         case .wrongKey(let keyFile): "the key in \(keyFile) is not the key the backup's ledger was made with, so its pseudonyms would match no one in it: nothing was restored; restore beside the backup's own key file"
-        case .unsupportedStorage: "backups copy an SQLite ledger file; this ledger is kept in another storage"
+        case .unsupportedStorage:
+            "backups copy an SQLite ledger file; a ledger on PostgreSQL is backed up with pg_dump or point-in-time recovery, or copied with `grants export` (see the README, PostgreSQL)"
         }
     }
 }

@@ -51,8 +51,9 @@ struct PostgresProjectionConnection: ProjectionConnection {
 
     var events: any TransactionEventReader { connection.events }
 
+    /// Sent without waiting: the next read, or the commit, waits for it (``PostgresBlockingConnection/send(_:)``).
     func execute(_ sql: String, _ arguments: [SQLValue]) throws {
-        try connection.execute(Self.query(sql, arguments))
+        try connection.send(Self.query(sql, arguments))
     }
 
     func forEachRow(_ sql: String, _ arguments: [SQLValue], table: String, large: Bool, _ body: (SQLRow) throws -> Void) throws {
