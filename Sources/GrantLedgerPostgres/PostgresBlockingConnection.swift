@@ -25,7 +25,9 @@ public final class PostgresBlockingConnection: @unchecked Sendable {
     let tables: Tables
     let logger: Logger
     /// Requests sent and not yet waited for, oldest first.
-    private var pending: [EventLoopFuture<PostgresQueryResult>] = []
+    private var pending: [EventLoopFuture<Void>] = []
+    /// Statements parsed (and, after a few runs, planned) once on this connection, by their SQL.
+    private var prepared: [String: PreparedQuery] = [:]
 
     /// Connects to `location`'s server and sets the search path to its ledger's schema.
     public static func connect(_ location: PostgresLocation) throws -> PostgresBlockingConnection {
@@ -84,7 +86,23 @@ public final class PostgresBlockingConnection: @unchecked Sendable {
 
     /// Sends `query` (a write whose answer is only success or failure) without waiting for it.
     public func send(_ query: PostgresQuery) throws {
-        pending.append(connection.query(query, logger: logger))
+        pending.append(connection.query(query, logger: logger).map { _ in })
+        // A bound on what is in flight: the oldest are long answered by then.
+        if pending.count >= Self.sendWindow { try settle() }
+    }
+
+    /// Runs `sql` (`$1`, `$2` … for `binds`) as a statement prepared on this connection: the
+    /// server parses it once, and after a few runs plans it once too. Its rows, once every
+    /// request sent before it has succeeded.
+    public func preparedRows(_ sql: String, _ binds: [PostgresData]) throws -> [PostgresRow] {
+        let answer = try statement(sql).execute(binds)
+        try settle()
+        return try translated { try answer.wait() }
+    }
+
+    /// Sends `sql` as a prepared statement (a write), without waiting for it; see ``send(_:)``.
+    public func sendPrepared(_ sql: String, _ binds: [PostgresData]) throws {
+        pending.append(try statement(sql).execute(binds).map { _ in })
         // A bound on what is in flight: the oldest are long answered by then.
         if pending.count >= Self.sendWindow { try settle() }
     }
@@ -106,6 +124,23 @@ public final class PostgresBlockingConnection: @unchecked Sendable {
         }
         if let failure { throw failure }
     }
+
+    private func statement(_ sql: String) throws -> PreparedQuery {
+        if let known = prepared[sql] { return known }
+        let made: PreparedQuery
+        do {
+            made = try translated { try connection.prepare(query: sql).wait() }
+        } catch {
+            // In a transaction a write sent before has failed, that failure is the one to report.
+            try settle()
+            throw error
+        }
+        if prepared.count < Self.preparedLimit { prepared[sql] = made }
+        return made
+    }
+
+    /// Statements kept prepared per connection: the projections have a few dozen.
+    static let preparedLimit = 512
 
     private func translated<T>(_ body: () throws -> T) throws -> T {
         do {
@@ -205,15 +240,17 @@ public final class PostgresBlockingPool: @unchecked Sendable {
     }
 
     /// Runs `body` between `begin` and COMMIT on a kept connection (or a new one); if it
-    /// throws, the transaction is rolled back.
-    public func transaction<T>(_ begin: PostgresQuery, _ body: (PostgresBlockingConnection) throws -> T) throws -> T {
+    /// throws, the transaction is rolled back. The COMMIT of a read-only transaction is sent
+    /// without waiting for it: it changes nothing and cannot fail but with the connection,
+    /// which the next transaction on it would find closed anyway.
+    func transaction<T>(_ begin: PostgresQuery, readOnly: Bool, _ body: (PostgresBlockingConnection) throws -> T) throws -> T {
         let connection = try lock.withLock { idle.popLast() } ?? PostgresBlockingConnection.connect(location)
         do {
             try connection.send(begin)
             let result = try body(connection)
             // Every write sent must have succeeded: COMMIT of a failed transaction only rolls it back.
             try connection.settle()
-            try connection.execute("COMMIT")
+            if readOnly { try connection.send("COMMIT") } else { try connection.execute("COMMIT") }
             keep(connection)
             return result
         } catch {
@@ -228,11 +265,11 @@ public final class PostgresBlockingPool: @unchecked Sendable {
     }
 
     /// A write transaction.
-    public func write<T>(_ body: (PostgresBlockingConnection) throws -> T) throws -> T { try transaction("BEGIN", body) }
+    public func write<T>(_ body: (PostgresBlockingConnection) throws -> T) throws -> T { try transaction("BEGIN", readOnly: false, body) }
 
     /// A read-only transaction on one snapshot.
     public func read<T>(_ body: (PostgresBlockingConnection) throws -> T) throws -> T {
-        try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", body)
+        try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", readOnly: true, body)
     }
 
     private func keep(_ connection: PostgresBlockingConnection) {

@@ -36,7 +36,9 @@ extension SizeRun {
             throw BenchmarkError("cannot write \(export)")
         }
         var buffer: [UInt8] = []
-        let source = try SQLiteEventStorage(path: path, readOnly: true)
+        // Opened with its key first, as `grants export` does: a log from before personal data was sealed is sealed then.
+        let source = try SQLiteEventStorage(path: path, create: false)
+        _ = try await EventLog.open(storage: source, keyFile: EventLog.defaultKeyFile(forDatabase: path), required: true, clauses: .shapeOnly)
         _ = try await LedgerTransfer.export(from: source) { line in
             buffer += line.utf8
             buffer.append(0x0A)

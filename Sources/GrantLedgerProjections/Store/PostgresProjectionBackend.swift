@@ -52,13 +52,20 @@ struct PostgresProjectionConnection: ProjectionConnection {
     var events: any TransactionEventReader { connection.events }
 
     /// Sent without waiting: the next read, or the commit, waits for it (``PostgresBlockingConnection/send(_:)``).
+    /// The table statements (CREATE, DROP, ALTER) are sent as they are; the rest are prepared.
     func execute(_ sql: String, _ arguments: [SQLValue]) throws {
-        try connection.send(Self.query(sql, arguments))
+        if Self.isPreparable(sql) {
+            try connection.sendPrepared(PostgresBlockingConnection.numbered(sql), arguments.map(Self.data))
+        } else {
+            try connection.send(Self.query(sql, arguments))
+        }
     }
 
     func forEachRow(_ sql: String, _ arguments: [SQLValue], table: String, large: Bool, _ body: (SQLRow) throws -> Void) throws {
         guard large else {
-            for row in try connection.rows(Self.query(sql, arguments)) { try body(SQLRow(values: try Self.values(row, table: table), table: table)) }
+            for row in try connection.preparedRows(PostgresBlockingConnection.numbered(sql), arguments.map(Self.data)) {
+                try body(SQLRow(values: try Self.binaryValues(row, table: table), table: table))
+            }
             return
         }
         // A cursor in the caller's transaction, read a page at a time.
@@ -79,6 +86,20 @@ struct PostgresProjectionConnection: ProjectionConnection {
         try connection.rows("SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema()").map { try $0.decode(String.self) }
     }
 
+    static func isPreparable(_ sql: String) -> Bool {
+        sql.hasPrefix("INSERT") || sql.hasPrefix("UPDATE") || sql.hasPrefix("DELETE") || sql.hasPrefix("SELECT")
+    }
+
+    static func data(_ value: SQLValue) -> PostgresData {
+        switch value {
+        case .null: .null
+        case .integer(let int): PostgresData(int64: int)
+        case .text(let text): PostgresData(string: text)
+        case .real(let double): PostgresData(double: double)
+        case .blob(let bytes): PostgresData(bytes: bytes)
+        }
+    }
+
     /// `sql` with PostgreSQL's numbered parameters, and its values bound.
     static func query(_ sql: String, _ arguments: [SQLValue]) -> PostgresQuery {
         var binds = PostgresBindings(capacity: arguments.count)
@@ -92,6 +113,35 @@ struct PostgresProjectionConnection: ProjectionConnection {
             }
         }
         return PostgresQuery(unsafeSQL: PostgresBlockingConnection.numbered(sql), binds: binds)
+    }
+
+    /// The values of a prepared statement's row. Its results always come in binary (the Bind
+    /// asks for it), though postgres-nio 1.33's prepared path labels the cells as text: they
+    /// are read as binary here, by their type.
+    static func binaryValues(_ row: PostgresRow, table: String) throws -> [SQLValue] {
+        func damaged() -> ProjectionError { .damaged(table: table, reason: "a value does not read as its column's kind") }
+        return try row.map { cell -> SQLValue in
+            guard var bytes = cell.bytes else { return .null }
+            switch cell.dataType {
+            case .int8:
+                guard bytes.readableBytes == 8, let value = bytes.readInteger(as: Int64.self) else { throw damaged() }
+                return .integer(value)
+            case .int4:
+                guard bytes.readableBytes == 4, let value = bytes.readInteger(as: Int32.self) else { throw damaged() }
+                return .integer(Int64(value))
+            case .int2:
+                guard bytes.readableBytes == 2, let value = bytes.readInteger(as: Int16.self) else { throw damaged() }
+                return .integer(Int64(value))
+            case .float8:
+                guard bytes.readableBytes == 8, let bits = bytes.readInteger(as: UInt64.self) else { throw damaged() }
+                return .real(Double(bitPattern: bits))
+            case .bytea: return .blob(Array(bytes.readableBytesView))
+            case .text, .varchar, .name, .bpchar:
+                guard let text = bytes.readString(length: bytes.readableBytes) else { throw damaged() }
+                return .text(text)
+            default: throw damaged()
+            }
+        }
     }
 
     /// A row's values as the projections read them: integers of any width, text, NULL; what
