@@ -11,6 +11,19 @@ import GrantLedgerPolicy
 struct SQLProjectionStore: ProjectionStore {
     let db: any ProjectionConnection
     let schema: ProjectionSchema
+    /// What this transaction has read or written of the classes: most events about a class
+    /// look up its filing and organiser, and a transaction applies thousands of them.
+    private let classes = ClassMemo()
+
+    init(db: any ProjectionConnection, schema: ProjectionSchema) {
+        self.db = db
+        self.schema = schema
+    }
+
+    /// A class's row as this transaction knows it (nil: no row).
+    private final class ClassMemo {
+        var rows: [String: (organiser: String, position: Int64)?] = [:]
+    }
 
     var events: any TransactionEventReader { db.events }
 
@@ -183,14 +196,19 @@ struct SQLProjectionStore: ProjectionStore {
 
     func putClass(_ filed: ClassFiled, position: Int64) throws {
         try execute(upsertSQL(schema[.classes], ["class_id", "division", "department", "jurisdiction", "position", "organiser"], key: ["class_id"]), [filed.classId, filed.division, filed.department, filed.jurisdiction.rawValue, position, filed.organiser])
+        classes.rows[filed.classId] = (filed.organiser, position)
     }
 
-    func organiser(ofClass classId: String) throws -> String? {
-        try db.firstText("SELECT organiser FROM \(schema[.classes]) WHERE class_id = ?", [classId], table: "classes")
-    }
+    func organiser(ofClass classId: String) throws -> String? { try classRow(classId)?.organiser }
 
-    func filingPosition(ofClass classId: String) throws -> Int64? {
-        try db.firstInteger("SELECT position FROM \(schema[.classes]) WHERE class_id = ?", [classId], table: "classes")
+    func filingPosition(ofClass classId: String) throws -> Int64? { try classRow(classId)?.position }
+
+    private func classRow(_ classId: String) throws -> (organiser: String, position: Int64)? {
+        if let known = classes.rows[classId] { return known }
+        let row = try db.rows("SELECT organiser, position FROM \(schema[.classes]) WHERE class_id = ?", [classId], table: "classes").first
+            .map { (organiser: try $0.text(0), position: try $0.int(1)) }
+        classes.rows[classId] = .some(row)
+        return row
     }
 
     func putTrainingFact(_ fact: TrainingFactRow) throws {
