@@ -13,9 +13,10 @@ import PostgresNIO
 /// A read waits for its answer on the calling thread; the connection's I/O runs on
 /// postgres-nio's event loop. A write may be sent without waiting (``send(_:)``): the
 /// connection runs its requests in order, so a later read sees it, and the next wait (a read,
-/// ``settle()``, the commit of ``PostgresBlockingPool``) reports its failure. A transaction's
-/// many small writes then cost no round trip each. Its search path is the ledger's schema, so
-/// the projections' tables are named without it. Errors come out in the log's words
+/// ``settle()``, the commit of ``PostgresBlockingPool``) reports its failure. The caller goes
+/// on while they run; postgres-nio still runs them one after another, each a turn on the server
+/// (it does not pipeline). Its search path is the ledger's schema, so the projections' tables
+/// are named without it. Errors come out in the log's words
 /// (``LogError``), without SQL.
 ///
 /// One thread uses a connection at a time (a transaction's).

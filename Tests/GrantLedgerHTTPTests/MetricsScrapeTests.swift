@@ -70,6 +70,8 @@ struct MetricsScrapeTests {
         #expect(families["grants_catchup_batch_duration_seconds"]?.type == "histogram")
         #expect((samples("grants_catchup_batch_duration_seconds", "grants_catchup_batch_duration_seconds_count").first?.value ?? 0) >= 1)
         #expect(samples("grants_catchup_events_applied", "grants_catchup_events_applied_total").first?.value == 37)
+        #expect(families["grants_catchup_lease_held"]?.type == "gauge")
+        #expect(samples("grants_catchup_lease_held").first?.value == 1, "on an SQLite file the lease is always this instance's")
 
         #expect(families["grants_projection_lag_events"]?.type == "gauge")
         #expect(samples("grants_projection_lag_events").first?.value == 0)

@@ -152,7 +152,7 @@ struct ProjectionSchema {
             (.scopes, "review_by"), (.entitlements, "scope"), (.entitlements, "payee_id"), (.entitlements, "subject"),
             (.entitlements, "match_key"), (.tranches, "scope"), (.tranches, "state, due_date"),
             (.disbursements, "match_key"), (.disbursements, "payee_id"), (.disbursements, "subject"),
-            (.clawbacks, "payee_id"), (.targets, "unit"), (.funds, "recipient"), (.pooled, "clause"), (.pooled, "scope"),
+            (.clawbacks, "payee_id"), (.clawbacks, "disbursement_id"), (.targets, "unit"), (.funds, "recipient"), (.pooled, "clause"), (.pooled, "scope"),
         ] + Self.evaluationIndexes
         try create(indexes, db)
     }

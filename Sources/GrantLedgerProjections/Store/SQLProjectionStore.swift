@@ -474,13 +474,21 @@ struct SQLProjectionStore: ProjectionStore {
     }
 
     func recovered(matchKey key: String) throws -> Int64 {
-        // CAST: PostgreSQL sums BIGINTs as NUMERIC. Each clawback's payment is looked up by its
-        // key (a join lets PostgreSQL's planner hash every payment instead: 6 ms at 1M events).
-        try db.firstInteger("""
-            SELECT CAST(coalesce(sum(c.recovered), 0) AS BIGINT) FROM \(schema[.clawbacks]) c
-            WHERE coalesce((SELECT d.match_key FROM \(schema[.disbursements]) d WHERE d.disbursement_id = c.disbursement_id),
-                           c.clause || '|' || c.payee_id || '|') = ?
-            """, [key], table: "clawbacks") ?? 0
+        // A clawback counts under its payment's key, or, naming no payment kept here, under
+        // its own clause and payee (a key without subject): found through the payments' key
+        // index and the clawbacks' indexes, never by reading every clawback (thousands at 1M
+        // events). CAST: PostgreSQL sums BIGINTs as NUMERIC.
+        let parts = key.split(separator: "|", omittingEmptySubsequences: false)
+        let own = parts.count == 3 && parts[2].isEmpty ? (clause: String(parts[0]), payee: String(parts[1])) : nil
+        return try db.firstInteger("""
+            SELECT CAST(coalesce(sum(amount), 0) AS BIGINT) FROM (
+                SELECT c.recovered AS amount FROM \(schema[.disbursements]) d
+                JOIN \(schema[.clawbacks]) c ON c.disbursement_id = d.disbursement_id WHERE d.match_key = ?
+                UNION ALL
+                SELECT c.recovered FROM \(schema[.clawbacks]) c WHERE c.payee_id = ? AND c.clause = ?
+                AND NOT EXISTS (SELECT 1 FROM \(schema[.disbursements]) d WHERE d.disbursement_id = c.disbursement_id)
+            ) AS clawed
+            """, [key, own?.payee, own?.clause], table: "clawbacks") ?? 0
     }
 
     func paymentKeys() throws -> [String] {
