@@ -36,7 +36,10 @@ struct MetricsScrapeTests {
                 #expect(String(buffer: response.body).contains("grants_projection_lag_events 37"))
             }
             var failure: String?
-            try await ProjectionCatchUp(ledger: served.ledger, logger: Logger(label: "test"), metrics: metrics).catchUp(continuing: { true }, lastFailure: &failure)
+            let catchUp = ProjectionCatchUp(ledger: served.ledger, logger: Logger(label: "test"), metrics: metrics)
+            let lease = await catchUp.held(nil)
+            #expect(lease != nil, "on an SQLite file the lease is always this instance's")
+            try await catchUp.catchUp(continuing: { true }, lastFailure: &failure)
             return try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)
                 return String(buffer: response.body)
