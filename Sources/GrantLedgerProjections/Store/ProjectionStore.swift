@@ -8,8 +8,8 @@ import GrantLedgerPolicy
 /// speaks only to this protocol: what it records of an event, what a scope's evaluation looks
 /// up, the rows it replaces. A backend implements it on a connection inside a transaction it
 /// holds, so that an event's rows, the checkpoint and the events read commit or vanish
-/// together. `SQLiteProjectionStore` is the first implementation; its SQL, which may be
-/// SQLite's own (`INSERT OR IGNORE`, `WITHOUT ROWID`), stays inside it.
+/// together. `SQLProjectionStore` implements it once for SQLite and PostgreSQL, over a
+/// `ProjectionConnection`; its SQL stays inside it.
 ///
 /// Methods that change rows are called only inside a write transaction. The names below say
 /// what the projections keep, not how: a link is "this key concerns this scope", a draw is
