@@ -170,6 +170,7 @@ let package = Package(
                 "GrantLedgerEvents",
                 "GrantLedgerLog",
                 "GrantLedgerPostgres",
+                "GrantLedgerService",
                 "GrantLedgerPolicy",
                 "GrantLedgerProjections",
                 "SyntheticCity",

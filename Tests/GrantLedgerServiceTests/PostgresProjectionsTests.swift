@@ -57,10 +57,7 @@ struct PostgresProjectionsTests {
 
     @Test("kept current batch by batch on PostgreSQL, the projections equal a rebuild of the same log")
     func incrementalEqualsRebuild() async throws {
-        let directory = try TestLedger.directory()
-        var configuration = TestLedger.configuration(in: directory)
-        configuration.databasePath = try Self.freshURL()
-        configuration.keyFile = directory.appendingPathComponent("ledger.key").path
+        let configuration = try TestServer.freshConfiguration().configuration
         let ledger = try await Ledger.create(configuration)
         let batches = stride(from: 0, to: Self.city.count, by: 700).map { Array(Self.city[$0..<min($0 + 700, Self.city.count)]) }
         var caughtUp = 0
@@ -80,10 +77,7 @@ struct PostgresProjectionsTests {
 
     @Test("the catch-up lease: one holder at a time; released, or its session ended on the server, another takes it")
     func catchUpLease() async throws {
-        let directory = try TestLedger.directory()
-        var configuration = TestLedger.configuration(in: directory)
-        configuration.databasePath = try Self.freshURL()
-        configuration.keyFile = directory.appendingPathComponent("ledger.key").path
+        let configuration = try TestServer.freshConfiguration().configuration
         let one = try await Ledger.create(configuration)
         let two = try await Ledger.open(configuration)
         let held = try #require(try one.takeCatchUpLease())
@@ -110,10 +104,7 @@ struct PostgresProjectionsTests {
 
     @Test("under the service's role (the README's grants), the projections are built and kept current, and tokens kept")
     func serviceRole() async throws {
-        let directory = try TestLedger.directory()
-        var owner = TestLedger.configuration(in: directory)
-        owner.databasePath = try Self.freshURL()
-        owner.keyFile = directory.appendingPathComponent("ledger.key").path
+        let owner = try TestServer.freshConfiguration().configuration
         let made = try await Ledger.create(owner)
         // The owner makes the ledger and its log; the service's role makes and owns the projections.
         #expect(try await made.append(Self.lines(Self.city.prefix(1_500)), catchUp: false).report.isComplete)
@@ -161,6 +152,15 @@ struct PostgresProjectionsTests {
 enum TestServer {
     static var url: String? {
         ProcessInfo.processInfo.environment["GRANTLEDGER_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// A configuration for a new ledger of its own on the server, its key file in a new directory.
+    static func freshConfiguration() throws -> (directory: URL, configuration: LedgerConfiguration) {
+        let directory = try TestLedger.directory()
+        var configuration = TestLedger.configuration(in: directory)
+        configuration.databasePath = try freshURL()
+        configuration.keyFile = directory.appendingPathComponent("ledger.key").path
+        return (directory, configuration)
     }
 
     /// The server's URL for a new ledger of its own (a fresh schema).

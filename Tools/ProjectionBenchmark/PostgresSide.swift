@@ -4,6 +4,7 @@ import GrantLedgerLog
 import GrantLedgerPolicy
 import GrantLedgerPostgres
 import GrantLedgerProjections
+import GrantLedgerService
 import PostgresNIO
 import SyntheticCity
 
@@ -31,28 +32,12 @@ extension SizeRun {
         location.schema = "bench_\(events)_\(getpid())"
         let start = ContinuousClock.now
         let export = path + ".export"
+        try? FileManager.default.removeItem(atPath: export)  // a killed run's
         defer { try? FileManager.default.removeItem(atPath: export) }
-        guard FileManager.default.createFile(atPath: export, contents: nil), let handle = FileHandle(forWritingAtPath: export) else {
-            throw BenchmarkError("cannot write \(export)")
-        }
-        var buffer: [UInt8] = []
-        // Opened with its key first, as `grants export` does: a log from before personal data was sealed is sealed then.
-        let source = try SQLiteEventStorage(path: path, create: false)
-        _ = try await EventLog.open(storage: source, keyFile: EventLog.defaultKeyFile(forDatabase: path), required: true, clauses: .shapeOnly)
-        _ = try await LedgerTransfer.export(from: source) { line in
-            buffer += line.utf8
-            buffer.append(0x0A)
-            if buffer.count >= 1 << 20 {
-                try handle.write(contentsOf: buffer)
-                buffer.removeAll(keepingCapacity: true)
-            }
-        }
-        try handle.write(contentsOf: buffer)
-        try handle.close()
         try Self.dropSchema(location)
-        let storage = try await PostgresEventStorage(location: location, create: true)
-        defer { storage.close() }
-        let counts = try await LedgerTransfer.load(into: storage, lines: try JSONLinesReader(path: export))
+        // As `grants export` (with the key: a log from before personal data was sealed is sealed then) and `grants load`.
+        try await Ledger.export(from: .file(path), to: export, keyFile: EventLog.defaultKeyFile(forDatabase: path))
+        let counts = try await Ledger.load(export, into: .postgres(location))
         guard counts.events == events else { throw BenchmarkError("PostgreSQL holds \(counts.events) events, not \(events)") }
         // Statistics for the planner, as after any bulk load.
         let connection = try PostgresBlockingConnection.connect(location)
