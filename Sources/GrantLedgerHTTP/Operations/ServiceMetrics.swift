@@ -75,12 +75,12 @@ public struct ServiceMetrics: Sendable {
         Counter(label: Name.catchUpEventsApplied, dimensions: [], factory: factory).increment(by: max(0, events))
     }
 
-    /// The gauges read from the ledger when `/metrics` is scraped: head, checkpoint and lag.
     /// 1 while this instance holds the catch-up lease (it keeps the projections current), 0 while another does.
     func catchUpLease(held: Bool) {
         Gauge(label: Name.catchUpLease, dimensions: [], factory: factory).record(held ? 1 : 0)
     }
 
+    /// The gauges read from the ledger when `/metrics` is scraped: head, checkpoint and lag.
     func record(_ lag: ProjectionLag) {
         Gauge(label: Name.logHead, dimensions: [], factory: factory).record(lag.head)
         Gauge(label: Name.checkpoint, dimensions: [], factory: factory).record(lag.checkpoint)
