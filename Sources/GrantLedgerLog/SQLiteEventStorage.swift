@@ -112,7 +112,11 @@ public final class SQLiteEventStorage: EventStorage {
         }
         let format: String?
         do {
-            let queue = try openReadOnly(path: path, configuration: Configuration())
+            // Another process may be committing or checkpointing: wait for it as any reader would,
+            // rather than take a moment's SQLITE_BUSY for a file SQLite cannot read.
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(TimeInterval(writeWaitSeconds))
+            let queue = try openReadOnly(path: path, configuration: configuration)
             format = try queue.read { db in
                 try db.tableExists("ledger_meta") ? try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'format'") : nil
             }
