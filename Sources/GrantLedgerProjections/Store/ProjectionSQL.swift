@@ -34,7 +34,7 @@ extension Int: SQLValueConvertible {
 }
 
 extension Optional: SQLValueConvertible where Wrapped: SQLValueConvertible {
-    var sqlValue: SQLValue { map(\.sqlValue) ?? .null }
+    var sqlValue: SQLValue { map { $0.sqlValue } ?? .null }
 }
 
 /// One row read: its values by column index, each checked for its kind as it is taken.
@@ -119,33 +119,33 @@ extension ProjectionConnection {
     }
 
     func execute(_ sql: String, _ arguments: [any SQLValueConvertible] = []) throws {
-        try execute(sql, arguments.map(\.sqlValue))
+        try execute(sql, arguments.map { $0.sqlValue })
     }
 
     func rows(_ sql: String, _ arguments: [any SQLValueConvertible] = [], table: String) throws -> [SQLRow] {
         var rows: [SQLRow] = []
-        try forEachRow(sql, arguments.map(\.sqlValue), table: table) { rows.append($0) }
+        try forEachRow(sql, arguments.map { $0.sqlValue }, table: table) { rows.append($0) }
         return rows
     }
 
     /// The first column of every row, as text.
     func strings(_ sql: String, _ arguments: [any SQLValueConvertible] = [], table: String) throws -> [String] {
         var values: [String] = []
-        try forEachRow(sql, arguments.map(\.sqlValue), table: table) { values.append(try $0.text(0)) }
+        try forEachRow(sql, arguments.map { $0.sqlValue }, table: table) { values.append(try $0.text(0)) }
         return values
     }
 
     /// The first column of every row, as integers.
     func integers(_ sql: String, _ arguments: [any SQLValueConvertible] = [], table: String) throws -> [Int64] {
         var values: [Int64] = []
-        try forEachRow(sql, arguments.map(\.sqlValue), table: table) { values.append(try $0.int(0)) }
+        try forEachRow(sql, arguments.map { $0.sqlValue }, table: table) { values.append(try $0.int(0)) }
         return values
     }
 
     /// The first column of the first row, if there is one and it is not NULL.
     func first(_ sql: String, _ arguments: [any SQLValueConvertible] = [], table: String) throws -> SQLValue? {
         var value: SQLValue?
-        try forEachRow(sql, arguments.map(\.sqlValue), table: table) { row in
+        try forEachRow(sql, arguments.map { $0.sqlValue }, table: table) { row in
             if value == nil { value = row.values[0] }
         }
         return value == .null ? nil : value

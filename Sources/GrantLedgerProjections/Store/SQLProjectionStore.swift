@@ -132,7 +132,7 @@ struct SQLProjectionStore: ProjectionStore {
                 record.date, record.status, record.amount, record.rangeLow, record.rangeHigh,
                 MatchKey.of(clause: record.clause, payee: record.payeeID, subject: record.subject), record.detailJSON(),
             ]
-            let values = row.map(\.sqlValue)
+            let values = row.map { $0.sqlValue }
             if let stored = kept.removeValue(forKey: record.id) {
                 // The detail holds the tranches: an equal row has equal tranche rows.
                 if stored == values { continue }
