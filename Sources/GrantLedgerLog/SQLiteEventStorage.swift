@@ -807,16 +807,24 @@ extension SQLiteEventStorage {
 
     /// The last position recorded at or before `time`, or 0: what the log knew then.
     public static func lastPosition(knownAt time: Timestamp, on db: Database) throws -> Int64 {
-        // Appends take their time under the write lock, so recording times rise with position
-        // (positions run 1, 2, 3 … with no holes): a binary search finds the last one.
         let probe = try db.cachedStatement(sql: "SELECT recorded_at FROM events WHERE position = ?")
-        func recorded(_ position: Int64) throws -> Timestamp? {
+        return try EventLog.lastPosition(knownAt: time, head: try Int64.fetchOne(db, sql: "SELECT max(position) FROM events") ?? 0) { position in
             try String.fetchOne(probe, arguments: [position]).flatMap(Timestamp.init)
         }
-        var low: Int64 = 0, high = try Int64.fetchOne(db, sql: "SELECT max(position) FROM events") ?? 0
+    }
+}
+
+extension EventLog {
+    /// The last position up to `head` recorded at or before `time`, or 0: what the log knew
+    /// then, from `recordedAt`, which reads one position's recording time (nil: unreadable).
+    /// Appends take their time under the write lock, so recording times rise with position
+    /// (positions run 1, 2, 3 … with no holes): a binary search finds the last one. Every
+    /// backend's reader answers with it.
+    public static func lastPosition(knownAt time: Timestamp, head: Int64, recordedAt: (Int64) throws -> Timestamp?) rethrows -> Int64 {
+        var low: Int64 = 0, high = head
         while low < high {
             let middle = low + (high - low + 1) / 2
-            if let at = try recorded(middle), at <= time { low = middle } else { high = middle - 1 }
+            if let at = try recordedAt(middle), at <= time { low = middle } else { high = middle - 1 }
         }
         return low
     }

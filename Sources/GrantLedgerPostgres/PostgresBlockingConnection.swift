@@ -86,11 +86,7 @@ public final class PostgresBlockingConnection: @unchecked Sendable {
     public func execute(_ query: PostgresQuery) throws { _ = try rows(query) }
 
     /// Sends `query` (a write whose answer is only success or failure) without waiting for it.
-    public func send(_ query: PostgresQuery) throws {
-        pending.append(connection.query(query, logger: logger).map { _ in })
-        // A bound on what is in flight: the oldest are long answered by then.
-        if pending.count >= Self.sendWindow { try settle() }
-    }
+    public func send(_ query: PostgresQuery) throws { try keep(connection.query(query, logger: logger).map { _ in }) }
 
     /// Runs `sql` (`$1`, `$2` … for `binds`) as a statement prepared on this connection: the
     /// server parses it once, and after a few runs plans it once too. Its rows, once every
@@ -102,8 +98,11 @@ public final class PostgresBlockingConnection: @unchecked Sendable {
     }
 
     /// Sends `sql` as a prepared statement (a write), without waiting for it; see ``send(_:)``.
-    public func sendPrepared(_ sql: String, _ binds: [PostgresData]) throws {
-        pending.append(try statement(sql).execute(binds).map { _ in })
+    public func sendPrepared(_ sql: String, _ binds: [PostgresData]) throws { try keep(try statement(sql).execute(binds).map { _ in }) }
+
+    /// Keeps a request sent, to be waited for later; past ``sendWindow`` of them, waits now.
+    private func keep(_ sent: EventLoopFuture<Void>) throws {
+        pending.append(sent)
         // A bound on what is in flight: the oldest are long answered by then.
         if pending.count >= Self.sendWindow { try settle() }
     }
@@ -340,17 +339,9 @@ struct PostgresTransactionEventReader: TransactionEventReader {
     }
 
     func lastPosition(knownAt time: Timestamp) throws -> Int64 {
-        // Recording times rise with position (appends take them under the append lock): a binary search.
-        func recorded(_ position: Int64) throws -> Timestamp? {
+        try EventLog.lastPosition(knownAt: time, head: try lastEvent()?.position ?? 0) { position in
             try connection.rows("SELECT recorded_at FROM \(unescaped: tables.events) WHERE position = \(position)").first
                 .flatMap { try? $0.decode(String.self, context: .default) }.flatMap(Timestamp.init)
         }
-        var low: Int64 = 0
-        var high = try lastEvent()?.position ?? 0
-        while low < high {
-            let middle = low + (high - low + 1) / 2
-            if let at = try recorded(middle), at <= time { low = middle } else { high = middle - 1 }
-        }
-        return low
     }
 }

@@ -100,18 +100,10 @@ struct PostgresProjectionConnection: ProjectionConnection {
         }
     }
 
-    /// `sql` with PostgreSQL's numbered parameters, and its values bound.
+    /// `sql` with PostgreSQL's numbered parameters, and its values bound as ``data(_:)`` gives them.
     static func query(_ sql: String, _ arguments: [SQLValue]) -> PostgresQuery {
         var binds = PostgresBindings(capacity: arguments.count)
-        for argument in arguments {
-            switch argument {
-            case .null: binds.appendNull()
-            case .integer(let int): binds.append(int)
-            case .text(let text): binds.append(text)
-            case .real(let double): binds.append(double)
-            case .blob(let bytes): binds.append(ByteBuffer(bytes: bytes))
-            }
-        }
+        for argument in arguments { binds.append(data(argument)) }
         return PostgresQuery(unsafeSQL: PostgresBlockingConnection.numbered(sql), binds: binds)
     }
 
