@@ -209,7 +209,10 @@ let package = Package(
         .testTarget(name: "GrantLedgerPolicyTests", dependencies: ["GrantLedgerPolicy"]),
         .testTarget(
             name: "GrantLedgerProjectionsTests",
-            dependencies: ["GrantLedgerProjections", "SyntheticCity", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "GrantLedgerProjections", "GrantLedgerPostgres", "SyntheticCity",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "GrantLedgerIntakeTests",

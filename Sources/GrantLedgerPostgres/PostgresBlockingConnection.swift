@@ -92,13 +92,23 @@ public final class PostgresBlockingConnection: @unchecked Sendable {
     /// server parses it once, and after a few runs plans it once too. Its rows, once every
     /// request sent before it has succeeded.
     public func preparedRows(_ sql: String, _ binds: [PostgresData]) throws -> [PostgresRow] {
-        let answer = try statement(sql).execute(binds)
+        guard let statement = try statement(sql) else { return try rows(Self.query(sql, binds)) }
+        let answer = statement.execute(binds)
         try settle()
         return try translated { try answer.wait() }
     }
 
     /// Sends `sql` as a prepared statement (a write), without waiting for it; see ``send(_:)``.
-    public func sendPrepared(_ sql: String, _ binds: [PostgresData]) throws { try keep(try statement(sql).execute(binds).map { _ in }) }
+    public func sendPrepared(_ sql: String, _ binds: [PostgresData]) throws {
+        guard let statement = try statement(sql) else { return try send(Self.query(sql, binds)) }
+        try keep(statement.execute(binds).map { _ in })
+    }
+
+    private static func query(_ sql: String, _ binds: [PostgresData]) -> PostgresQuery {
+        var bindings = PostgresBindings(capacity: binds.count)
+        for bind in binds { bindings.append(bind) }
+        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
 
     /// Keeps a request sent, to be waited for later; past ``sendWindow`` of them, waits now.
     private func keep(_ sent: EventLoopFuture<Void>) throws {
@@ -125,8 +135,12 @@ public final class PostgresBlockingConnection: @unchecked Sendable {
         if let failure { throw failure }
     }
 
-    private func statement(_ sql: String) throws -> PreparedQuery {
+    /// `sql` prepared on this connection; nil once ``preparedLimit`` statements are (it then runs
+    /// unprepared: a statement prepared and not kept would stay on the server until the
+    /// connection closes).
+    private func statement(_ sql: String) throws -> PreparedQuery? {
         if let known = prepared[sql] { return known }
+        guard prepared.count < Self.preparedLimit else { return nil }
         let made: PreparedQuery
         do {
             made = try translated { try connection.prepare(query: sql).wait() }
@@ -135,12 +149,13 @@ public final class PostgresBlockingConnection: @unchecked Sendable {
             try settle()
             throw error
         }
-        if prepared.count < Self.preparedLimit { prepared[sql] = made }
+        prepared[sql] = made
         return made
     }
 
-    /// Statements kept prepared per connection: the projections have a few dozen.
-    static let preparedLimit = 512
+    /// Statements kept prepared per connection: the projections have a few dozen, and their
+    /// inserts up to nine sizes each (``PendingWrites``), for live tables and a rebuild's.
+    static let preparedLimit = 1_024
 
     private func translated<T>(_ body: () throws -> T) throws -> T {
         do {

@@ -20,13 +20,19 @@ struct PostgresProjectionBackend: ProjectionBackend, LogReading {
     func write<T>(_ tables: ProjectionTables, _ body: (any ProjectionStore) throws -> T) throws -> T {
         try pool.write { connection in
             try connection.execute("SELECT pg_advisory_xact_lock(\(connection.lockKey("projections")))")
-            return try body(SQLProjectionStore(db: PostgresProjectionConnection(connection: connection), schema: ProjectionSchema(tables)))
+            let db = PostgresProjectionConnection(connection: connection)
+            let result = try body(SQLProjectionStore(db: db, schema: ProjectionSchema(tables)))
+            try db.flush()
+            return result
         }
     }
 
     func read<T>(_ tables: ProjectionTables, _ body: (any ProjectionStore) throws -> T) throws -> T {
         try pool.read { connection in
-            try body(SQLProjectionStore(db: PostgresProjectionConnection(connection: connection), schema: ProjectionSchema(tables)))
+            let db = PostgresProjectionConnection(connection: connection)
+            let result = try body(SQLProjectionStore(db: db, schema: ProjectionSchema(tables)))
+            try db.flush()
+            return result
         }
     }
 
@@ -44,24 +50,76 @@ struct PostgresProjectionBackend: ProjectionBackend, LogReading {
 
 /// The projections' statements on a PostgreSQL connection: `?` become `$1`, `$2` … and values
 /// are bound as BIGINT, TEXT or NULL.
+///
+/// Writes wait in ``PendingWrites`` until the next read, the next table statement or the end
+/// of the transaction (``flush()``), and go as statements of many rows: each statement is a
+/// turn on the server. They are sent without waiting; the next read, or the commit, waits for
+/// them (``PostgresBlockingConnection/send(_:)``) and reports a failure among them.
 struct PostgresProjectionConnection: ProjectionConnection {
     let connection: PostgresBlockingConnection
+    private let pending = PendingWrites()
+
+    init(connection: PostgresBlockingConnection) { self.connection = connection }
 
     var dialect: SQLDialect { .postgres }
 
     var events: any TransactionEventReader { connection.events }
 
-    /// Sent without waiting: the next read, or the commit, waits for it (``PostgresBlockingConnection/send(_:)``).
-    /// The table statements (CREATE, DROP, ALTER) are sent as they are; the rest are prepared.
+    /// A write waits with the others; a table statement (CREATE, DROP, ALTER) or a SELECT is
+    /// sent after them, at once.
     func execute(_ sql: String, _ arguments: [SQLValue]) throws {
-        if Self.isPreparable(sql) {
+        if sql.hasPrefix("INSERT") || sql.hasPrefix("UPDATE") || sql.hasPrefix("DELETE") {
+            pending.write(sql, arguments, table: PendingWrites.table(ofWrite: sql))
+            try flushIfFull()
+        } else if sql.hasPrefix("SELECT") {
+            try flush()
             try connection.sendPrepared(PostgresBlockingConnection.numbered(sql), arguments.map(Self.data))
         } else {
+            try flush()
             try connection.send(Self.query(sql, arguments))
         }
     }
 
+    func insert(_ statement: SQLInsert, _ values: [SQLValue]) throws {
+        pending.insert(statement, values)
+        try flushIfFull()
+    }
+
+    /// Past this many rows waiting, they are sent without a read to wait for.
+    static let pendingLimit = 8_192
+
+    private func flushIfFull() throws {
+        if pending.count >= Self.pendingLimit { try flush() }
+    }
+
+    /// Sends the writes waiting, as few prepared statements as keep their effect.
+    func flush() throws {
+        guard !pending.isEmpty else { return }
+        for (statement, values) in pending.take() {
+            try connection.sendPrepared(Self.numberedSQL(statement), values.map(Self.data))
+        }
+    }
+
+    /// A statement's SQL as PostgreSQL numbers its parameters, made once per statement and row count.
+    private static func numberedSQL(_ statement: PendingWrites.Statement) -> String {
+        if let known = numberedLock.withLock({ numberedStatements[statement] }) { return known }
+        let sql = switch statement {
+        case .insert(let insert, let rows): PostgresBlockingConnection.numbered(insert.sql(rows: rows))
+        case .other(let sql): PostgresBlockingConnection.numbered(sql)
+        }
+        numberedLock.withLock {
+            // The projections' statements are a few hundred; a bound all the same.
+            if numberedStatements.count >= 4_096 { numberedStatements.removeAll() }
+            numberedStatements[statement] = sql
+        }
+        return sql
+    }
+
+    private static let numberedLock = NSLock()
+    nonisolated(unsafe) private static var numberedStatements: [PendingWrites.Statement: String] = [:]  // guarded by numberedLock
+
     func forEachRow(_ sql: String, _ arguments: [SQLValue], table: String, large: Bool, _ body: (SQLRow) throws -> Void) throws {
+        try flush()
         guard large else {
             for row in try connection.preparedRows(PostgresBlockingConnection.numbered(sql), arguments.map(Self.data)) {
                 try body(SQLRow(values: try Self.binaryValues(row, table: table), table: table))
@@ -79,15 +137,13 @@ struct PostgresProjectionConnection: ProjectionConnection {
     }
 
     func tableNames() throws -> Set<String> {
-        Set(try connection.rows("SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()").map { try $0.decode(String.self) })
+        try flush()
+        return Set(try connection.rows("SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()").map { try $0.decode(String.self) })
     }
 
     func indexNames() throws -> [String] {
-        try connection.rows("SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema()").map { try $0.decode(String.self) }
-    }
-
-    static func isPreparable(_ sql: String) -> Bool {
-        sql.hasPrefix("INSERT") || sql.hasPrefix("UPDATE") || sql.hasPrefix("DELETE") || sql.hasPrefix("SELECT")
+        try flush()
+        return try connection.rows("SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema()").map { try $0.decode(String.self) }
     }
 
     static func data(_ value: SQLValue) -> PostgresData {

@@ -104,6 +104,9 @@ protocol ProjectionConnection {
     /// The log, read on the same connection and in the same transaction.
     var events: any TransactionEventReader { get }
     func execute(_ sql: String, _ arguments: [SQLValue]) throws
+    /// Writes a row (``SQLInsert``): at once, or before the next read and the commit, in order
+    /// with the other writes to its table.
+    func insert(_ statement: SQLInsert, _ values: [SQLValue]) throws
     /// Calls `body` with each row, in the order the statement gives them. `large` says the rows
     /// may not fit in memory at once (a digest reads whole tables): they are read in pages.
     func forEachRow(_ sql: String, _ arguments: [SQLValue], table: String, large: Bool, _ body: (SQLRow) throws -> Void) throws
@@ -120,6 +123,10 @@ extension ProjectionConnection {
 
     func execute(_ sql: String, _ arguments: [any SQLValueConvertible] = []) throws {
         try execute(sql, arguments.map { $0.sqlValue })
+    }
+
+    func insert(_ statement: SQLInsert, _ values: [any SQLValueConvertible]) throws {
+        try insert(statement, values.map { $0.sqlValue })
     }
 
     func rows(_ sql: String, _ arguments: [any SQLValueConvertible] = [], table: String) throws -> [SQLRow] {
@@ -160,11 +167,57 @@ extension ProjectionConnection {
     }
 }
 
-/// `INSERT … ON CONFLICT (key) DO UPDATE` every other column: the row as given, whether or not
-/// one with its key was there (what SQLite's `INSERT OR REPLACE` did, in SQL both accept).
-func upsertSQL(_ table: String, _ columns: [String], key: [String]) -> String {
-    let others = columns.filter { !key.contains($0) }
-    let action = others.isEmpty ? "NOTHING" : "UPDATE SET " + others.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-    return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", "))) "
-        + "ON CONFLICT (\(key.joined(separator: ", "))) DO \(action)"
+/// An `INSERT` of one row into one table, and what it does when a row with its key is there:
+/// the store's writes of rows. A backend runs each as it comes (SQLite) or gathers those of one
+/// statement into statements of many rows (PostgreSQL, where each statement is a turn on the
+/// server), as long as they keep their order with the other writes to their table.
+struct SQLInsert: Hashable, Sendable {
+    enum Conflict: Hashable, Sendable {
+        /// No `ON CONFLICT`: a second row with the key is an error.
+        case fail
+        /// `ON CONFLICT DO NOTHING`: the row already there stays.
+        case ignore
+        /// `ON CONFLICT (key) DO UPDATE` every other column: the row as given, whether or not one
+        /// with its key was there (what SQLite's `INSERT OR REPLACE` did, in SQL both accept).
+        case replace(key: [String])
+    }
+
+    let table: String
+    let columns: [String]
+    let conflict: Conflict
+    /// The statement for one row, with `?` for its values.
+    let sql: String
+
+    init(_ table: String, _ columns: [String], _ conflict: Conflict) {
+        self.table = table
+        self.columns = columns
+        self.conflict = conflict
+        self.sql = Self.statement(table, columns, conflict, rows: 1)
+    }
+
+    /// The statement for `rows` rows, `?` for each value, row after row.
+    func sql(rows: Int) -> String { rows == 1 ? sql : Self.statement(table, columns, conflict, rows: rows) }
+
+    /// Where the key's columns are among the values of a row: rows with equal values there
+    /// replace one another (`replace` only).
+    var keyIndexes: [Int]? {
+        guard case .replace(let key) = conflict else { return nil }
+        return key.map { column in columns.firstIndex(of: column)! }
+    }
+
+    private static func statement(_ table: String, _ columns: [String], _ conflict: Conflict, rows: Int) -> String {
+        let row = "(" + columns.map { _ in "?" }.joined(separator: ", ") + ")"
+        let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ")
+        switch conflict {
+        case .fail:
+            return head
+        case .ignore:
+            return head + " ON CONFLICT DO NOTHING"
+        case .replace(let key):
+            precondition(key.allSatisfy(columns.contains), "a key's columns are among the row's")
+            let others = columns.filter { !key.contains($0) }
+            let action = others.isEmpty ? "NOTHING" : "UPDATE SET " + others.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+            return head + " ON CONFLICT (\(key.joined(separator: ", "))) DO \(action)"
+        }
+    }
 }

@@ -141,7 +141,7 @@ struct ProjectionSchema {
         for statement in tableStatements(db.dialect) { try db.execute(statement) }
         if prefix == Self.next.prefix {
             let generation = (try Self.live.generation(db) ?? 0) + 1
-            try db.execute(upsertSQL(self[.meta], ["key", "value"], key: ["key"]), ["index-generation", String(generation)])
+            try db.insert(SQLInsert(self[.meta], ["key", "value"], .replace(key: ["key"])), ["index-generation", String(generation)])
         }
     }
 

@@ -71,7 +71,7 @@ struct SQLProjectionStore: ProjectionStore {
 
     func markApplied(position: Int64, asOf: LocalDate?) throws {
         for name in ProjectionSchema.projections.map(\.name) {
-            try execute(upsertSQL(schema[.checkpoints], ["projection", "position"], key: ["projection"]), [name, position])
+            try db.insert(SQLInsert(schema[.checkpoints], ["projection", "position"], .replace(key: ["projection"])), [name, position])
         }
         if let asOf { try setMeta("as-of", asOf.description) }
     }
@@ -81,7 +81,7 @@ struct SQLProjectionStore: ProjectionStore {
     }
 
     func setMeta(_ key: String, _ value: String) throws {
-        try execute(upsertSQL(schema[.meta], ["key", "value"], key: ["key"]), [key, value])
+        try db.insert(SQLInsert(schema[.meta], ["key", "value"], .replace(key: ["key"])), [key, value])
     }
 
     func removeMeta(_ key: String) throws { try execute("DELETE FROM \(schema[.meta]) WHERE key = ?", [key]) }
@@ -89,7 +89,7 @@ struct SQLProjectionStore: ProjectionStore {
     // MARK: Scopes
 
     func noteScope(_ scope: Scope) throws {
-        try execute("INSERT INTO \(schema[.scopes]) (scope, review_by, evaluated_at) VALUES (?, NULL, 0) ON CONFLICT DO NOTHING", [scope.key])
+        try db.insert(SQLInsert(schema[.scopes], ["scope", "review_by", "evaluated_at"], .ignore), [.text(scope.key), .null, .integer(0)])
     }
 
     func scopes(_ kind: ScopeKind, after: String, limit: Int) throws -> [String] {
@@ -121,11 +121,8 @@ struct SQLProjectionStore: ProjectionStore {
             try db.forEachRow("SELECT \(Self.entitlementColumns) FROM \(schema[.entitlements]) WHERE scope = ?", [.text(scope.key)],
                               table: "entitlements") { row in kept[try row.text(0)] = row.values }
         }
-        let insert = "INSERT INTO \(schema[.entitlements]) (\(Self.entitlementColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        let insertTranche = """
-            INSERT INTO \(schema[.tranches]) (entitlement_id, seq, scope, label, amount, released_by, due_date, state)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """
+        let insert = SQLInsert(schema[.entitlements], Self.entitlementColumns.components(separatedBy: ", "), .fail)
+        let insertTranche = SQLInsert(schema[.tranches], ["entitlement_id", "seq", "scope", "label", "amount", "released_by", "due_date", "state"], .fail)
         for record in records {
             let row: [any SQLValueConvertible] = [
                 record.id, scope.key, record.clause, record.title, record.payeeKind, record.payeeID, record.subject,
@@ -138,9 +135,9 @@ struct SQLProjectionStore: ProjectionStore {
                 if stored == values { continue }
                 try remove(entitlement: record.id)
             }
-            try db.execute(insert, values)
+            try db.insert(insert, values)
             for (seq, tranche) in record.tranches.enumerated() {
-                try execute(insertTranche, [
+                try db.insert(insertTranche, [
                     record.id, seq, scope.key, tranche.label, tranche.amount, tranche.releasedBy, tranche.dueDate, tranche.state,
                 ])
             }
@@ -158,14 +155,14 @@ struct SQLProjectionStore: ProjectionStore {
     }
 
     func markEvaluated(_ scope: Scope, reviewBy: LocalDate?, position: Int64) throws {
-        try execute(upsertSQL(schema[.scopes], ["scope", "review_by", "evaluated_at"], key: ["scope"]),
-                    [scope.key, reviewBy?.description, position])
+        try db.insert(SQLInsert(schema[.scopes], ["scope", "review_by", "evaluated_at"], .replace(key: ["scope"])),
+                      [scope.key, reviewBy?.description, position])
     }
 
     // MARK: Links
 
     func link(_ key: String, to scope: String) throws {
-        try execute("INSERT INTO \(schema[.links]) (key, scope) VALUES (?, ?) ON CONFLICT DO NOTHING", [key, scope])
+        try db.insert(SQLInsert(schema[.links], ["key", "scope"], .ignore), [.text(key), .text(scope)])
     }
 
     func linkedScopes(_ key: String) throws -> [String] {
@@ -195,7 +192,7 @@ struct SQLProjectionStore: ProjectionStore {
     // MARK: Classes, training facts, targets
 
     func putClass(_ filed: ClassFiled, position: Int64) throws {
-        try execute(upsertSQL(schema[.classes], ["class_id", "division", "department", "jurisdiction", "position", "organiser"], key: ["class_id"]), [filed.classId, filed.division, filed.department, filed.jurisdiction.rawValue, position, filed.organiser])
+        try db.insert(SQLInsert(schema[.classes], ["class_id", "division", "department", "jurisdiction", "position", "organiser"], .replace(key: ["class_id"])), [filed.classId, filed.division, filed.department, filed.jurisdiction.rawValue, position, filed.organiser])
         classes.rows[filed.classId] = (filed.organiser, position)
     }
 
@@ -212,8 +209,8 @@ struct SQLProjectionStore: ProjectionStore {
     }
 
     func putTrainingFact(_ fact: TrainingFactRow) throws {
-        try execute(upsertSQL(schema[.trainingFacts], ["class_id", "position", "kind", "level", "occurred_at"], key: ["class_id", "position"]),
-                    [fact.classId, fact.position, fact.kind, fact.level, fact.occurredAt])
+        try db.insert(SQLInsert(schema[.trainingFacts], ["class_id", "position", "kind", "level", "occurred_at"], .replace(key: ["class_id", "position"])),
+                      [fact.classId, fact.position, fact.kind, fact.level, fact.occurredAt])
     }
 
     func trainingFacts(ofClass classId: String) throws -> [TrainingFactRow] {
@@ -231,8 +228,8 @@ struct SQLProjectionStore: ProjectionStore {
     }
 
     func putTarget(_ target: TargetSet, position: Int64, eventID: String) throws {
-        try execute(upsertSQL(schema[.targets], ["target_id", "clause", "metric", "scope", "unit", "period_start", "period_end", "value", "fund",
-                                                 "note", "position", "event_id"], key: ["target_id"]), [target.targetId, target.clause, target.metric, target.scope, target.unit, target.periodStart.description,
+        try db.insert(SQLInsert(schema[.targets], ["target_id", "clause", "metric", "scope", "unit", "period_start", "period_end", "value", "fund",
+                                                   "note", "position", "event_id"], .replace(key: ["target_id"])), [target.targetId, target.clause, target.metric, target.scope, target.unit, target.periodStart.description,
                   target.periodEnd.description, target.value, target.fund?.value, target.note, position, eventID])
     }
 
@@ -245,8 +242,8 @@ struct SQLProjectionStore: ProjectionStore {
     }
 
     func count(_ fact: TrainingFactRow, toward target: String) throws {
-        try execute("INSERT INTO \(schema[.targetEvents]) (target_id, position, occurred_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                    [target, fact.position, fact.occurredAt])
+        try db.insert(SQLInsert(schema[.targetEvents], ["target_id", "position", "occurred_at"], .ignore),
+                      [target, fact.position, fact.occurredAt])
     }
 
     func countedFacts(target: String, through date: LocalDate) throws -> Int64 {
@@ -257,8 +254,8 @@ struct SQLProjectionStore: ProjectionStore {
     // MARK: Funds and payments
 
     func putFund(_ fund: FundAllocated, date: LocalDate, position: Int64, eventID: String) throws {
-        try execute(upsertSQL(schema[.funds], ["fund_id", "clause", "recipient", "amount", "tranche", "period_start", "period_end", "target_id",
-                                               "date", "position", "event_id"], key: ["fund_id"]), [fund.fundId, fund.clause, fund.recipient, fund.amount.value, fund.tranche, fund.periodStart?.description,
+        try db.insert(SQLInsert(schema[.funds], ["fund_id", "clause", "recipient", "amount", "tranche", "period_start", "period_end", "target_id",
+                                                 "date", "position", "event_id"], .replace(key: ["fund_id"])), [fund.fundId, fund.clause, fund.recipient, fund.amount.value, fund.tranche, fund.periodStart?.description,
                   fund.periodEnd?.description, fund.targetId, date.description, position, eventID])
     }
 
@@ -280,9 +277,10 @@ struct SQLProjectionStore: ProjectionStore {
         // refused) is kept as a payment of its own, under `<id>@<position>`, so that its money
         // is counted and shown as a finding, never replacing the first.
         let id = try distinctID(paid.disbursementId, in: .disbursements, column: "disbursement_id", eventID: eventID, position: position)
-        try execute(upsertSQL(schema[.disbursements], ["disbursement_id", "clause", "payee_kind", "payee_id", "subject", "application_id",
-                                                       "fund_id", "amount", "reversed", "date", "position", "match_key", "event_id"], key: ["disbursement_id"]),
-                    [id, paid.clause, paid.payee.kind.rawValue, payee, paid.subject, paid.applicationId,
+        try db.insert(SQLInsert(schema[.disbursements], ["disbursement_id", "clause", "payee_kind", "payee_id", "subject", "application_id",
+                                                         "fund_id", "amount", "reversed", "date", "position", "match_key", "event_id"],
+                                .replace(key: ["disbursement_id"])),
+                      [id, paid.clause, paid.payee.kind.rawValue, payee, paid.subject, paid.applicationId,
                      paid.fundId, paid.amount.value, 0, date.description, position, matchKey, eventID])
     }
 
@@ -293,9 +291,9 @@ struct SQLProjectionStore: ProjectionStore {
     func putClawback(_ ordered: ClawbackOrdered, date: LocalDate, position: Int64, eventID: String) throws {
         // As for payments: a clawback id another event used keeps its own row, and is a finding.
         let id = try distinctID(ordered.clawbackId, in: .clawbacks, column: "clawback_id", eventID: eventID, position: position)
-        try execute(upsertSQL(schema[.clawbacks], ["clawback_id", "clause", "payee_kind", "payee_id", "amount", "reason", "disbursement_id",
-                                                   "date", "position", "recovered", "event_id"], key: ["clawback_id"]),
-                    [id, ordered.clause, ordered.payee.kind.rawValue, ordered.payee.organisation ?? ordered.payee.person ?? "",
+        try db.insert(SQLInsert(schema[.clawbacks], ["clawback_id", "clause", "payee_kind", "payee_id", "amount", "reason", "disbursement_id",
+                                                     "date", "position", "recovered", "event_id"], .replace(key: ["clawback_id"])),
+                      [id, ordered.clause, ordered.payee.kind.rawValue, ordered.payee.organisation ?? ordered.payee.person ?? "",
                      ordered.amount.value, ordered.reason, ordered.disbursementId, date.description, position, 0, eventID])
     }
 
@@ -312,7 +310,7 @@ struct SQLProjectionStore: ProjectionStore {
     // MARK: The "131" service's facts
 
     func putService131(_ fact: Service131Row) throws {
-        try execute(upsertSQL(schema[.service131], ["person", "position", "kind", "occurred_at", "value", "since", "until"], key: ["person", "position"]), [fact.person, fact.position, fact.kind.rawValue, fact.occurredAt.description, fact.value, fact.since?.description,
+        try db.insert(SQLInsert(schema[.service131], ["person", "position", "kind", "occurred_at", "value", "since", "until"], .replace(key: ["person", "position"])), [fact.person, fact.position, fact.kind.rawValue, fact.occurredAt.description, fact.value, fact.since?.description,
                   fact.until?.description])
     }
 
@@ -327,10 +325,8 @@ struct SQLProjectionStore: ProjectionStore {
 
     func putDraw(_ draw: SharedLimitPlace.Draw, scope: Scope) throws {
         let place = draw.place
-        try execute("""
-            INSERT INTO \(schema[.pooled]) (entitlement_id, clause, scope, payee_id, date, key_fact, amount, fund_used, payee_used)
-            VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)
-            """, [place.id, place.clause, scope.key, place.payee, place.date.description, place.keyFact, draw.amount?.value])
+        try db.insert(SQLInsert(schema[.pooled], ["entitlement_id", "clause", "scope", "payee_id", "date", "key_fact", "amount", "fund_used", "payee_used"], .fail),
+                      [place.id, place.clause, scope.key, place.payee, place.date.description, place.keyFact, draw.amount?.value, SQLValue.null, SQLValue.null])
     }
 
     func draws(ofClause clause: String) throws -> [KeptDraw] {
@@ -369,7 +365,7 @@ struct SQLProjectionStore: ProjectionStore {
 
     /// Tables that index events by a key (`column`, then `position`): a note, and the positions up to `limit`.
     private func note(_ position: Int64, under key: String, in table: ProjectionSchema.Table, _ column: String) throws {
-        try execute("INSERT INTO \(schema[table]) (\(column), position) VALUES (?, ?) ON CONFLICT DO NOTHING", [key, position])
+        try db.insert(SQLInsert(schema[table], [column, "position"], .ignore), [.text(key), .integer(position)])
     }
 
     private func positions(under key: String, in table: ProjectionSchema.Table, _ column: String, through limit: Int64) throws -> [Int64] {
@@ -400,8 +396,8 @@ struct SQLProjectionStore: ProjectionStore {
         guard Set(kept) != Set(parts) else { return [] }
         if !kept.isEmpty { try execute("DELETE FROM \(schema[.employerCounts]) WHERE worker = ?", [worker]) }
         for part in parts {
-            try execute(upsertSQL(schema[.employerCounts], Self.contributionColumns.components(separatedBy: ", "),
-                                  key: ["employer", "clause", "year", "kind", "worker", "rank"]), [
+            try db.insert(SQLInsert(schema[.employerCounts], Self.contributionColumns.components(separatedBy: ", "),
+                                    .replace(key: ["employer", "clause", "year", "kind", "worker", "rank"])), [
                 part.employer, part.clause, part.year, part.kind.rawValue, part.worker, part.rank, part.citation.eventID,
                 part.citation.type, part.citation.date.description, part.citation.role,
             ])

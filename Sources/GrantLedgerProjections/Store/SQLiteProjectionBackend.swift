@@ -93,6 +93,9 @@ struct SQLiteProjectionConnection: ProjectionConnection {
         try db.cachedStatement(sql: sql).execute(arguments: Self.arguments(arguments))
     }
 
+    /// At once: a statement on SQLite is a function call.
+    func insert(_ statement: SQLInsert, _ values: [SQLValue]) throws { try execute(statement.sql, values) }
+
     func forEachRow(_ sql: String, _ arguments: [SQLValue], table: String, large: Bool, _ body: (SQLRow) throws -> Void) throws {
         let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: Self.arguments(arguments))
         while let row = try rows.next() {

@@ -1,0 +1,230 @@
+import Foundation
+import GRDB
+import GrantLedgerPostgres
+import PostgresNIO
+@testable import GrantLedgerProjections
+import Testing
+
+/// The writes a PostgreSQL transaction gathers (`PendingWrites`) must leave the tables as the
+/// same writes made one by one do. The reference is SQLite running each write as it comes.
+@Suite("Pending writes")
+struct PendingWritesTests {
+    @Test("an insert joins its statement's rows past other tables' writes, not past its own table's")
+    func grouping() throws {
+        let pending = PendingWrites()
+        let a = SQLInsert("a", ["k", "v"], .replace(key: ["k"])), b = SQLInsert("b", ["k", "n"], .ignore)
+        pending.insert(a, [.text("x"), .integer(1)])
+        pending.insert(b, [.text("x"), .integer(1)])
+        pending.insert(a, [.text("y"), .integer(2)])
+        pending.write("DELETE FROM a WHERE k = ?", [.text("x")], table: "a")
+        pending.insert(b, [.text("y"), .integer(2)])
+        pending.insert(a, [.text("x"), .integer(3)])
+        let sent = pending.take()
+        #expect(sent.map(\.statement) == [
+            .insert(a, rows: 2), .insert(b, rows: 2), .other("DELETE FROM a WHERE k = ?"), .insert(a, rows: 1),
+        ])
+        #expect(sent[0].values == [.text("x"), .integer(1), .text("y"), .integer(2)])
+        #expect(pending.isEmpty && pending.count == 0)
+    }
+
+    @Test("a write that may read other tables keeps its place among all the writes")
+    func barrier() {
+        let pending = PendingWrites()
+        let a = SQLInsert("a", ["k", "v"], .ignore), b = SQLInsert("b", ["k", "v"], .ignore)
+        pending.insert(a, [.text("x"), .integer(1)])
+        pending.insert(b, [.text("x"), .integer(1)])
+        pending.write("INSERT INTO b (k, v) SELECT k, v FROM a", [], table: nil)
+        pending.insert(a, [.text("y"), .integer(2)])
+        #expect(pending.take().map(\.statement) == [
+            .insert(a, rows: 1), .insert(b, rows: 1), .other("INSERT INTO b (k, v) SELECT k, v FROM a"), .insert(a, rows: 1),
+        ])
+    }
+
+    @Test("rows given one key by a replacing insert: the last stays, where the first was")
+    func replacedInPlace() {
+        let pending = PendingWrites()
+        let a = SQLInsert("a", ["k", "v"], .replace(key: ["k"]))
+        pending.insert(a, [.text("x"), .integer(1)])
+        pending.insert(a, [.text("y"), .integer(2)])
+        pending.insert(a, [.text("x"), .integer(3)])
+        let sent = pending.take()
+        #expect(sent.map(\.statement) == [.insert(a, rows: 2)])
+        #expect(sent[0].values == [.text("x"), .integer(3), .text("y"), .integer(2)])
+    }
+
+    @Test("many rows go in statements of a power of two rows, within PostgreSQL's 65,535 values")
+    func sizes() {
+        let pending = PendingWrites()
+        let narrow = SQLInsert("a", ["k"], .fail)
+        for index in 0..<300 { pending.insert(narrow, [.integer(Int64(index))]) }
+        let wide = SQLInsert("b", (0..<300).map { "c\($0)" }, .fail)
+        for _ in 0..<300 { pending.insert(wide, Array(repeating: .null, count: 300)) }
+        let sent = pending.take()
+        #expect(sent.map(\.statement) == [256, 32, 8, 4].map { .insert(narrow, rows: $0) }
+            + Array(repeating: .insert(wide, rows: 128), count: 2) + [32, 8, 4].map { .insert(wide, rows: $0) })
+        #expect(sent.map(\.values.count) == [256, 32, 8, 4] + [128, 128, 32, 8, 4].map { $0 * 300 })
+        #expect(sent.flatMap(\.values).prefix(300) == (0..<300).map { .integer(Int64($0)) }[...])
+    }
+
+    @Test("the table of a plain DELETE or UPDATE; none for a write that reads")
+    func tableOfWrite() {
+        #expect(PendingWrites.table(ofWrite: "DELETE FROM proj_pooled WHERE scope = ?") == "proj_pooled")
+        #expect(PendingWrites.table(ofWrite: "UPDATE proj_clawbacks SET recovered = recovered + ? WHERE clawback_id = ?") == "proj_clawbacks")
+        #expect(PendingWrites.table(ofWrite: "INSERT INTO a (k) SELECT k FROM b") == nil)
+        #expect(PendingWrites.table(ofWrite: "DELETE FROM a WHERE k IN (SELECT k FROM b)") == nil)
+        #expect(PendingWrites.table(ofWrite: "DELETE FROM a") == nil)
+    }
+
+    @Test("random writes, gathered and sent at random reads, leave SQLite's tables as written one by one", arguments: [1, 2, 3])
+    func sameTablesOnSQLite(seed: UInt64) throws {
+        let script = WriteScript(seed: seed)
+        let direct = try DatabaseQueue(), gathered = try DatabaseQueue()
+        try direct.write { db in
+            let connection = SQLiteProjectionConnection(db: db)
+            try script.create(connection)
+            for step in script.steps { try step.run(on: connection) }
+        }
+        try gathered.write { db in
+            let connection = SQLiteProjectionConnection(db: db)
+            try script.create(connection)
+            let pending = PendingWrites()
+            func send() throws {
+                for (statement, values) in pending.take(maximumRows: 8) {
+                    switch statement {
+                    case .insert(let insert, let rows): try connection.execute(insert.sql(rows: rows), values)
+                    case .other(let sql): try connection.execute(sql, values)
+                    }
+                }
+            }
+            for step in script.steps {
+                if step.read { try send() }
+                step.gather(into: pending)
+            }
+            try send()
+        }
+        let expected = try direct.read { try WriteScript.contents(SQLiteProjectionConnection(db: $0)) }
+        #expect(try gathered.read { try WriteScript.contents(SQLiteProjectionConnection(db: $0)) } == expected)
+        #expect(expected.count > 200)
+    }
+
+    @Test("random writes on PostgreSQL, gathered by its projection connection, leave the tables SQLite's one by one do",
+          .enabled(if: PendingWritesTests.server != nil, "needs GRANTLEDGER_TEST_POSTGRES"), arguments: [1, 2, 3])
+    func sameTablesOnPostgres(seed: UInt64) throws {
+        let script = WriteScript(seed: seed)
+        let direct = try DatabaseQueue()
+        try direct.write { db in
+            let connection = SQLiteProjectionConnection(db: db)
+            try script.create(connection)
+            for step in script.steps { try step.run(on: connection) }
+        }
+        let expected = try direct.read { try WriteScript.contents(SQLiteProjectionConnection(db: $0)) }
+
+        var location = try PostgresLocation(url: try #require(Self.server))
+        location.schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(24)
+        let pool = PostgresBlockingPool(location: location, kept: 1)
+        defer { pool.close() }
+        let contents = try pool.write { connection in
+            try connection.execute(PostgresQuery(unsafeSQL: "CREATE SCHEMA \"\(location.schema)\""))
+            let db = PostgresProjectionConnection(connection: connection)
+            try script.create(db)
+            for step in script.steps {
+                // A read sends what waits, as the store's reads do.
+                if step.read { _ = try db.rows("SELECT count(*) FROM a", table: "a") }
+                try step.run(on: db)
+            }
+            return try WriteScript.contents(db)
+        }
+        #expect(contents == expected)
+        try pool.write { try $0.execute(PostgresQuery(unsafeSQL: "DROP SCHEMA \"\(location.schema)\" CASCADE")) }
+    }
+
+    static var server: String? {
+        ProcessInfo.processInfo.environment["GRANTLEDGER_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+}
+
+/// A seeded sequence of writes to three small tables, of every kind the store makes: inserts
+/// that replace, ignore or must not conflict, plain deletes and updates, and an insert that
+/// reads another table; some steps are preceded by a read.
+private struct WriteScript {
+    struct Step {
+        let sql: String
+        let insert: SQLInsert?
+        let values: [SQLValue]
+        let read: Bool
+
+        func run(on connection: some ProjectionConnection) throws {
+            if let insert { try connection.insert(insert, values) } else { try connection.execute(sql, values) }
+        }
+
+        func gather(into pending: PendingWrites) {
+            if let insert { pending.insert(insert, values) } else { pending.write(sql, values, table: PendingWrites.table(ofWrite: sql)) }
+        }
+    }
+
+    let steps: [Step]
+
+    init(seed: UInt64) {
+        var random = SplitMix(seed: seed)
+        let replaceA = SQLInsert("a", ["k", "v", "note"], .replace(key: ["k"]))
+        let ignoreA = SQLInsert("a", ["k", "v", "note"], .ignore)
+        let ignoreB = SQLInsert("b", ["k", "n"], .ignore)
+        let replaceB = SQLInsert("b", ["k", "n"], .replace(key: ["k", "n"]))
+        let failC = SQLInsert("c", ["id", "k", "v"], .fail)
+        var steps: [Step] = []
+        var nextID: Int64 = 0, copies: Int64 = 0
+        for _ in 0..<3_000 {
+            let key = SQLValue.text("k\(random.next() % 40)")
+            let number = SQLValue.integer(Int64(random.next() % 1_000))
+            let note: SQLValue = random.next() % 4 == 0 ? .null : .text("n\(random.next() % 7)")
+            let read = random.next() % 25 == 0
+            func step(_ sql: String, _ values: [SQLValue]) -> Step { Step(sql: sql, insert: nil, values: values, read: read) }
+            func step(_ insert: SQLInsert, _ values: [SQLValue]) -> Step { Step(sql: insert.sql, insert: insert, values: values, read: read) }
+            switch random.next() % 100 {
+            case 0..<30: steps.append(step(replaceA, [key, number, note]))
+            case 30..<45: steps.append(step(ignoreA, [key, number, note]))
+            case 45..<60: steps.append(step(ignoreB, [key, .integer(Int64(random.next() % 5))]))
+            case 60..<68: steps.append(step(replaceB, [key, .integer(Int64(random.next() % 5))]))
+            case 68..<82:
+                nextID += 1
+                steps.append(step(failC, [.integer(nextID), key, number]))
+            case 82..<88: steps.append(step("DELETE FROM a WHERE k = ?", [key]))
+            case 88..<92: steps.append(step("DELETE FROM c WHERE k = ?", [key]))
+            case 92..<97: steps.append(step("UPDATE a SET v = v + ? WHERE k = ?", [number, key]))
+            default:
+                // Ids of their own, below zero: ten for each such step.
+                copies += 1
+                steps.append(step("INSERT INTO c (id, k, v) SELECT ? - n, k, n FROM b WHERE k = ?", [.integer(-10 * copies), key]))
+            }
+        }
+        self.steps = steps
+    }
+
+    func create(_ connection: some ProjectionConnection) throws {
+        let integer = connection.dialect.integer, text = connection.dialect.text
+        try connection.execute("CREATE TABLE a (k \(text) PRIMARY KEY, v \(integer) NOT NULL, note \(text))", [SQLValue]())
+        try connection.execute("CREATE TABLE b (k \(text) NOT NULL, n \(integer) NOT NULL, PRIMARY KEY (k, n))", [SQLValue]())
+        try connection.execute("CREATE TABLE c (id \(integer) PRIMARY KEY, k \(text) NOT NULL, v \(integer) NOT NULL)", [SQLValue]())
+    }
+
+    static func contents(_ connection: some ProjectionConnection) throws -> [String] {
+        var lines: [String] = []
+        for (table, order) in [("a", "k"), ("b", "k, n"), ("c", "id")] {
+            try connection.forEachRow("SELECT * FROM \(table) ORDER BY \(order)", [], table: table) { lines.append("\(table) \($0.values)") }
+        }
+        return lines
+    }
+}
+
+/// A small seeded generator (SplitMix64), the same sequence on every platform.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
