@@ -1,5 +1,5 @@
-/// A transaction's writes to the projection tables, gathered until its next read or its
-/// commit, then sent as few statements as keep their effect: on PostgreSQL each statement is a
+/// A transaction's writes to the projection tables, gathered until a read of their tables or
+/// the commit, then sent as few statements as keep their effect: on PostgreSQL each statement is a
 /// turn on the server, and a rebuild makes tens of thousands of single-row inserts.
 ///
 /// Writes to different tables commute (the projection tables have no triggers and no foreign
@@ -13,6 +13,8 @@ final class PendingWrites {
     /// One statement's writes: an insert's rows, or one other write.
     private struct Batch {
         let insert: SQLInsert?
+        /// The table written; nil for a write that may touch others too.
+        let table: String?
         let sql: String
         var rows: [[SQLValue]]
         /// Where the row with each key is (`replace` inserts only).
@@ -22,15 +24,19 @@ final class PendingWrites {
     private var batches: [Batch] = []
     /// The batch a table's next insert may join: the table's last, if it is an insert's.
     private var open: [String: Int] = [:]
-    /// Rows waiting, across batches.
+    /// Whether a write that may touch any table waits: then every read waits for everything.
+    private var unbounded = false
+    /// Rows (and other writes) waiting, across batches.
     private(set) var count = 0
 
     var isEmpty: Bool { batches.isEmpty }
 
+    /// The tables with writes waiting, all of them if a write waits whose tables are not known.
+    var tables: Set<String>? { unbounded ? nil : Set(open.keys) }
+
     /// An insert of one row, to be sent with the others of its statement.
     func insert(_ statement: SQLInsert, _ values: [SQLValue]) {
         precondition(values.count == statement.columns.count, "a row has a value for each column")
-        count += 1
         if let index = open[statement.table], batches[index].insert == statement {
             if let keys = statement.keyIndexes {
                 let key = keys.map { values[$0] }
@@ -41,9 +47,11 @@ final class PendingWrites {
                 batches[index].rowOfKey[key] = batches[index].rows.count
             }
             batches[index].rows.append(values)
+            count += 1
             return
         }
-        var batch = Batch(insert: statement, sql: statement.sql, rows: [values])
+        count += 1
+        var batch = Batch(insert: statement, table: statement.table, sql: statement.sql, rows: [values])
         if let keys = statement.keyIndexes { batch.rowOfKey[keys.map { values[$0] }] = 0 }
         open[statement.table] = batches.count
         batches.append(batch)
@@ -57,16 +65,43 @@ final class PendingWrites {
             open[table] = batches.count
         } else {
             open.removeAll(keepingCapacity: true)
+            unbounded = true
         }
-        batches.append(Batch(insert: nil, sql: sql, rows: [values]))
+        batches.append(Batch(insert: nil, table: table, sql: sql, rows: [values]))
     }
 
     /// The statements to send, in order, and the writes forgotten. An insert's rows are sent
     /// in statements of a power of two rows each, at most `maximumRows` (and 65,535 values,
     /// PostgreSQL's limit), so that a few prepared statements serve every count.
-    func take(maximumRows: Int = 256) -> [(statement: Statement, values: [SQLValue])] {
+    ///
+    /// With `only`, just the writes to those tables (a read of them must see them): the others
+    /// keep waiting, in their order. While a write waits whose tables are not known, every
+    /// write is taken.
+    func take(only: Set<String>? = nil, maximumRows: Int = 256) -> [(statement: Statement, values: [SQLValue])] {
+        var taken = batches
+        if let only, !unbounded {
+            taken = []
+            var kept: [Batch] = []
+            open.removeAll(keepingCapacity: true)
+            count = 0
+            for batch in batches {
+                if let table = batch.table, !only.contains(table) {
+                    open[table] = kept.count
+                    count += batch.rows.count
+                    kept.append(batch)
+                } else {
+                    taken.append(batch)
+                }
+            }
+            batches = kept
+        } else {
+            batches.removeAll(keepingCapacity: true)
+            open.removeAll(keepingCapacity: true)
+            unbounded = false
+            count = 0
+        }
         var statements: [(Statement, [SQLValue])] = []
-        for batch in batches {
+        for batch in taken {
             guard let insert = batch.insert else {
                 statements.append((.other(batch.sql), batch.rows[0]))
                 continue
@@ -82,9 +117,6 @@ final class PendingWrites {
                 start += size
             }
         }
-        batches.removeAll(keepingCapacity: true)
-        open.removeAll(keepingCapacity: true)
-        count = 0
         return statements
     }
 
@@ -96,6 +128,19 @@ final class PendingWrites {
     private static func powerOfTwo(atMost limit: Int) -> Int {
         precondition(limit >= 1)
         return 1 << (Int.bitWidth - 1 - limit.leadingZeroBitCount)
+    }
+
+    /// Whether `sql` names `table`: as a whole word, not as the start or end of a longer name.
+    static func names(_ sql: String, _ table: String) -> Bool {
+        func isNamePart(_ character: Character) -> Bool { character.isLetter || character.isNumber || character == "_" }
+        var searched = sql.startIndex..<sql.endIndex
+        while let found = sql.range(of: table, range: searched) {
+            let before = found.lowerBound == sql.startIndex ? nil : sql[sql.index(before: found.lowerBound)]
+            let after = found.upperBound == sql.endIndex ? nil : sql[found.upperBound]
+            if !(before.map(isNamePart) ?? false), !(after.map(isNamePart) ?? false) { return true }
+            searched = found.upperBound..<sql.endIndex
+        }
+        return false
     }
 
     /// The table a write of the projections' own changes, if it is plain enough to say:

@@ -51,7 +51,7 @@ struct PostgresProjectionBackend: ProjectionBackend, LogReading {
 /// The projections' statements on a PostgreSQL connection: `?` become `$1`, `$2` … and values
 /// are bound as BIGINT, TEXT or NULL.
 ///
-/// Writes wait in ``PendingWrites`` until the next read, the next table statement or the end
+/// Writes wait in ``PendingWrites`` until a read of their table, a table statement or the end
 /// of the transaction (``flush()``), and go as statements of many rows: each statement is a
 /// turn on the server. They are sent without waiting; the next read, or the commit, waits for
 /// them (``PostgresBlockingConnection/send(_:)``) and reports a failure among them.
@@ -95,7 +95,20 @@ struct PostgresProjectionConnection: ProjectionConnection {
     /// Sends the writes waiting, as few prepared statements as keep their effect.
     func flush() throws {
         guard !pending.isEmpty else { return }
-        for (statement, values) in pending.take() {
+        try send(pending.take())
+    }
+
+    /// Sends the writes waiting that a read of `sql` must see: those to the tables it names.
+    /// The others wait on: rows keep joining them until a read of their own table.
+    private func flush(before sql: String) throws {
+        guard !pending.isEmpty else { return }
+        guard let waiting = pending.tables else { return try flush() }
+        let named = waiting.filter { PendingWrites.names(sql, $0) }
+        if !named.isEmpty { try send(pending.take(only: named)) }
+    }
+
+    private func send(_ statements: [(statement: PendingWrites.Statement, values: [SQLValue])]) throws {
+        for (statement, values) in statements {
             try connection.sendPrepared(Self.numberedSQL(statement), values.map(Self.data))
         }
     }
@@ -119,7 +132,7 @@ struct PostgresProjectionConnection: ProjectionConnection {
     nonisolated(unsafe) private static var numberedStatements: [PendingWrites.Statement: String] = [:]  // guarded by numberedLock
 
     func forEachRow(_ sql: String, _ arguments: [SQLValue], table: String, large: Bool, _ body: (SQLRow) throws -> Void) throws {
-        try flush()
+        try flush(before: sql)
         guard large else {
             for row in try connection.preparedRows(PostgresBlockingConnection.numbered(sql), arguments.map(Self.data)) {
                 try body(SQLRow(values: try Self.binaryValues(row, table: table), table: table))

@@ -104,7 +104,7 @@ protocol ProjectionConnection {
     /// The log, read on the same connection and in the same transaction.
     var events: any TransactionEventReader { get }
     func execute(_ sql: String, _ arguments: [SQLValue]) throws
-    /// Writes a row (``SQLInsert``): at once, or before the next read and the commit, in order
+    /// Writes a row (``SQLInsert``): at once, or before the next read of its table and the commit, in order
     /// with the other writes to its table.
     func insert(_ statement: SQLInsert, _ values: [SQLValue]) throws
     /// Calls `body` with each row, in the order the statement gives them. `large` says the rows
