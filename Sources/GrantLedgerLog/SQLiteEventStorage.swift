@@ -407,6 +407,23 @@ public protocol TransactionEventReader {
     func erasure(of pseudonym: String) throws -> Timestamp?
     /// The sealed personal data held for `pseudonym` (see ``PersonalDataSeal``), if any.
     func sealedPersonalData(pseudonym: String) throws -> [UInt8]?
+    /// The events naming each of `parties`, up to position `limit`, in position order: what
+    /// `forEachEvent` gives for each party's query, several parties read at once where a
+    /// request costs a turn on a server.
+    func events(ofParties parties: [String], through limit: Int64) throws -> [String: [RecordedEvent]]
+}
+
+extension TransactionEventReader {
+    /// One party at a time: a read on SQLite is a function call.
+    public func events(ofParties parties: [String], through limit: Int64) throws -> [String: [RecordedEvent]] {
+        var found: [String: [RecordedEvent]] = [:]
+        for party in parties where found[party] == nil {
+            var events: [RecordedEvent] = []
+            try forEachEvent(EventQuery(to: limit, party: party)) { events.append($0); return true }
+            found[party] = events
+        }
+        return found
+    }
 }
 
 /// The log's reads (and, inside the log, its writes) on a GRDB connection the caller already

@@ -21,24 +21,33 @@ public enum ScopeWorkers {
     static func evaluate(
         _ scopes: [Scope], with evaluator: ScopeEvaluator, on backend: any ProjectionBackend, workers: Int = defaultCount
     ) throws -> [ScopeEvaluator.Rows] {
+        let work = Work(count: scopes.count)
+        // A run of scopes at a time: its people's lookups and events are read in one request each.
+        @Sendable func evaluateRuns(_ store: any ProjectionStore) throws {
+            while let run = work.next(upTo: runLength) {
+                let lookups = try evaluator.lookups(Array(scopes[run]), store: store, readingEvents: true)
+                for (index, lookup) in zip(run, lookups) {
+                    work.finish(index, with: try evaluator.evaluate(scopes[index], lookups: lookup, store: store))
+                }
+            }
+        }
         // A backend whose reads run one at a time gains nothing from more threads.
         guard backend.concurrentReads, workers > 1, scopes.count > 1 else {
-            return try backend.read(.rebuilding) { store in try scopes.map { try evaluator.evaluate($0, store: store) } }
+            try backend.read(.rebuilding) { store in try evaluateRuns(store) }
+            return try work.results().map { $0! }
         }
-        let work = Work(count: scopes.count)
-        DispatchQueue.concurrentPerform(iterations: min(workers, scopes.count)) { _ in
+        DispatchQueue.concurrentPerform(iterations: min(workers, (scopes.count + runLength - 1) / runLength)) { _ in
             do {
-                try backend.read(.rebuilding) { store in
-                    while let index = work.next() {
-                        work.finish(index, with: try evaluator.evaluate(scopes[index], store: store))
-                    }
-                }
+                try backend.read(.rebuilding) { store in try evaluateRuns(store) }
             } catch {
                 work.fail(error)
             }
         }
         return try work.results().map { $0! }
     }
+
+    /// Scopes a rebuild's worker takes at a time.
+    static let runLength = 32
 
     /// A catch-up's people, evaluated in the writer's transaction (`store`) and, beside it, in
     /// read transactions on the live tables of `helpers`.
@@ -54,7 +63,7 @@ public enum ScopeWorkers {
         _ scopes: [Scope], with evaluator: ScopeEvaluator, writer store: some ProjectionStore, helpers backend: (any ProjectionBackend)?,
         filed: Set<String> = [], workers: Int = defaultCount
     ) throws -> [ScopeEvaluator.Rows] {
-        let lookups = try scopes.map { try evaluator.lookups($0, store: store) }
+        let lookups = try evaluator.lookups(scopes, store: store, readingEvents: false)
         guard let backend, backend.concurrentReads, workers > 1, scopes.count >= catchUpThreshold else {
             return try scopes.indices.map { try evaluator.evaluate(scopes[$0], lookups: lookups[$0], store: store) }
         }
@@ -99,11 +108,15 @@ public enum ScopeWorkers {
 
         init(count: Int) { rows = Array(repeating: nil, count: count) }
 
-        func next() -> Int? {
+        func next() -> Int? { next(upTo: 1)?.lowerBound }
+
+        /// The next indexes, at most `count` of them.
+        func next(upTo count: Int) -> Range<Int>? {
             lock.withLock {
                 guard error == nil, taken < rows.count else { return nil }
-                defer { taken += 1 }
-                return taken
+                let run = taken..<min(taken + count, rows.count)
+                taken = run.upperBound
+                return run
             }
         }
 

@@ -1,5 +1,6 @@
 import GrantLedgerEvents
 import GrantLedgerLog
+import GrantLedgerPostgres
 import Testing
 
 /// Contract: a party query finds every event that names a person or an organisation anywhere
@@ -106,5 +107,32 @@ struct PartyQueryTests {
         #expect(error?.description.contains("350203199001011234") == false)
         #expect(error?.description.contains("350203********1234") == true)
         #expect(throws: EventLog.PartyError.self) { try log.partyKey(for: "厦门某公司") }
+    }
+}
+
+/// Several parties' events read at once in a transaction (what a rebuild's evaluations of
+/// people read): each party's events as its own party query gives them.
+@Suite("Party queries in a transaction")
+struct TransactionPartyQueryTests {
+    @Test("several parties at once: each one's events in position order, up to the limit", arguments: Backend.allCases)
+    func severalParties(backend: Backend) async throws {
+        let ledger = try await backend.makeLedger()
+        let log = try await ledger.log()
+        try await log.appendAccepted(PartyQueryTests.file)
+        let zhang = try log.partyKey(for: People.zhang), li = try log.partyKey(for: People.li)
+        let parties = [zhang, Organisations.kejiCompany, li, "nobody", zhang]
+        @Sendable func read(_ reader: any TransactionEventReader) throws -> [String: [Int64]] {
+            try reader.events(ofParties: parties, through: 6).mapValues { $0.map(\.position) }
+        }
+        let found: [String: [Int64]]
+        if let storage = ledger.storage as? PostgresEventStorage {
+            found = try storage.blocking.read { try read($0.events) }
+        } else {
+            found = try await (ledger.storage as! SQLiteEventStorage).database.read { try read(SQLiteEventStorage.reader(on: $0)) }
+        }
+        #expect(found == [zhang: [1, 3, 4, 5], Organisations.kejiCompany: [2, 3, 5], li: [6], "nobody": []])
+        for party in Set(parties) {
+            #expect(try await log.positions(EventQuery(to: 6, party: party)) == found[party])
+        }
     }
 }

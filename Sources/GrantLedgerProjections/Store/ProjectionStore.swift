@@ -73,6 +73,8 @@ protocol ProjectionStore {
     func linkAll(_ key: String, toScopesOf other: String) throws
     /// The applications linked to `scope` (those citing its events as evidence).
     func linkedApplications(of scope: Scope) throws -> [String]
+    /// ``linkedApplications(of:)`` for several scopes at once, by their keys.
+    func linkedApplications(of scopes: [Scope]) throws -> [String: [String]]
 
     // MARK: Classes, training facts, targets
 

@@ -189,6 +189,25 @@ struct SQLProjectionStore: ProjectionStore {
             .map { String($0.dropFirst(from.count)) }
     }
 
+    func linkedApplications(of scopes: [Scope]) throws -> [String: [String]] {
+        let (from, to) = Self.range(of: "app:")
+        var found: [String: [String]] = [:]
+        let keys = Array(Set(scopes.map(\.key))).sorted()
+        for key in keys { found[key] = [] }
+        // A statement per 64 scopes, the last one's padded with the last key: a few shapes
+        // of statement, each prepared once.
+        for start in stride(from: 0, to: keys.count, by: 64) {
+            var chunk = Array(keys[start..<min(start + 64, keys.count)])
+            chunk += Array(repeating: chunk.last!, count: 64 - chunk.count)
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            try db.forEachRow("SELECT scope, key FROM \(schema[.links]) WHERE scope IN (\(marks)) AND key >= ? AND key < ? ORDER BY scope, key",
+                              chunk.map(SQLValue.text) + [.text(from), .text(to)], table: "links") { row in
+                found[try row.text(0), default: []].append(String(try row.text(1).dropFirst(from.count)))
+            }
+        }
+        return found
+    }
+
     // MARK: Classes, training facts, targets
 
     func putClass(_ filed: ClassFiled, position: Int64) throws {
