@@ -358,10 +358,14 @@ struct PostgresTransactionEventReader: TransactionEventReader {
         var found: [String: [RecordedEvent]] = [:]
         for party in parties { found[party] = [] }
         guard !parties.isEmpty else { return found }
+        // Index probes, party by party and event by event (`LATERAL`, kept apart from the join
+        // tree by `OFFSET 0`): a plain join lets the planner hash the whole log against the
+        // list, which it does while a table just filled has no statistics.
         for row in try connection.rows("""
-            SELECT \(unescaped: PostgresAccess.qualifiedColumns), p.party FROM \(unescaped: tables.parties) p
-            JOIN \(unescaped: tables.events) e ON e.position = p.position
-            WHERE p.party = ANY(\(Array(Set(parties)))::text[]) AND p.position <= \(limit) ORDER BY p.party, p.position
+            SELECT \(unescaped: PostgresAccess.qualifiedColumns), wanted.party FROM unnest(\(Array(Set(parties)))::text[]) AS wanted (party)
+            CROSS JOIN LATERAL (SELECT position FROM \(unescaped: tables.parties) WHERE party = wanted.party AND position <= \(limit) OFFSET 0) AS p
+            CROSS JOIN LATERAL (SELECT * FROM \(unescaped: tables.events) WHERE position = p.position OFFSET 0) AS e
+            ORDER BY wanted.party, p.position
             """) {
             let event = try PostgresAccess.event(from: row)
             guard let party = try? PostgresRandomAccessRow(row)[14].decode(String.self, context: .default) else {
