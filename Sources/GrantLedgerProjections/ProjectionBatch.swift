@@ -96,6 +96,9 @@ struct ProjectionBatch {
         applier.written = memo
         // Once per chunk rather than a lookup per event: a few applications cite evidence.
         applier.citedEvidence = Set(try store.linkedKeys(prefix: "evidence:").map { String($0.dropFirst("evidence:".count)) })
+        // And the payment and clawback ids already held, which each such event checks.
+        try store.readHeldIDs(disbursements: batch.compactMap { ($0.payload as? DisbursementMade)?.disbursementId },
+                              clawbacks: batch.compactMap { ($0.payload as? ClawbackOrdered)?.clawbackId })
         var noted: Set<Scope> = []
         for decoded in batch {
             guard fixed.map({ decoded.event.occurredAt <= $0 }) ?? true else {

@@ -100,6 +100,10 @@ protocol ProjectionStore {
     func fundRecipients(ofTargets targets: [String]) throws -> [String]
     /// The funds `recipient` receives, with the target each follows.
     func funds(receivedBy recipient: String) throws -> [(fund: String, target: String?)]
+    /// Reads at once which of these payment and clawback ids rows already hold, for the
+    /// checks ``putDisbursement(_:payee:date:position:matchKey:eventID:)`` and
+    /// ``putClawback(_:date:position:eventID:)`` make of a chunk's events in this transaction.
+    func readHeldIDs(disbursements: [String], clawbacks: [String]) throws
     func putDisbursement(_ paid: DisbursementMade, payee: String, date: LocalDate, position: Int64, matchKey: String, eventID: String) throws
     func addReversal(_ amount: Int64, toDisbursement id: String) throws
     func putClawback(_ ordered: ClawbackOrdered, date: LocalDate, position: Int64, eventID: String) throws

@@ -25,6 +25,13 @@ struct SQLProjectionStore: ProjectionStore {
         var rows: [String: (organiser: String, position: Int64)?] = [:]
     }
 
+    /// The event holding each payment or clawback id, as this transaction knows it (nil: none).
+    private let held = HeldIDs()
+
+    private final class HeldIDs {
+        var ids: [ProjectionSchema.Table: [String: String?]] = [:]
+    }
+
     var events: any TransactionEventReader { db.events }
 
     // MARK: The tables themselves
@@ -318,8 +325,33 @@ struct SQLProjectionStore: ProjectionStore {
 
     /// `id`, or `<id>@<position>` when a row of `table` already holds `id` for another event.
     private func distinctID(_ id: String, in table: ProjectionSchema.Table, column: String, eventID: String, position: Int64) throws -> String {
-        let held = try db.firstText("SELECT event_id FROM \(schema[table]) WHERE \(column) = ?", [id], table: table.rawValue)
-        return held.map { $0 == eventID } == false ? "\(id)@\(position)" : id
+        let holder: String?
+        if let known = held.ids[table]?[id] {
+            holder = known
+        } else {
+            holder = try db.firstText("SELECT event_id FROM \(schema[table]) WHERE \(column) = ?", [id], table: table.rawValue)
+        }
+        let distinct = holder.map { $0 == eventID } == false ? "\(id)@\(position)" : id
+        // The row about to be written: this transaction's later checks see it.
+        if held.ids[table] != nil { held.ids[table]![distinct] = .some(eventID) }
+        return distinct
+    }
+
+    func readHeldIDs(disbursements: [String], clawbacks: [String]) throws {
+        for (table, column, ids) in [(ProjectionSchema.Table.disbursements, "disbursement_id", disbursements), (.clawbacks, "clawback_id", clawbacks)] {
+            var known = held.ids[table] ?? [:]
+            let wanted = Array(Set(ids)).sorted()
+            for id in wanted { known[id] = .some(nil) }
+            // A statement per 64 ids, the last one's padded with the last id: a few shapes, each prepared once.
+            for start in stride(from: 0, to: wanted.count, by: 64) {
+                var chunk = Array(wanted[start..<min(start + 64, wanted.count)])
+                chunk += Array(repeating: chunk.last!, count: 64 - chunk.count)
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                try db.forEachRow("SELECT \(column), event_id FROM \(schema[table]) WHERE \(column) IN (\(marks))", chunk.map(SQLValue.text),
+                                  table: table.rawValue) { row in known[try row.text(0)] = .some(try row.text(1)) }
+            }
+            held.ids[table] = known
+        }
     }
 
     func addRecovery(_ amount: Int64, toClawback id: String) throws {
