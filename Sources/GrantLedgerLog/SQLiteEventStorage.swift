@@ -411,6 +411,9 @@ public protocol TransactionEventReader {
     /// `forEachEvent` gives for each party's query, several parties read at once where a
     /// request costs a turn on a server.
     func events(ofParties parties: [String], through limit: Int64) throws -> [String: [RecordedEvent]]
+    /// The events of each of `streams`, up to position `limit`, in stream order, as
+    /// `forEachEvent` gives each stream's: several read at once where a request costs a turn.
+    func events(ofStreams streams: [String], through limit: Int64) throws -> [String: [RecordedEvent]]
 }
 
 extension TransactionEventReader {
@@ -421,6 +424,17 @@ extension TransactionEventReader {
             var events: [RecordedEvent] = []
             try forEachEvent(EventQuery(to: limit, party: party)) { events.append($0); return true }
             found[party] = events
+        }
+        return found
+    }
+
+    /// One stream at a time.
+    public func events(ofStreams streams: [String], through limit: Int64) throws -> [String: [RecordedEvent]] {
+        var found: [String: [RecordedEvent]] = [:]
+        for stream in streams where found[stream] == nil {
+            var events: [RecordedEvent] = []
+            try forEachEvent(EventQuery(to: limit, streamID: stream)) { events.append($0); return true }
+            found[stream] = events
         }
         return found
     }

@@ -376,6 +376,25 @@ struct PostgresTransactionEventReader: TransactionEventReader {
         return found
     }
 
+    /// One request for all of them: each stream's events through its index, stream by stream.
+    func events(ofStreams streams: [String], through limit: Int64) throws -> [String: [RecordedEvent]] {
+        var found: [String: [RecordedEvent]] = [:]
+        for stream in streams { found[stream] = [] }
+        guard !streams.isEmpty else { return found }
+        // `position + 0`: the bound filters each stream's rows found through its index (see
+        // ``PostgresAccess/request(_:after:limit:tables:)``).
+        for row in try connection.rows("""
+            SELECT \(unescaped: PostgresAccess.qualifiedColumns) FROM unnest(\(Array(Set(streams)))::text[]) AS wanted (stream)
+            CROSS JOIN LATERAL (SELECT * FROM \(unescaped: tables.events) WHERE stream_id = wanted.stream AND position + 0 <= \(limit)
+                                ORDER BY stream_version OFFSET 0) AS e
+            ORDER BY wanted.stream, e.stream_version
+            """) {
+            let event = try PostgresAccess.event(from: row)
+            found[event.streamID, default: []].append(event)
+        }
+        return found
+    }
+
     func lastPosition(knownAt time: Timestamp) throws -> Int64 {
         try EventLog.lastPosition(knownAt: time, head: try lastEvent()?.position ?? 0) { position in
             try connection.rows("SELECT recorded_at FROM \(unescaped: tables.events) WHERE position = \(position)").first

@@ -77,8 +77,12 @@ struct ScopeEvaluator: Sendable {
         /// An organisation's: the parts of its yearly counts its workers' evaluations kept.
         var contributions: [EmployerContribution]?
         /// A person's events, when they were read with other people's in one request
-        /// (``lookups(_:store:readingEvents:)``); nil: the evaluation reads them.
-        var events: [RecordedEvent]?
+        /// (``lookups(_:store:readingEvents:)``), each with what it names; nil: the evaluation
+        /// reads them.
+        var events: [(event: RecordedEvent, references: EventReferences)]?
+        /// Streams that give those events their context, read with the other people's in one
+        /// request: those not already among the ``ContextFacts``.
+        var streams: [String: [RecordedEvent]] = [:]
 
         struct Fund: Sendable {
             let fund: String
@@ -105,13 +109,29 @@ struct ScopeEvaluator: Sendable {
     func lookups(_ scopes: [Scope], store: some ProjectionStore, readingEvents: Bool) throws -> [Lookups] {
         let people = scopes.filter { if case .person = $0 { true } else { false } }
         let applications = people.isEmpty ? [:] : try store.linkedApplications(of: people)
-        let events = readingEvents && !people.isEmpty
-            ? try store.events.events(ofParties: people.map { if case .person(let id) = $0 { id } else { "" } }, through: limit) : [:]
+        var events: [String: [(event: RecordedEvent, references: EventReferences)]] = [:]
+        var streams: [String: [RecordedEvent]] = [:]
+        if readingEvents, !people.isEmpty {
+            var context = Context()
+            for (party, read) in try store.events.events(ofParties: people.map { if case .person(let id) = $0 { id } else { "" } }, through: limit) {
+                events[party] = try read.map { event in
+                    let references = try EventReferences(event, catalog: catalog)
+                    context.add(references)
+                    return (event, references)
+                }
+            }
+            for application in applications.values.joined() { context.streams.insert("application:" + application) }
+            let unread = context.streams.filter { !shared.holds(stream: $0) }
+            if !unread.isEmpty { streams = try store.events.events(ofStreams: unread.sorted(), through: limit) }
+        }
         return try scopes.map { scope in
             guard case .person(let id) = scope else { return try lookups(scope, store: store) }
             var lookups = Lookups()
             lookups.applications = applications[scope.key] ?? []
-            if readingEvents { lookups.events = events[id] ?? [] }
+            if readingEvents {
+                lookups.events = events[id] ?? []
+                lookups.streams = streams
+            }
             return lookups
         }
     }
@@ -187,7 +207,10 @@ struct ScopeEvaluator: Sendable {
         switch scope {
         case .person(let id):
             if let read = lookups.events {
-                for event in read { try take(event) }
+                for (event, references) in read where found[event.position] == nil {
+                    found[event.position] = try fact(event)
+                    context.add(references)
+                }
             } else {
                 try events.forEachEvent(EventQuery(to: limit, party: id)) { try take($0); return true }
             }
@@ -231,6 +254,7 @@ struct ScopeEvaluator: Sendable {
         }
         for stream in context.streams.sorted() {
             let facts = try shared.stream(stream) {
+                if let read = lookups.streams[stream] { return try read.map(fact) }
                 var facts: [Fact] = []
                 try events.forEachEvent(EventQuery(to: limit, streamID: stream)) { facts.append(try fact($0)); return true }
                 return facts
@@ -323,6 +347,9 @@ final class ContextFacts: @unchecked Sendable {
     func stream(_ key: String, read: () throws -> [Fact]) throws -> [Fact] {
         try remembered(\.streams, key, size: \.count, keep: !key.hasPrefix("certificate:"), read: read)
     }
+
+    /// Whether the facts of this stream are kept.
+    func holds(stream key: String) -> Bool { lock.withLock { streams[key] != nil } }
 
     func filing(_ key: String, read: () throws -> Filing) throws -> Filing {
         try remembered(\.filings, key, size: \.facts.count, keep: true, read: read)

@@ -136,3 +136,33 @@ struct TransactionPartyQueryTests {
         }
     }
 }
+
+extension TransactionPartyQueryTests {
+    @Test("several streams at once: each one's events as its own stream query gives them, up to the limit", arguments: Backend.allCases)
+    func severalStreams(backend: Backend) async throws {
+        let ledger = try await backend.makeLedger()
+        let log = try await ledger.log()
+        try await log.appendAccepted(PartyQueryTests.file)
+        @Sendable func read(_ reader: any TransactionEventReader) throws -> (found: [String: [Int64]], expected: [String: [Int64]]) {
+            var streams: [String] = []
+            try reader.forEachEvent(EventQuery()) { streams.append($0.streamID); return true }
+            streams.append("stream:none")
+            let found = try reader.events(ofStreams: streams + streams, through: 6).mapValues { $0.map(\.position) }
+            var expected: [String: [Int64]] = [:]
+            for stream in streams {
+                var positions: [Int64] = []
+                try reader.forEachEvent(EventQuery(to: 6, streamID: stream)) { positions.append($0.position); return true }
+                expected[stream] = positions
+            }
+            return (found, expected)
+        }
+        let (found, expected): ([String: [Int64]], [String: [Int64]])
+        if let storage = ledger.storage as? PostgresEventStorage {
+            (found, expected) = try storage.blocking.read { try read($0.events) }
+        } else {
+            (found, expected) = try await (ledger.storage as! SQLiteEventStorage).database.read { try read(SQLiteEventStorage.reader(on: $0)) }
+        }
+        #expect(found == expected)
+        #expect(found.count == 9 && found["stream:none"] == [] && found.values.joined().count == 6)
+    }
+}
