@@ -28,8 +28,14 @@ public final class CatchUpLease: Sendable {
         return !connection.isClosed && (try? connection.execute("SELECT 1")) != nil
     }
 
-    /// Gives the lease up (closing its session): another instance takes it at its next try.
-    public func release() { connection?.close() }
+    /// Gives the lease up: another instance takes it at its next try. The lock is released
+    /// and the release waited for before the session closes: a closed session's locks go
+    /// only once the server has noticed, and another's try meanwhile would find it held.
+    public func release() {
+        guard let connection, !connection.isClosed else { return }
+        _ = try? connection.execute("SELECT pg_advisory_unlock(\(connection.lockKey("catch-up-lease")))")
+        connection.close()
+    }
 
     deinit { release() }
 }

@@ -201,18 +201,24 @@ struct SQLProjectionStore: ProjectionStore {
         var found: [String: [String]] = [:]
         let keys = Array(Set(scopes.map(\.key))).sorted()
         for key in keys { found[key] = [] }
-        // A statement per 64 scopes, the last one's padded with the last key: a few shapes
-        // of statement, each prepared once.
-        for start in stride(from: 0, to: keys.count, by: 64) {
-            var chunk = Array(keys[start..<min(start + 64, keys.count)])
-            chunk += Array(repeating: chunk.last!, count: 64 - chunk.count)
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+        try Self.inLists(keys) { marks, values in
             try db.forEachRow("SELECT scope, key FROM \(schema[.links]) WHERE scope IN (\(marks)) AND key >= ? AND key < ? ORDER BY scope, key",
-                              chunk.map(SQLValue.text) + [.text(from), .text(to)], table: "links") { row in
+                              values + [.text(from), .text(to)], table: "links") { row in
                 found[try row.text(0), default: []].append(String(try row.text(1).dropFirst(from.count)))
             }
         }
         return found
+    }
+
+    /// Calls `body` with `keys` 64 at a time, as an `IN` list of `?` and its values: the last
+    /// list is padded with its last key, so that a few shapes of statement serve every count,
+    /// each prepared once.
+    private static func inLists(_ keys: [String], _ body: (_ marks: String, _ values: [SQLValue]) throws -> Void) throws {
+        let marks = Array(repeating: "?", count: 64).joined(separator: ", ")
+        for start in stride(from: 0, to: keys.count, by: 64) {
+            let chunk = keys[start..<min(start + 64, keys.count)]
+            try body(marks, chunk.map(SQLValue.text) + Array(repeating: .text(chunk.last!), count: 64 - chunk.count))
+        }
     }
 
     // MARK: Classes, training facts, targets
@@ -342,12 +348,8 @@ struct SQLProjectionStore: ProjectionStore {
             var known = held.ids[table] ?? [:]
             let wanted = Array(Set(ids)).sorted()
             for id in wanted { known[id] = .some(nil) }
-            // A statement per 64 ids, the last one's padded with the last id: a few shapes, each prepared once.
-            for start in stride(from: 0, to: wanted.count, by: 64) {
-                var chunk = Array(wanted[start..<min(start + 64, wanted.count)])
-                chunk += Array(repeating: chunk.last!, count: 64 - chunk.count)
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
-                try db.forEachRow("SELECT \(column), event_id FROM \(schema[table]) WHERE \(column) IN (\(marks))", chunk.map(SQLValue.text),
+            try Self.inLists(wanted) { marks, values in
+                try db.forEachRow("SELECT \(column), event_id FROM \(schema[table]) WHERE \(column) IN (\(marks))", values,
                                   table: table.rawValue) { row in known[try row.text(0)] = .some(try row.text(1)) }
             }
             held.ids[table] = known
