@@ -77,7 +77,7 @@ struct ScopeEvaluator: Sendable {
         /// An organisation's: the parts of its yearly counts its workers' evaluations kept.
         var contributions: [EmployerContribution]?
         /// A person's events, when they were read with other people's in one request
-        /// (``lookups(_:store:readingEvents:)``), each with what it names; nil: the evaluation
+        /// (``readingEvents(of:_:store:)``), each with what it names; nil: the evaluation
         /// reads them.
         var events: [(event: RecordedEvent, references: EventReferences)]?
         /// Streams that give those events their context, read with the other people's in one
@@ -103,36 +103,45 @@ struct ScopeEvaluator: Sendable {
         return lookups
     }
 
-    /// The lookups of several scopes, people's in one request for all of them; with
-    /// `readingEvents`, their events too (``Lookups/events``): where each request is a turn on
-    /// a server, a few hundred people cost a few requests instead of two each.
-    func lookups(_ scopes: [Scope], store: some ProjectionStore, readingEvents: Bool) throws -> [Lookups] {
+    /// The lookups of several scopes, people's in one request for all of them.
+    func lookups(_ scopes: [Scope], store: some ProjectionStore) throws -> [Lookups] {
         let people = scopes.filter { if case .person = $0 { true } else { false } }
         let applications = people.isEmpty ? [:] : try store.linkedApplications(of: people)
-        var events: [String: [(event: RecordedEvent, references: EventReferences)]] = [:]
-        var streams: [String: [RecordedEvent]] = [:]
-        if readingEvents, !people.isEmpty {
-            var context = Context()
-            for (party, read) in try store.events.events(ofParties: people.map { if case .person(let id) = $0 { id } else { "" } }, through: limit) {
-                events[party] = try read.map { event in
-                    let references = try EventReferences(event, catalog: catalog)
-                    context.add(references)
-                    return (event, references)
-                }
-            }
-            for application in applications.values.joined() { context.streams.insert("application:" + application) }
-            let unread = context.streams.filter { !shared.holds(stream: $0) }
-            if !unread.isEmpty { streams = try store.events.events(ofStreams: unread.sorted(), through: limit) }
-        }
         return try scopes.map { scope in
-            guard case .person(let id) = scope else { return try lookups(scope, store: store) }
+            guard case .person = scope else { return try lookups(scope, store: store) }
             var lookups = Lookups()
             lookups.applications = applications[scope.key] ?? []
-            if readingEvents {
-                lookups.events = events[id] ?? []
-                lookups.streams = streams
-            }
             return lookups
+        }
+    }
+
+    /// `lookups` of `scopes` with their people's events, and the streams that give those
+    /// events context and are not kept yet, read from `store`'s log in one request each
+    /// (``Lookups/events``, ``Lookups/streams``): where each request is a turn on a server, a
+    /// run of people costs a few requests instead of several each.
+    func readingEvents(of scopes: [Scope], _ lookups: [Lookups], store: some ProjectionStore) throws -> [Lookups] {
+        let people = scopes.compactMap { if case .person(let id) = $0 { id } else { nil } }
+        guard !people.isEmpty else { return lookups }
+        var events: [String: [(event: RecordedEvent, references: EventReferences)]] = [:]
+        var context = Context()
+        for (party, read) in try store.events.events(ofParties: people, through: limit) {
+            events[party] = try read.map { event in
+                let references = try EventReferences(event, catalog: catalog)
+                context.add(references)
+                return (event, references)
+            }
+        }
+        for (scope, lookup) in zip(scopes, lookups) where scope.kind == .person {
+            for application in lookup.applications { context.streams.insert("application:" + application) }
+        }
+        let unread = context.streams.filter { !shared.holds(stream: $0) }
+        let streams = unread.isEmpty ? [:] : try store.events.events(ofStreams: unread.sorted(), through: limit)
+        return zip(scopes, lookups).map { scope, lookup in
+            guard case .person(let id) = scope else { return lookup }
+            var lookup = lookup
+            lookup.events = events[id] ?? []
+            lookup.streams = streams
+            return lookup
         }
     }
 

@@ -25,7 +25,8 @@ public enum ScopeWorkers {
         // A run of scopes at a time: its people's lookups and events are read in one request each.
         @Sendable func evaluateRuns(_ store: any ProjectionStore) throws {
             while let run = work.next(upTo: runLength) {
-                let lookups = try evaluator.lookups(Array(scopes[run]), store: store, readingEvents: true)
+                let some = Array(scopes[run])
+                let lookups = try evaluator.readingEvents(of: some, evaluator.lookups(some, store: store), store: store)
                 for (index, lookup) in zip(run, lookups) {
                     work.finish(index, with: try evaluator.evaluate(scopes[index], lookups: lookup, store: store))
                 }
@@ -49,6 +50,10 @@ public enum ScopeWorkers {
     /// Scopes a rebuild's worker takes at a time.
     static let runLength = 32
 
+    /// People a catch-up's helper takes at a time: fewer than a rebuild's, so that the writer's
+    /// own thread, taking one at a time, finds some left.
+    static let catchUpRunLength = 8
+
     /// A catch-up's people, evaluated in the writer's transaction (`store`) and, beside it, in
     /// read transactions on the live tables of `helpers`.
     ///
@@ -63,7 +68,7 @@ public enum ScopeWorkers {
         _ scopes: [Scope], with evaluator: ScopeEvaluator, writer store: some ProjectionStore, helpers backend: (any ProjectionBackend)?,
         filed: Set<String> = [], workers: Int = defaultCount
     ) throws -> [ScopeEvaluator.Rows] {
-        let lookups = try evaluator.lookups(scopes, store: store, readingEvents: false)
+        let lookups = try evaluator.lookups(scopes, store: store)
         guard let backend, backend.concurrentReads, workers > 1, scopes.count >= catchUpThreshold else {
             return try scopes.indices.map { try evaluator.evaluate(scopes[$0], lookups: lookups[$0], store: store) }
         }
@@ -74,11 +79,15 @@ public enum ScopeWorkers {
             DispatchQueue.global().async(group: helpers) {
                 do {
                     try backend.read(.live) { helper in
-                        while let index = work.next() {
-                            do {
-                                work.finish(index, with: try beside.evaluate(scopes[index], lookups: lookups[index], store: helper, tablesCurrent: false))
-                            } catch is ScopeEvaluator.NeedsCurrentTables {
-                                continue  // left for the writer
+                        // A run of people at a time, their events read from the log in one request.
+                        while let run = work.next(upTo: catchUpRunLength) {
+                            let read = try beside.readingEvents(of: Array(scopes[run]), Array(lookups[run]), store: helper)
+                            for (index, lookup) in zip(run, read) {
+                                do {
+                                    work.finish(index, with: try beside.evaluate(scopes[index], lookups: lookup, store: helper, tablesCurrent: false))
+                                } catch is ScopeEvaluator.NeedsCurrentTables {
+                                    continue  // left for the writer
+                                }
                             }
                         }
                     }
