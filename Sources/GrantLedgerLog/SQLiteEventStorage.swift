@@ -419,22 +419,21 @@ public protocol TransactionEventReader {
 extension TransactionEventReader {
     /// One party at a time: a read on SQLite is a function call.
     public func events(ofParties parties: [String], through limit: Int64) throws -> [String: [RecordedEvent]] {
-        var found: [String: [RecordedEvent]] = [:]
-        for party in parties where found[party] == nil {
-            var events: [RecordedEvent] = []
-            try forEachEvent(EventQuery(to: limit, party: party)) { events.append($0); return true }
-            found[party] = events
-        }
-        return found
+        try oneByOne(parties) { EventQuery(to: limit, party: $0) }
     }
 
     /// One stream at a time.
     public func events(ofStreams streams: [String], through limit: Int64) throws -> [String: [RecordedEvent]] {
+        try oneByOne(streams) { EventQuery(to: limit, streamID: $0) }
+    }
+
+    /// The events of `query(key)` for each of `keys`, each query asked once.
+    private func oneByOne(_ keys: [String], _ query: (String) -> EventQuery) throws -> [String: [RecordedEvent]] {
         var found: [String: [RecordedEvent]] = [:]
-        for stream in streams where found[stream] == nil {
+        for key in keys where found[key] == nil {
             var events: [RecordedEvent] = []
-            try forEachEvent(EventQuery(to: limit, streamID: stream)) { events.append($0); return true }
-            found[stream] = events
+            try forEachEvent(query(key)) { events.append($0); return true }
+            found[key] = events
         }
         return found
     }

@@ -124,12 +124,7 @@ struct TransactionPartyQueryTests {
         @Sendable func read(_ reader: any TransactionEventReader) throws -> [String: [Int64]] {
             try reader.events(ofParties: parties, through: 6).mapValues { $0.map(\.position) }
         }
-        let found: [String: [Int64]]
-        if let storage = ledger.storage as? PostgresEventStorage {
-            found = try storage.blocking.read { try read($0.events) }
-        } else {
-            found = try await (ledger.storage as! SQLiteEventStorage).database.read { try read(SQLiteEventStorage.reader(on: $0)) }
-        }
+        let found = try await Self.inTransaction(ledger, read)
         #expect(found == [zhang: [1, 3, 4, 5], Organisations.kejiCompany: [2, 3, 5], li: [6], "nobody": []])
         for party in Set(parties) {
             #expect(try await log.positions(EventQuery(to: 6, party: party)) == found[party])
@@ -138,6 +133,12 @@ struct TransactionPartyQueryTests {
 }
 
 extension TransactionPartyQueryTests {
+    /// `body` with the log's reader inside a read transaction, on either backend.
+    static func inTransaction<T: Sendable>(_ ledger: TestLedger, _ body: @escaping @Sendable (any TransactionEventReader) throws -> T) async throws -> T {
+        if let storage = ledger.storage as? PostgresEventStorage { return try storage.blocking.read { try body($0.events) } }
+        return try await (ledger.storage as! SQLiteEventStorage).database.read { try body(SQLiteEventStorage.reader(on: $0)) }
+    }
+
     @Test("several streams at once: each one's events as its own stream query gives them, up to the limit", arguments: Backend.allCases)
     func severalStreams(backend: Backend) async throws {
         let ledger = try await backend.makeLedger()
@@ -156,12 +157,7 @@ extension TransactionPartyQueryTests {
             }
             return (found, expected)
         }
-        let (found, expected): ([String: [Int64]], [String: [Int64]])
-        if let storage = ledger.storage as? PostgresEventStorage {
-            (found, expected) = try storage.blocking.read { try read($0.events) }
-        } else {
-            (found, expected) = try await (ledger.storage as! SQLiteEventStorage).database.read { try read(SQLiteEventStorage.reader(on: $0)) }
-        }
+        let (found, expected) = try await Self.inTransaction(ledger, read)
         #expect(found == expected)
         #expect(found.count == 9 && found["stream:none"] == [] && found.values.joined().count == 6)
     }

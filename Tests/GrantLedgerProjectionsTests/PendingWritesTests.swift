@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GrantLedgerPostgres
 import PostgresNIO
+import SyntheticCity
 @testable import GrantLedgerProjections
 import Testing
 
@@ -109,17 +110,8 @@ struct PendingWritesTests {
           arguments: [1, 2, 3])
     func sameTablesOnSQLite(seed: UInt64) throws {
         let script = WriteScript(seed: seed)
-        let direct = try DatabaseQueue(), gathered = try DatabaseQueue()
-        let expected = try direct.write { db in
-            let connection = SQLiteProjectionConnection(db: db)
-            try script.create(connection)
-            var reads: [[String]] = []
-            for step in script.steps {
-                if let table = step.read { reads.append(try WriteScript.contents(connection, of: [table])) }
-                try step.run(on: connection)
-            }
-            return reads + [try WriteScript.contents(connection)]
-        }
+        let expected = try script.oneByOne()
+        let gathered = try DatabaseQueue()
         let found = try gathered.write { db in
             let connection = SQLiteProjectionConnection(db: db)
             try script.create(connection)
@@ -151,17 +143,7 @@ struct PendingWritesTests {
           .enabled(if: PendingWritesTests.server != nil, "needs GRANTLEDGER_TEST_POSTGRES"), arguments: [1, 2, 3])
     func sameTablesOnPostgres(seed: UInt64) throws {
         let script = WriteScript(seed: seed)
-        let direct = try DatabaseQueue()
-        let expected = try direct.write { db in
-            let connection = SQLiteProjectionConnection(db: db)
-            try script.create(connection)
-            var reads: [[String]] = []
-            for step in script.steps {
-                if let table = step.read { reads.append(try WriteScript.contents(connection, of: [table])) }
-                try step.run(on: connection)
-            }
-            return reads + [try WriteScript.contents(connection)]
-        }
+        let expected = try script.oneByOne()
 
         var location = try PostgresLocation(url: try #require(Self.server))
         location.schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(24)
@@ -170,14 +152,8 @@ struct PendingWritesTests {
         let found = try pool.write { connection in
             try connection.execute(PostgresQuery(unsafeSQL: "CREATE SCHEMA \"\(location.schema)\""))
             let db = PostgresProjectionConnection(connection: connection)
-            try script.create(db)
-            var reads: [[String]] = []
-            for step in script.steps {
-                // The read sends what waits for its table, as the store's reads do.
-                if let table = step.read { reads.append(try WriteScript.contents(db, of: [table])) }
-                try step.run(on: db)
-            }
-            return reads + [try WriteScript.contents(db)]
+            // Each read sends what waits for its table, as the store's reads do.
+            return try script.run(on: db)
         }
         #expect(found == expected)
         try pool.write { try $0.execute(PostgresQuery(unsafeSQL: "DROP SCHEMA \"\(location.schema)\" CASCADE")) }
@@ -211,7 +187,7 @@ private struct WriteScript {
     let steps: [Step]
 
     init(seed: UInt64) {
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         let replaceA = SQLInsert("a", ["k", "v", "note"], .replace(key: ["k"]))
         let ignoreA = SQLInsert("a", ["k", "v", "note"], .ignore)
         let ignoreB = SQLInsert("b", ["k", "n"], .ignore)
@@ -246,6 +222,22 @@ private struct WriteScript {
         self.steps = steps
     }
 
+    /// The steps on `connection`, each read's rows, then every table's.
+    func run(on connection: some ProjectionConnection) throws -> [[String]] {
+        try create(connection)
+        var reads: [[String]] = []
+        for step in steps {
+            if let table = step.read { reads.append(try Self.contents(connection, of: [table])) }
+            try step.run(on: connection)
+        }
+        return reads + [try Self.contents(connection)]
+    }
+
+    /// The reference: ``run(on:)`` on SQLite, each write as it comes.
+    func oneByOne() throws -> [[String]] {
+        try DatabaseQueue().write { db in try run(on: SQLiteProjectionConnection(db: db)) }
+    }
+
     func create(_ connection: some ProjectionConnection) throws {
         let integer = connection.dialect.integer, text = connection.dialect.text
         try connection.execute("CREATE TABLE a (k \(text) PRIMARY KEY, v \(integer) NOT NULL, note \(text))", [SQLValue]())
@@ -260,18 +252,5 @@ private struct WriteScript {
             try connection.forEachRow("SELECT * FROM \(table) ORDER BY \(orders[table]!)", [], table: table) { lines.append("\(table) \($0.values)") }
         }
         return lines
-    }
-}
-
-/// A small seeded generator (SplitMix64), the same sequence on every platform.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
