@@ -104,7 +104,8 @@ public final class PostgresBlockingConnection: @unchecked Sendable {
         try keep(statement.execute(binds).map { _ in })
     }
 
-    private static func query(_ sql: String, _ binds: [PostgresData]) -> PostgresQuery {
+    /// `sql` (`$1`, `$2` …) with `binds`, to run unprepared.
+    public static func query(_ sql: String, _ binds: [PostgresData]) -> PostgresQuery {
         var bindings = PostgresBindings(capacity: binds.count)
         for bind in binds { bindings.append(bind) }
         return PostgresQuery(unsafeSQL: sql, binds: bindings)
@@ -355,42 +356,44 @@ struct PostgresTransactionEventReader: TransactionEventReader {
 
     /// One request for all of them: each party's rows of the party index, joined to their events.
     func events(ofParties parties: [String], through limit: Int64) throws -> [String: [RecordedEvent]] {
-        var found: [String: [RecordedEvent]] = [:]
-        for party in parties { found[party] = [] }
-        guard !parties.isEmpty else { return found }
         // Index probes, party by party and event by event (`LATERAL`, kept apart from the join
         // tree by `OFFSET 0`): a plain join lets the planner hash the whole log against the
         // list, which it does while a table just filled has no statistics.
-        for row in try connection.rows("""
+        try grouped(parties, """
             SELECT \(unescaped: PostgresAccess.qualifiedColumns), wanted.party FROM unnest(\(Array(Set(parties)))::text[]) AS wanted (party)
             CROSS JOIN LATERAL (SELECT position FROM \(unescaped: tables.parties) WHERE party = wanted.party AND position <= \(limit) OFFSET 0) AS p
             CROSS JOIN LATERAL (SELECT * FROM \(unescaped: tables.events) WHERE position = p.position OFFSET 0) AS e
             ORDER BY wanted.party, p.position
-            """) {
-            let event = try PostgresAccess.event(from: row)
+            """) { row, event in
             guard let party = try? PostgresRandomAccessRow(row)[14].decode(String.self, context: .default) else {
                 throw LogError.corruptEvent(position: event.position, reason: "its party index row names no party")
             }
-            found[party, default: []].append(event)
+            return party
         }
-        return found
     }
 
     /// One request for all of them: each stream's events through its index, stream by stream.
     func events(ofStreams streams: [String], through limit: Int64) throws -> [String: [RecordedEvent]] {
-        var found: [String: [RecordedEvent]] = [:]
-        for stream in streams { found[stream] = [] }
-        guard !streams.isEmpty else { return found }
         // `position + 0`: the bound filters each stream's rows found through its index (see
         // ``PostgresAccess/request(_:after:limit:tables:)``).
-        for row in try connection.rows("""
+        try grouped(streams, """
             SELECT \(unescaped: PostgresAccess.qualifiedColumns) FROM unnest(\(Array(Set(streams)))::text[]) AS wanted (stream)
             CROSS JOIN LATERAL (SELECT * FROM \(unescaped: tables.events) WHERE stream_id = wanted.stream AND position + 0 <= \(limit)
                                 ORDER BY stream_version OFFSET 0) AS e
             ORDER BY wanted.stream, e.stream_version
-            """) {
+            """) { _, event in event.streamID }
+    }
+
+    /// The events `query` gives, by the key `key` reads from each row: every one of `keys`
+    /// there, with no events for those the query found none of. No request for no keys.
+    private func grouped(_ keys: [String], _ query: PostgresQuery,
+                         key: (PostgresRow, RecordedEvent) throws -> String) throws -> [String: [RecordedEvent]] {
+        var found: [String: [RecordedEvent]] = [:]
+        for wanted in keys { found[wanted] = [] }
+        guard !keys.isEmpty else { return found }
+        for row in try connection.rows(query) {
             let event = try PostgresAccess.event(from: row)
-            found[event.streamID, default: []].append(event)
+            found[try key(row, event), default: []].append(event)
         }
         return found
     }

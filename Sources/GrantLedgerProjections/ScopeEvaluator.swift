@@ -58,8 +58,7 @@ struct ScopeEvaluator: Sendable {
         var employers: Set<String> = []
     }
 
-    /// Evaluates `scope`, only reading: a rebuild evaluates scopes in several read
-    /// transactions at once and one writer keeps their rows.
+    /// Evaluates `scope`, only reading, its lookups made in `store` too.
     func evaluate(_ scope: Scope, store: some ProjectionStore, usage: PooledUsage? = nil) throws -> Rows {
         try evaluate(scope, lookups: lookups(scope, store: store), store: store, usage: usage)
     }
@@ -90,27 +89,22 @@ struct ScopeEvaluator: Sendable {
         }
     }
 
-    func lookups(_ scope: Scope, store: some ProjectionStore) throws -> Lookups {
-        var lookups = Lookups()
-        switch scope {
-        case .person:
-            lookups.applications = try store.linkedApplications(of: scope)
-        case .organisation(let id):
-            lookups.organisationFacts = try store.organisationFacts(id, through: limit)
-            lookups.funds = try store.funds(receivedBy: id).map { Lookups.Fund(fund: $0.fund, target: $0.target) }
-            lookups.contributions = try store.contributions(employer: id)
-        }
-        return lookups
-    }
+    func lookups(_ scope: Scope, store: some ProjectionStore) throws -> Lookups { try lookups([scope], store: store)[0] }
 
     /// The lookups of several scopes, people's in one request for all of them.
     func lookups(_ scopes: [Scope], store: some ProjectionStore) throws -> [Lookups] {
-        let people = scopes.filter { if case .person = $0 { true } else { false } }
+        let people = scopes.filter { $0.kind == .person }
         let applications = people.isEmpty ? [:] : try store.linkedApplications(of: people)
         return try scopes.map { scope in
-            guard case .person = scope else { return try lookups(scope, store: store) }
             var lookups = Lookups()
-            lookups.applications = applications[scope.key] ?? []
+            switch scope {
+            case .person:
+                lookups.applications = applications[scope.key] ?? []
+            case .organisation(let id):
+                lookups.organisationFacts = try store.organisationFacts(id, through: limit)
+                lookups.funds = try store.funds(receivedBy: id).map { Lookups.Fund(fund: $0.fund, target: $0.target) }
+                lookups.contributions = try store.contributions(employer: id)
+            }
             return lookups
         }
     }
@@ -208,18 +202,16 @@ struct ScopeEvaluator: Sendable {
         func fact(_ event: RecordedEvent) throws -> Fact {
             Fact(eventID: event.eventID, position: event.position, occurredAt: event.occurredAt, payload: try event.payload(in: catalog))
         }
-        func take(_ event: RecordedEvent) throws {
+        /// `references`: what the event names, when already read (``Lookups/events``).
+        func take(_ event: RecordedEvent, references: EventReferences? = nil) throws {
             guard found[event.position] == nil else { return }
             found[event.position] = try fact(event)
-            context.add(try EventReferences(event, catalog: catalog))
+            context.add(try references ?? EventReferences(event, catalog: catalog))
         }
         switch scope {
         case .person(let id):
             if let read = lookups.events {
-                for (event, references) in read where found[event.position] == nil {
-                    found[event.position] = try fact(event)
-                    context.add(references)
-                }
+                for (event, references) in read { try take(event, references: references) }
             } else {
                 try events.forEachEvent(EventQuery(to: limit, party: id)) { try take($0); return true }
             }

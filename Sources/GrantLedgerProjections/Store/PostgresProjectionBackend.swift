@@ -171,9 +171,7 @@ struct PostgresProjectionConnection: ProjectionConnection {
 
     /// `sql` with PostgreSQL's numbered parameters, and its values bound as ``data(_:)`` gives them.
     static func query(_ sql: String, _ arguments: [SQLValue]) -> PostgresQuery {
-        var binds = PostgresBindings(capacity: arguments.count)
-        for argument in arguments { binds.append(data(argument)) }
-        return PostgresQuery(unsafeSQL: PostgresBlockingConnection.numbered(sql), binds: binds)
+        PostgresBlockingConnection.query(PostgresBlockingConnection.numbered(sql), arguments.map(data))
     }
 
     /// The values of a prepared statement's row. Its results always come in binary (the Bind

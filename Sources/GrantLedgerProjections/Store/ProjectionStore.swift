@@ -71,9 +71,8 @@ protocol ProjectionStore {
     func linkedKeys(prefix: String) throws -> Set<String>
     /// Links `key` to every scope linked to `other`, except `key` itself.
     func linkAll(_ key: String, toScopesOf other: String) throws
-    /// The applications linked to `scope` (those citing its events as evidence).
-    func linkedApplications(of scope: Scope) throws -> [String]
-    /// ``linkedApplications(of:)`` for several scopes at once, by their keys.
+    /// The applications linked to each of `scopes` (those citing its events as evidence), by
+    /// the scopes' keys.
     func linkedApplications(of scopes: [Scope]) throws -> [String: [String]]
 
     // MARK: Classes, training facts, targets

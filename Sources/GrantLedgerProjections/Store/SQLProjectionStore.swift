@@ -189,14 +189,8 @@ struct SQLProjectionStore: ProjectionStore {
             """, [key, other, key])
     }
 
-    func linkedApplications(of scope: Scope) throws -> [String] {
-        // The index on (scope, key) answers the prefix as a range.
-        let (from, to) = Self.range(of: "app:")
-        return try strings("SELECT key FROM \(schema[.links]) WHERE scope = ? AND key >= ? AND key < ?", [scope.key, from, to], .links)
-            .map { String($0.dropFirst(from.count)) }
-    }
-
     func linkedApplications(of scopes: [Scope]) throws -> [String: [String]] {
+        // The index on (scope, key) answers each scope's prefix as a range.
         let (from, to) = Self.range(of: "app:")
         var found: [String: [String]] = [:]
         let keys = Array(Set(scopes.map(\.key))).sorted()
