@@ -128,23 +128,51 @@ struct AppendBatch {
     }
 
     /// What the store holds for one chunk's lines, fetched in two lookups before the chunk is
-    /// decided, and the events the chunk itself adds.
+    /// decided, and the events the chunk itself and the chunk before it add.
     struct ChunkFacts {
         var stored: [String: RecordedEvent]
         var added: [String: RecordedEvent] = [:]
+        /// The last chunk's events: decided, but stored only after this chunk's lookups, so the
+        /// store did not answer for them.
+        var earlier: [String: RecordedEvent] = [:]
         /// The names digests of the events found or added, by position.
         var digests: [Int64: [UInt8]] = [:]
 
-        func existing(_ eventID: String) -> RecordedEvent? { added[eventID] ?? stored[eventID] }
+        func existing(_ eventID: String) -> RecordedEvent? { added[eventID] ?? earlier[eventID] ?? stored[eventID] }
     }
 
+    /// A chunk decided and not yet stored: what ``store(_:)`` is given, and what the next
+    /// chunk's decisions need of it until it is.
+    struct Decided {
+        var events: [StoredEvent]
+        var people: [SealedPersonalRecord]
+        var head: ChainHead
+        var added: [String: RecordedEvent]
+        var digests: [Int64: [UInt8]]
+    }
+
+    /// The last chunk decided, waiting for the next chunk's lookups before it is stored.
+    var unstored: Decided?
+    /// The store of the chunk before, running while this one is decided (a backend whose
+    /// ``EventStorageWriter/overlapsStores``).
+    var storing: Task<Void, any Error>?
+
     /// Chains and stores one chunk of prepared lines, in order: one lookup of the event ids
-    /// and one of the streams it names, then decisions line by line, then one insert.
+    /// and one of the streams it names, then the last chunk's store, then decisions line by
+    /// line.
+    ///
+    /// The last chunk is stored after this chunk's lookups, so that on a server database its
+    /// insert runs while this chunk is decided: the lookups do not see the last chunk, whose
+    /// events and stream versions this batch holds itself (``ChunkFacts/earlier``,
+    /// ``streamVersions``). Everything before it is stored by the time they are made.
     mutating func add(_ chunk: [Prepared]) async throws {
+        try await settle()
         var ids: [String] = [], streams: [String] = []
         if streamVersions.count >= Self.cacheLimit {
             streamVersions.removeAll(keepingCapacity: true)
             streamStarts.removeAll(keepingCapacity: true)
+            // The store has not seen the last chunk: its streams' versions are only here.
+            for stored in unstored?.events ?? [] { streamVersions[stored.event.streamID] = stored.event.streamVersion }
         }
         var asked: Set<String> = []
         for case .ready(let item) in chunk {
@@ -152,9 +180,9 @@ struct AppendBatch {
             if streamVersions[item.streamID] == nil, asked.insert(item.streamID).inserted { streams.append(item.streamID) }
         }
         let found = try await writer.lookUp(eventIDs: ids, streams: streams)
-        var facts = ChunkFacts(stored: found.events)
+        var facts = ChunkFacts(stored: found.events, earlier: unstored?.added ?? [:], digests: unstored?.digests ?? [:])
         if !found.events.isEmpty {
-            facts.digests = try await writer.namesDigests(positions: found.events.values.map(\.position))
+            facts.digests.merge(try await writer.namesDigests(positions: found.events.values.map(\.position))) { _, stored in stored }
         }
         for stream in streams { streamVersions[stream] = found.versions[stream] ?? 0 }
         // A stream an event would open again (rare): where it begins, for the refusal to name.
@@ -164,6 +192,7 @@ struct AppendBatch {
             streamStarts[item.streamID] = try await writer.events(EventQuery(streamID: item.streamID), after: 0, limit: 1).first
                 .map { "its first event is at position \($0.position)" }
         }
+        try await storeUnstored()
         var events: [StoredEvent] = [], people: [PersonalRecord] = []
         for prepared in chunk { decide(prepared, facts: &facts, events: &events, people: &people) }
         guard !events.isEmpty else { return }
@@ -171,7 +200,36 @@ struct AppendBatch {
             guard let seal else { throw LogError.missingKey(path: "the pseudonym key") }
             return try seal.seal(record)
         }
-        try await writer.store(events, people: sealed, head: head)
+        let first = events[0].event.position
+        unstored = Decided(events: events, people: sealed, head: head, added: facts.added,
+                           digests: facts.digests.filter { position, _ in position >= first })
+    }
+
+    /// Stores the last chunk decided: in a task of its own on a backend that overlaps stores
+    /// (its result is awaited before the writer's next request, ``settle()``), at once on others.
+    mutating func storeUnstored() async throws {
+        guard let decided = unstored else { return }
+        unstored = nil
+        let writer = self.writer
+        if writer.overlapsStores {
+            storing = Task { try await writer.store(decided.events, people: decided.people, head: decided.head) }
+        } else {
+            try await writer.store(decided.events, people: decided.people, head: decided.head)
+        }
+    }
+
+    /// Waits for the store in flight, if any; its error is the batch's.
+    mutating func settle() async throws {
+        guard let task = storing else { return }
+        storing = nil
+        try await task.value
+    }
+
+    /// After an error: waits for the store in flight, so that nothing uses the writer once the
+    /// transaction is rolled back.
+    mutating func abandon() async {
+        unstored = nil
+        try? await settle()
     }
 
     /// Decides one line: rejected, a duplicate, or the next event of the chain.
@@ -281,6 +339,7 @@ struct AppendBatch {
     }
 
     mutating func finish() async throws -> AppendReport {
+        try await settle()
         if report.rejectedLines > 0 {
             report.firstPosition = nil
             report.lastPosition = nil
@@ -291,7 +350,9 @@ struct AppendBatch {
             }
             throw Rollback(report: report)
         }
-        // Each stored chunk recorded the head it reached: the last one is the batch's.
+        // Each stored chunk records the head it reached: the last one is the batch's.
+        try await storeUnstored()
+        try await settle()
         report.committed = true
         return report
     }

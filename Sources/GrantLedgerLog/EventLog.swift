@@ -59,7 +59,8 @@ public final class EventLog: Sendable {
     ///
     /// Lines are taken a chunk at a time. While one chunk is looked up, chained and stored,
     /// the next is parsed, validated and pseudonymised on another core; chunks are consumed in
-    /// the order read, so the chain keeps the input's order.
+    /// the order read, so the chain keeps the input's order. On a server database a chunk's
+    /// inserts also run while the next chunk is chained (``EventStorageWriter/overlapsStores``).
     public func append(_ lines: some Sequence<SubmissionLine>) async throws -> AppendReport {
         let now = clock.now()
         do {
@@ -72,25 +73,30 @@ public final class EventLog: Sendable {
                 }
                 var iterator = lines.makeIterator()
                 var inFlight: Task<[AppendBatch.Prepared], Never>?
-                while true {
-                    var chunk: [SubmissionLine] = []
-                    chunk.reserveCapacity(Self.chunkSize)
-                    while chunk.count < Self.chunkSize, let line = iterator.next() { chunk.append(line) }
-                    if chunk.isEmpty {
+                do {
+                    while true {
+                        var chunk: [SubmissionLine] = []
+                        chunk.reserveCapacity(Self.chunkSize)
+                        while chunk.count < Self.chunkSize, let line = iterator.next() { chunk.append(line) }
+                        if chunk.isEmpty {
+                            if let inFlight { try await batch.add(await inFlight.value) }
+                            break
+                        }
+                        if inFlight == nil && chunk.count < Self.chunkSize {
+                            // A small append: no second stage to overlap with.
+                            try await batch.add(prepare(chunk))
+                            break
+                        }
+                        let lines = chunk
+                        let next = Task.detached(priority: .userInitiated) { prepare(lines) }
                         if let inFlight { try await batch.add(await inFlight.value) }
-                        break
+                        inFlight = next
                     }
-                    if inFlight == nil && chunk.count < Self.chunkSize {
-                        // A small append: no second stage to overlap with.
-                        try await batch.add(prepare(chunk))
-                        break
-                    }
-                    let lines = chunk
-                    let next = Task.detached(priority: .userInitiated) { prepare(lines) }
-                    if let inFlight { try await batch.add(await inFlight.value) }
-                    inFlight = next
+                    return try await batch.finish()
+                } catch {
+                    await batch.abandon()
+                    throw error
                 }
-                return try await batch.finish()
             }
         } catch let rollback as AppendBatch.Rollback {
             return rollback.report

@@ -223,6 +223,10 @@ public protocol EventStorageWriter: EventStorageReader {
     /// first; this is the last guard).
     /// A person's record without a name leaves a name already held in place.
     func store(_ events: [StoredEvent], people: [SealedPersonalRecord], head: ChainHead) async throws
+    /// Whether the log may run ``store(_:people:head:)`` in a task of its own while it decides
+    /// the next chunk (a server database, whose inserts then overlap the log's own work). The
+    /// log makes no other request of the writer until that store returns. False by default.
+    var overlapsStores: Bool { get }
     /// Erases a person's personal data; returns false if none was held.
     func erasePersonalRecord(pseudonym: String, at time: Timestamp) async throws -> Bool
     /// Adds rows to the party index as they are (a ledger being loaded from an export).
@@ -237,6 +241,8 @@ public protocol EventStorageWriter: EventStorageReader {
 }
 
 extension EventStorageWriter {
+    public var overlapsStores: Bool { false }
+
     public func lookUp(eventIDs: [String], streams: [String]) async throws -> ChunkLookup {
         ChunkLookup(events: eventIDs.isEmpty ? [:] : try await events(withIDs: eventIDs),
                     versions: streams.isEmpty ? [:] : try await versions(ofStreams: streams))

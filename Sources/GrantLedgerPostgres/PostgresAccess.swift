@@ -261,6 +261,9 @@ struct PostgresAccess: EventStorageWriter {
         try await run("INSERT INTO \(unescaped: tables.erasures) (pseudonym, erased_at) VALUES (\(erasure.pseudonym), \(erasure.erasedAt.description))")
     }
 
+    /// A chunk's inserts run on the server while the log decides the next chunk.
+    var overlapsStores: Bool { true }
+
     func store(_ events: [StoredEvent], people: [SealedPersonalRecord], head: ChainHead) async throws {
         if !events.isEmpty { try await insert(events) }
         try await storePersonalRecords(people)

@@ -111,3 +111,60 @@ import Testing
         #expect(try await log.head() == nil)
     }
 }
+
+/// A file of several chunks is looked up a chunk ahead of what is stored: each chunk's lookups
+/// are made before the chunk before it is stored, so that a server database stores one while
+/// the log decides the next. What that chunk added must count all the same.
+@Suite struct ChunkBoundaryTests {
+    /// Certificates on lines 1 up to `count`, event ids 1 up to `count` (``PipelineTests/lines(_:from:)``).
+    static func certificates(_ count: Int, from first: Int = 1) -> [String] {
+        PipelineTests.lines(count, from: first).map { String(decoding: $0.bytes, as: UTF8.self) }
+    }
+
+    /// A clawback order, which opens its stream `clawback:C1`.
+    static func clawbackC1(_ n: Int) -> String {
+        Sample.event(n, stream: "clawback:C1", type: "clawback.ordered",
+            data: #"{"clawbackId":"C1","clause":"XM-2025-189/15","payee":{"kind":"worker","person":"\#(People.li)"},"amount":1000,"reason":"certificate-revoked","orderedBy":"市人社局"}"#)
+    }
+
+    @Test("the next chunk sees the events and stream versions of the chunk before, not yet stored", arguments: Backend.allCases)
+    func acceptedAcrossTheBoundary(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
+        let size = EventLog.chunkSize
+        // Chunk 1 ends with Zhang's registration, version 1 of his stream.
+        var lines = Self.certificates(size - 1) + [Sample.personRegistered(20_001, person: People.zhang)]
+        // Chunk 2 starts by extending his stream at version 1 and resending line 3 as it was.
+        lines += [Sample.groupJoined(20_002, person: People.zhang, expected: "1"), Self.certificates(3)[2]]
+        lines += Self.certificates(size - 2, from: 10_001)
+        // Chunk 3 extends his stream again, at version 2: stored by then.
+        lines += [Sample.groupJoined(20_003, person: People.zhang, group: "migrant-worker", expected: "2")]
+        let report = try await log.append(lines: lines)
+        let complete = report.isComplete
+        try #require(complete, "\(report.issues.prefix(3).map(\.description))")
+        #expect(report.appended == lines.count - 1)
+        #expect(report.duplicates == 1)
+        let resent = try await log.append(lines: [Self.certificates(3)[2]])
+        #expect(resent.outcomes == [.duplicate(line: 1, position: 3, eventID: Sample.eventID(3))])
+        let stream = "person:" + TestKeys.pseudonym(People.zhang)
+        let versions = try await log.allEvents(EventQuery(streamID: stream)).map(\.streamVersion)
+        #expect(versions == [1, 2, 3])
+        #expect(try await log.verify().isIntact)
+    }
+
+    @Test("what the chunk before added is refused again across the boundary, and nothing is appended", arguments: Backend.allCases)
+    func refusedAcrossTheBoundary(backend: Backend) async throws {
+        let log = try await backend.makeLedger().log()
+        let size = EventLog.chunkSize
+        var lines = Self.certificates(size - 2) + [Sample.personRegistered(20_001, person: People.zhang), Self.clawbackC1(20_002)]
+        // Chunk 2: line 6's event id with other content; Zhang's stream as if new; C1 opened again.
+        let changed = Sample.certificateIssued(6, number: "S100006", holder: People.li, level: "L3")
+        lines += [changed, Sample.groupJoined(20_003, person: People.zhang, expected: #""none""#), Self.clawbackC1(20_004)]
+        let report = try await log.append(lines: lines)
+        #expect(report.appended == 0)
+        try #require(report.issues.map(\.line) == [size + 1, size + 2, size + 3], "\(report.issues.map(\.description))")
+        #expect(report.issues[0].message.contains("was given on line 6 of this append with a different data"), "\(report.issues[0].message)")
+        #expect(report.issues[1].versionConflict?.actual == 1)
+        #expect(report.issues[2].message.contains("line \(size) of this append opened it"), "\(report.issues[2].message)")
+        #expect(try await log.head() == nil)
+    }
+}
