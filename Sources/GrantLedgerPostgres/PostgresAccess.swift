@@ -273,52 +273,54 @@ struct PostgresAccess: EventStorageWriter {
             """)
     }
 
-    /// One INSERT for the chunk's events, one for their parties, one for their names digests.
+    /// One `COPY` for the chunk's events, one for their parties, one for their names digests.
+    /// The write transaction has put the ledger's schema on its search path
+    /// (``PostgresEventStorage/transaction(readOnly:_:)``): `COPY` names a table without one.
     private func insert(_ stored: [StoredEvent]) async throws {
-        let events = stored.map(\.event)
-        var ids: [ByteBuffer] = []
-        ids.reserveCapacity(events.count)
-        for event in events {
+        var events = CopyRows(capacity: stored.count * 640)
+        var parties = CopyRows(capacity: stored.count * 80), digests = CopyRows(capacity: 0)
+        for item in stored {
+            let event = item.event
             guard let id = UUIDText.parse(event.eventID) else {
                 throw LogError.storage("the event id \(event.eventID) is not a UUID")
             }
-            ids.append(ByteBuffer(bytes: id))
-        }
-        try await run("""
-            INSERT INTO \(unescaped: tables.events) (\(unescaped: Self.columns))
-            SELECT position, event_id, stream_id, stream_version, type, schema_version, occurred_at, recorded_at, actor, source,
-                   CASE WHEN has_correlation THEN correlation_id END, CASE WHEN has_causation THEN causation_id END, data, hash
-            FROM unnest(\(events.map(\.position))::bigint[], \(ids)::bytea[], \(events.map(\.streamID))::text[],
-                        \(events.map(\.streamVersion))::bigint[], \(events.map(\.type))::text[],
-                        \(events.map { Int64($0.schemaVersion) })::bigint[], \(events.map(\.occurredAt.description))::text[],
-                        \(events.map(\.recordedAt.description))::text[], \(events.map(\.actor))::text[], \(events.map(\.source))::text[],
-                        \(events.map { $0.correlationID ?? "" })::text[], \(events.map { $0.correlationID != nil })::boolean[],
-                        \(events.map { $0.causationID ?? "" })::text[], \(events.map { $0.causationID != nil })::boolean[],
-                        \(events.map { String(decoding: $0.data, as: UTF8.self) })::text[], \(events.map { ByteBuffer(bytes: $0.hash) })::bytea[])
-                 AS new (position, event_id, stream_id, stream_version, type, schema_version, occurred_at, recorded_at, actor, source,
-                         correlation_id, has_correlation, causation_id, has_causation, data, hash)
-            """)
-        var partyNames: [String] = [], partyPositions: [Int64] = []
-        var digestPositions: [Int64] = [], digests: [ByteBuffer] = []
-        for event in stored {
-            for party in event.parties {
-                partyNames.append(party.id)
-                partyPositions.append(event.event.position)
+            events.integer(event.position)
+            events.bytea(id)
+            events.text(event.streamID)
+            events.integer(event.streamVersion)
+            events.text(event.type)
+            events.integer(Int64(event.schemaVersion))
+            events.text(event.occurredAt.description)
+            events.text(event.recordedAt.description)
+            events.text(event.actor)
+            events.text(event.source)
+            events.text(event.correlationID)
+            events.text(event.causationID)
+            events.text(String(decoding: event.data, as: UTF8.self))
+            events.bytea(event.hash)
+            events.endRow()
+            for party in item.parties {
+                parties.text(party.id)
+                parties.integer(event.position)
+                parties.endRow()
             }
-            if let digest = event.namesDigest {
-                digestPositions.append(event.event.position)
-                digests.append(ByteBuffer(bytes: digest))
+            if let digest = item.namesDigest {
+                digests.integer(event.position)
+                digests.bytea(digest)
+                digests.endRow()
             }
         }
-        if !partyNames.isEmpty {
-            try await run("""
-                INSERT INTO \(unescaped: tables.parties) (party, position) SELECT * FROM unnest(\(partyNames)::text[], \(partyPositions)::bigint[])
-                """)
-        }
-        if !digests.isEmpty {
-            try await run("""
-                INSERT INTO \(unescaped: tables.namesDigests) (position, digest) SELECT * FROM unnest(\(digestPositions)::bigint[], \(digests)::bytea[])
-                """)
+        try await copy(events, into: "events", columns: Self.columnNames)
+        if !parties.isEmpty { try await copy(parties, into: "event_parties", columns: ["party", "position"]) }
+        if !digests.isEmpty { try await copy(digests, into: "event_names_digests", columns: ["position", "digest"]) }
+    }
+
+    static let columnNames = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    /// Sends `rows` to one of the ledger's tables in one `COPY … FROM STDIN`.
+    private func copy(_ rows: CopyRows, into table: String, columns: [String]) async throws {
+        try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+            try await writer.write(rows.buffer)
         }
     }
 

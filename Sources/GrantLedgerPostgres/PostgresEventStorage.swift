@@ -135,12 +135,17 @@ public final class PostgresEventStorage: EventStorage {
     /// Runs `body` in a transaction on a pooled connection: a write one holding the append
     /// lock, or a read-only snapshot. If `body` throws, the transaction is rolled back.
     func transaction<T: Sendable>(readOnly: Bool, _ body: (PostgresAccess) async throws -> T) async throws -> T {
-        let lock = appendLock
+        let lock = appendLock, searchPath = "\"\(location.schema)\""
         return try await withConnection { connection, tables, logger in
             let access = PostgresAccess(connection: connection, tables: tables, logger: logger)
             try await connection.query(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN", logger: logger)
             do {
-                if !readOnly { try await connection.query("SELECT pg_advisory_xact_lock(\(lock))", logger: logger) }
+                if !readOnly {
+                    // The ledger's schema first on the search path, for `COPY`, which names its
+                    // table alone (every other statement names the schema).
+                    try await connection.query(
+                        "SELECT pg_advisory_xact_lock(\(lock)), set_config('search_path', \(searchPath), true)", logger: logger)
+                }
                 let result = try await body(access)
                 try await connection.query("COMMIT", logger: logger)
                 return result

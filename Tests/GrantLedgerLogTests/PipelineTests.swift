@@ -168,3 +168,26 @@ import Testing
         #expect(try await log.head() == nil)
     }
 }
+
+/// The store's last guard: an event id already stored is refused in the domain's words, on every
+/// backend (the log checks first; a store that slipped past it must still not write).
+@Suite struct StoreGuardTests {
+    @Test(arguments: Backend.allCases)
+    func anEventIDStoredAgainIsADuplicateNotDatabaseText(backend: Backend) async throws {
+        let ledger = try await backend.makeLedger()
+        let log = try await ledger.log()
+        try await log.appendAccepted(ChunkBoundaryTests.certificates(2))
+        let first = try #require(try await log.allEvents().first)
+        let head = try #require(try await log.head())
+        let again = RecordedEvent(
+            position: head.position + 1, eventID: first.eventID, streamID: "certificate:S999999", streamVersion: 1, type: first.type,
+            schemaVersion: first.schemaVersion, occurredAt: first.occurredAt, recordedAt: first.recordedAt, actor: first.actor,
+            source: first.source, correlationID: nil, causationID: nil, data: first.data, hash: first.hash)
+        await #expect(throws: EventStorageConflict.duplicateEventID(first.eventID)) {
+            try await ledger.storage.write { writer in
+                try await writer.store([StoredEvent(again, parties: [])], people: [], head: ChainHead(position: again.position, hash: again.hash))
+            }
+        }
+        #expect(try await log.head() == head)
+    }
+}
