@@ -6,6 +6,7 @@
 #   Tools/bench-postgres.sh [EVENTS] [BATCH]        (defaults: 100000 events, batches of 10000)
 #
 # Starts a throwaway server (Tools/postgres-server.sh) with shared_buffers = 512MB, fsync on.
+# GRANTLEDGER_BENCH_SCRATCH picks the build folder (default .build-release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVENTS=${1:-100000}
@@ -14,8 +15,9 @@ PORT=${GRANTLEDGER_BENCH_PG_PORT:-55433}
 source Tools/postgres-server.sh
 start_postgres "$PORT" -c shared_buffers=512MB
 
-swift build -c release --scratch-path .build-release --product grants-log-bench 2>&1 | tail -n 1
-.build-release/release/grants-log-bench --events "$EVENTS" --batch "$BATCH" --singles 500 --stream-reads 2000 \
+SCRATCH=${GRANTLEDGER_BENCH_SCRATCH:-.build-release}
+swift build -c release --scratch-path "$SCRATCH" --product grants-log-bench 2>&1 | tail -n 1
+"$SCRATCH"/release/grants-log-bench --events "$EVENTS" --batch "$BATCH" --singles 500 --stream-reads 2000 \
     --dir .build-bench-log --postgres "$GRANTLEDGER_PG_URL"
 
 echo
