@@ -265,19 +265,120 @@ struct PostgresAccess: EventStorageWriter {
     /// A chunk's inserts run on the server while the log decides the next chunk.
     var overlapsStores: Bool { true }
 
+    /// A chunk of at least this many events goes by `COPY`; a smaller one, in one statement.
+    /// Each `COPY` waits for the server before it sends its rows, so three of them cost six
+    /// round trips where one statement costs one: worth it only for rows enough that reading
+    /// them straight beats taking them out of arrays (a single append is the common small one).
+    static let copyFrom = 256
+
     func store(_ events: [StoredEvent], people: [SealedPersonalRecord], head: ChainHead) async throws {
-        if !events.isEmpty { try await insert(events) }
-        try await storePersonalRecords(people)
+        let (replacing, keeping) = Self.personalRecords(people)
+        guard events.count >= Self.copyFrom else {
+            try await storeInOneStatement(events, replacing: replacing, keeping: keeping, head: head)
+            return
+        }
+        try await copy(events)
+        if !replacing.isEmpty {
+            try await run("""
+                INSERT INTO \(unescaped: tables.sealed) (pseudonym, sealed)
+                SELECT * FROM unnest(\(replacing.map(\.pseudonym))::text[], \(replacing.map { ByteBuffer(bytes: $0.sealed) })::bytea[])
+                ON CONFLICT (pseudonym) DO UPDATE SET sealed = excluded.sealed
+                """)
+        }
+        if !keeping.isEmpty {
+            try await run("""
+                INSERT INTO \(unescaped: tables.sealed) (pseudonym, sealed)
+                SELECT * FROM unnest(\(keeping.map(\.pseudonym))::text[], \(keeping.map { ByteBuffer(bytes: $0.sealed) })::bytea[])
+                ON CONFLICT (pseudonym) DO NOTHING
+                """)
+        }
         try await run("""
             INSERT INTO \(unescaped: tables.head) (id, position, hash) VALUES (1, \(head.position), \(ByteBuffer(bytes: head.hash)))
             ON CONFLICT (id) DO UPDATE SET position = excluded.position, hash = excluded.hash
             """)
     }
 
-    /// One `COPY` for the chunk's events, one for their parties, one for their names digests.
+    /// A chunk's rows as the arrays of one statement, and as its parties' and digests' rows.
+    struct Columns {
+        var positions: [Int64] = [], ids: [ByteBuffer] = [], streams: [String] = [], versions: [Int64] = []
+        var types: [String] = [], schemaVersions: [Int64] = [], occurred: [String] = [], recorded: [String] = []
+        var actors: [String] = [], sources: [String] = [], correlations: [String] = [], hasCorrelation: [Bool] = []
+        var causations: [String] = [], hasCausation: [Bool] = [], data: [String] = [], hashes: [ByteBuffer] = []
+        var partyNames: [String] = [], partyPositions: [Int64] = []
+        var digestPositions: [Int64] = [], digests: [ByteBuffer] = []
+
+        init(_ stored: [StoredEvent]) throws {
+            for item in stored {
+                let event = item.event
+                guard let id = UUIDText.parse(event.eventID) else { throw LogError.storage("the event id \(event.eventID) is not a UUID") }
+                positions.append(event.position)
+                ids.append(ByteBuffer(bytes: id))
+                streams.append(event.streamID)
+                versions.append(event.streamVersion)
+                types.append(event.type)
+                schemaVersions.append(Int64(event.schemaVersion))
+                occurred.append(event.occurredAt.description)
+                recorded.append(event.recordedAt.description)
+                actors.append(event.actor)
+                sources.append(event.source)
+                correlations.append(event.correlationID ?? "")
+                hasCorrelation.append(event.correlationID != nil)
+                causations.append(event.causationID ?? "")
+                hasCausation.append(event.causationID != nil)
+                data.append(String(decoding: event.data, as: UTF8.self))
+                hashes.append(ByteBuffer(bytes: event.hash))
+                for party in item.parties {
+                    partyNames.append(party.id)
+                    partyPositions.append(event.position)
+                }
+                if let digest = item.namesDigest {
+                    digestPositions.append(event.position)
+                    digests.append(ByteBuffer(bytes: digest))
+                }
+            }
+        }
+    }
+
+    /// A small chunk in one statement: its events, their parties and names digests, the
+    /// people's sealed records and the head, each table's rows from arrays (`unnest`; an empty
+    /// array adds none). The tables differ, but for the sealed records, whose two parts name
+    /// different people.
+    private func storeInOneStatement(_ stored: [StoredEvent], replacing: [SealedPersonalRecord], keeping: [SealedPersonalRecord],
+                                     head: ChainHead) async throws {
+        let c = try Columns(stored)
+        try await run("""
+            WITH added AS (
+                INSERT INTO \(unescaped: tables.events) (\(unescaped: Self.columns))
+                SELECT position, event_id, stream_id, stream_version, type, schema_version, occurred_at, recorded_at, actor, source,
+                       CASE WHEN has_correlation THEN correlation_id END, CASE WHEN has_causation THEN causation_id END, data, hash
+                FROM unnest(\(c.positions)::bigint[], \(c.ids)::bytea[], \(c.streams)::text[], \(c.versions)::bigint[], \(c.types)::text[],
+                            \(c.schemaVersions)::bigint[], \(c.occurred)::text[], \(c.recorded)::text[], \(c.actors)::text[], \(c.sources)::text[],
+                            \(c.correlations)::text[], \(c.hasCorrelation)::boolean[], \(c.causations)::text[], \(c.hasCausation)::boolean[],
+                            \(c.data)::text[], \(c.hashes)::bytea[])
+                     AS new (position, event_id, stream_id, stream_version, type, schema_version, occurred_at, recorded_at, actor, source,
+                             correlation_id, has_correlation, causation_id, has_causation, data, hash)
+            ), parties AS (
+                INSERT INTO \(unescaped: tables.parties) (party, position) SELECT * FROM unnest(\(c.partyNames)::text[], \(c.partyPositions)::bigint[])
+            ), digests AS (
+                INSERT INTO \(unescaped: tables.namesDigests) (position, digest) SELECT * FROM unnest(\(c.digestPositions)::bigint[], \(c.digests)::bytea[])
+            ), replaced AS (
+                INSERT INTO \(unescaped: tables.sealed) (pseudonym, sealed)
+                SELECT * FROM unnest(\(replacing.map(\.pseudonym))::text[], \(replacing.map { ByteBuffer(bytes: $0.sealed) })::bytea[])
+                ON CONFLICT (pseudonym) DO UPDATE SET sealed = excluded.sealed
+            ), kept AS (
+                INSERT INTO \(unescaped: tables.sealed) (pseudonym, sealed)
+                SELECT * FROM unnest(\(keeping.map(\.pseudonym))::text[], \(keeping.map { ByteBuffer(bytes: $0.sealed) })::bytea[])
+                ON CONFLICT (pseudonym) DO NOTHING
+            )
+            INSERT INTO \(unescaped: tables.head) (id, position, hash) VALUES (1, \(head.position), \(ByteBuffer(bytes: head.hash)))
+            ON CONFLICT (id) DO UPDATE SET position = excluded.position, hash = excluded.hash
+            """)
+    }
+
+    /// One `COPY` for a chunk's events, one for their parties, one for their names digests.
     /// The write transaction has put the ledger's schema on its search path
     /// (``PostgresEventStorage/transaction(readOnly:_:)``): `COPY` names a table without one.
-    private func insert(_ stored: [StoredEvent]) async throws {
+    private func copy(_ stored: [StoredEvent]) async throws {
         var events = CopyRows(capacity: stored.count * 640)
         var parties = CopyRows(capacity: stored.count * 80), digests = CopyRows(capacity: 0)
         for item in stored {
@@ -325,33 +426,17 @@ struct PostgresAccess: EventStorageWriter {
         }
     }
 
-    /// Keeps each person's sealed record: a named record replaces the one held, one without a
+    /// The people's sealed records to keep: a named record replaces the one held, one without a
     /// name only makes sure a record exists. Within a chunk the last named record of a person
-    /// wins, as if the records were kept one after another.
-    private func storePersonalRecords(_ records: [SealedPersonalRecord]) async throws {
-        guard !records.isEmpty else { return }
+    /// wins, as if the records were kept one after another; a person has one record or the other.
+    static func personalRecords(_ records: [SealedPersonalRecord]) -> (replacing: [SealedPersonalRecord], keeping: [SealedPersonalRecord]) {
         var named: [String: SealedPersonalRecord] = [:], unnamed: [String: SealedPersonalRecord] = [:]
         var order: [String] = []
         for record in records {
             if named[record.pseudonym] == nil, unnamed[record.pseudonym] == nil { order.append(record.pseudonym) }
             if record.named { named[record.pseudonym] = record } else if unnamed[record.pseudonym] == nil { unnamed[record.pseudonym] = record }
         }
-        let replacing = order.compactMap { named[$0] }
-        let keeping = order.compactMap { named[$0] == nil ? unnamed[$0] : nil }
-        if !replacing.isEmpty {
-            try await run("""
-                INSERT INTO \(unescaped: tables.sealed) (pseudonym, sealed)
-                SELECT * FROM unnest(\(replacing.map(\.pseudonym))::text[], \(replacing.map { ByteBuffer(bytes: $0.sealed) })::bytea[])
-                ON CONFLICT (pseudonym) DO UPDATE SET sealed = excluded.sealed
-                """)
-        }
-        if !keeping.isEmpty {
-            try await run("""
-                INSERT INTO \(unescaped: tables.sealed) (pseudonym, sealed)
-                SELECT * FROM unnest(\(keeping.map(\.pseudonym))::text[], \(keeping.map { ByteBuffer(bytes: $0.sealed) })::bytea[])
-                ON CONFLICT (pseudonym) DO NOTHING
-                """)
-        }
+        return (order.compactMap { named[$0] }, order.compactMap { named[$0] == nil ? unnamed[$0] : nil })
     }
 
     func erasePersonalRecord(pseudonym: String, at time: Timestamp) async throws -> Bool {

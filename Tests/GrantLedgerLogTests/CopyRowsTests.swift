@@ -66,21 +66,29 @@ struct CopyRowsTests {
         }
     }
 
-    @Test("events whose text holds backslashes are stored as they were sent, and their chain verifies",
+    @Test("events whose text holds backslashes are stored as they were sent, in one statement and by COPY, and their chain verifies",
           .enabled(if: TestPostgres.location != nil, "needs GRANTLEDGER_TEST_POSTGRES"))
     func eventsWithBackslashes() async throws {
         let reason = #"退票 \"O\\Brien\" \\N \\. \\x41 \u00e9"#
-        let line = Sample.event(1, stream: "disbursement:D1", type: "disbursement.reversed",
-                                data: #"{"disbursementId":"D1","amount":100,"reason":"\#(reason)"}"#)
-        var stored: [RecordedEvent] = []
+        func reversal(_ n: Int, _ disbursement: String) -> String {
+            Sample.event(n, stream: "disbursement:\(disbursement)", type: "disbursement.reversed",
+                         data: #"{"disbursementId":"\#(disbursement)","amount":100,"reason":"\#(reason)"}"#)
+        }
+        // One event: a small chunk, stored in one statement. Then a chunk large enough for COPY.
+        let single = [reversal(1, "D1")]
+        let file = ChunkBoundaryTests.certificates(PostgresAccess.copyFrom, from: 2) + [reversal(PostgresAccess.copyFrom + 2, "D2")]
+        var stored: [[RecordedEvent]] = []
         for backend in [Backend.inMemoryQueue, .postgres] {
             let log = try await backend.makeLedger().log()
-            try await log.appendAccepted([line])
-            stored += try await log.allEvents()
+            try await log.appendAccepted(single)
+            try await log.appendAccepted(file)
+            stored.append(try await log.allEvents())
             #expect(try await log.verify().isIntact, "\(backend)")
         }
-        try #require(stored.count == 2)
-        #expect(String(decoding: stored[1].data, as: UTF8.self).contains(#"\"O\\Brien\" \\N"#))
+        try #require(stored.count == 2 && stored[1].count == 2 + PostgresAccess.copyFrom)
+        for event in [stored[1][0], stored[1][PostgresAccess.copyFrom + 1]] {
+            #expect(String(decoding: event.data, as: UTF8.self).contains(#"\"O\\Brien\" \\N"#))
+        }
         #expect(stored[0] == stored[1])
     }
 }
