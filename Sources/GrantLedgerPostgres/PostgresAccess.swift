@@ -6,9 +6,9 @@ import NIOCore
 import PostgresNIO
 
 /// The storage seam on one connection inside a transaction ``PostgresEventStorage`` opened.
-/// Each call is one request or a few: a chunk's lookups go as arrays (`unnest`), its events,
-/// parties and names digests by `COPY` (``CopyRows``), its personal records as arrays, so an
-/// append of a thousand lines takes a handful of round trips.
+/// Each call is one request or a few: a chunk's lookups go as arrays (`unnest`); a large
+/// chunk's events, parties and names digests by `COPY` (``CopyRows``), a small chunk whole in
+/// one statement (``copyFrom``). An append of a thousand lines takes a handful of round trips.
 struct PostgresAccess: EventStorageWriter {
     let connection: PostgresConnection
     let tables: Tables
