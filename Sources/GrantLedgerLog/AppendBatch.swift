@@ -40,9 +40,10 @@ struct AppendBatch {
     var namesDigestsFrom: Int64 = 1
 
     mutating func start() async throws {
-        if let last = try await writer.lastEvent() { head = last }
-        erased = try await writer.erasedPseudonyms()
-        namesDigestsFrom = try await writer.metadata(Self.namesDigestsFromKey).flatMap { Int64($0) } ?? 1
+        let start = try await writer.appendStart(setting: Self.namesDigestsFromKey)
+        if let last = start.head { head = last }
+        erased = start.erased
+        namesDigestsFrom = start.setting.flatMap { Int64($0) } ?? 1
     }
 
     static let namesDigestsFromKey = "names-digests-from"

@@ -211,7 +211,27 @@ public struct ChunkLookup: Sendable {
     }
 }
 
+/// What an append reads before its first chunk (``EventStorageWriter/appendStart(setting:)``).
+public struct AppendStart: Sendable, Hashable {
+    /// The last event's position and hash, or nil for an empty log.
+    public var head: ChainHead?
+    /// Every pseudonym whose personal data was erased.
+    public var erased: Set<String>
+    /// The value of the setting asked for, if set.
+    public var setting: String?
+
+    public init(head: ChainHead?, erased: Set<String>, setting: String?) {
+        self.head = head
+        self.erased = erased
+        self.setting = setting
+    }
+}
+
 public protocol EventStorageWriter: EventStorageReader {
+    /// The last event, the erased pseudonyms and one setting of the ledger: what an append reads
+    /// before its first chunk. By default three reads; a server database may answer in one
+    /// request.
+    func appendStart(setting key: String) async throws -> AppendStart
     /// The events stored under `eventIDs` and the versions of `streams`: what an append asks of
     /// the store before it decides a chunk. By default two reads, none for an empty list; a
     /// server database may answer it in one request.
@@ -242,6 +262,10 @@ public protocol EventStorageWriter: EventStorageReader {
 
 extension EventStorageWriter {
     public var overlapsStores: Bool { false }
+
+    public func appendStart(setting key: String) async throws -> AppendStart {
+        AppendStart(head: try await lastEvent(), erased: try await erasedPseudonyms(), setting: try await metadata(key))
+    }
 
     public func lookUp(eventIDs: [String], streams: [String]) async throws -> ChunkLookup {
         ChunkLookup(events: eventIDs.isEmpty ? [:] : try await events(withIDs: eventIDs),

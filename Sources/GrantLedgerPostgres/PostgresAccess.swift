@@ -69,6 +69,29 @@ struct PostgresAccess: EventStorageWriter {
         try await head("SELECT position, hash FROM \(unescaped: tables.events) ORDER BY position DESC LIMIT 1", table: "events")
     }
 
+    /// The three in one request: the last event (if any), the erased pseudonyms, the setting.
+    func appendStart(setting key: String) async throws -> AppendStart {
+        let damage = LogError.corruptTable(table: "events", reason: "the last event's position or hash, or an erased pseudonym, is not a value of its kind")
+        for try await row in try await run("""
+            SELECT last.position, last.hash,
+                   ARRAY(SELECT DISTINCT pseudonym FROM \(unescaped: tables.erasures)),
+                   (SELECT value FROM \(unescaped: tables.meta) WHERE key = \(key))
+            FROM (SELECT 1) AS one
+            LEFT JOIN LATERAL (SELECT position, hash FROM \(unescaped: tables.events) ORDER BY position DESC LIMIT 1) AS last ON true
+            """) {
+            guard let (position, hash, erased, setting) = try? row.decode((Int64?, ByteBuffer?, [String], String?).self, context: .default)
+            else { throw damage }
+            let head: ChainHead?
+            switch (position, hash) {
+            case (let position?, let hash?): head = ChainHead(position: position, hash: Array(hash.readableBytesView))
+            case (nil, nil): head = nil
+            default: throw damage
+            }
+            return AppendStart(head: head, erased: Set(erased), setting: setting)
+        }
+        throw damage
+    }
+
     func recordedHead() async throws -> ChainHead? {
         try await head("SELECT position, hash FROM \(unescaped: tables.head) WHERE id = 1", table: "ledger_head")
     }

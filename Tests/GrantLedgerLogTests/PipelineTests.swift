@@ -191,3 +191,35 @@ import Testing
         #expect(try await log.head() == head)
     }
 }
+
+/// What an append reads first, in one request where the backend can: the same answer as the
+/// three reads it stands for.
+@Suite struct AppendStartTests {
+    static func both(_ ledger: TestLedger, setting: String) async throws -> (AppendStart, AppendStart) {
+        try await ledger.storage.write { writer in
+            let one = try await writer.appendStart(setting: setting)
+            let three = AppendStart(head: try await writer.lastEvent(), erased: try await writer.erasedPseudonyms(),
+                                    setting: try await writer.metadata(setting))
+            return (one, three)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func theSameAsTheThreeReads(backend: Backend) async throws {
+        let ledger = try await backend.makeLedger()
+        let log = try await ledger.log()
+        for setting in ["names-digests-from", "no-such-setting"] {
+            let (one, three) = try await Self.both(ledger, setting: setting)
+            #expect(one == three)
+            #expect(one.head == nil && one.erased.isEmpty)
+        }
+        try await log.appendAccepted([Sample.personRegistered(1, person: People.zhang), Sample.personRegistered(2, person: People.li)])
+        _ = try await log.forget(person: People.zhang)
+        for setting in ["names-digests-from", "no-such-setting"] {
+            let (one, three) = try await Self.both(ledger, setting: setting)
+            #expect(one == three)
+            #expect(one.head == (try await log.head()))
+            #expect(one.erased == [TestKeys.pseudonym(People.zhang)])
+        }
+    }
+}
