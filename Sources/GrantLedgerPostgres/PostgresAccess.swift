@@ -186,6 +186,38 @@ struct PostgresAccess: EventStorageWriter {
         return found
     }
 
+    /// A chunk's two lookups in one request: the events found under its ids (the log's columns,
+    /// then two NULLs), then a row for each of its streams that has events (NULL event columns,
+    /// then the stream and its version).
+    func lookUp(eventIDs: [String], streams: [String]) async throws -> ChunkLookup {
+        let uuids = eventIDs.compactMap { UUIDText.parse($0).map { ByteBuffer(bytes: $0) } }
+        guard !uuids.isEmpty, !streams.isEmpty else {
+            return ChunkLookup(events: try await events(withIDs: eventIDs), versions: try await versions(ofStreams: streams))
+        }
+        let nulls = Self.columnNames.map { _ in "NULL" }.joined(separator: ", ")
+        var lookup = ChunkLookup(events: [:], versions: [:])
+        for try await row in try await run("""
+            SELECT \(unescaped: Self.qualifiedColumns), NULL::text, NULL::bigint FROM unnest(\(uuids)::bytea[]) AS wanted (id),
+                LATERAL (SELECT * FROM \(unescaped: tables.events) WHERE event_id = wanted.id) AS e
+            UNION ALL
+            SELECT \(unescaped: nulls), wanted.stream, last.version FROM unnest(\(streams)::text[]) AS wanted (stream),
+                LATERAL (SELECT stream_version AS version FROM \(unescaped: tables.events) WHERE stream_id = wanted.stream
+                         ORDER BY stream_version DESC LIMIT 1) AS last
+            """) {
+            let cells = PostgresRandomAccessRow(row)
+            if case let stream?? = try? cells[Self.columnNames.count].decode(String?.self, context: .default) {
+                guard let version = try? cells[Self.columnNames.count + 1].decode(Int64.self, context: .default) else {
+                    throw LogError.corruptTable(table: "events", reason: "a stream version is empty or not a value of its kind")
+                }
+                lookup.versions[stream] = version
+            } else {
+                let event = try Self.event(from: row)
+                lookup.events[event.eventID] = event
+            }
+        }
+        return lookup
+    }
+
     func versions(ofStreams streamIDs: [String]) async throws -> [String: Int64] {
         guard !streamIDs.isEmpty else { return [:] }
         // Each stream's last version from the end of its index, one probe per stream.
