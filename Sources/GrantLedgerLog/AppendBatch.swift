@@ -128,8 +128,8 @@ struct AppendBatch {
             namesDigest: pseudonymizer?.namesDigest(eventID: submission.eventID, people: separated.people)))
     }
 
-    /// What the store holds for one chunk's lines, fetched in two lookups before the chunk is
-    /// decided, and the events the chunk itself and the chunk before it add.
+    /// What the store holds for one chunk's lines, looked up before the chunk is decided, and
+    /// the events the chunk itself and the chunk before it add.
     struct ChunkFacts {
         var stored: [String: RecordedEvent]
         var added: [String: RecordedEvent] = [:]
@@ -158,9 +158,8 @@ struct AppendBatch {
     /// ``EventStorageWriter/overlapsStores``).
     var storing: Task<Void, any Error>?
 
-    /// Chains and stores one chunk of prepared lines, in order: one lookup of the event ids
-    /// and one of the streams it names, then the last chunk's store, then decisions line by
-    /// line.
+    /// Chains and stores one chunk of prepared lines, in order: the lookup of its event ids and
+    /// of the streams it names, then the last chunk's store, then decisions line by line.
     ///
     /// The last chunk is stored after this chunk's lookups, so that on a server database its
     /// insert runs while this chunk is decided: the lookups do not see the last chunk, whose

@@ -326,35 +326,44 @@ struct PostgresAccess: EventStorageWriter {
     /// them straight beats taking them out of arrays (a single append is the common small one).
     static let copyFrom = 256
 
+    /// A small chunk whole in one statement; a large one's events, parties and names digests by
+    /// `COPY` first, then the rest in that statement.
     func store(_ events: [StoredEvent], people: [SealedPersonalRecord], head: ChainHead) async throws {
         let (replacing, keeping) = Self.personalRecords(people)
-        guard events.count >= Self.copyFrom else {
-            try await storeInOneStatement(events, replacing: replacing, keeping: keeping, head: head)
-            return
+        var arrays = Columns()
+        if events.count < Self.copyFrom {
+            try Self.write(events, into: &arrays)
+        } else {
+            var rows = CopyTables(count: events.count)
+            try Self.write(events, into: &rows)
+            try await copy(rows.events, into: "events", columns: Self.columnNames)
+            if !rows.parties.isEmpty { try await copy(rows.parties, into: "event_parties", columns: ["party", "position"]) }
+            if !rows.digests.isEmpty { try await copy(rows.digests, into: "event_names_digests", columns: ["position", "digest"]) }
         }
-        try await copy(events)
-        if !replacing.isEmpty {
-            try await run("""
-                INSERT INTO \(unescaped: tables.sealed) (pseudonym, sealed)
-                SELECT * FROM unnest(\(replacing.map(\.pseudonym))::text[], \(replacing.map { ByteBuffer(bytes: $0.sealed) })::bytea[])
-                ON CONFLICT (pseudonym) DO UPDATE SET sealed = excluded.sealed
-                """)
-        }
-        if !keeping.isEmpty {
-            try await run("""
-                INSERT INTO \(unescaped: tables.sealed) (pseudonym, sealed)
-                SELECT * FROM unnest(\(keeping.map(\.pseudonym))::text[], \(keeping.map { ByteBuffer(bytes: $0.sealed) })::bytea[])
-                ON CONFLICT (pseudonym) DO NOTHING
-                """)
-        }
-        try await run("""
-            INSERT INTO \(unescaped: tables.head) (id, position, hash) VALUES (1, \(head.position), \(ByteBuffer(bytes: head.hash)))
-            ON CONFLICT (id) DO UPDATE SET position = excluded.position, hash = excluded.hash
-            """)
+        try await storeInOneStatement(arrays, replacing: replacing, keeping: keeping, head: head)
     }
 
-    /// A chunk's rows as the arrays of one statement, and as its parties' and digests' rows.
-    struct Columns {
+    /// Where a chunk's rows are written, in one of the two forms the server takes them.
+    protocol RowSink {
+        /// One event's row; `id` is its event id's 16 bytes.
+        mutating func event(_ event: RecordedEvent, id: [UInt8])
+        mutating func party(_ party: String, position: Int64)
+        mutating func digest(_ digest: [UInt8], position: Int64)
+    }
+
+    /// Each event of `stored`, its parties and its names digest, into `sink`.
+    static func write(_ stored: [StoredEvent], into sink: inout some RowSink) throws {
+        for item in stored {
+            let event = item.event
+            guard let id = UUIDText.parse(event.eventID) else { throw LogError.storage("the event id \(event.eventID) is not a UUID") }
+            sink.event(event, id: id)
+            for party in item.parties { sink.party(party.id, position: event.position) }
+            if let digest = item.namesDigest { sink.digest(digest, position: event.position) }
+        }
+    }
+
+    /// A chunk's rows as the arrays of one statement (none: no rows).
+    struct Columns: RowSink {
         var positions: [Int64] = [], ids: [ByteBuffer] = [], streams: [String] = [], versions: [Int64] = []
         var types: [String] = [], schemaVersions: [Int64] = [], occurred: [String] = [], recorded: [String] = []
         var actors: [String] = [], sources: [String] = [], correlations: [String] = [], hasCorrelation: [Bool] = []
@@ -362,45 +371,82 @@ struct PostgresAccess: EventStorageWriter {
         var partyNames: [String] = [], partyPositions: [Int64] = []
         var digestPositions: [Int64] = [], digests: [ByteBuffer] = []
 
-        init(_ stored: [StoredEvent]) throws {
-            for item in stored {
-                let event = item.event
-                guard let id = UUIDText.parse(event.eventID) else { throw LogError.storage("the event id \(event.eventID) is not a UUID") }
-                positions.append(event.position)
-                ids.append(ByteBuffer(bytes: id))
-                streams.append(event.streamID)
-                versions.append(event.streamVersion)
-                types.append(event.type)
-                schemaVersions.append(Int64(event.schemaVersion))
-                occurred.append(event.occurredAt.description)
-                recorded.append(event.recordedAt.description)
-                actors.append(event.actor)
-                sources.append(event.source)
-                correlations.append(event.correlationID ?? "")
-                hasCorrelation.append(event.correlationID != nil)
-                causations.append(event.causationID ?? "")
-                hasCausation.append(event.causationID != nil)
-                data.append(String(decoding: event.data, as: UTF8.self))
-                hashes.append(ByteBuffer(bytes: event.hash))
-                for party in item.parties {
-                    partyNames.append(party.id)
-                    partyPositions.append(event.position)
-                }
-                if let digest = item.namesDigest {
-                    digestPositions.append(event.position)
-                    digests.append(ByteBuffer(bytes: digest))
-                }
-            }
+        mutating func event(_ event: RecordedEvent, id: [UInt8]) {
+            positions.append(event.position)
+            ids.append(ByteBuffer(bytes: id))
+            streams.append(event.streamID)
+            versions.append(event.streamVersion)
+            types.append(event.type)
+            schemaVersions.append(Int64(event.schemaVersion))
+            occurred.append(event.occurredAt.description)
+            recorded.append(event.recordedAt.description)
+            actors.append(event.actor)
+            sources.append(event.source)
+            correlations.append(event.correlationID ?? "")
+            hasCorrelation.append(event.correlationID != nil)
+            causations.append(event.causationID ?? "")
+            hasCausation.append(event.causationID != nil)
+            data.append(String(decoding: event.data, as: UTF8.self))
+            hashes.append(ByteBuffer(bytes: event.hash))
+        }
+
+        mutating func party(_ party: String, position: Int64) {
+            partyNames.append(party)
+            partyPositions.append(position)
+        }
+
+        mutating func digest(_ digest: [UInt8], position: Int64) {
+            digestPositions.append(position)
+            digests.append(ByteBuffer(bytes: digest))
         }
     }
 
-    /// A small chunk in one statement: its events, their parties and names digests, the
-    /// people's sealed records and the head, each table's rows from arrays (`unnest`; an empty
-    /// array adds none). The tables differ, but for the sealed records, whose two parts name
-    /// different people.
-    private func storeInOneStatement(_ stored: [StoredEvent], replacing: [SealedPersonalRecord], keeping: [SealedPersonalRecord],
+    /// A chunk's rows for `COPY`: its events', its parties' and its names digests'.
+    struct CopyTables: RowSink {
+        var events: CopyRows, parties: CopyRows, digests = CopyRows(capacity: 0)
+
+        init(count: Int) {
+            events = CopyRows(capacity: count * 640)
+            parties = CopyRows(capacity: count * 80)
+        }
+
+        mutating func event(_ event: RecordedEvent, id: [UInt8]) {
+            events.integer(event.position)
+            events.bytea(id)
+            events.text(event.streamID)
+            events.integer(event.streamVersion)
+            events.text(event.type)
+            events.integer(Int64(event.schemaVersion))
+            events.text(event.occurredAt.description)
+            events.text(event.recordedAt.description)
+            events.text(event.actor)
+            events.text(event.source)
+            events.text(event.correlationID)
+            events.text(event.causationID)
+            events.text(String(decoding: event.data, as: UTF8.self))
+            events.bytea(event.hash)
+            events.endRow()
+        }
+
+        mutating func party(_ party: String, position: Int64) {
+            parties.text(party)
+            parties.integer(position)
+            parties.endRow()
+        }
+
+        mutating func digest(_ digest: [UInt8], position: Int64) {
+            digests.integer(position)
+            digests.bytea(digest)
+            digests.endRow()
+        }
+    }
+
+    /// One statement: the chunk's events, their parties and names digests from `c` (none when
+    /// they went by `COPY`), the people's sealed records and the head, each table's rows from
+    /// arrays (`unnest`; an empty array adds none). The tables differ, but for the sealed
+    /// records, whose two parts name different people.
+    private func storeInOneStatement(_ c: Columns, replacing: [SealedPersonalRecord], keeping: [SealedPersonalRecord],
                                      head: ChainHead) async throws {
-        let c = try Columns(stored)
         try await run("""
             WITH added AS (
                 INSERT INTO \(unescaped: tables.events) (\(unescaped: Self.columns))
@@ -430,51 +476,11 @@ struct PostgresAccess: EventStorageWriter {
             """)
     }
 
-    /// One `COPY` for a chunk's events, one for their parties, one for their names digests.
-    /// The write transaction has put the ledger's schema on its search path
-    /// (``PostgresEventStorage/transaction(readOnly:_:)``): `COPY` names a table without one.
-    private func copy(_ stored: [StoredEvent]) async throws {
-        var events = CopyRows(capacity: stored.count * 640)
-        var parties = CopyRows(capacity: stored.count * 80), digests = CopyRows(capacity: 0)
-        for item in stored {
-            let event = item.event
-            guard let id = UUIDText.parse(event.eventID) else {
-                throw LogError.storage("the event id \(event.eventID) is not a UUID")
-            }
-            events.integer(event.position)
-            events.bytea(id)
-            events.text(event.streamID)
-            events.integer(event.streamVersion)
-            events.text(event.type)
-            events.integer(Int64(event.schemaVersion))
-            events.text(event.occurredAt.description)
-            events.text(event.recordedAt.description)
-            events.text(event.actor)
-            events.text(event.source)
-            events.text(event.correlationID)
-            events.text(event.causationID)
-            events.text(String(decoding: event.data, as: UTF8.self))
-            events.bytea(event.hash)
-            events.endRow()
-            for party in item.parties {
-                parties.text(party.id)
-                parties.integer(event.position)
-                parties.endRow()
-            }
-            if let digest = item.namesDigest {
-                digests.integer(event.position)
-                digests.bytea(digest)
-                digests.endRow()
-            }
-        }
-        try await copy(events, into: "events", columns: Self.columnNames)
-        if !parties.isEmpty { try await copy(parties, into: "event_parties", columns: ["party", "position"]) }
-        if !digests.isEmpty { try await copy(digests, into: "event_names_digests", columns: ["position", "digest"]) }
-    }
-
     static let columnNames = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
 
-    /// Sends `rows` to one of the ledger's tables in one `COPY … FROM STDIN`.
+    /// Sends `rows` to one of the ledger's tables in one `COPY … FROM STDIN`. `COPY` names its
+    /// table alone: the write transaction has put the ledger's schema on its search path
+    /// (``PostgresEventStorage/transaction(readOnly:_:)``).
     private func copy(_ rows: CopyRows, into table: String, columns: [String]) async throws {
         try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
             try await writer.write(rows.buffer)
