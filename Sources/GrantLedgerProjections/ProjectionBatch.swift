@@ -53,15 +53,27 @@ struct ProjectionBatch {
         let date = fixed ?? max(previous ?? Projections.businessDate(of: last.recordedAt), Projections.businessDate(of: last.recordedAt))
         var applier = EventApplier(catalog: catalog, places: engine.catalog.places, asOf: date)
         var stale: Set<Scope> = []
-        for event in try DecodedEvent.decode(batch, catalog: catalog) { stale.formUnion(try applier.apply(event, store: store)) }
+        let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, limit: last.position, asOf: date)
+        let decoded = try DecodedEvent.decode(batch, catalog: catalog)
+        // The people the events name are evaluated next: their events are read on another core
+        // while the writer applies.
+        let ahead = ReadAhead.start(people: Set(decoded.flatMap(\.references.persons)).sorted(), evaluator: evaluator, backend: helpers)
+        let readAhead: [String: [ScopeEvaluator.ReadEvent]]
+        do {
+            for event in decoded { stale.formUnion(try applier.apply(event, store: store)) }
+            readAhead = ahead?.finish() ?? [:]
+        } catch {
+            _ = ahead?.finish()
+            throw error
+        }
         if date != previous {
             stale.formUnion(try store.scopesDue(by: date).compactMap(Scope.init(key:)))
         }
-        let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, limit: last.position, asOf: date)
         // People first: an organisation's yearly counts are the parts its workers' evaluations keep.
         var kept = ScopeEvaluator.Kept()
         let people = stale.filter { $0.kind == .person }.sorted()
-        for rows in try ScopeWorkers.evaluate(people, with: evaluator, writer: store, helpers: helpers, filed: applier.filingStreams) {
+        try ScopeWorkers.evaluate(people, with: evaluator, writer: store, helpers: helpers, filed: applier.filingStreams,
+                                  readAhead: readAhead) { rows in
             let changed = try evaluator.keep(rows, store: store, fresh: false)
             kept.clauses.formUnion(changed.clauses)
             kept.employers.formUnion(changed.employers)

@@ -76,12 +76,12 @@ struct ScopeEvaluator: Sendable {
         /// An organisation's: the parts of its yearly counts its workers' evaluations kept.
         var contributions: [EmployerContribution]?
         /// A person's events, when they were read with other people's in one request
-        /// (``readingEvents(of:_:store:)``), each with what it names; nil: the evaluation
-        /// reads them.
-        var events: [(event: RecordedEvent, references: EventReferences)]?
+        /// (``readingEvents(of:_:store:)``) or ahead of the evaluation (``ReadAhead``), each
+        /// decoded, with what it names; nil: the evaluation reads them.
+        var events: [ReadEvent]?
         /// Streams that give those events their context, read with the other people's in one
-        /// request: those not already among the ``ContextFacts``.
-        var streams: [String: [RecordedEvent]] = [:]
+        /// request, decoded: those not already among the ``ContextFacts``.
+        var streams: [String: [Fact]] = [:]
 
         struct Fund: Sendable {
             let fund: String
@@ -109,34 +109,58 @@ struct ScopeEvaluator: Sendable {
         }
     }
 
+    /// One of a person's events, decoded, with what it names.
+    struct ReadEvent: Sendable {
+        let fact: Fact
+        let references: EventReferences
+    }
+
     /// `lookups` of `scopes` with their people's events, and the streams that give those
     /// events context and are not kept yet, read from `store`'s log in one request each
     /// (``Lookups/events``, ``Lookups/streams``): where each request is a turn on a server, a
-    /// run of people costs a few requests instead of several each.
+    /// run of people costs a few requests instead of several each. People whose events were
+    /// read ahead (``Lookups/events`` set) are not read again.
     func readingEvents(of scopes: [Scope], _ lookups: [Lookups], store: some ProjectionStore) throws -> [Lookups] {
-        let people = scopes.compactMap { if case .person(let id) = $0 { id } else { nil } }
-        guard !people.isEmpty else { return lookups }
-        var events: [String: [(event: RecordedEvent, references: EventReferences)]] = [:]
-        var context = Context()
-        for (party, read) in try store.events.events(ofParties: people, through: limit) {
-            events[party] = try read.map { event in
-                let references = try EventReferences(event, catalog: catalog)
-                context.add(references)
-                return (event, references)
-            }
+        let unread = zip(scopes, lookups).compactMap { scope, lookup in
+            if case .person(let id) = scope, lookup.events == nil { id } else { nil }
         }
-        for (scope, lookup) in zip(scopes, lookups) where scope.kind == .person {
-            for application in lookup.applications { context.streams.insert("application:" + application) }
-        }
-        let unread = context.streams.filter { !shared.holds(stream: $0) }
-        let streams = unread.isEmpty ? [:] : try store.events.events(ofStreams: unread.sorted(), through: limit)
+        let (events, streams) = try reading(people: unread, applications: lookups.flatMap(\.applications), store: store)
         return zip(scopes, lookups).map { scope, lookup in
             guard case .person(let id) = scope else { return lookup }
             var lookup = lookup
-            lookup.events = events[id] ?? []
-            lookup.streams = streams
+            if lookup.events == nil { lookup.events = events[id] ?? [] }
+            lookup.streams.merge(streams) { held, _ in held }
             return lookup
         }
+    }
+
+    /// The events of `people`, decoded (every one of them, with none for those who have none),
+    /// and the streams that give them (and these `applications`) their context, where not kept
+    /// among the ``ContextFacts``: one request for the people, one for the streams.
+    func reading(people: [String], applications: [String] = [], store: some ProjectionStore)
+        throws -> (events: [String: [ReadEvent]], streams: [String: [Fact]])
+    {
+        var events: [String: [ReadEvent]] = [:]
+        var context = Context()
+        if !people.isEmpty {
+            for (party, read) in try store.events.events(ofParties: people, through: limit) {
+                events[party] = try read.map { event in
+                    let references = try EventReferences(event, catalog: catalog)
+                    context.add(references)
+                    return ReadEvent(fact: try fact(event), references: references)
+                }
+            }
+        }
+        for person in people where events[person] == nil { events[person] = [] }
+        for application in applications { context.streams.insert("application:" + application) }
+        let unread = context.streams.filter { !shared.holds(stream: $0) }
+        let streams = unread.isEmpty ? [:] : try store.events.events(ofStreams: unread.sorted(), through: limit).mapValues { try $0.map(fact) }
+        return (events, streams)
+    }
+
+    /// An event as the engine sees it.
+    func fact(_ event: RecordedEvent) throws -> Fact {
+        Fact(eventID: event.eventID, position: event.position, occurredAt: event.occurredAt, payload: try event.payload(in: catalog))
     }
 
     /// The evaluation's reads of target figures came to tables that may lag the writer's
@@ -199,19 +223,18 @@ struct ScopeEvaluator: Sendable {
         let events = store.events
         var found: [Int64: Fact] = [:]
         var context = Context()
-        func fact(_ event: RecordedEvent) throws -> Fact {
-            Fact(eventID: event.eventID, position: event.position, occurredAt: event.occurredAt, payload: try event.payload(in: catalog))
-        }
-        /// `references`: what the event names, when already read (``Lookups/events``).
-        func take(_ event: RecordedEvent, references: EventReferences? = nil) throws {
+        func take(_ event: RecordedEvent) throws {
             guard found[event.position] == nil else { return }
             found[event.position] = try fact(event)
-            context.add(try references ?? EventReferences(event, catalog: catalog))
+            context.add(try EventReferences(event, catalog: catalog))
         }
         switch scope {
         case .person(let id):
             if let read = lookups.events {
-                for (event, references) in read { try take(event, references: references) }
+                for event in read where found[event.fact.position] == nil {
+                    found[event.fact.position] = event.fact
+                    context.add(event.references)
+                }
             } else {
                 try events.forEachEvent(EventQuery(to: limit, party: id)) { try take($0); return true }
             }
@@ -255,7 +278,7 @@ struct ScopeEvaluator: Sendable {
         }
         for stream in context.streams.sorted() {
             let facts = try shared.stream(stream) {
-                if let read = lookups.streams[stream] { return try read.map(fact) }
+                if let read = lookups.streams[stream] { return read }
                 var facts: [Fact] = []
                 try events.forEachEvent(EventQuery(to: limit, streamID: stream)) { facts.append(try fact($0)); return true }
                 return facts
@@ -351,6 +374,16 @@ final class ContextFacts: @unchecked Sendable {
 
     /// Whether the facts of this stream are kept.
     func holds(stream key: String) -> Bool { lock.withLock { streams[key] != nil } }
+
+    /// Holds the facts of a stream read ahead for this pass's scopes (``ReadAhead``), a
+    /// certificate's too, within ``capacity``.
+    func hold(stream key: String, _ facts: [Fact]) {
+        lock.withLock {
+            guard count + facts.count <= Self.capacity, streams[key] == nil else { return }
+            streams[key] = facts
+            count += facts.count
+        }
+    }
 
     func filing(_ key: String, read: () throws -> Filing) throws -> Filing {
         try remembered(\.filings, key, size: \.facts.count, keep: true, read: read)

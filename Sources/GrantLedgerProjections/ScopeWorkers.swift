@@ -55,7 +55,23 @@ public enum ScopeWorkers {
     static let catchUpRunLength = 8
 
     /// A catch-up's people, evaluated in the writer's transaction (`store`) and, beside it, in
-    /// read transactions on the live tables of `helpers`.
+    /// read transactions on the live tables of `helpers`; their rows, in the order of `scopes`.
+    static func evaluate(
+        _ scopes: [Scope], with evaluator: ScopeEvaluator, writer store: some ProjectionStore, helpers backend: (any ProjectionBackend)?,
+        filed: Set<String> = [], workers: Int = defaultCount, readAhead: [String: [ScopeEvaluator.ReadEvent]] = [:]
+    ) throws -> [ScopeEvaluator.Rows] {
+        var rows: [ScopeEvaluator.Rows] = []
+        rows.reserveCapacity(scopes.count)
+        try evaluate(scopes, with: evaluator, writer: store, helpers: backend, filed: filed, workers: workers, readAhead: readAhead) {
+            rows.append($0)
+        }
+        return rows
+    }
+
+    /// A catch-up's people, evaluated in the writer's transaction (`store`) and, beside it, in
+    /// read transactions on the live tables of `helpers`, each scope's rows given to `keep` on
+    /// the writer's thread in the order of `scopes`, as soon as they and those before them are
+    /// evaluated: the writer keeps rows while the helpers still evaluate.
     ///
     /// A read transaction sees the log the writer reads (it was committed before the catch-up
     /// began) but not the rows the writer's transaction has made so far. So what a scope reads
@@ -64,13 +80,28 @@ public enum ScopeWorkers {
     /// figures) stops on a helper and is done again on the writer. The one table a helper reads
     /// is the class filings, of streams other than those `filed` in the writer's transaction:
     /// those it reads from the log (`ScopeEvaluator.scannedStreams`).
+    ///
+    /// What `keep` writes (a person's entitlements, review date, parts in their employers'
+    /// counts and draws on shared limits) is none of what a person's evaluation reads (the log,
+    /// the links looked up before any is kept, the class filings and target facts the events
+    /// made), so a scope the writer evaluates after keeping others' rows sees what it would
+    /// have seen before.
+    ///
+    /// `readAhead`: people's events read while the catch-up's events were applied (``ReadAhead``).
     static func evaluate(
         _ scopes: [Scope], with evaluator: ScopeEvaluator, writer store: some ProjectionStore, helpers backend: (any ProjectionBackend)?,
-        filed: Set<String> = [], workers: Int = defaultCount
-    ) throws -> [ScopeEvaluator.Rows] {
-        let lookups = try evaluator.lookups(scopes, store: store)
+        filed: Set<String> = [], workers: Int = defaultCount, readAhead: [String: [ScopeEvaluator.ReadEvent]] = [:],
+        keep: (ScopeEvaluator.Rows) throws -> Void
+    ) throws {
+        let lookups = try evaluator.lookups(scopes, store: store).enumerated().map { index, lookup in
+            guard case .person(let id) = scopes[index], let read = readAhead[id] else { return lookup }
+            var lookup = lookup
+            lookup.events = read
+            return lookup
+        }
         guard let backend, backend.concurrentReads, workers > 1, scopes.count >= catchUpThreshold else {
-            return try scopes.indices.map { try evaluator.evaluate(scopes[$0], lookups: lookups[$0], store: store) }
+            for index in scopes.indices { try keep(try evaluator.evaluate(scopes[index], lookups: lookups[index], store: store)) }
+            return
         }
         let work = Work(count: scopes.count)
         let helpers = DispatchGroup()
@@ -96,15 +127,24 @@ public enum ScopeWorkers {
                 }
             }
         }
-        // The writer's own thread takes scopes too, and waits for the helpers even when it fails.
+        // The writer's own thread takes scopes too, keeping the rows ready in order after each,
+        // and waits for the helpers even when it fails.
+        var kept = 0
         do {
-            while let index = work.next() { work.finish(index, with: try evaluator.evaluate(scopes[index], lookups: lookups[index], store: store)) }
+            while let index = work.next() {
+                work.finish(index, with: try evaluator.evaluate(scopes[index], lookups: lookups[index], store: store))
+                while kept < scopes.count, let rows = work.result(kept) {
+                    try keep(rows)
+                    kept += 1
+                }
+            }
         } catch {
             work.fail(error)
         }
         helpers.wait()
-        return try work.results().enumerated().map { index, rows in
-            try rows ?? evaluator.evaluate(scopes[index], lookups: lookups[index], store: store)
+        let results = try work.results()
+        for index in kept..<scopes.count {
+            try keep(try results[index] ?? evaluator.evaluate(scopes[index], lookups: lookups[index], store: store))
         }
     }
 
@@ -131,6 +171,9 @@ public enum ScopeWorkers {
 
         func finish(_ index: Int, with result: ScopeEvaluator.Rows) { lock.withLock { rows[index] = result } }
 
+        /// The rows of scope `index`, if evaluated yet.
+        func result(_ index: Int) -> ScopeEvaluator.Rows? { lock.withLock { rows[index] } }
+
         func fail(_ error: any Error) { lock.withLock { if self.error == nil { self.error = error } } }
 
         /// Each scope's rows, nil where a worker left it to the writer.
@@ -140,5 +183,53 @@ public enum ScopeWorkers {
                 return rows
             }
         }
+    }
+}
+
+/// People's events read on another core while a catch-up's writer applies its events: the
+/// people the events name are evaluated next, and reading their events and the streams that
+/// give them context (and decoding them) is most of an evaluation that is not the engine.
+///
+/// It reads in a read transaction of its own, which sees the log the writer reads (committed
+/// before the catch-up began), and only the log. The context streams go to the evaluator's
+/// ``ContextFacts``; the people's events are handed over by ``finish()``. What it has not read
+/// by then, or could not read, the evaluation reads as it would have.
+final class ReadAhead: @unchecked Sendable {
+    private let lock = NSLock()
+    private let done = DispatchGroup()
+    private var events: [String: [ScopeEvaluator.ReadEvent]] = [:]
+    private var stopped = false
+
+    /// Starts reading `people`, a run at a time, when there are enough to gain from another
+    /// core and `backend`'s reads run beside its writer; nil otherwise.
+    static func start(people: [String], evaluator: ScopeEvaluator, backend: (any ProjectionBackend)?,
+                      workers: Int = ScopeWorkers.defaultCount) -> ReadAhead? {
+        guard let backend, backend.concurrentReads, workers > 1, people.count >= ScopeWorkers.catchUpThreshold else { return nil }
+        let ahead = ReadAhead()
+        ahead.done.enter()
+        DispatchQueue.global().async {
+            defer { ahead.done.leave() }
+            // A failed read is left to the evaluation, which reads again and reports it.
+            try? backend.read(.live) { store in
+                var start = 0
+                while start < people.count, !ahead.isStopped {
+                    let run = Array(people[start..<min(start + ScopeWorkers.catchUpRunLength, people.count)])
+                    let (events, streams) = try evaluator.reading(people: run, store: store)
+                    for (stream, facts) in streams { evaluator.shared.hold(stream: stream, facts) }
+                    ahead.lock.withLock { ahead.events.merge(events) { held, _ in held } }
+                    start += run.count
+                }
+            }
+        }
+        return ahead
+    }
+
+    private var isStopped: Bool { lock.withLock { stopped } }
+
+    /// Stops reading (after the run in hand) and gives the people's events read so far.
+    func finish() -> [String: [ScopeEvaluator.ReadEvent]] {
+        lock.withLock { stopped = true }
+        done.wait()
+        return lock.withLock { events }
     }
 }
