@@ -1,3 +1,4 @@
+import Foundation
 import GrantLedgerEvents
 import GrantLedgerLog
 
@@ -192,7 +193,37 @@ struct SQLInsert: Hashable, Sendable {
         self.table = table
         self.columns = columns
         self.conflict = conflict
-        self.sql = Self.statement(table, columns, conflict, rows: 1)
+        self.sql = Self.made.sql(Shape(table: table, columns: columns, conflict: conflict)) {
+            Self.statement(table, columns, conflict, rows: 1)
+        }
+    }
+
+    private struct Shape: Hashable {
+        let table: String
+        let columns: [String]
+        let conflict: Conflict
+    }
+
+    /// The one-row statements written so far: the store makes the same few inserts for every row
+    /// it keeps, and writing out their text each time was a third of keeping an entitlement.
+    private static let made = Made()
+
+    private final class Made: @unchecked Sendable {
+        private let lock = NSLock()
+        private var statements: [Shape: String] = [:]
+        /// Each rebuild's tables have names of their own: a service that rebuilds for years
+        /// starts again from none rather than keep every name it used.
+        private let capacity = 4_096
+
+        func sql(_ shape: Shape, write: () -> String) -> String {
+            if let sql = lock.withLock({ statements[shape] }) { return sql }
+            let sql = write()
+            lock.withLock {
+                if statements.count >= capacity { statements.removeAll() }
+                statements[shape] = sql
+            }
+            return sql
+        }
     }
 
     /// The statement for `rows` rows, `?` for each value, row after row.

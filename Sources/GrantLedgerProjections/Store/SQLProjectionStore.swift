@@ -128,7 +128,7 @@ struct SQLProjectionStore: ProjectionStore {
             try db.forEachRow("SELECT \(Self.entitlementColumns) FROM \(schema[.entitlements]) WHERE scope = ?", [.text(scope.key)],
                               table: "entitlements") { row in kept[try row.text(0)] = row.values }
         }
-        let insert = SQLInsert(schema[.entitlements], Self.entitlementColumns.components(separatedBy: ", "), .fail)
+        let insert = SQLInsert(schema[.entitlements], Self.entitlementColumnList, .fail)
         let insertTranche = SQLInsert(schema[.tranches], ["entitlement_id", "seq", "scope", "label", "amount", "released_by", "due_date", "state"], .fail)
         for record in records {
             let row: [any SQLValueConvertible] = [
@@ -155,6 +155,7 @@ struct SQLProjectionStore: ProjectionStore {
     private static let entitlementColumns = """
         id, scope, clause, title, payee_kind, payee_id, subject, date, status, amount, range_low, range_high, match_key, detail
         """
+    private static let entitlementColumnList = entitlementColumns.components(separatedBy: ", ")
 
     private func remove(entitlement id: String) throws {
         try execute("DELETE FROM \(schema[.tranches]) WHERE entitlement_id = ?", [id])
@@ -436,6 +437,7 @@ struct SQLProjectionStore: ProjectionStore {
     }
 
     private static let contributionColumns = "employer, clause, year, kind, worker, rank, event_id, type, date, role"
+    private static let contributionColumnList = contributionColumns.components(separatedBy: ", ")
 
     func replaceContributions(of worker: String, with parts: [EmployerContribution], fresh: Bool) throws -> Set<String> {
         let kept = fresh ? [] : try contributions(
@@ -443,7 +445,7 @@ struct SQLProjectionStore: ProjectionStore {
         guard Set(kept) != Set(parts) else { return [] }
         if !kept.isEmpty { try execute("DELETE FROM \(schema[.employerCounts]) WHERE worker = ?", [worker]) }
         for part in parts {
-            try db.insert(SQLInsert(schema[.employerCounts], Self.contributionColumns.components(separatedBy: ", "),
+            try db.insert(SQLInsert(schema[.employerCounts], Self.contributionColumnList,
                                     .replace(key: ["employer", "clause", "year", "kind", "worker", "rank"])), [
                 part.employer, part.clause, part.year, part.kind.rawValue, part.worker, part.rank, part.citation.eventID,
                 part.citation.type, part.citation.date.description, part.citation.role,
