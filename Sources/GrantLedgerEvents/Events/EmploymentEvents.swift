@@ -66,6 +66,18 @@ public struct EmploymentMonthRecorded: EventPayload {
     public let insuredIn: String
 }
 
+extension EmploymentMonthRecorded: CanonicalReadable {
+    public init?(canonical data: CanonicalJSONView.Object) {
+        guard let employee = try? data["employee"]?.string(), let employer = try? data["employer"]?.string(),
+            let month = (try? data["month"]?.string()).flatMap({ YearMonth($0) }),
+            let socialInsurancePaid = try? data["socialInsurancePaid"]?.bool(), let pensionPaid = try? data["pensionPaid"]?.bool(),
+            let insuredIn = try? data["insuredIn"]?.string()
+        else { return nil }
+        (self.employee, self.employer, self.month) = (employee, employer, month)
+        (self.socialInsurancePaid, self.pensionPaid, self.insuredIn) = (socialInsurancePaid, pensionPaid, insuredIn)
+    }
+}
+
 /// A labour-cooperation agency brings a worker to an employer (劳务协作输送).
 public struct ReferralMade: EventPayload {
     public static let definition = EventDefinition(

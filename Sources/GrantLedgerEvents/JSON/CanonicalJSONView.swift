@@ -26,6 +26,16 @@ public struct CanonicalJSONView {
         return try source.string(at: start)
     }
 
+    /// The boolean this value is; nil when it is another kind of value. (In the valid JSON the
+    /// log stores, a value that begins with `t` or `f` is `true` or `false`.)
+    public func bool() throws -> Bool? {
+        switch try source.byte(at: start) {
+        case UInt8(ascii: "t"): true
+        case UInt8(ascii: "f"): false
+        default: nil
+        }
+    }
+
     /// The members of the object this value is; nil when it is another kind of value.
     public func object() throws -> Object? {
         guard try source.byte(at: start) == UInt8(ascii: "{") else { return nil }
