@@ -55,20 +55,6 @@ public enum ScopeWorkers {
     static let catchUpRunLength = 8
 
     /// A catch-up's people, evaluated in the writer's transaction (`store`) and, beside it, in
-    /// read transactions on the live tables of `helpers`; their rows, in the order of `scopes`.
-    static func evaluate(
-        _ scopes: [Scope], with evaluator: ScopeEvaluator, writer store: some ProjectionStore, helpers backend: (any ProjectionBackend)?,
-        filed: Set<String> = [], workers: Int = defaultCount, readAhead: [String: [ScopeEvaluator.ReadEvent]] = [:]
-    ) throws -> [ScopeEvaluator.Rows] {
-        var rows: [ScopeEvaluator.Rows] = []
-        rows.reserveCapacity(scopes.count)
-        try evaluate(scopes, with: evaluator, writer: store, helpers: backend, filed: filed, workers: workers, readAhead: readAhead) {
-            rows.append($0)
-        }
-        return rows
-    }
-
-    /// A catch-up's people, evaluated in the writer's transaction (`store`) and, beside it, in
     /// read transactions on the live tables of `helpers`, each scope's rows given to `keep` on
     /// the writer's thread in the order of `scopes`, as soon as they and those before them are
     /// evaluated: the writer keeps rows while the helpers still evaluate.

@@ -143,15 +143,23 @@ import Testing
                     return (try? evaluator.evaluate(scope, lookups: lookups, store: store, tablesCurrent: false)) == nil
                 }
                 #expect(!needingTables.isEmpty, "the city has funds whose evaluation reads target figures")
+                /// The rows a catch-up would keep, in the order it keeps them.
+                func kept(by evaluator: ScopeEvaluator, readAhead: [String: [ScopeEvaluator.ReadEvent]] = [:]) throws -> [ScopeEvaluator.Rows] {
+                    var rows: [ScopeEvaluator.Rows] = []
+                    try ScopeWorkers.evaluate(scopes, with: evaluator, writer: store, helpers: backend, workers: 3, readAhead: readAhead) {
+                        rows.append($0)
+                    }
+                    return rows
+                }
                 let alone = try scopes.map { try evaluator.evaluate($0, store: store) }
-                let together = try ScopeWorkers.evaluate(scopes, with: evaluator, writer: store, helpers: backend, workers: 3)
+                let together = try kept(by: evaluator)
                 // And with the people's events read ahead, as a catch-up reads them while it applies.
                 let people = scopes.compactMap { if case .person(let id) = $0 { id } else { nil } }
                 let read = ScopeEvaluator(engine: engine, catalog: ledger.log.catalog, limit: evaluator.limit, asOf: asOf)
                 let ahead = try backend.read(.live) { helper in try read.reading(people: people, store: helper) }
                 #expect(ahead.events.count == people.count && !ahead.streams.isEmpty)
                 for (stream, facts) in ahead.streams { read.shared.hold(stream: stream, facts) }
-                let readAhead = try ScopeWorkers.evaluate(scopes, with: read, writer: store, helpers: backend, workers: 3, readAhead: ahead.events)
+                let readAhead = try kept(by: read, readAhead: ahead.events)
                 #expect(together.map(\.scope) == scopes && readAhead.map(\.scope) == scopes)
                 for (a, (b, c)) in zip(alone, zip(together, readAhead)) {
                     #expect(a.entitlements.map(EntitlementRecord.init) == b.entitlements.map(EntitlementRecord.init), "\(a.scope)")

@@ -101,8 +101,9 @@ public struct EventCatalog: Sendable {
     }
 
     /// Decodes stored canonical JSON into the typed payload of the current version. Current
-    /// versions decode straight from the bytes (``CanonicalJSONDecoder``); older ones, and
-    /// anything the fast path does not expect, are parsed, upgraded and decoded exactly.
+    /// versions are read straight from the bytes: by the type itself where it can
+    /// (``CanonicalReadable``), else by ``CanonicalJSONDecoder``; older ones, and anything the
+    /// fast paths do not expect, are parsed, upgraded and decoded exactly.
     public func decode(type: String, version: Int, canonicalData: [UInt8]) throws -> any EventPayload {
         if let reader = readers[type], reader.definition.version == version,
             let data = try? CanonicalJSONView(canonical: canonicalData).object(), let payload = reader.init(canonical: data)
