@@ -105,6 +105,20 @@ public struct EventDefinition: Sendable {
         self.stream = stream
         self.feeds = feeds
         self.fields = fields
+        self.naming = Self.naming(stream, fields: fields)
+    }
+
+    /// The kind and the field of a stream named by one field (`class` and `classId` for
+    /// `class:<classId>`), read from ``stream`` once: every event submitted asks for it.
+    private let naming: (kind: String, field: String)?
+
+    private static func naming(_ stream: String, fields: [FieldDefinition]) -> (kind: String, field: String)? {
+        guard let colon = stream.firstIndex(of: ":") else { return nil }
+        let key = stream[stream.index(after: colon)...]
+        guard key.hasPrefix("<"), key.hasSuffix(">"), !key.dropFirst().contains(":") else { return nil }
+        let field = String(key.dropFirst().dropLast())
+        guard fields.contains(where: { $0.name == field }) else { return nil }
+        return (String(stream[..<colon]), field)
     }
 
     public var key: EventTypeKey { EventTypeKey(type: type, version: version) }
@@ -122,12 +136,8 @@ public struct EventDefinition: Sendable {
     /// such a type belongs in that stream and no other. Nil for streams named otherwise
     /// (`person:<resident ID>`, `employment:<employer>:<contract number>`).
     public func namedStream(by data: JSONObject) -> (field: String, stream: String)? {
-        guard let colon = stream.firstIndex(of: ":") else { return nil }
-        let key = stream[stream.index(after: colon)...]
-        guard key.hasPrefix("<"), key.hasSuffix(">"), !key.dropFirst().contains(":") else { return nil }
-        let field = String(key.dropFirst().dropLast())
-        guard fields.contains(where: { $0.name == field }), case .string(let value)? = data[field] else { return nil }
-        return (field, stream[..<colon] + ":" + value)
+        guard let (kind, field) = naming, case .string(let value)? = data[field] else { return nil }
+        return (field, kind + ":" + value)
     }
 }
 

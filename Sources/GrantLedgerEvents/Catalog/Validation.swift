@@ -175,9 +175,11 @@ enum FieldValidator {
     /// Text holds no control character but tab, line feed and carriage return: a NUL or an
     /// escape code is an export's fault, not anything a person wrote.
     static func controlCharacterProblem(_ s: String) -> String? {
+        // Printable ASCII alone, the common case, has none of these characters.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return nil }
         for (offset, scalar) in s.unicodeScalars.enumerated() {
             let v = scalar.value
-            let code = "U+" + String(v, radix: 16, uppercase: true).leftPadding(to: 4)
+            var code: String { "U+" + String(v, radix: 16, uppercase: true).leftPadding(to: 4) }
             if v < 0x20 && ![0x09, 0x0A, 0x0D].contains(v) || (0x7F...0x9F).contains(v) {
                 return "character \(offset + 1) is the control character \(code)\(v == 0 ? " (NUL)" : ""), which text may not hold; remove it (an export may have padded the field)"
             }
