@@ -133,8 +133,8 @@ struct AppendBatch {
     struct ChunkFacts {
         var stored: [String: RecordedEvent]
         var added: [String: RecordedEvent] = [:]
-        /// The last chunk's events: decided, but stored only after this chunk's lookups, so the
-        /// store did not answer for them.
+        /// The events of the chunks still being stored when this one was looked up (on a backend
+        /// that overlaps stores): decided, but perhaps not yet seen by the store.
         var earlier: [String: RecordedEvent] = [:]
         /// The names digests of the events found or added, by position.
         var digests: [Int64: [UInt8]] = [:]
@@ -142,8 +142,8 @@ struct AppendBatch {
         func existing(_ eventID: String) -> RecordedEvent? { added[eventID] ?? earlier[eventID] ?? stored[eventID] }
     }
 
-    /// A chunk decided and not yet stored: what ``store(_:)`` is given, and what the next
-    /// chunk's decisions need of it until it is.
+    /// A chunk decided: what the writer's `store` is given, and what the next chunk's decisions
+    /// need of it while it may not be stored yet.
     struct Decided {
         var events: [StoredEvent]
         var people: [SealedPersonalRecord]
@@ -152,47 +152,64 @@ struct AppendBatch {
         var digests: [Int64: [UInt8]]
     }
 
-    /// The last chunk decided, waiting for the next chunk's lookups before it is stored.
-    var unstored: Decided?
-    /// The store of the chunk before, running while this one is decided (a backend whose
+    /// A chunk whose store runs in a task of its own (a backend whose
     /// ``EventStorageWriter/overlapsStores``).
-    var storing: Task<Void, any Error>?
+    struct Storing {
+        let decided: Decided
+        let task: Task<Void, any Error>
+    }
+
+    /// The chunks being stored, oldest first: at most ``storesInFlight`` when a chunk is looked
+    /// up, and the chunk just decided.
+    var storing: [Storing] = []
+    static let storesInFlight = 2
 
     /// Chains and stores one chunk of prepared lines, in order: the lookup of its event ids and
-    /// of the streams it names, then the last chunk's store, then decisions line by line.
+    /// of the streams it names, decisions line by line, then its store.
     ///
-    /// The last chunk is stored after this chunk's lookups, so that on a server database its
-    /// insert runs while this chunk is decided: the lookups do not see the last chunk, whose
-    /// events and stream versions this batch holds itself (``ChunkFacts/earlier``,
-    /// ``streamVersions``). Everything before it is stored by the time they are made.
+    /// On a backend that overlaps stores, the store runs in a task of its own, and the next
+    /// chunk is looked up and decided while it runs: the server inserts one chunk while the log
+    /// reads and chains the next, and the requests queue on its connection with no wait
+    /// between them. Every chunk but the last two is stored by the time a chunk is looked up;
+    /// the lookups may see those two only in part, so this batch holds their events and stream
+    /// versions itself (``ChunkFacts/earlier``, ``streamVersions``).
     mutating func add(_ chunk: [Prepared]) async throws {
-        try await settle()
+        try await settle(leaving: Self.storesInFlight)
+        let writer = self.writer
         var ids: [String] = [], streams: [String] = []
         if streamVersions.count >= Self.cacheLimit {
             streamVersions.removeAll(keepingCapacity: true)
             streamStarts.removeAll(keepingCapacity: true)
-            // The store has not seen the last chunk: its streams' versions are only here.
-            for stored in unstored?.events ?? [] { streamVersions[stored.event.streamID] = stored.event.streamVersion }
+            // The store may not have seen the chunks being stored: their streams' versions are only here.
+            for chunk in storing { for stored in chunk.decided.events { streamVersions[stored.event.streamID] = stored.event.streamVersion } }
         }
         var asked: Set<String> = []
         for case .ready(let item) in chunk {
             ids.append(item.submission.eventID)
             if streamVersions[item.streamID] == nil, asked.insert(item.streamID).inserted { streams.append(item.streamID) }
         }
-        let found = try await writer.lookUp(eventIDs: ids, streams: streams)
-        var facts = ChunkFacts(stored: found.events, earlier: unstored?.added ?? [:], digests: unstored?.digests ?? [:])
-        if !found.events.isEmpty {
-            facts.digests.merge(try await writer.namesDigests(positions: found.events.values.map(\.position))) { _, stored in stored }
+        let found = try await whileStoring { try await writer.lookUp(eventIDs: ids, streams: streams) }
+        var facts = ChunkFacts(stored: found.events)
+        for chunk in storing {
+            facts.earlier.merge(chunk.decided.added) { _, later in later }
+            facts.digests.merge(chunk.decided.digests) { _, later in later }
         }
+        if !found.events.isEmpty {
+            let positions = found.events.values.map(\.position)
+            facts.digests.merge(try await whileStoring { try await writer.namesDigests(positions: positions) }) { _, stored in stored }
+        }
+        // None of these streams is in a chunk being stored (those are all in `streamVersions`),
+        // so the store's answer for each is whole.
         for stream in streams { streamVersions[stream] = found.versions[stream] ?? 0 }
         // A stream an event would open again (rare): where it begins, for the refusal to name.
         for case .ready(let item) in chunk where item.opensStream && (streamVersions[item.streamID] ?? 0) > 0
             && streamStarts[item.streamID] == nil && facts.existing(item.submission.eventID) == nil
         {
-            streamStarts[item.streamID] = try await writer.events(EventQuery(streamID: item.streamID), after: 0, limit: 1).first
-                .map { "its first event is at position \($0.position)" }
+            let stream = item.streamID
+            streamStarts[stream] = try await whileStoring {
+                try await writer.events(EventQuery(streamID: stream), after: 0, limit: 1).first
+            }.map { "its first event is at position \($0.position)" }
         }
-        try await storeUnstored()
         var events: [StoredEvent] = [], people: [PersonalRecord] = []
         for prepared in chunk { decide(prepared, facts: &facts, events: &events, people: &people) }
         guard !events.isEmpty else { return }
@@ -201,35 +218,51 @@ struct AppendBatch {
             return try seal.seal(record)
         }
         let first = events[0].event.position
-        unstored = Decided(events: events, people: sealed, head: head, added: facts.added,
-                           digests: facts.digests.filter { position, _ in position >= first })
-    }
-
-    /// Stores the last chunk decided: in a task of its own on a backend that overlaps stores
-    /// (its result is awaited before the writer's next request, ``settle()``), at once on others.
-    mutating func storeUnstored() async throws {
-        guard let decided = unstored else { return }
-        unstored = nil
-        let writer = self.writer
+        let decided = Decided(events: events, people: sealed, head: head, added: facts.added,
+                              digests: facts.digests.filter { position, _ in position >= first })
         if writer.overlapsStores {
-            storing = Task { try await writer.store(decided.events, people: decided.people, head: decided.head) }
+            // Its rows are encoded while the store before it runs; they are sent after it, so
+            // that the chunks' rows and heads reach the server in order.
+            let previous = storing.last?.task
+            storing.append(Storing(decided: decided, task: Task {
+                let send = try writer.prepareStore(decided.events, people: decided.people, head: decided.head)
+                try await previous?.value
+                try await send()
+            }))
         } else {
             try await writer.store(decided.events, people: decided.people, head: decided.head)
         }
     }
 
-    /// Waits for the store in flight, if any; its error is the batch's.
-    mutating func settle() async throws {
-        guard let task = storing else { return }
-        storing = nil
-        try await task.value
+    /// A request made while a chunk may be being stored. If it fails, the store's own error
+    /// (which aborts a server's transaction, and so every request after it) is the batch's.
+    mutating func whileStoring<T>(_ request: () async throws -> T) async throws -> T {
+        do {
+            return try await request()
+        } catch {
+            try await settle(leaving: 0)
+            throw error
+        }
     }
 
-    /// After an error: waits for the store in flight, so that nothing uses the writer once the
+    /// Waits for the stores in flight, oldest first, until at most `leaving` run; the first
+    /// error is the batch's.
+    mutating func settle(leaving: Int = 0) async throws {
+        while storing.count > leaving {
+            let task = storing.removeFirst().task
+            do {
+                try await task.value
+            } catch {
+                await abandon()
+                throw error
+            }
+        }
+    }
+
+    /// After an error: waits for the stores in flight, so that nothing uses the writer once the
     /// transaction is rolled back.
     mutating func abandon() async {
-        unstored = nil
-        try? await settle()
+        while !storing.isEmpty { _ = try? await storing.removeFirst().task.value }
     }
 
     /// Decides one line: rejected, a duplicate, or the next event of the chain.
@@ -339,6 +372,7 @@ struct AppendBatch {
     }
 
     mutating func finish() async throws -> AppendReport {
+        // Each stored chunk records the head it reached: the last one is the batch's.
         try await settle()
         if report.rejectedLines > 0 {
             report.firstPosition = nil
@@ -350,9 +384,6 @@ struct AppendBatch {
             }
             throw Rollback(report: report)
         }
-        // Each stored chunk records the head it reached: the last one is the batch's.
-        try await storeUnstored()
-        try await settle()
         report.committed = true
         return report
     }

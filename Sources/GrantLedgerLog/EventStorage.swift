@@ -243,9 +243,16 @@ public protocol EventStorageWriter: EventStorageReader {
     /// first; this is the last guard).
     /// A person's record without a name leaves a name already held in place.
     func store(_ events: [StoredEvent], people: [SealedPersonalRecord], head: ChainHead) async throws
-    /// Whether the log may run ``store(_:people:head:)`` in a task of its own while it decides
-    /// the next chunk (a server database, whose inserts then overlap the log's own work). The
-    /// log makes no other request of the writer until that store returns. False by default.
+    /// ``store(_:people:head:)`` in two steps: the work that needs no request (a server
+    /// database's encoding of the rows) now, and the requests in the function it returns. The
+    /// log prepares one chunk's store while the store before it runs. By default nothing is
+    /// done before the requests.
+    func prepareStore(_ events: [StoredEvent], people: [SealedPersonalRecord], head: ChainHead) throws -> @Sendable () async throws -> Void
+    /// Whether the log may run ``store(_:people:head:)`` in a task of its own while it looks up
+    /// and decides the next chunk (a server database, whose inserts then overlap the log's own
+    /// work). Such a writer takes reads made while one store runs, and runs every request in
+    /// the order made (a PostgreSQL connection queues them); a read may see that store's rows
+    /// in part. The log starts no store before the one before it returns. False by default.
     var overlapsStores: Bool { get }
     /// Erases a person's personal data; returns false if none was held.
     func erasePersonalRecord(pseudonym: String, at time: Timestamp) async throws -> Bool
@@ -262,6 +269,10 @@ public protocol EventStorageWriter: EventStorageReader {
 
 extension EventStorageWriter {
     public var overlapsStores: Bool { false }
+
+    public func prepareStore(_ events: [StoredEvent], people: [SealedPersonalRecord], head: ChainHead) throws -> @Sendable () async throws -> Void {
+        { try await self.store(events, people: people, head: head) }
+    }
 
     public func appendStart(setting key: String) async throws -> AppendStart {
         AppendStart(head: try await lastEvent(), erased: try await erasedPseudonyms(), setting: try await metadata(key))

@@ -329,18 +329,29 @@ struct PostgresAccess: EventStorageWriter {
     /// A small chunk whole in one statement; a large one's events, parties and names digests by
     /// `COPY` first, then the rest in that statement.
     func store(_ events: [StoredEvent], people: [SealedPersonalRecord], head: ChainHead) async throws {
+        try await prepareStore(events, people: people, head: head)()
+    }
+
+    /// The chunk's rows encoded now, in the form they are sent in; sent by the function returned.
+    func prepareStore(_ events: [StoredEvent], people: [SealedPersonalRecord], head: ChainHead) throws -> @Sendable () async throws -> Void {
         let (replacing, keeping) = Self.personalRecords(people)
         var arrays = Columns()
+        var copied: CopyTables?
         if events.count < Self.copyFrom {
             try Self.write(events, into: &arrays)
         } else {
             var rows = CopyTables(count: events.count)
             try Self.write(events, into: &rows)
-            try await copy(rows.events, into: "events", columns: Self.columnNames)
-            if !rows.parties.isEmpty { try await copy(rows.parties, into: "event_parties", columns: ["party", "position"]) }
-            if !rows.digests.isEmpty { try await copy(rows.digests, into: "event_names_digests", columns: ["position", "digest"]) }
+            copied = rows
         }
-        try await storeInOneStatement(arrays, replacing: replacing, keeping: keeping, head: head)
+        return { [arrays, copied] in
+            if let rows = copied {
+                try await copy(rows.events, into: "events", columns: Self.columnNames)
+                if !rows.parties.isEmpty { try await copy(rows.parties, into: "event_parties", columns: ["party", "position"]) }
+                if !rows.digests.isEmpty { try await copy(rows.digests, into: "event_names_digests", columns: ["position", "digest"]) }
+            }
+            try await storeInOneStatement(arrays, replacing: replacing, keeping: keeping, head: head)
+        }
     }
 
     /// Where a chunk's rows are written, in one of the two forms the server takes them.

@@ -112,9 +112,9 @@ import Testing
     }
 }
 
-/// A file of several chunks is looked up a chunk ahead of what is stored: each chunk's lookups
-/// are made before the chunk before it is stored, so that a server database stores one while
-/// the log decides the next. What that chunk added must count all the same.
+/// A file of several chunks is looked up ahead of what is stored: on a server database, the two
+/// chunks before the one looked up may still be being stored while it is, so that the server
+/// stores while the log decides. What those chunks added must count all the same.
 @Suite struct ChunkBoundaryTests {
     /// Certificates on lines 1 up to `count`, event ids 1 up to `count` (``PipelineTests/lines(_:from:)``).
     static func certificates(_ count: Int, from first: Int = 1) -> [String] {
@@ -148,6 +148,33 @@ import Testing
         let stream = "person:" + TestKeys.pseudonym(People.zhang)
         let versions = try await log.allEvents(EventQuery(streamID: stream)).map(\.streamVersion)
         #expect(versions == [1, 2, 3])
+        #expect(try await log.verify().isIntact)
+    }
+
+    @Test("a chunk sees the events and stream versions of the chunks one, two and three before it",
+          arguments: Backend.allCases, [1, 2, 3])
+    func acceptedChunksLater(backend: Backend, later: Int) async throws {
+        let log = try await backend.makeLedger().log()
+        let size = EventLog.chunkSize
+        // Chunk 1 ends with Zhang's registration (version 1 of his stream) and line 6 is a certificate.
+        var lines = Self.certificates(size - 1) + [Sample.personRegistered(20_001, person: People.zhang)]
+        // Whole chunks of other certificates between.
+        for gap in 1..<later { lines += Self.certificates(size, from: 100_000 * gap) }
+        // The chunk `later` chunks on extends his stream at version 1, resends line 3 as it was,
+        // and gives line 6's event id with other content.
+        let changed = Sample.certificateIssued(6, number: "S100006", holder: People.li, level: "L3")
+        lines += [Sample.groupJoined(20_002, person: People.zhang, expected: "1"), Self.certificates(3)[2], changed]
+        let report = try await log.append(lines: lines)
+        try #require(report.issues.map(\.line) == [lines.count], "\(report.issues.map(\.description))")
+        #expect(report.issues[0].message.contains("was given on line 6 of this append with a different data"), "\(report.issues[0].message)")
+        #expect(report.duplicates == 1)
+        #expect(try await log.head() == nil)
+        // Without the changed line, all of it goes in: his stream at versions 1 and 2.
+        let accepted = try await log.append(lines: Array(lines.dropLast()))
+        try #require(accepted.isComplete, "\(accepted.issues.prefix(3).map(\.description))")
+        #expect(accepted.appended == lines.count - 2 && accepted.duplicates == 1)
+        let stream = "person:" + TestKeys.pseudonym(People.zhang)
+        #expect(try await log.allEvents(EventQuery(streamID: stream)).map(\.streamVersion) == [1, 2])
         #expect(try await log.verify().isIntact)
     }
 
