@@ -29,6 +29,12 @@ struct LogBenchmark: AsyncParsableCommand {
         """)
     var postgres: String?
 
+    func validate() throws {
+        for (name, value) in [("--events", events), ("--batch", batch), ("--singles", singles), ("--stream-reads", streamReads)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1 (it was \(value)): a rate of nothing timed is no figure")
+        }
+    }
+
     func run() async throws {
         if stages { return try StageTimings.run(count: min(events, 50_000), seed: seed) }
         if let writeJsonl { return try writeLines(to: writeJsonl) }
@@ -196,6 +202,14 @@ extension LogBenchmark {
     /// Appends the synthetic log to `log` in batches: events per second of appending, the
     /// streams sampled for the stream reads, and the lines' bytes.
     func appendBatches(to log: EventLog) async throws -> (rate: Double, sampledStreams: [String], bytes: Int) {
+        let (rate, streams, bytes, _) = try await appendBatchesTimed(to: log)
+        return (rate, streams, bytes)
+    }
+
+    /// ``appendBatches(to:)``, and the CPU seconds this process spent inside the appends (the
+    /// making of the lines between them left out).
+    func appendBatchesTimed(to log: EventLog) async throws -> (rate: Double, sampledStreams: [String], bytes: Int, cpu: Double) {
+        var cpu = 0.0
         var generator = SyntheticEvents(seed: seed, people: max(1, events / 20))
         var sampledStreams: [String] = []
         var bytes = 0
@@ -212,14 +226,16 @@ extension LogBenchmark {
                 if (done + i) % max(1, events / streamReads) == 0 { sampledStreams.append(item.streamID) }
             }
             let start = ContinuousClock.now
+            let cpuStart = CPUTime.process()
             let report = try await log.append(lines)
+            cpu += CPUTime.process() - cpuStart
             elapsed += ContinuousClock.now - start
             guard report.isComplete, report.appended == count else {
                 throw ValidationError("append failed: \(report.issues.prefix(3))")
             }
             done += count
         }
-        return (Double(events) / elapsed.seconds, sampledStreams, bytes)
+        return (Double(events) / elapsed.seconds, sampledStreams, bytes, cpu)
     }
 
     /// Appends `singles` events one durable transaction each: events per second.
@@ -246,8 +262,12 @@ extension LogBenchmark {
         defer { storage.close() }
         let log = try await EventLog(storage: storage, catalog: .standard, pseudonymizer: try Pseudonymizer(key: Array(repeating: 7, count: 32)),
                                      clauses: .shapeOnly, clock: SystemClock())
-        let (batched, sampledStreams, _) = try await appendBatches(to: log)
+        let serverStart = CPUTime.localPostgres()
+        let (batched, sampledStreams, _, clientCPU) = try await appendBatchesTimed(to: log)
+        let serverCPU = CPUTime.localPostgres() - serverStart
         print("  batched append ............ \(Format.rate(batched))   SQLite: \(Format.rate(sqlite.logBatched))")
+        let cpu = String(format: "client %.1f µs, server %.1f µs", clientCPU / Double(events) * 1e6, serverCPU / Double(events) * 1e6)
+        print("  … CPU an event ............ \(cpu) (the server: this machine's postgres processes)")
         let single = try await appendSingles(to: log)
         print("  single durable append ..... \(Format.rate(single))   SQLite: \(Format.rate(sqlite.logSingle))")
         var start = ContinuousClock.now
@@ -278,6 +298,7 @@ extension LogBenchmark {
             | measure (\(events) events, batches of \(batch)) | PostgreSQL | SQLite | PostgreSQL / SQLite |
             |---|---:|---:|---:|
             | batched append, events/s | \(Format.rate(batched)) | \(Format.rate(sqlite.logBatched)) | \(String(format: "%.2f", batched / sqlite.logBatched)) |
+            | … CPU an event | \(cpu) | | |
             | single durable append, events/s | \(Format.rate(single)) | \(Format.rate(sqlite.logSingle)) | \(String(format: "%.2f", single / sqlite.logSingle)) |
             | full read, typed, events/s | \(Format.rate(typed)) | \(Format.rate(sqlite.logRead)) | \(String(format: "%.2f", typed / sqlite.logRead)) |
             | full read, not decoded, events/s | \(Format.rate(raw)) | \(Format.rate(sqlite.logRawRead)) | \(String(format: "%.2f", raw / sqlite.logRawRead)) |
@@ -511,4 +532,30 @@ extension DatabaseReader {
 extension DatabaseWriter {
     /// GRDB's synchronous write, also from async code (see ``DatabaseReader/syncRead(_:)``).
     func syncWrite<T>(_ body: (Database) throws -> T) throws -> T { try write(body) }
+}
+
+/// CPU time, user and system, in seconds.
+enum CPUTime {
+    /// This process's, all threads.
+    static func process() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// Every process named `postgres` on this machine (a server on loopback: its backends and
+    /// background writers), from `/proc`; 0 where there is none to read.
+    static func localPostgres() -> Double {
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        var total = 0.0
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int(entry) != nil {
+            guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")"), stat[..<close].hasSuffix("(postgres") else { continue }
+            // After the command: state, then 10 fields, then utime and stime (proc(5), fields 14 and 15).
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
+            total += (user + system) / ticks
+        }
+        return total
+    }
 }
