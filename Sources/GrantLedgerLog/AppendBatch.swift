@@ -39,14 +39,21 @@ struct AppendBatch {
     /// digests were kept are resent without their names compared.
     var namesDigestsFrom: Int64 = 1
 
-    mutating func start() async throws {
+    /// Reads the log's head and settings; starts from the stream versions an earlier append of
+    /// this log left in `memory` if the head is still the one that append left.
+    mutating func start(remembering memory: StreamMemory.Versions? = nil) async throws {
         let start = try await writer.appendStart(setting: Self.namesDigestsFromKey)
         if let last = start.head { head = last }
+        if let memory, memory.head == head { streamVersions = memory.streams }
         erased = start.erased
         namesDigestsFrom = start.setting.flatMap { Int64($0) } ?? 1
     }
 
     static let namesDigestsFromKey = "names-digests-from"
+
+    /// The stream versions this batch knows and the head it reached: what the next append of
+    /// the log may start from once this one is committed.
+    var versions: StreamMemory.Versions { StreamMemory.Versions(head: head, streams: streamVersions) }
 
     /// A line after the work that needs no database: parsed, validated, pseudonymised and
     /// canonically encoded. Pure, so it runs off the writer's thread (see ``EventLog/append(_:)``).

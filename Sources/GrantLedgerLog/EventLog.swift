@@ -1,3 +1,4 @@
+import Foundation
 import GrantLedgerEvents
 
 /// The append-only, hash-chained event log: the one place where events are validated,
@@ -11,6 +12,9 @@ public final class EventLog: Sendable {
     /// How appended events' clause ids are checked: against the policy catalog, or for their
     /// shape only. No default: each front end says which (see ``ClauseCheck``).
     public let clauses: ClauseCheck
+    /// The stream versions the last append committed through this log knew, and the head it
+    /// left: the next append starts from them if the log's head is still that one.
+    let streamMemory = StreamMemory()
 
     /// Opens the log over `storage`. With a pseudonymizer, checks that its key is the
     /// ledger's (the first key used with a ledger becomes its key).
@@ -64,9 +68,10 @@ public final class EventLog: Sendable {
     public func append(_ lines: some Sequence<SubmissionLine>) async throws -> AppendReport {
         let now = clock.now()
         do {
-            return try await storage.write { writer in
+            var committed: StreamMemory.Versions?
+            let report = try await storage.write { writer in
                 var batch = AppendBatch(writer: writer, now: now, seal: self.pseudonymizer?.personalData)
-                try await batch.start()
+                try await batch.start(remembering: streamMemory.take())
                 let catalog = self.catalog, pseudonymizer = self.pseudonymizer, clauses = self.clauses
                 @Sendable func prepare(_ lines: [SubmissionLine]) -> [AppendBatch.Prepared] {
                     lines.map { AppendBatch.prepare($0, catalog: catalog, clauses: clauses, pseudonymizer: pseudonymizer) }
@@ -92,12 +97,17 @@ public final class EventLog: Sendable {
                         if let inFlight { try await batch.add(await inFlight.value) }
                         inFlight = next
                     }
-                    return try await batch.finish()
+                    let report = try await batch.finish()
+                    committed = batch.versions
+                    return report
                 } catch {
                     await batch.abandon()
                     throw error
                 }
             }
+            // Only once the transaction is committed: a rolled-back append leaves no memory.
+            if let committed { streamMemory.keep(committed) }
+            return report
         } catch let rollback as AppendBatch.Rollback {
             return rollback.report
         }
@@ -216,5 +226,32 @@ public final class EventLog: Sendable {
         }
 
         public var description: String { "\"\(ResidentID.mask(text))\" \(problem)" }
+    }
+}
+
+/// The stream versions an append of this log knew when it committed, with the head it left. The
+/// next append uses them only if the log's head is still that head: appends are serialised, so
+/// no other writer has appended since, and every version is still the stream's. Otherwise (or
+/// when two appends of one log overlap, the second finding the memory taken) it looks the
+/// streams up again.
+final class StreamMemory: @unchecked Sendable {
+    struct Versions {
+        var head: ChainHead
+        var streams: [String: Int64]
+    }
+
+    private let lock = NSLock()
+    private var kept: Versions?
+
+    /// The versions kept, which no other append then takes.
+    func take() -> Versions? {
+        lock.withLock {
+            defer { kept = nil }
+            return kept
+        }
+    }
+
+    func keep(_ versions: Versions) {
+        lock.withLock { kept = versions }
     }
 }

@@ -250,3 +250,30 @@ import Testing
         }
     }
 }
+
+/// An append starts from the stream versions the last append of its log committed, when the
+/// log's head is still the one that append left: and looks them up again when another writer
+/// has appended since, or when that append was rolled back.
+@Suite struct StreamMemoryTests {
+    @Test(arguments: Backend.allCases)
+    func anotherWritersAppendIsSeen(backend: Backend) async throws {
+        let ledger = try await backend.makeLedger()
+        let first = try await ledger.log(), second = try await ledger.log()
+        try await first.appendAccepted([Sample.personRegistered(1, person: People.zhang)])
+        // Its stream at version 1 through the first log, then at 2 through the other.
+        try await first.appendAccepted([Sample.groupJoined(2, person: People.zhang, expected: "1")])
+        try await second.appendAccepted([Sample.groupJoined(3, person: People.zhang, group: "migrant-worker", expected: "2")])
+        // The first log remembers version 2: the head moved, so it asks the store (3).
+        let stale = try await first.append(lines: [Sample.groupJoined(4, person: People.zhang, group: "disabled", expected: "2")])
+        #expect(stale.issues.first?.versionConflict?.actual == 3, "\(stale.issues.map(\.description))")
+        try await first.appendAccepted([Sample.groupJoined(5, person: People.zhang, group: "disabled", expected: "3")])
+        // And from its own memory, appends in a row keep counting.
+        try await first.appendAccepted([Sample.groupJoined(6, person: People.zhang, group: "veteran", expected: "4")])
+        let rolledBack = try await first.append(lines: [Sample.groupJoined(7, person: People.zhang, group: "employment-difficulty", expected: "5"), "{"])
+        #expect(rolledBack.appended == 0)
+        try await first.appendAccepted([Sample.groupJoined(8, person: People.zhang, group: "employment-difficulty", expected: "5")])
+        let stream = "person:" + TestKeys.pseudonym(People.zhang)
+        #expect(try await first.allEvents(EventQuery(streamID: stream)).map(\.streamVersion) == [1, 2, 3, 4, 5, 6])
+        #expect(try await first.verify().isIntact)
+    }
+}
