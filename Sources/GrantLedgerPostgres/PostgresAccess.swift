@@ -205,7 +205,7 @@ struct PostgresAccess: EventStorageWriter {
                          ORDER BY stream_version DESC LIMIT 1) AS last
             """) {
             let cells = PostgresRandomAccessRow(row)
-            if case let stream?? = try? cells[Self.columnNames.count].decode(String?.self, context: .default) {
+            if let stream = try? cells[Self.columnNames.count].decode(String?.self, context: .default) {
                 guard let version = try? cells[Self.columnNames.count + 1].decode(Int64.self, context: .default) else {
                     throw LogError.corruptTable(table: "events", reason: "a stream version is empty or not a value of its kind")
                 }

@@ -62,7 +62,7 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
         case .unknownParty(let text, let problem): "\"\(ResidentID.mask(text))\" \(problem)"
         case .residentIDWithoutKey(let text):
             "\"\(ResidentID.mask(text))\" is a resident ID, and looking it up needs the pseudonym key, which is not available: give the pseudonym instead"
-        case .erased(let masked, let pseudonym, let date):
+        case .erased(let masked, _, let date):
             "the personal data of \(masked) was erased from this ledger on \(date) (grants forget): it is no longer looked up by resident ID. Its events remain under its pseudonym, with no name or ID"
         case .notAPerson(let key): "\(key) is an organisation: give a person's resident ID or pseudonym (P and 24 hex digits)"
         case .unknownEntitlement(let id): "no entitlement \"\(id)\": ids look like CLAUSE#KEY"
