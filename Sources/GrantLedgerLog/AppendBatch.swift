@@ -9,9 +9,11 @@ struct AppendBatch {
     let now: Timestamp
     var report = AppendReport()
     var head = ChainHead(position: 0, hash: HashChain.genesis)
-    /// Stream versions seen in this batch; cleared when large so memory stays bounded.
+    /// Stream versions seen in this batch (or left by the log's last append, ``AppendMemory``);
+    /// cleared when large so memory stays bounded.
     var streamVersions: [String: Int64] = [:]
-    /// People whose personal data this batch has already stored.
+    /// People whose personal data the store holds a record of, as far as this batch knows: it
+    /// stored one, or the log's last append did. Cleared when large.
     var peopleStored: Set<String> = []
     /// Where streams that an event would open again begin: the position of their first event
     /// in the log, or the line of this append that opened them.
@@ -39,21 +41,24 @@ struct AppendBatch {
     /// digests were kept are resent without their names compared.
     var namesDigestsFrom: Int64 = 1
 
-    /// Reads the log's head and settings; starts from the stream versions an earlier append of
-    /// this log left in `memory` if the head is still the one that append left.
-    mutating func start(remembering memory: StreamMemory.Versions? = nil) async throws {
+    /// Reads the log's head and settings; starts from what an earlier append of this log knew
+    /// (`memory`) if the head is still the one that append left.
+    mutating func start(remembering memory: AppendMemory.Kept? = nil) async throws {
         let start = try await writer.appendStart(setting: Self.namesDigestsFromKey)
         if let last = start.head { head = last }
-        if let memory, memory.head == head { streamVersions = memory.streams }
+        if let memory, memory.head == head {
+            streamVersions = memory.streams
+            peopleStored = memory.people
+        }
         erased = start.erased
         namesDigestsFrom = start.setting.flatMap { Int64($0) } ?? 1
     }
 
     static let namesDigestsFromKey = "names-digests-from"
 
-    /// The stream versions this batch knows and the head it reached: what the next append of
-    /// the log may start from once this one is committed.
-    var versions: StreamMemory.Versions { StreamMemory.Versions(head: head, streams: streamVersions) }
+    /// The stream versions and stored people this batch knows, and the head it reached: what
+    /// the next append of the log may start from once this one is committed.
+    var known: AppendMemory.Kept { AppendMemory.Kept(head: head, streams: streamVersions, people: peopleStored) }
 
     /// A line after the work that needs no database: parsed, validated, pseudonymised and
     /// canonically encoded. Pure, so it runs off the writer's thread (see ``EventLog/append(_:)``).
@@ -197,6 +202,7 @@ struct AppendBatch {
         }
         let found = try await whileStoring { try await writer.lookUp(eventIDs: ids, streams: streams) }
         var facts = ChunkFacts(stored: found.events)
+        facts.added.reserveCapacity(chunk.count)
         for chunk in storing {
             facts.earlier.merge(chunk.decided.added) { _, later in later }
             facts.digests.merge(chunk.decided.digests) { _, later in later }

@@ -12,9 +12,9 @@ public final class EventLog: Sendable {
     /// How appended events' clause ids are checked: against the policy catalog, or for their
     /// shape only. No default: each front end says which (see ``ClauseCheck``).
     public let clauses: ClauseCheck
-    /// The stream versions the last append committed through this log knew, and the head it
-    /// left: the next append starts from them if the log's head is still that one.
-    let streamMemory = StreamMemory()
+    /// What the last append committed through this log knew of its streams and people, and
+    /// the head it left: the next append starts from it if the log's head is still that one.
+    let memory = AppendMemory()
 
     /// Opens the log over `storage`. With a pseudonymizer, checks that its key is the
     /// ledger's (the first key used with a ledger becomes its key).
@@ -68,10 +68,10 @@ public final class EventLog: Sendable {
     public func append(_ lines: some Sequence<SubmissionLine>) async throws -> AppendReport {
         let now = clock.now()
         do {
-            var committed: StreamMemory.Versions?
+            var committed: AppendMemory.Kept?
             let report = try await storage.write { writer in
                 var batch = AppendBatch(writer: writer, now: now, seal: self.pseudonymizer?.personalData)
-                try await batch.start(remembering: streamMemory.take())
+                try await batch.start(remembering: memory.take())
                 let catalog = self.catalog, pseudonymizer = self.pseudonymizer, clauses = self.clauses
                 @Sendable func prepare(_ lines: [SubmissionLine]) -> [AppendBatch.Prepared] {
                     lines.map { AppendBatch.prepare($0, catalog: catalog, clauses: clauses, pseudonymizer: pseudonymizer) }
@@ -98,7 +98,7 @@ public final class EventLog: Sendable {
                         inFlight = next
                     }
                     let report = try await batch.finish()
-                    committed = batch.versions
+                    committed = batch.known
                     return report
                 } catch {
                     await batch.abandon()
@@ -106,7 +106,7 @@ public final class EventLog: Sendable {
                 }
             }
             // Only once the transaction is committed: a rolled-back append leaves no memory.
-            if let committed { streamMemory.keep(committed) }
+            if let committed { memory.keep(committed) }
             return report
         } catch let rollback as AppendBatch.Rollback {
             return rollback.report
@@ -229,29 +229,32 @@ public final class EventLog: Sendable {
     }
 }
 
-/// The stream versions an append of this log knew when it committed, with the head it left. The
-/// next append uses them only if the log's head is still that head: appends are serialised, so
-/// no other writer has appended since, and every version is still the stream's. Otherwise (or
-/// when two appends of one log overlap, the second finding the memory taken) it looks the
-/// streams up again.
-final class StreamMemory: @unchecked Sendable {
-    struct Versions {
+/// What an append of this log knew when it committed, with the head it left: its streams'
+/// versions, and the people whose personal data the store holds a record of. The next append
+/// uses them only if the log's head is still that head: appends are serialised, so no other
+/// writer has appended since, and every version is still the stream's. (Records only come by
+/// appends, and go by erasure, after which no event may name the person by resident ID
+/// again.) Otherwise, or when two appends of one log overlap, the second finding the memory
+/// taken, it looks the streams up again and sends the people's records again.
+final class AppendMemory: @unchecked Sendable {
+    struct Kept {
         var head: ChainHead
         var streams: [String: Int64]
+        var people: Set<String>
     }
 
     private let lock = NSLock()
-    private var kept: Versions?
+    private var kept: Kept?
 
-    /// The versions kept, which no other append then takes.
-    func take() -> Versions? {
+    /// What was kept, which no other append then takes.
+    func take() -> Kept? {
         lock.withLock {
             defer { kept = nil }
             return kept
         }
     }
 
-    func keep(_ versions: Versions) {
-        lock.withLock { kept = versions }
+    func keep(_ memory: Kept) {
+        lock.withLock { kept = memory }
     }
 }

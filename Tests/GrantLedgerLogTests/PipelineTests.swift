@@ -251,10 +251,11 @@ import Testing
     }
 }
 
-/// An append starts from the stream versions the last append of its log committed, when the
-/// log's head is still the one that append left: and looks them up again when another writer
-/// has appended since, or when that append was rolled back.
-@Suite struct StreamMemoryTests {
+/// An append starts from what the last append of its log committed (stream versions, people
+/// whose records the store holds), when the log's head is still the one that append left: and
+/// asks the store again when another writer has appended since, or when that append was rolled
+/// back.
+@Suite struct AppendMemoryTests {
     @Test(arguments: Backend.allCases)
     func anotherWritersAppendIsSeen(backend: Backend) async throws {
         let ledger = try await backend.makeLedger()
@@ -275,5 +276,26 @@ import Testing
         let stream = "person:" + TestKeys.pseudonym(People.zhang)
         #expect(try await first.allEvents(EventQuery(streamID: stream)).map(\.streamVersion) == [1, 2, 3, 4, 5, 6])
         #expect(try await first.verify().isIntact)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func peopleRememberedAsStored(backend: Backend) async throws {
+        let ledger = try await backend.makeLedger()
+        let log = try await ledger.log()
+        try await log.appendAccepted([Sample.personRegistered(1, person: People.zhang), Sample.personRegistered(2, person: People.li, name: "李四")])
+        try await log.forget(person: People.zhang)
+        // Both are remembered as stored: Zhang's erasure still refuses his resident ID.
+        let refused = try await log.append(lines: [Sample.groupJoined(3, person: People.zhang, expected: "1")])
+        #expect(refused.appended == 0 && refused.issues.first?.message.contains("was erased") == true, "\(refused.issues.map(\.description))")
+        // Li, named again without a name, keeps the record held, name and all.
+        try await log.appendAccepted([Sample.groupJoined(4, person: People.li, expected: "1")])
+        let li = try await log.personalRecord(pseudonym: TestKeys.pseudonym(People.li))
+        #expect(li?.residentID.digits == People.li && li?.name == "李四")
+        // A person first named in a rolled-back append is not remembered: the next append
+        // that names them stores their record.
+        let rolledBack = try await log.append(lines: [Sample.personRegistered(5, person: People.wang), "{"])
+        #expect(rolledBack.appended == 0)
+        try await log.appendAccepted([Sample.groupJoined(6, person: People.wang)])
+        #expect(try await log.personalRecord(pseudonym: TestKeys.pseudonym(People.wang))?.residentID.digits == People.wang)
     }
 }
