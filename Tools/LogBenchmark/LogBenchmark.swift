@@ -46,7 +46,7 @@ struct LogBenchmark: AsyncParsableCommand {
 
         // 1. Batched append through the log: parse, validate, pseudonymise, hash, insert.
         let log = try await EventLog.create(at: "\(dir)/log.sqlite", clauses: .shapeOnly, clock: SystemClock())
-        let (batched, sampledStreams, bytes) = try await appendBatches(to: log)
+        let (batched, sampledStreams, bytes, _) = try await appendBatches(to: log)
         results.averageLineBytes = bytes / max(1, events)
         results.logBatched = batched
         results.rssAfterAppend = Memory.peakMiB()
@@ -200,15 +200,9 @@ struct LogBenchmark: AsyncParsableCommand {
 
 extension LogBenchmark {
     /// Appends the synthetic log to `log` in batches: events per second of appending, the
-    /// streams sampled for the stream reads, and the lines' bytes.
-    func appendBatches(to log: EventLog) async throws -> (rate: Double, sampledStreams: [String], bytes: Int) {
-        let (rate, streams, bytes, _) = try await appendBatchesTimed(to: log)
-        return (rate, streams, bytes)
-    }
-
-    /// ``appendBatches(to:)``, and the CPU seconds this process spent inside the appends (the
-    /// making of the lines between them left out).
-    func appendBatchesTimed(to log: EventLog) async throws -> (rate: Double, sampledStreams: [String], bytes: Int, cpu: Double) {
+    /// streams sampled for the stream reads, the lines' bytes, and the CPU seconds this process
+    /// spent inside the appends (the making of the lines between them left out).
+    func appendBatches(to log: EventLog) async throws -> (rate: Double, sampledStreams: [String], bytes: Int, cpu: Double) {
         var cpu = 0.0
         var generator = SyntheticEvents(seed: seed, people: max(1, events / 20))
         var sampledStreams: [String] = []
@@ -263,7 +257,7 @@ extension LogBenchmark {
         let log = try await EventLog(storage: storage, catalog: .standard, pseudonymizer: try Pseudonymizer(key: Array(repeating: 7, count: 32)),
                                      clauses: .shapeOnly, clock: SystemClock())
         let serverStart = CPUTime.localPostgres()
-        let (batched, sampledStreams, _, clientCPU) = try await appendBatchesTimed(to: log)
+        let (batched, sampledStreams, _, clientCPU) = try await appendBatches(to: log)
         let serverCPU = CPUTime.localPostgres() - serverStart
         print("  batched append ............ \(Format.rate(batched))   SQLite: \(Format.rate(sqlite.logBatched))")
         let cpu = String(format: "client %.1f µs, server %.1f µs", clientCPU / Double(events) * 1e6, serverCPU / Double(events) * 1e6)
