@@ -67,8 +67,12 @@ struct AppendBatch {
         case ready(PreparedEvent)
     }
 
-    struct PreparedEvent: Sendable {
+    /// A class, so that the chunk's lines pass from stage to stage, and through the decisions'
+    /// pattern matches, as one reference rather than a dozen.
+    final class PreparedEvent: Sendable {
         let line: Int
+        /// The envelope as submitted. Its data is ``data``, canonical: the parsed tree is not
+        /// kept, so that it is freed where it was made (the preparing core) rather than by the writer.
         let submission: EventSubmission
         let streamID: String
         let data: [UInt8]
@@ -82,6 +86,14 @@ struct AppendBatch {
         let opensStream: Bool
         /// The keyed digest of the names it gave (nil for none).
         let namesDigest: [UInt8]?
+
+        init(line: Int, submission: EventSubmission, streamID: String, data: [UInt8], parties: [PartyReference],
+             people: [PersonReference], unknownClauses: [UnknownClause], opensStream: Bool, namesDigest: [UInt8]?) {
+            var envelope = submission
+            envelope.data = JSONObject()
+            (self.line, self.submission, self.streamID, self.data, self.parties) = (line, envelope, streamID, data, parties)
+            (self.people, self.unknownClauses, self.opensStream, self.namesDigest) = (people, unknownClauses, opensStream, namesDigest)
+        }
     }
 
     static func prepare(_ line: SubmissionLine, catalog: EventCatalog, clauses: ClauseCheck, pseudonymizer: Pseudonymizer?) -> Prepared {
@@ -145,13 +157,25 @@ struct AppendBatch {
     struct ChunkFacts {
         var stored: [String: RecordedEvent]
         var added: [String: RecordedEvent] = [:]
-        /// The events of the chunks still being stored when this one was looked up (on a backend
-        /// that overlaps stores): decided, but perhaps not yet seen by the store.
-        var earlier: [String: RecordedEvent] = [:]
+        /// The chunks still being stored when this one was looked up (on a backend that overlaps
+        /// stores), oldest first: decided, but perhaps not yet seen by the store. Looked up in
+        /// place rather than merged into one table: that cost two insertions an event.
+        var earlier: [Decided] = []
         /// The names digests of the events found or added, by position.
         var digests: [Int64: [UInt8]] = [:]
 
-        func existing(_ eventID: String) -> RecordedEvent? { added[eventID] ?? earlier[eventID] ?? stored[eventID] }
+        func existing(_ eventID: String) -> RecordedEvent? {
+            if let event = added[eventID] { return event }
+            for chunk in earlier.reversed() { if let event = chunk.added[eventID] { return event } }
+            return stored[eventID]
+        }
+
+        /// The names digest of the event at `position`, found or added (nil for none).
+        func digest(at position: Int64) -> [UInt8]? {
+            if let digest = digests[position] { return digest }
+            for chunk in earlier.reversed() { if let digest = chunk.digests[position] { return digest } }
+            return nil
+        }
     }
 
     /// A chunk decided: what the writer's `store` is given, and what the next chunk's decisions
@@ -203,13 +227,10 @@ struct AppendBatch {
         let found = try await whileStoring { try await writer.lookUp(eventIDs: ids, streams: streams) }
         var facts = ChunkFacts(stored: found.events)
         facts.added.reserveCapacity(chunk.count)
-        for chunk in storing {
-            facts.earlier.merge(chunk.decided.added) { _, later in later }
-            facts.digests.merge(chunk.decided.digests) { _, later in later }
-        }
+        facts.earlier = storing.map(\.decided)
         if !found.events.isEmpty {
             let positions = found.events.values.map(\.position)
-            facts.digests.merge(try await whileStoring { try await writer.namesDigests(positions: positions) }) { _, stored in stored }
+            facts.digests = try await whileStoring { try await writer.namesDigests(positions: positions) }
         }
         // None of these streams is in a chunk being stored (those are all in `streamVersions`),
         // so the store's answer for each is whole.
@@ -292,7 +313,7 @@ struct AppendBatch {
         // Idempotency: the same event id is the same event, forever.
         if let existing = facts.existing(submission.eventID) {
             handleExisting(existing, submission, streamID: streamID, data: data, namesDigest: item.namesDigest,
-                           storedDigest: facts.digests[existing.position], line: item.line,
+                           storedDigest: facts.digest(at: existing.position), line: item.line,
                            earlierLine: addedLines[submission.eventID])
             return
         }
