@@ -119,8 +119,6 @@ final class PhaseClock: @unchecked Sendable {
 enum ChildProcess {
     struct Outcome {
         var exitCode: Int32
-        /// The child's own maximum resident set size (wait4), in MiB.
-        var maxRSSMiB: Int
     }
 
     static func run(_ arguments: [String]) throws -> Outcome {
@@ -135,17 +133,11 @@ enum ChildProcess {
         let spawned = posix_spawn(&pid, executable, nil, nil, argv, envp)
         guard spawned == 0 else { throw BenchmarkError("cannot start \(executable): error \(spawned)") }
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) == -1 {
+        while waitpid(pid, &status, 0) == -1 {
             guard errno == EINTR else { throw BenchmarkError("waiting for the child process failed: errno \(errno)") }
         }
-        #if os(Linux)
-        let maxRSSMiB = Int(usage.ru_maxrss) / 1024  // KiB
-        #else
-        let maxRSSMiB = Int(usage.ru_maxrss) / 1_048_576  // bytes
-        #endif
         let exitCode: Int32 = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        return Outcome(exitCode: exitCode, maxRSSMiB: maxRSSMiB)
+        return Outcome(exitCode: exitCode)
     }
 }
 

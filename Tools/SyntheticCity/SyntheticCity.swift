@@ -86,6 +86,8 @@ import GrantLedgerEvents
 public struct SyntheticCity: Sequence, Sendable {
     public static let peoplePerBlock = 1_000
     public static let defaultMonths = 26
+    /// How many stories are told at once unless a caller says otherwise.
+    public static let defaultInterleaving = 400
     /// Late corrections wait, after their story is told, until this many more people have
     /// started (or the city ends).
     public static let lateDelay = 1_000
@@ -99,7 +101,7 @@ public struct SyntheticCity: Sequence, Sendable {
     public let interleaving: Int
 
     /// A city of `people` people (nil: without end) over `months` months, from `seed`.
-    public init(seed: UInt64 = 42, people: Int? = nil, months: Int = SyntheticCity.defaultMonths, interleaving: Int = 400) {
+    public init(seed: UInt64 = 42, people: Int? = nil, months: Int = SyntheticCity.defaultMonths, interleaving: Int = SyntheticCity.defaultInterleaving) {
         precondition(people.map { $0 >= 0 } ?? true, "a city has zero or more people")
         precondition(months >= 1, "a city has at least one month of stories")
         precondition(interleaving >= 1, "at least one story is told at a time")
