@@ -4,24 +4,36 @@ import GRDBSQLite
 /// Binds and steps a cached GRDB statement through the SQLite C API.
 ///
 /// Used only for the statements run once per event or person while appending (insert, party
-/// index, personal data). Building `StatementArguments` boxes every value and validates the
-/// arguments on each call; binding directly roughly halves the cost of an insert. The plain
-/// SQLite ceiling in `Tools/LogBenchmark` binds the same way, so the comparison stays fair.
-struct SQLiteStatementBinding {
+/// index, personal data), and for the projections' inserts. Building `StatementArguments` boxes
+/// every value and validates the arguments on each call; binding directly roughly halves the
+/// cost of an insert. The plain SQLite ceiling in `Tools/LogBenchmark` binds the same way, so
+/// the comparison stays fair.
+package struct SQLiteStatementBinding {
     let handle: OpaquePointer
 
-    init(_ statement: Statement) {
+    package init(_ statement: Statement) {
         handle = statement.sqliteStatement
         sqlite3_reset(handle)
     }
 
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
-    func bind(_ value: Int64, at index: Int32) {
+    /// How many values the statement takes.
+    package var parameterCount: Int { Int(sqlite3_bind_parameter_count(handle)) }
+
+    package func bindNull(at index: Int32) {
+        sqlite3_bind_null(handle, index)
+    }
+
+    package func bind(_ value: Double, at index: Int32) {
+        sqlite3_bind_double(handle, index, value)
+    }
+
+    package func bind(_ value: Int64, at index: Int32) {
         sqlite3_bind_int64(handle, index, value)
     }
 
-    func bind(_ value: String?, at index: Int32) {
+    package func bind(_ value: String?, at index: Int32) {
         guard var value else {
             sqlite3_bind_null(handle, index)
             return
@@ -31,7 +43,7 @@ struct SQLiteStatementBinding {
         }
     }
 
-    func bindText(_ bytes: [UInt8], at index: Int32) {
+    package func bindText(_ bytes: [UInt8], at index: Int32) {
         bytes.withUnsafeBufferPointer { buffer in
             _ = buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
                 sqlite3_bind_text(handle, index, $0, Int32(buffer.count), Self.transient)
@@ -39,12 +51,12 @@ struct SQLiteStatementBinding {
         }
     }
 
-    func bindBlob(_ bytes: [UInt8], at index: Int32) {
+    package func bindBlob(_ bytes: [UInt8], at index: Int32) {
         bytes.withUnsafeBytes { _ = sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
     }
 
     /// Runs a statement that returns no rows.
-    func execute() throws {
+    package func execute() throws {
         let code = sqlite3_step(handle)
         defer { sqlite3_reset(handle) }
         guard code == SQLITE_DONE else { throw error(code) }

@@ -93,8 +93,25 @@ struct SQLiteProjectionConnection: ProjectionConnection {
         try db.cachedStatement(sql: sql).execute(arguments: Self.arguments(arguments))
     }
 
-    /// At once: a statement on SQLite is a function call.
-    func insert(_ statement: SQLInsert, _ values: [SQLValue]) throws { try execute(statement.sql, values) }
+    /// At once: a statement on SQLite is a function call. Its values are bound through the C
+    /// API: `StatementArguments` maps them through a key path in code not specialised for them,
+    /// which took two thirds of an insert (13% of a rebuild's events phase in a profile).
+    func insert(_ statement: SQLInsert, _ values: [SQLValue]) throws {
+        let binding = SQLiteStatementBinding(try db.cachedStatement(sql: statement.sql))
+        // A value left unbound would keep the last row's: a wrong count goes the checked way, to its error.
+        guard binding.parameterCount == values.count else { return try execute(statement.sql, values) }
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            switch value {
+            case .null: binding.bindNull(at: index)
+            case .integer(let int): binding.bind(int, at: index)
+            case .text(let text): binding.bind(text, at: index)
+            case .real(let double): binding.bind(double, at: index)
+            case .blob(let bytes): binding.bindBlob(bytes, at: index)
+            }
+        }
+        try binding.execute()
+    }
 
     func forEachRow(_ sql: String, _ arguments: [SQLValue], table: String, large: Bool, _ body: (SQLRow) throws -> Void) throws {
         let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: Self.arguments(arguments))
