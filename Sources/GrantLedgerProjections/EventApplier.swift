@@ -294,4 +294,18 @@ final class RebuildMemo {
         let link = Link(key: key, scope: scope)
         links[Self.slot(link)] = link
     }
+
+    /// The scopes noted lately (their keys), in slots of their own: a province's log names each
+    /// person in most chunks of a rebuild, and noting them again cost an `INSERT OR IGNORE` each.
+    private var scopes = [String?](repeating: nil, count: slots)
+
+    /// Whether `scope` was noted (``ProjectionStore/noteScope(_:)``) and is still remembered;
+    /// if not, remembers it, for the caller notes it now.
+    func noting(_ scope: Scope) -> Bool {
+        let key = scope.key
+        let slot = Int(UInt(bitPattern: key.hashValue) % UInt(Self.slots))
+        if scopes[slot] == key { return true }
+        scopes[slot] = key
+        return false
+    }
 }

@@ -119,8 +119,10 @@ struct ProjectionBatch {
                 if decoded.payload is ClassFiled { try store.noteClassFiling(stream: decoded.event.streamID, position: decoded.event.position) }
                 continue
             }
-            for scope in try applier.apply(decoded, store: store, incremental: false) where noted.insert(scope).inserted {
-                try store.noteScope(scope)
+            for scope in try applier.apply(decoded, store: store, incremental: false) {
+                // A rebuild's memo knows the scopes of its earlier chunks too.
+                let known = memo.map { $0.noting(scope) } ?? !noted.insert(scope).inserted
+                if !known { try store.noteScope(scope) }
             }
         }
         try store.markApplied(position: last.position, asOf: date)
