@@ -283,7 +283,7 @@ final class RebuildMemo {
     }
     private var links = [Link?](repeating: nil, count: slots)
 
-    private static func slot(_ link: Link) -> Int { Int(UInt(bitPattern: link.hashValue) % UInt(slots)) }
+    private static func slot(_ value: some Hashable) -> Int { Int(UInt(bitPattern: value.hashValue) % UInt(slots)) }
 
     func contains(link key: String, _ scope: String) -> Bool {
         let link = Link(key: key, scope: scope)
@@ -302,8 +302,7 @@ final class RebuildMemo {
     /// Whether `scope` was noted (``ProjectionStore/noteScope(_:)``) and is still remembered;
     /// if not, remembers it, for the caller notes it now.
     func noting(_ scope: Scope) -> Bool {
-        let key = scope.key
-        let slot = Int(UInt(bitPattern: key.hashValue) % UInt(Self.slots))
+        let key = scope.key, slot = Self.slot(key)
         if scopes[slot] == key { return true }
         scopes[slot] = key
         return false

@@ -89,9 +89,9 @@ struct ProjectionBenchmark: AsyncParsableCommand {
             let path = "\(directory)/ledger-\(size).sqlite"
             if reuseLogs, dir == nil { throw ValidationError("--reuse-logs keeps the logs in --dir: name one, under a .build-* folder") }
             let shape = interleaving == SyntheticCity.defaultInterleaving ? "" : "-i\(interleaving)"
-            var run = SizeRun(events: size, path: path, seed: seed, catchUps: catchUps, queries: queries, fileEvents: fileEvents, files: files, printEach: printEach, profileSQL: profileSQL,
-                              base: reuseLogs ? "\(directory)/ledger-\(size)\(shape).base.sqlite" : nil, postgres: try postgres.map { try PostgresLocation(url: $0) })
-            run.interleaving = interleaving
+            var run = SizeRun(events: size, path: path, seed: seed, interleaving: interleaving, catchUps: catchUps, queries: queries, fileEvents: fileEvents, files: files,
+                              printEach: printEach, profileSQL: profileSQL, base: reuseLogs ? "\(directory)/ledger-\(size)\(shape).base.sqlite" : nil,
+                              postgres: try postgres.map { try PostgresLocation(url: $0) })
             let result = try await run.measure()
             results.append(result)
             say()
@@ -125,11 +125,12 @@ struct SizeRun {
     /// The server to measure the same log on, beside SQLite.
     let postgres: PostgresLocation?
     /// How many people's stories the city tells at once.
-    var interleaving = SyntheticCity.defaultInterleaving
+    let interleaving: Int
     var result = SizeResult()
 
-    init(events: Int, path: String, seed: UInt64, catchUps: Int, queries: Int, fileEvents: Int = 2_000, files: Int = 5, printEach: Bool = false, profileSQL: Bool, base: String? = nil,
-         postgres: PostgresLocation? = nil) {
+    init(events: Int, path: String, seed: UInt64, interleaving: Int = SyntheticCity.defaultInterleaving, catchUps: Int, queries: Int, fileEvents: Int = 2_000,
+         files: Int = 5, printEach: Bool = false, profileSQL: Bool, base: String? = nil, postgres: PostgresLocation? = nil) {
+        self.interleaving = interleaving
         self.postgres = postgres
         self.printEach = printEach
         self.fileEvents = fileEvents
@@ -342,8 +343,8 @@ struct SizeRun {
         let resultPath = FileManager.default.temporaryDirectory.appendingPathComponent("rebuild-\(getpid())-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: resultPath) }
         say("  rebuilding in a child process…")
-        let outcome = try ChildProcess.run(["--rebuild-only", ledger, "--result-file", resultPath] + (profileSQL ? ["--profile-sql"] : []))
-        guard outcome.exitCode == 0 else { throw BenchmarkError("the rebuild's process exited with status \(outcome.exitCode)") }
+        let status = try ChildProcess.run(["--rebuild-only", ledger, "--result-file", resultPath] + (profileSQL ? ["--profile-sql"] : []))
+        guard status == 0 else { throw BenchmarkError("the rebuild's process exited with status \(status)") }
         let result = try JSONDecoder().decode(RebuildResult.self, from: Data(contentsOf: URL(fileURLWithPath: resultPath)))
         // The child's own high-water mark, not wait4's: posix_spawn starts the child in the
         // parent's memory (CLONE_VM), and at exec Linux counts that memory's high-water mark

@@ -117,11 +117,8 @@ final class PhaseClock: @unchecked Sendable {
 
 /// Runs this executable again with `arguments` and waits for it.
 enum ChildProcess {
-    struct Outcome {
-        var exitCode: Int32
-    }
-
-    static func run(_ arguments: [String]) throws -> Outcome {
+    /// Its exit status (128 + the signal's number if a signal ended it).
+    static func run(_ arguments: [String]) throws -> Int32 {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -136,8 +133,7 @@ enum ChildProcess {
         while waitpid(pid, &status, 0) == -1 {
             guard errno == EINTR else { throw BenchmarkError("waiting for the child process failed: errno \(errno)") }
         }
-        let exitCode: Int32 = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        return Outcome(exitCode: exitCode)
+        return status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     }
 }
 
