@@ -78,10 +78,14 @@ struct ProjectionBatch {
             kept.clauses.formUnion(changed.clauses)
             kept.employers.formUnion(changed.employers)
         }
+        // Then the organisations, on every core as the people were: a file of insured months
+        // changes the yearly counts of hundreds of employers.
         let organisations = stale.filter { $0.kind == .organisation }.union(kept.employers.map(Scope.organisation))
-        for scope in organisations.sorted() { kept.clauses.formUnion(try evaluator.refresh(scope, store: store).clauses) }
+        try ScopeWorkers.evaluate(organisations.sorted(), with: evaluator, writer: store, helpers: helpers, filed: applier.filingStreams) { rows in
+            kept.clauses.formUnion(try evaluator.keep(rows, store: store, fresh: false).clauses)
+        }
         stale.formUnion(organisations)
-        try applySharedLimits(kept.clauses, evaluator: evaluator)
+        try applySharedLimits(kept.clauses, evaluator: evaluator, filed: applier.filingStreams)
         try store.markApplied(position: last.position, asOf: date)
         try beforeCommit?(last.position)
         return Applied(events: batch.count, scopes: stale.count, position: last.position, asOf: date)
@@ -132,7 +136,9 @@ struct ProjectionBatch {
     /// Computes what the whole log used of these clauses' shared limits (a pooled fund) before
     /// each entitlement drawing on them, and evaluates again every scope whose usage changed.
     /// With nil, every clause with draws: a rebuild's last pass, once every scope has its rows.
-    func applySharedLimits(_ clauses: Set<String>? = nil, evaluator: ScopeEvaluator? = nil) throws {
+    /// A catch-up passes its `evaluator` and the class streams it `filed`: the scopes are then
+    /// evaluated on every core (`ScopeWorkers`) when there are enough of them.
+    func applySharedLimits(_ clauses: Set<String>? = nil, evaluator: ScopeEvaluator? = nil, filed: Set<String> = []) throws {
         let limits = SharedLimits(policies: engine.catalog)
         let clauses = try clauses ?? limits.clauses(store: store)
         guard !clauses.isEmpty else { return }
@@ -140,12 +146,17 @@ struct ProjectionBatch {
         guard let evaluator = try evaluator ?? asOf().map({
             ScopeEvaluator(engine: engine, catalog: catalog, limit: try checkpoint(), asOf: $0)
         }) else { return }
-        for scope in Self.peopleFirst(stale) { try evaluator.refresh(scope, store: store, usage: usage) }
+        // People, then organisations, whose lookups (made when their turn comes) see the rows the people kept.
+        for scopes in Self.peopleFirst(stale) {
+            try ScopeWorkers.evaluate(scopes, with: evaluator, writer: store, helpers: helpers, filed: filed, usage: usage) { rows in
+                try evaluator.keep(rows, store: store, fresh: false)
+            }
+        }
     }
 
-    /// Scopes in the order they are evaluated: people, then organisations, each in key order.
-    static func peopleFirst(_ scopes: Set<Scope>) -> [Scope] {
-        ScopeKind.allCases.flatMap { kind in scopes.filter { $0.kind == kind }.sorted() }
+    /// Scopes in the order they are evaluated: people, then organisations, each kind in key order.
+    static func peopleFirst(_ scopes: Set<Scope>) -> [[Scope]] {
+        ScopeKind.allCases.map { kind in scopes.filter { $0.kind == kind }.sorted() }
     }
 
     /// A rebuild's second pass: evaluates the next `limit` scopes after `after`, in key order,

@@ -73,11 +73,15 @@ public enum ScopeWorkers {
     /// made), so a scope the writer evaluates after keeping others' rows sees what it would
     /// have seen before.
     ///
+    /// The same holds for organisations evaluated after the people (their lookups, made on the
+    /// writer, read the parts of their yearly counts the people's rows just kept), and for
+    /// scopes evaluated again with the `usage` of shared limits.
+    ///
     /// `readAhead`: people's events read while the catch-up's events were applied (``ReadAhead``).
     static func evaluate(
         _ scopes: [Scope], with evaluator: ScopeEvaluator, writer store: some ProjectionStore, helpers backend: (any ProjectionBackend)?,
         filed: Set<String> = [], workers: Int = defaultCount, readAhead: [String: [ScopeEvaluator.ReadEvent]] = [:],
-        keep: (ScopeEvaluator.Rows) throws -> Void
+        usage: PooledUsage? = nil, keep: (ScopeEvaluator.Rows) throws -> Void
     ) throws {
         let lookups = try evaluator.lookups(scopes, store: store).enumerated().map { index, lookup in
             guard case .person(let id) = scopes[index], let read = readAhead[id] else { return lookup }
@@ -86,7 +90,7 @@ public enum ScopeWorkers {
             return lookup
         }
         guard let backend, backend.concurrentReads, workers > 1, scopes.count >= catchUpThreshold else {
-            for index in scopes.indices { try keep(try evaluator.evaluate(scopes[index], lookups: lookups[index], store: store)) }
+            for index in scopes.indices { try keep(try evaluator.evaluate(scopes[index], lookups: lookups[index], store: store, usage: usage)) }
             return
         }
         let work = Work(count: scopes.count)
@@ -101,7 +105,8 @@ public enum ScopeWorkers {
                             let read = try beside.readingEvents(of: Array(scopes[run]), Array(lookups[run]), store: helper)
                             for (index, lookup) in zip(run, read) {
                                 do {
-                                    work.finish(index, with: try beside.evaluate(scopes[index], lookups: lookup, store: helper, tablesCurrent: false))
+                                    work.finish(index, with: try beside.evaluate(scopes[index], lookups: lookup, store: helper, usage: usage,
+                                                                                 tablesCurrent: false))
                                 } catch is ScopeEvaluator.NeedsCurrentTables {
                                     continue  // left for the writer
                                 }
@@ -118,7 +123,7 @@ public enum ScopeWorkers {
         var kept = 0
         do {
             while let index = work.next() {
-                work.finish(index, with: try evaluator.evaluate(scopes[index], lookups: lookups[index], store: store))
+                work.finish(index, with: try evaluator.evaluate(scopes[index], lookups: lookups[index], store: store, usage: usage))
                 while kept < scopes.count, let rows = work.result(kept) {
                     try keep(rows)
                     kept += 1
@@ -130,7 +135,7 @@ public enum ScopeWorkers {
         helpers.wait()
         let results = try work.results()
         for index in kept..<scopes.count {
-            try keep(try results[index] ?? evaluator.evaluate(scopes[index], lookups: lookups[index], store: store))
+            try keep(try results[index] ?? evaluator.evaluate(scopes[index], lookups: lookups[index], store: store, usage: usage))
         }
     }
 

@@ -64,7 +64,10 @@ struct SharedLimits {
 
 /// What the whole log used of each clause's shared limits before each draw: the engine's
 /// `applyRuleLimits` for those limits, run over the draws of every scope in its order.
-final class PooledUsage: SharedLimitUsage {
+///
+/// Built by ``SharedLimits`` (`add`) before any evaluation is given it, and only read after:
+/// the evaluations of a catch-up's scopes read it on several threads (`ScopeWorkers`).
+final class PooledUsage: SharedLimitUsage, @unchecked Sendable {
     let policies: PolicyCatalog
     /// By entitlement id: the fund used before it, and its payee's year used before it.
     private(set) var before: [String: (fund: Int64, payee: Int64)] = [:]

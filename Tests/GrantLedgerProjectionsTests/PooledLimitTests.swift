@@ -105,4 +105,30 @@ import Testing
         let four = try ledger.projections.reader(at: Moment(position: head), party: ledger.pseudonym(Story.resident(4)))
         #expect(try four.entitlements(EntitlementFilter(subject: ledger.pseudonym(Story.resident(4)), clause: Self.fundClause)).map(\.entitlement) == [try trainee(4)])
     }
+
+    @Test("a file dating ten trainees before twelve already kept evaluates those twelve again with the fund's new usage (on both cores, as a catch-up's people), as the engine does")
+    func pooledFundFile() async throws {
+        let ledger = try await TestLedger(policies: try Self.catalog(fund: 12_000))
+        #expect(ledger.projections.backend.concurrentReads, "the catch-ups use both cores")
+        try await ledger.append(Self.demonstrationEnterprise().lines)
+        // Twelve trainees certified in May, kept first: the fund pays ten of them, the eleventh and twelfth are capped.
+        try await ledger.append((11...22).flatMap { Self.certificate($0, on: "2024-05-\($0 - 1)").lines })
+        try ledger.projections.catchUp()
+        let reader = try ledger.projections.reader()
+        func statuses(_ trainees: ClosedRange<Int>) throws -> [String] {
+            let found = try reader.entitlements(EntitlementFilter(clause: Self.fundClause)).map(\.entitlement)
+            let byTrainee = Dictionary(uniqueKeysWithValues: found.map { ($0.subject!, $0.status) })
+            return try trainees.map { try #require(byTrainee[ledger.pseudonym(Story.resident($0))]) }
+        }
+        #expect(try statuses(11...22) == Array(repeating: "eligible", count: 10) + ["capped", "capped"])
+        // Then one file of ten certified in April: they come first in the fund's order and take all of it, so
+        // the twelve of May, more than a catch-up spreads over the cores, are evaluated again with the new usage.
+        try await ledger.append((1...10).flatMap { Self.certificate($0, on: String(format: "2024-04-%02d", $0)).lines })
+        try ledger.projections.catchUp()
+        #expect(12 >= ScopeWorkers.catchUpThreshold)
+        #expect(try statuses(1...10) == Array(repeating: "eligible", count: 10))
+        #expect(try statuses(11...22) == Array(repeating: "capped", count: 12))
+        #expect(try Self.records(reader) == (try await Self.engineRecords(ledger)))
+        try Self.expectLiveEqualsRebuild(ledger)
+    }
 }
