@@ -31,7 +31,7 @@ extension Projections {
         guard !moment.isNow else { return try reader() }
         // Scratch tables (for SQLite, in memory) hold the snapshot; the log is read from the ledger.
         let snapshot = try backend.scratch()
-        let engine = PolicyEngine(catalog: policies)
+        let engine = self.engine
         let catalog = log.catalog
         try snapshot.write(.live) { tables in
             let events = tables.events
