@@ -62,7 +62,6 @@ package struct SQLiteStatementBinding {
         guard code == SQLITE_DONE else { throw error(code) }
     }
 
-
     /// Runs a statement that returns rows, giving each to `body` while it is the statement's
     /// current row; the statement is reset after the last, or when `body` throws.
     package func forEachRow(_ body: (SQLiteStatementRow) throws -> Void) throws {
@@ -87,8 +86,6 @@ package struct SQLiteStatementBinding {
 /// its columns read through the C API as GRDB's `DatabaseValue` reads them, without making one.
 package struct SQLiteStatementRow {
     let handle: OpaquePointer
-
-    package var columnCount: Int32 { sqlite3_column_count(handle) }
 
     /// A column value's storage class.
     package enum StorageClass { case null, integer, real, text, blob }
