@@ -13,7 +13,7 @@ public enum ScopeWorkers {
     /// Evaluations run at once: one per core.
     public static let defaultCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// A catch-up spreads its people over the cores from this many on: below it, starting a
+    /// A catch-up spreads its scopes over the cores from this many on: below it, starting a
     /// read transaction on another thread costs more than it saves.
     static let catchUpThreshold = 8
 
@@ -54,10 +54,11 @@ public enum ScopeWorkers {
     /// own thread, taking one at a time, finds some left.
     static let catchUpRunLength = 8
 
-    /// A catch-up's people, evaluated in the writer's transaction (`store`) and, beside it, in
-    /// read transactions on the live tables of `helpers`, each scope's rows given to `keep` on
-    /// the writer's thread in the order of `scopes`, as soon as they and those before them are
-    /// evaluated: the writer keeps rows while the helpers still evaluate.
+    /// A catch-up's scopes of one kind (its people, then its organisations), evaluated in the
+    /// writer's transaction (`store`) and, beside it, in read transactions on the live tables of
+    /// `helpers`, each scope's rows given to `keep` on the writer's thread in the order of
+    /// `scopes`, as soon as they and those before them are evaluated: the writer keeps rows
+    /// while the helpers still evaluate.
     ///
     /// A read transaction sees the log the writer reads (it was committed before the catch-up
     /// began) but not the rows the writer's transaction has made so far. So what a scope reads
