@@ -147,8 +147,10 @@ struct SQLiteProjectionConnection: ProjectionConnection {
         }
     }
 
+    /// Prepared once per connection, as every catch-up asks: SQLite prepares it again by
+    /// itself when the schema has changed since.
     func tableNames() throws -> Set<String> {
-        Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
+        Set(try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM sqlite_master WHERE type = 'table'")))
     }
 
     func indexNames() throws -> [String] {
