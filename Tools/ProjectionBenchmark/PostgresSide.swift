@@ -12,7 +12,6 @@ import SyntheticCity
 struct PostgresResult {
     var loadSeconds = 0.0
     var rebuild = RebuildResult()
-    var rebuildPeakMiB = 0
     /// Whether the rebuild's digests equal SQLite's for the same log.
     var sameDigests = false
     var catchUp = Latency()
@@ -56,10 +55,10 @@ extension SizeRun {
         var measured = PostgresResult()
         measured.loadSeconds = loaded.seconds
         say("  PostgreSQL, the same log:")
-        (measured.rebuild, measured.rebuildPeakMiB) = try Self.rebuildInChild(location.urlWithoutPassword)
+        measured.rebuild = try Self.rebuildInChild(location.urlWithoutPassword)
         measured.sameDigests = measured.rebuild.digests == result.rebuild.digests
         say("  PostgreSQL rebuild: \(Format.rate(measured.rebuildRate)) (\(Format.percent(measured.rebuildRate / max(result.rebuildRate, 1e-9))) of SQLite's), "
-            + "digests \(measured.sameDigests ? "equal to" : "DIFFERENT from") SQLite's, peak \(measured.rebuildPeakMiB) MiB")
+            + "digests \(measured.sameDigests ? "equal to" : "DIFFERENT from") SQLite's, peak \(measured.rebuild.peakMiB) MiB")
 
         let storage = try await PostgresEventStorage(location: location)
         defer { storage.close() }

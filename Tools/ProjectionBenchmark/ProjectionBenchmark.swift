@@ -322,7 +322,7 @@ struct SizeRun {
     // MARK: 4-5. Rebuild, in a child process
 
     private mutating func rebuild() throws {
-        (result.rebuild, result.rebuildPeakMiB) = try Self.rebuildInChild(path, profileSQL: profileSQL)
+        result.rebuild = try Self.rebuildInChild(path, profileSQL: profileSQL)
         guard result.rebuild.position == Int64(events) else {
             throw BenchmarkError("the rebuild reached position \(result.rebuild.position), not \(events)")
         }
@@ -334,23 +334,23 @@ struct SizeRun {
                 """).map { ($0[0], $0[1]) }
         }
         say("  rebuild: \(Format.rate(result.rebuildRate)) (\(Format.percent(result.rebuildRatio)) of the plain scan), "
-            + "\(Format.grouped(result.rebuild.scopes)) scopes, peak \(result.rebuildPeakMiB) MiB")
+            + "\(Format.grouped(result.rebuild.scopes)) scopes, peak \(result.rebuild.peakMiB) MiB")
     }
 
     /// Rebuilds the projections of `ledger` (a file, or a postgres:// URL) in a child process:
-    /// its result, and the child's maximum resident set.
-    static func rebuildInChild(_ ledger: String, profileSQL: Bool = false) throws -> (RebuildResult, Int) {
+    /// its result, with the child's own peak memory (``RebuildResult/peakMiB``).
+    static func rebuildInChild(_ ledger: String, profileSQL: Bool = false) throws -> RebuildResult {
         let resultPath = FileManager.default.temporaryDirectory.appendingPathComponent("rebuild-\(getpid())-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: resultPath) }
         say("  rebuilding in a child process…")
         let status = try ChildProcess.run(["--rebuild-only", ledger, "--result-file", resultPath] + (profileSQL ? ["--profile-sql"] : []))
         guard status == 0 else { throw BenchmarkError("the rebuild's process exited with status \(status)") }
-        let result = try JSONDecoder().decode(RebuildResult.self, from: Data(contentsOf: URL(fileURLWithPath: resultPath)))
-        // The child's own high-water mark, not wait4's: posix_spawn starts the child in the
-        // parent's memory (CLONE_VM), and at exec Linux counts that memory's high-water mark
-        // into the child's ru_maxrss, so wait4 reports at least the parent's peak (985 MiB
-        // after building a 1M log of 70,000 people, for a rebuild whose own peak was 284).
-        return (result, result.peakMiB)
+        // The child's own high-water mark (its VmHWM, in the result), not wait4's: posix_spawn
+        // starts the child in the parent's memory (CLONE_VM), and at exec Linux counts that
+        // memory's high-water mark into the child's ru_maxrss, so wait4 reports at least the
+        // parent's peak (985 MiB after building a 1M log of 70,000 people, for a rebuild whose
+        // own peak was 284).
+        return try JSONDecoder().decode(RebuildResult.self, from: Data(contentsOf: URL(fileURLWithPath: resultPath)))
     }
 
     // MARK: 6. One event, then catch up

@@ -28,7 +28,6 @@ struct SizeResult {
     var plainScanRate = 0.0
     var typedScanRate = 0.0
     var rebuild = RebuildResult()
-    var rebuildPeakMiB = 0
     var entitlementStatuses: [(String, Int)] = []
     var scopeKinds: [(String, Int)] = []
     var catchUp = Latency()
@@ -79,7 +78,7 @@ struct SizeResult {
             "    scopes evaluated: \(Format.grouped(rebuild.scopes)) (\(scopeMix)); as of \(rebuild.asOf ?? "-")",
             "    scope batches (people first, then the \(Format.grouped(scopeKinds.first { $0.0 == "org" }?.1 ?? 0)) organisations): \(scopeBatchSummary)",
             "    entitlements: \(Format.grouped(entitlementCount)) (\(statuses))",
-            "    peak memory: \(rebuildPeakMiB) MiB, the rebuild's process's VmHWM (of which SQLite's allocations at most "
+            "    peak memory: \(rebuild.peakMiB) MiB, the rebuild's process's VmHWM (of which SQLite's allocations at most "
                 + "\(rebuild.sqlitePeakMiB) MiB; goal ≤ 512 MiB at 10M)",
         ]
         lines += rebuild.digests.map { "    digest \($0[0]): \($0[1])" }
@@ -111,7 +110,7 @@ struct SizeResult {
             "    full rebuild ............... \(Format.rate(pg.rebuildRate)) in \(Format.seconds(pg.rebuild.seconds)); SQLite \(Format.rate(rebuildRate)): "
                 + "\(Format.percent(pg.rebuildRate / max(rebuildRate, 1e-9))) of SQLite's (goal ≥ 50%)",
             String(format: "      phases: events %.1f s, scopes %.1f s, swap + indexes + catch-up + digests %.1f s; peak %d MiB",
-                   pg.rebuild.eventsPhaseSeconds, pg.rebuild.scopesPhaseSeconds, pg.rebuild.finishSeconds, pg.rebuildPeakMiB),
+                   pg.rebuild.eventsPhaseSeconds, pg.rebuild.scopesPhaseSeconds, pg.rebuild.finishSeconds, pg.rebuild.peakMiB),
             "      digests: \(pg.sameDigests ? "equal to SQLite's" : "DIFFERENT from SQLite's")",
             side("catch-up after 1 event .....", pg.catchUp, catchUp),
             "    catch-up of a file ......... PostgreSQL \(Format.ms(pg.fileCatchUpSeconds * 1000)) ms; SQLite \(Format.ms(fileCatchUpSeconds * 1000)) ms",
@@ -152,7 +151,7 @@ struct SizeResult {
             rows.append([
                 Format.grouped(r.events), Format.rate(r.plainScanRate), Format.rate(r.typedScanRate), Format.rate(r.rebuildRate),
                 Format.percent(r.rebuildRatio), String(format: "%.1f / %.1f", r.rebuild.eventsPhaseSeconds, r.rebuild.scopesPhaseSeconds),
-                Format.grouped(r.rebuild.scopes), "\(r.rebuildPeakMiB)",
+                Format.grouped(r.rebuild.scopes), "\(r.rebuild.peakMiB)",
                 "\(Format.ms(r.catchUp.p50)) / \(Format.ms(r.catchUp.p99)) / \(Format.ms(r.catchUp.max))",
                 Format.ms(r.fileCatchUpSeconds * 1000),
                 "\(Format.ms(r.timeline.p50)) / \(Format.ms(r.timeline.p99))",
@@ -179,7 +178,7 @@ struct SizeResult {
         let cells = [
             Format.grouped(events), rate(plainScanRate), rate(typedScanRate), "\(rate(rebuildRate)) (\(Format.percent(rebuildRatio)))",
             String(format: "%.1f / %.1f", rebuild.eventsPhaseSeconds, rebuild.scopesPhaseSeconds), Format.grouped(rebuild.scopes),
-            "\(rebuildPeakMiB)", "\(Format.ms(catchUp.p50)) / \(Format.ms(catchUp.p99)) / \(Format.ms(catchUp.max))",
+            "\(rebuild.peakMiB)", "\(Format.ms(catchUp.p50)) / \(Format.ms(catchUp.p99)) / \(Format.ms(catchUp.max))",
             Format.ms(fileCatchUpSeconds * 1000),
             "\(Format.ms(timeline.p50)) / \(Format.ms(timeline.p99))",
             "\(Format.ms(partyEntitlements.p50)) / \(Format.ms(partyEntitlements.p99))",
