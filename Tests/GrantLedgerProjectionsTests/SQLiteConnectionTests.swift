@@ -11,17 +11,7 @@ struct SQLiteConnectionTests {
     static let select = "SELECT a, b, c, d, e FROM t WHERE rowid > ? ORDER BY rowid"
 
     /// GRDB's reading of a row, as the connection's values.
-    static func reference(_ row: Row) -> [SQLValue] {
-        row.databaseValues.map { value in
-            switch value.storage {
-            case .null: .null
-            case .int64(let int): .integer(int)
-            case .double(let double): .real(double)
-            case .string(let text): .text(text)
-            case .blob(let data): .blob(Array(data))
-            }
-        }
-    }
+    static func reference(_ row: Row) -> [SQLValue] { row.databaseValues.map(SQLiteProjectionConnection.value) }
 
     /// A table of fixed rows of every storage class and edge, then `random` rows of random ones.
     static func table(_ db: Database, random: Int, seed: UInt64) throws {

@@ -169,7 +169,8 @@ struct SQLiteProjectionConnection: ProjectionConnection {
         })
     }
 
-    private static func value(_ value: DatabaseValue) -> SQLValue {
+    /// GRDB's reading of a value, as the store's: the fallback's, and the reference the C API's reads are tested against.
+    static func value(_ value: DatabaseValue) -> SQLValue {
         switch value.storage {
         case .null: .null
         case .int64(let int): .integer(int)
