@@ -126,7 +126,7 @@ struct ProjectionBatch {
             for scope in try applier.apply(decoded, store: store, incremental: false) {
                 // A rebuild's memo knows the scopes of its earlier chunks too.
                 let known = memo.map { $0.noting(scope) } ?? !noted.insert(scope).inserted
-                if !known { try store.noteScope(scope) }
+                if !known { try store.noteScope(scope, at: decoded.event.position) }
             }
         }
         try store.markApplied(position: last.position, asOf: date)
@@ -159,18 +159,19 @@ struct ProjectionBatch {
         ScopeKind.allCases.map { kind in scopes.filter { $0.kind == kind }.sorted() }
     }
 
-    /// A rebuild's second pass: evaluates the next `limit` scopes after `after`, in key order,
-    /// of one kind (`ScopeKind.allCases` gives the order: people before organisations).
-    func evaluateScopes(_ kind: ScopeKind, after: String, limit: Int) throws -> (count: Int, last: String?) {
-        let keys = try store.scopes(kind, after: after, limit: limit)
-        guard let asOf = try asOf() else { return (0, keys.last) }
+    /// A rebuild's second pass: evaluates the next `limit` scopes after `after` of one kind
+    /// (`ScopeKind.allCases` gives the order: people before organisations), in the order of
+    /// ``NotedScope``.
+    func evaluateScopes(_ kind: ScopeKind, after: NotedScope?, limit: Int) throws -> (count: Int, last: NotedScope?) {
+        let scopes = try store.scopes(kind, after: after, limit: limit)
+        guard let asOf = try asOf() else { return (0, scopes.last) }
         let evaluator = ScopeEvaluator(engine: engine, catalog: catalog, limit: try checkpoint(), asOf: asOf)
         var count = 0
-        for key in keys {
-            guard let scope = Scope(key: key) else { continue }
+        for noted in scopes {
+            guard let scope = Scope(key: noted.key) else { continue }
             try evaluator.refresh(scope, store: store, fresh: true)
             count += 1
         }
-        return (count, keys.last)
+        return (count, scopes.last)
     }
 }

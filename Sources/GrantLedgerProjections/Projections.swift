@@ -89,12 +89,13 @@ public final class Projections: Sendable {
     @discardableResult
     public func catchUp(batchSize: Int = Projections.batchSize, beforeCommit: ((Int64) throws -> Void)? = nil,
                         continuing: () -> Bool = { true }) throws -> CatchUpReport {
-        let (exists, builtWith) = try backend.read(.live) { store in
+        let (exists, builtWith, layout) = try backend.read(.live) { store in
             let exists = try store.tablesExist()
-            return (exists, exists ? try store.meta("policies") : nil)
+            return (exists, exists ? try store.meta("policies") : nil, exists ? try store.meta("layout") : nil)
         }
-        // Projections built with other policy files are rebuilt rather than extended.
-        if !exists || builtWith != policies.fingerprint {
+        // Projections built with other policy files, or kept in another layout of the tables
+        // (an earlier version's), are rebuilt rather than extended.
+        if !exists || builtWith != policies.fingerprint || layout.flatMap(Int.init) ?? 1 != ProjectionSchema.layout {
             let report = try rebuild()
             return CatchUpReport(eventsApplied: Int(report.position), scopesEvaluated: report.scopes, position: report.position,
                                  asOf: report.asOf, rebuilt: true)
@@ -167,6 +168,7 @@ public final class Projections: Sendable {
             try store.setMeta("rebuild", token)
             try store.setMeta("rebuild-process", RebuildProcess.current)
             try store.setMeta("policies", policies.fingerprint)
+            try store.setMeta("layout", String(ProjectionSchema.layout))
         }
         @Sendable func owned(_ store: any ProjectionStore) throws {
             let owner = try store.tablesExist() ? try store.meta("rebuild") : nil
@@ -212,16 +214,16 @@ public final class Projections: Sendable {
             // The next batch is evaluated while this one's rows are written: an evaluation reads
             // what the events made, and an organisation's the parts its workers' evaluations
             // kept, all written before the organisations' first batch begins.
-            @Sendable func batch(of kind: ScopeKind, after: String) throws -> (rows: [ScopeEvaluator.Rows], last: String?) {
-                let keys = try backend.read(.rebuilding) { store in
+            @Sendable func batch(of kind: ScopeKind, after: NotedScope?) throws -> (rows: [ScopeEvaluator.Rows], last: NotedScope?) {
+                let scopes = try backend.read(.rebuilding) { store in
                     try owned(store)
                     return try store.scopes(kind, after: after, limit: Self.scopesPerBatch)
                 }
-                guard let last = keys.last else { return ([], nil) }
-                return (try ScopeWorkers.evaluate(keys.compactMap(Scope.init(key:)), with: evaluator, on: backend, workers: workers), last)
+                guard let last = scopes.last else { return ([], nil) }
+                return (try ScopeWorkers.evaluate(scopes.compactMap { Scope(key: $0.key) }, with: evaluator, on: backend, workers: workers), last)
             }
             for kind in ScopeKind.allCases {
-                var next: Prefetch? = Prefetch { try batch(of: kind, after: "") }
+                var next: Prefetch? = Prefetch { try batch(of: kind, after: nil) }
                 while let pending = next {
                     let (rows, last) = try pending.take()
                     guard let last else { break }

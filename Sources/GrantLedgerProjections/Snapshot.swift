@@ -46,8 +46,9 @@ extension Projections {
             let asOf = moment.asOf ?? recordedAt.map(Projections.businessDate(of:)) ?? moment.knownAt.map(Projections.businessDate(of:))
             let batch = ProjectionBatch(store: tables, engine: engine, catalog: catalog)
             func evaluate() throws {
+                try tables.createEvaluationIndexes()
                 for kind in ScopeKind.allCases {
-                    var after = ""
+                    var after: NotedScope?
                     while case let (_, last?) = try batch.evaluateScopes(kind, after: after, limit: 1_000) { after = last }
                 }
                 try batch.applySharedLimits()
@@ -57,7 +58,9 @@ extension Projections {
                 // One person: only their events can change their entitlements and payments.
                 var applier = EventApplier(catalog: catalog, places: engine.catalog.places, asOf: asOf ?? LocalDate(year: 1970, month: 1, day: 1)!)
                 var classes: Set<String> = []
+                var first: Int64?
                 try events.forEachEvent(EventQuery(to: limit, party: party)) { event in
+                    first = first ?? event.position
                     let decoded = try DecodedEvent(event, catalog: catalog)
                     classes.formUnion(decoded.references.classes)
                     guard moment.asOf.map({ event.occurredAt <= $0 }) ?? true else { return true }
@@ -72,7 +75,7 @@ extension Projections {
                         return true
                     }
                 }
-                try tables.noteScope(.person(party))
+                try tables.noteScope(.person(party), at: first ?? 0)
                 try batch.markApplied(position: limit, asOf: asOf)
                 try evaluate()
                 // Unless one of their entitlements draws on a limit shared with others (a

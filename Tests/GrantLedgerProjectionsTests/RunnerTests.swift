@@ -137,7 +137,7 @@ import Testing
                 try db.execute(sql: "DELETE FROM proj_links WHERE key LIKE 'app:%'; DELETE FROM proj_employer_counts WHERE rank % 2 = 0")
                 let asOf = try #require(try store.asOf())
                 let evaluator = ScopeEvaluator(engine: engine, catalog: ledger.log.catalog, limit: try store.checkpoint(), asOf: asOf)
-                let scopes = try ScopeKind.allCases.flatMap { try store.scopes($0, after: "", limit: 100_000) }.compactMap(Scope.init(key:))
+                let scopes = try ScopeKind.allCases.flatMap { try store.scopes($0, after: nil, limit: 100_000) }.compactMap { Scope(key: $0.key) }
                 let needingTables = try scopes.filter { scope in
                     let lookups = try evaluator.lookups(scope, store: store)
                     return (try? evaluator.evaluate(scope, lookups: lookups, store: store, tablesCurrent: false)) == nil
@@ -247,6 +247,77 @@ extension RunnerTests {
         let other = try Projections(log: ledger.log, policies: PolicyCatalog.load(files: edited))
         #expect(try other.catchUp().rebuilt)
         #expect(try other.catchUp().rebuilt == false)
+    }
+
+    @Test("projections kept in an earlier layout of the tables (one without the layout noted) are rebuilt, not extended")
+    func layoutChange() async throws {
+        let ledger = try await TestLedger()
+        try await ledger.append(Examples.lines)
+        #expect(try ledger.projections.catchUp().rebuilt)
+        #expect(try ledger.projections.catchUp().rebuilt == false)
+        let digests = try ledger.projections.digests()
+        for earlier in ["DELETE FROM proj_meta WHERE key = 'layout'", "UPDATE proj_meta SET value = '1' WHERE key = 'layout'"] {
+            try await Self.file(ledger).write { db in try db.execute(sql: earlier) }
+            #expect(try ledger.projections.catchUp().rebuilt, "\(earlier)")
+            #expect(try await Self.file(ledger).read { db in try String.fetchOne(db, sql: "SELECT value FROM proj_meta WHERE key = 'layout'") } == "2")
+            #expect(try ledger.projections.catchUp().rebuilt == false)
+            #expect(try ledger.projections.digests().map(\.digest) == digests.map(\.digest))
+        }
+    }
+
+    @Test("a rebuild walks each kind of scope by the event that first named it, then by key, the same a page at a time as at once")
+    func scopesInNotedOrder() async throws {
+        let ledger = try await TestLedger()
+        try await ledger.append(Array(SyntheticCity(seed: 7, people: 150, months: 14).lines))
+        try ledger.projections.rebuild()
+        // Each person's scope was noted at their first event (the log's index of parties says which).
+        let firsts = try await Self.file(ledger).read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.scope, s.noted_at, (SELECT min(position) FROM event_parties WHERE party = substr(s.scope, 8))
+                FROM proj_scopes s WHERE s.scope LIKE 'person:%'
+                """).map { (scope: $0[0] as String, noted: $0[1] as Int64, first: $0[2] as Int64?) }
+        }
+        #expect(firsts.count > 100)
+        for person in firsts { #expect(person.noted == person.first, "\(person.scope)") }
+        // Scopes first named by one event (a referral names its worker and its agency; one
+        // event may name two people) share a position: the key orders them, page after page.
+        // Noted in a transaction that is rolled back.
+        struct RollBack: Error {}
+        #expect(throws: RollBack.self) {
+            try ledger.projections.backend.write(.live) { store in
+                let position = try #require(try store.scopes(.person, after: nil, limit: 2).last).position
+                for key in ["zz-late", "aa-early", "mm-middle"] {
+                    try store.noteScope(.person(key), at: position)
+                    try store.noteScope(.organisation(key), at: position)
+                }
+                for kind in ScopeKind.allCases {
+                    let all = try store.scopes(kind, after: nil, limit: 100_000)
+                    let tied = all.filter { $0.position == position }.map(\.key)
+                    #expect(tied.count >= 3 && tied == tied.sorted())
+                    for limit in [1, 2] {
+                        var paged: [NotedScope] = []
+                        while let page = Optional(try store.scopes(kind, after: paged.last, limit: limit)), !page.isEmpty { paged += page }
+                        #expect(paged == all)
+                    }
+                }
+                throw RollBack()
+            }
+        }
+        try ledger.projections.backend.read(.live) { store in
+            for kind in ScopeKind.allCases {
+                let all = try store.scopes(kind, after: nil, limit: 100_000)
+                #expect(!all.isEmpty)
+                #expect(all.allSatisfy { $0.key.hasPrefix(kind.prefix) })
+                #expect(zip(all, all.dropFirst()).allSatisfy { ($0.position, $0.key) < ($1.position, $1.key) })
+                var paged: [NotedScope] = []
+                while let page = Optional(try store.scopes(kind, after: paged.last, limit: 3)), !page.isEmpty { paged += page }
+                #expect(paged == all)
+            }
+            // Not key order: in this log some person is named before another whose key sorts first.
+            let people = try store.scopes(.person, after: nil, limit: 100_000).map(\.key)
+            #expect(people != people.sorted())
+            #expect(try store.scopeCount() == Int64(people.count + store.scopes(.organisation, after: nil, limit: 100_000).count))
+        }
     }
 
     @Test("a rebuild overtaken by another stops without swapping in tables it did not fill")

@@ -11,6 +11,14 @@ struct ProjectionSchema {
 
     let prefix: String
 
+    /// The tables' layout: raised whenever a table gains a column (or loses one), so that
+    /// projections kept in the layout before are rebuilt, as those built with other policy files
+    /// are, rather than written with statements that name columns they lack. (A table added is
+    /// found missing by `tablesExist`.) Projections made before it was kept read as layout 1.
+    ///
+    /// 2: `scopes.noted_at` (``NotedScope``).
+    static let layout = 2
+
     subscript(table: Table) -> String { prefix + table.rawValue }
 
     enum Table: String, CaseIterable {
@@ -52,7 +60,7 @@ struct ProjectionSchema {
             """,
             """
             CREATE TABLE IF NOT EXISTS \(self[.scopes]) (
-                scope \(t) PRIMARY KEY, review_by \(t), evaluated_at \(i) NOT NULL DEFAULT 0)
+                scope \(t) PRIMARY KEY, review_by \(t), evaluated_at \(i) NOT NULL DEFAULT 0, noted_at \(i) NOT NULL DEFAULT 0)
             """,
             """
             CREATE TABLE IF NOT EXISTS \(self[.links]) (
@@ -159,7 +167,7 @@ struct ProjectionSchema {
 
     /// The lookups a scope's evaluation makes of tables the events fill: a rebuild makes these
     /// once its events are applied, before it evaluates the scopes.
-    static let evaluationIndexes: [(Table, String)] = [(.links, "scope, key"), (.employerCounts, "worker")]
+    static let evaluationIndexes: [(Table, String)] = [(.links, "scope, key"), (.employerCounts, "worker"), (.scopes, "noted_at, scope")]
 
     func createEvaluationIndexes(_ db: any ProjectionConnection) throws { try create(Self.evaluationIndexes, db) }
 

@@ -51,10 +51,11 @@ protocol ProjectionStore {
 
     // MARK: Scopes
 
-    /// Notes a scope to be evaluated, if it is not known yet.
-    func noteScope(_ scope: Scope) throws
-    /// Up to `limit` keys of scopes of `kind` after `after`, in key order.
-    func scopes(_ kind: ScopeKind, after: String, limit: Int) throws -> [String]
+    /// Notes a scope to be evaluated, named first by the event at `position`, if it is not known yet.
+    func noteScope(_ scope: Scope, at position: Int64) throws
+    /// Up to `limit` scopes of `kind` after `after` (from the first when nil), in the order of
+    /// ``NotedScope``: by the events that first named them.
+    func scopes(_ kind: ScopeKind, after: NotedScope?, limit: Int) throws -> [NotedScope]
     func scopeCount() throws -> Int64
     /// The scopes whose review date `date` has reached.
     func scopesDue(by date: LocalDate) throws -> [String]
@@ -254,4 +255,16 @@ struct KeptDraw {
     let scope: String
     let fundUsed: Int64?
     let payeeUsed: Int64?
+}
+
+/// A scope as a rebuild walks them: by the position of the event that first named it, then by key.
+///
+/// A person's events lie near each other in a log whose feeds tell many stories at once, and
+/// near those of the people first named beside them. Evaluated in this order, a run of people
+/// reads its events from pages the runs before it have just read, where key order (pseudonyms,
+/// at random) read each run's from all over the log.
+struct NotedScope: Sendable, Hashable {
+    /// The position of the first event that named the scope.
+    let position: Int64
+    let key: String
 }

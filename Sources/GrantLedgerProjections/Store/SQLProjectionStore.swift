@@ -95,14 +95,23 @@ struct SQLProjectionStore: ProjectionStore {
 
     // MARK: Scopes
 
-    func noteScope(_ scope: Scope) throws {
-        try db.insert(SQLInsert(schema[.scopes], ["scope", "review_by", "evaluated_at"], .ignore), [.text(scope.key), .null, .integer(0)])
+    func noteScope(_ scope: Scope, at position: Int64) throws {
+        try db.insert(SQLInsert(schema[.scopes], ["scope", "review_by", "evaluated_at", "noted_at"], .ignore),
+                      [.text(scope.key), .null, .integer(0), .integer(position)])
     }
 
-    func scopes(_ kind: ScopeKind, after: String, limit: Int) throws -> [String] {
+    /// Through the index on (noted_at, scope) (``ProjectionSchema/evaluationIndexes``).
+    func scopes(_ kind: ScopeKind, after: NotedScope?, limit: Int) throws -> [NotedScope] {
         let (from, to) = Self.range(of: kind.prefix)
-        return try strings("SELECT scope FROM \(schema[.scopes]) WHERE scope > ? AND scope >= ? AND scope < ? ORDER BY scope LIMIT ?",
-                           [after, from, to, limit], .scopes)
+        let after = after ?? NotedScope(position: .min, key: "")
+        var scopes: [NotedScope] = []
+        try db.forEachRow("""
+            SELECT noted_at, scope FROM \(schema[.scopes])
+            WHERE (noted_at, scope) > (?, ?) AND scope >= ? AND scope < ? ORDER BY noted_at, scope LIMIT ?
+            """, [.integer(after.position), .text(after.key), .text(from), .text(to), .integer(Int64(limit))], table: "scopes") { row in
+            scopes.append(NotedScope(position: try row.int(0), key: try row.text(1)))
+        }
+        return scopes
     }
 
     /// The keys that start with `prefix`, which ends in a colon, are those from it up to (not
