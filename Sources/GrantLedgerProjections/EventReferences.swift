@@ -162,7 +162,7 @@ struct EventReferences: Sendable, Equatable {
 
 /// An event decoded once for the projections: its typed payload and what it names. A rebuild
 /// decodes the next chunk of the log while the last one is applied.
-struct DecodedEvent: Sendable {
+final class DecodedEvent: Sendable {
     let event: RecordedEvent
     /// The typed payload, for the types whose application reads it (`EventApplier.payloadTypes`);
     /// nil for the others, which are applied by what they name alone. Most of a log is insured
