@@ -91,9 +91,14 @@ struct SQLDialect: Sendable {
     let text: String
     /// What follows a table with a primary key of its own.
     let withoutRowID: String
+    /// Whether tables just filled need their statistics gathered (`ANALYZE`) before they are
+    /// queried. PostgreSQL plans from them, and without them took a rebuild's page of scopes
+    /// from the primary key and sorted the whole kind, for every page. SQLite plans from the
+    /// indexes (it keeps no statistics unless asked).
+    let gathersStatistics: Bool
 
-    static let sqlite = SQLDialect(integer: "INTEGER", text: "TEXT", withoutRowID: " WITHOUT ROWID")
-    static let postgres = SQLDialect(integer: "BIGINT", text: "TEXT COLLATE \"C\"", withoutRowID: "")
+    static let sqlite = SQLDialect(integer: "INTEGER", text: "TEXT", withoutRowID: " WITHOUT ROWID", gathersStatistics: false)
+    static let postgres = SQLDialect(integer: "BIGINT", text: "TEXT COLLATE \"C\"", withoutRowID: "", gathersStatistics: true)
 }
 
 /// One connection inside a transaction its backend holds: the projections' SQL, written once

@@ -169,7 +169,15 @@ struct ProjectionSchema {
     /// once its events are applied, before it evaluates the scopes.
     static let evaluationIndexes: [(Table, String)] = [(.links, "scope, key"), (.employerCounts, "worker"), (.scopes, "noted_at, scope")]
 
-    func createEvaluationIndexes(_ db: any ProjectionConnection) throws { try create(Self.evaluationIndexes, db) }
+    /// Makes the evaluation indexes, and where the database plans its queries from statistics
+    /// (``SQLDialect/gathersStatistics``), gathers them for every table: the tables were just
+    /// filled, and have none yet.
+    func createEvaluationIndexes(_ db: any ProjectionConnection) throws {
+        try create(Self.evaluationIndexes, db)
+        if db.dialect.gathersStatistics {
+            for table in Table.allCases { try db.execute("ANALYZE \(self[table])") }
+        }
+    }
 
     private func create(_ indexes: [(Table, String)], _ db: any ProjectionConnection) throws {
         let generation = try self.generation(db)
