@@ -256,7 +256,11 @@ extension RunnerTests {
         #expect(try ledger.projections.catchUp().rebuilt)
         #expect(try ledger.projections.catchUp().rebuilt == false)
         let digests = try ledger.projections.digests()
-        for earlier in ["DELETE FROM proj_meta WHERE key = 'layout'", "UPDATE proj_meta SET value = '1' WHERE key = 'layout'"] {
+        // Layout 1 itself: no column noted_at (nor its index), and no layout noted.
+        let layout1 = try await Self.file(ledger).read { db in
+            try String.fetchAll(db, sql: "SELECT 'DROP INDEX ' || name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'proj_scopes' AND sql LIKE '%noted_at%'")
+        }.joined(separator: "; ") + "; ALTER TABLE proj_scopes DROP COLUMN noted_at; DELETE FROM proj_meta WHERE key = 'layout'"
+        for earlier in [layout1, "DELETE FROM proj_meta WHERE key = 'layout'", "UPDATE proj_meta SET value = '1' WHERE key = 'layout'"] {
             try await Self.file(ledger).write { db in try db.execute(sql: earlier) }
             #expect(try ledger.projections.catchUp().rebuilt, "\(earlier)")
             #expect(try await Self.file(ledger).read { db in try String.fetchOne(db, sql: "SELECT value FROM proj_meta WHERE key = 'layout'") } == "2")
