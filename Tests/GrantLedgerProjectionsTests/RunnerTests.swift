@@ -283,6 +283,12 @@ extension RunnerTests {
         }
         #expect(firsts.count > 100)
         for person in firsts { #expect(person.noted == person.first, "\(person.scope)") }
+        /// Every scope of `kind`, read `size` at a time, each page after the last one's last.
+        func paged(_ kind: ScopeKind, by size: Int, in store: some ProjectionStore) throws -> [NotedScope] {
+            var scopes: [NotedScope] = []
+            while case let page = try store.scopes(kind, after: scopes.last, limit: size), !page.isEmpty { scopes += page }
+            return scopes
+        }
         // Scopes first named by one event (a referral names its worker and its agency; one
         // event may name two people) share a position: the key orders them, page after page.
         // Noted in a transaction that is rolled back.
@@ -298,11 +304,7 @@ extension RunnerTests {
                     let all = try store.scopes(kind, after: nil, limit: 100_000)
                     let tied = all.filter { $0.position == position }.map(\.key)
                     #expect(tied.count >= 3 && tied == tied.sorted())
-                    for limit in [1, 2] {
-                        var paged: [NotedScope] = []
-                        while let page = Optional(try store.scopes(kind, after: paged.last, limit: limit)), !page.isEmpty { paged += page }
-                        #expect(paged == all)
-                    }
+                    for size in [1, 2] { #expect(try paged(kind, by: size, in: store) == all) }
                 }
                 throw RollBack()
             }
@@ -313,9 +315,7 @@ extension RunnerTests {
                 #expect(!all.isEmpty)
                 #expect(all.allSatisfy { $0.key.hasPrefix(kind.prefix) })
                 #expect(zip(all, all.dropFirst()).allSatisfy { ($0.position, $0.key) < ($1.position, $1.key) })
-                var paged: [NotedScope] = []
-                while let page = Optional(try store.scopes(kind, after: paged.last, limit: 3)), !page.isEmpty { paged += page }
-                #expect(paged == all)
+                #expect(try paged(kind, by: 3, in: store) == all)
             }
             // Not key order: in this log some person is named before another whose key sorts first.
             let people = try store.scopes(.person, after: nil, limit: 100_000).map(\.key)
