@@ -34,18 +34,22 @@ final class ByteSource {
         return bytes[i]
     }
 
-    /// The index just past the string starting at `i` (which is its opening quote), and
-    /// whether it contains escapes.
-    func endOfString(from i: Int) throws -> (end: Int, escaped: Bool) {
+    /// The index just past the string starting at `i` (which is its opening quote), whether
+    /// it contains escapes, and whether all of it is ASCII.
+    func endOfString(from i: Int) throws -> (end: Int, escaped: Bool, ascii: Bool) {
         var j = i + 1
         var escaped = false
+        var high: UInt8 = 0
         while j < bytes.count {
-            switch bytes[j] {
-            case UInt8(ascii: "\""): return (j + 1, escaped)
+            let byte = bytes[j]
+            switch byte {
+            case UInt8(ascii: "\""): return (j + 1, escaped, high < 0x80)
             case UInt8(ascii: "\\"):
                 escaped = true
                 j += 2
-            default: j += 1
+            default:
+                high |= byte
+                j += 1
             }
         }
         throw UnexpectedJSON(offset: i)
@@ -84,8 +88,11 @@ final class ByteSource {
 
     func string(at i: Int) throws -> String {
         guard try byte(at: i) == UInt8(ascii: "\"") else { throw UnexpectedJSON(offset: i) }
-        let (end, escaped) = try endOfString(from: i)
+        let (end, escaped, ascii) = try endOfString(from: i)
         if !escaped {
+            // ASCII is valid UTF-8 as it stands: made without the generic validation, whose type
+            // metadata the standard library looks up at every call.
+            if ascii { return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[(i + 1)..<(end - 1)]), as: UTF8.self) } }
             guard let string = String(validating: bytes[(i + 1)..<(end - 1)], as: UTF8.self) else {
                 throw UnexpectedJSON(offset: i)
             }
@@ -140,7 +147,7 @@ final class ByteSource {
         while true {
             skipWhitespace(&j)
             guard try byte(at: j) == UInt8(ascii: "\"") else { throw UnexpectedJSON(offset: j) }
-            let (keyEnd, escaped) = try endOfString(from: j)
+            let (keyEnd, escaped, _) = try endOfString(from: j)
             guard !escaped else { throw UnexpectedJSON(offset: j) }
             var k = keyEnd
             skipWhitespace(&k)

@@ -196,11 +196,15 @@ private struct Cursor {
         index += 1
         let contentStart = index
         // Fast path: no escapes.
+        var high: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<index])
                 index += 1
+                // ASCII is valid UTF-8 as it stands: made without the generic validation, whose
+                // type metadata the standard library looks up at every call.
+                if high < 0x80 { return String(decoding: slice, as: UTF8.self) }
                 guard let string = String(validating: slice, as: UTF8.self) else {
                     throw error("string is not valid UTF-8", at: start)
                 }
@@ -208,6 +212,7 @@ private struct Cursor {
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in string; escape it (\\n, \\t, \\u00XX)") }
+            high |= byte
             index += 1
         }
         // Slow path: unescape into a byte buffer.
