@@ -142,6 +142,17 @@ import Testing
         #expect(ClawbackOrdered.definition.validate(.object(data)).contains { $0.path == "$.data.orderedBy" })
     }
 
+    /// The owner's name in the message is made only when a field is unknown (valid events make no strings).
+    @Test func anUnknownFieldNamesItsOwnerAndItsFields() {
+        var data = Self.clawback
+        data["colour"] = "red"
+        let issues = ClawbackOrdered.definition.validate(.object(data))
+        let fields = ClawbackOrdered.definition.fields.map(\.name).joined(separator: ", ")
+        #expect(issues.map(\.path) == ["$.data.colour"])
+        #expect(issues.first?.message == "unknown field; \(ClawbackOrdered.definition.key) has \(fields)")
+        #expect(issues.first?.message.hasPrefix("unknown field; clawback.ordered v") == true)
+    }
+
     @Test func tabsAndLineBreaksStayAllowed() {
         var data = Self.clawback
         data["detail"] = "第一行\n第二行\r\n\t缩进"

@@ -31,11 +31,11 @@ enum FieldValidator {
     static let maxReportedIssues = 20
 
     static func validateObject(
-        _ value: JSONValue, fields: [FieldDefinition], path: () -> String, owner: String,
+        _ value: JSONValue, fields: [FieldDefinition], path: () -> String, owner: @autoclosure () -> String,
         into issues: inout [ValidationIssue]
     ) {
-        // Paths are closures, rendered only when an issue is recorded: valid events, the
-        // common case, build no strings here.
+        // Paths and the owner's name are closures, rendered only when an issue is recorded:
+        // valid events, the common case, build no strings here.
         guard case .object(let object) = value else {
             issues.append(.init(path: path(), message: "expected an object, found \(describe(value))"))
             return
@@ -62,7 +62,7 @@ enum FieldValidator {
             let known = Set(fields.map(\.name))
             for key in object.keys where !known.contains(key) {
                 issues.append(.init(path: path() + "." + key,
-                    message: "unknown field; \(owner) has \(fields.map(\.name).joined(separator: ", "))"))
+                    message: "unknown field; \(owner()) has \(fields.map(\.name).joined(separator: ", "))"))
             }
         }
     }
