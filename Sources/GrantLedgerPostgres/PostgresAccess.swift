@@ -152,6 +152,13 @@ struct PostgresAccess: EventStorageWriter {
     /// An event from its row. No stored value may stop the program: a NULL or a value of the
     /// wrong kind is a corrupt event, named by its position.
     static func event(from row: PostgresRow) throws -> RecordedEvent {
+        if let event = try EventCells.event(from: row) { return event }
+        return try decodedEvent(from: row)
+    }
+
+    /// The same through postgres-nio's decoding of the fourteen columns: for rows not in the
+    /// binary format of the log's column types, and to name what is wrong with a row.
+    static func decodedEvent(from row: PostgresRow) throws -> RecordedEvent {
         let position = (try? row.decode(Int64.self, context: .default)) ?? 0
         guard let (position, id, stream, version, type, schemaVersion, occurred, recorded, actor, source, correlation, causation,
                    data, hash) = try? row.decode(
