@@ -13,7 +13,7 @@ import PostgresNIO
 /// (`PostgresAccess.decodedEvent(from:)`), which also says what is wrong with it.
 enum EventCells {
     /// The event of the row's first fourteen cells (the log's columns, in order), or nil.
-    static func event(from row: PostgresRow) throws -> RecordedEvent? {
+    static func event(from row: PostgresRow) -> RecordedEvent? {
         var cells = row.makeIterator()
         guard let position = integer(cells.next()), let id = bytes(cells.next()), id.readableBytes == 16,
               let stream = text(cells.next()), let version = integer(cells.next()), let type = text(cells.next()),

@@ -152,7 +152,7 @@ struct PostgresAccess: EventStorageWriter {
     /// An event from its row. No stored value may stop the program: a NULL or a value of the
     /// wrong kind is a corrupt event, named by its position.
     static func event(from row: PostgresRow) throws -> RecordedEvent {
-        if let event = try EventCells.event(from: row) { return event }
+        if let event = EventCells.event(from: row) { return event }
         return try decodedEvent(from: row)
     }
 

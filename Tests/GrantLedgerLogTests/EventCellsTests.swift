@@ -29,7 +29,8 @@ import Testing
         // Text in Chinese, backslashes and quotes, NULL and non-NULL correlation and causation ids.
         let caused = Sample.event(3, stream: "disbursement:D9", type: "disbursement.reversed",
                                   data: #"{"disbursementId":"D9","amount":100,"reason":"退票 \"O\\Brien\" \\N"}"#)
-            .replacingOccurrences(of: #""type":"#, with: #""correlationId":"c0000001-0000-4000-8000-000000000001","causationId":"\#(Sample.eventID(2))","type":"#)
+            .replacingOccurrences(
+                of: #""type":"#, with: #""correlationId":"c0000001-0000-4000-8000-000000000001","causationId":"\#(Sample.eventID(2))","type":"#)
         try await log.appendAccepted([
             Sample.enterpriseRegistered(1, code: Organisations.kejiCompany), Sample.personRegistered(2, person: People.zhang), caused,
         ])
@@ -38,7 +39,7 @@ import Testing
         let stored = try await log.allEvents()
         try #require(rows.count == 3 && stored.count == 3)
         for (row, event) in zip(rows, stored) {
-            let fromCells = try #require(try EventCells.event(from: row), "position \(event.position): the cells were not read")
+            let fromCells = try #require(EventCells.event(from: row), "position \(event.position): the cells were not read")
             #expect(fromCells == (try PostgresAccess.decodedEvent(from: row)))
             #expect(fromCells == event)
         }
@@ -53,7 +54,7 @@ import Testing
                 + " FROM \($0).events ORDER BY position"
         }
         try #require(odd.count == 3)
-        #expect(try EventCells.event(from: odd[0]) == nil)
+        #expect(EventCells.event(from: odd[0]) == nil)
         #expect(throws: LogError.self) { try PostgresAccess.event(from: odd[0]) }
     }
 }

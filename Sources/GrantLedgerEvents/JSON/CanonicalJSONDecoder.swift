@@ -92,7 +92,11 @@ final class ByteSource {
         if !escaped {
             // ASCII is valid UTF-8 as it stands: made without the generic validation, whose type
             // metadata the standard library looks up at every call.
-            if ascii { return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[(i + 1)..<(end - 1)]), as: UTF8.self) } }
+            if ascii {
+                return bytes.withUnsafeBufferPointer { all in
+                    String(decoding: UnsafeBufferPointer(rebasing: all[(i + 1)..<(end - 1)]), as: UTF8.self)
+                }
+            }
             guard let string = String(validating: bytes[(i + 1)..<(end - 1)], as: UTF8.self) else {
                 throw UnexpectedJSON(offset: i)
             }
