@@ -90,16 +90,10 @@ final class ByteSource {
         guard try byte(at: i) == UInt8(ascii: "\"") else { throw UnexpectedJSON(offset: i) }
         let (end, escaped, ascii) = try endOfString(from: i)
         if !escaped {
-            // ASCII is valid UTF-8 as it stands: made without the generic validation, whose type
-            // metadata the standard library looks up at every call.
-            if ascii {
-                return bytes.withUnsafeBufferPointer { all in
-                    String(decoding: UnsafeBufferPointer(rebasing: all[(i + 1)..<(end - 1)]), as: UTF8.self)
-                }
+            let string = bytes.withUnsafeBufferPointer { all in
+                String(utf8: UnsafeBufferPointer(rebasing: all[(i + 1)..<(end - 1)]), allASCII: ascii)
             }
-            guard let string = String(validating: bytes[(i + 1)..<(end - 1)], as: UTF8.self) else {
-                throw UnexpectedJSON(offset: i)
-            }
+            guard let string else { throw UnexpectedJSON(offset: i) }
             return string
         }
         guard case .string(let string) = try JSONParser.parse(bytes[i..<end]) else { throw UnexpectedJSON(offset: i) }

@@ -202,10 +202,7 @@ private struct Cursor {
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<index])
                 index += 1
-                // ASCII is valid UTF-8 as it stands: made without the generic validation, whose
-                // type metadata the standard library looks up at every call.
-                if high < 0x80 { return String(decoding: slice, as: UTF8.self) }
-                guard let string = String(validating: slice, as: UTF8.self) else {
+                guard let string = String(utf8: slice, allASCII: high < 0x80) else {
                     throw error("string is not valid UTF-8", at: start)
                 }
                 return string
@@ -296,3 +293,18 @@ import Darwin
 #elseif canImport(Musl)
 import Musl
 #endif
+
+extension String {
+    /// Text from UTF-8 bytes; nil when they are not valid UTF-8. `allASCII` is what the caller's
+    /// own scan of the bytes found: ASCII is valid as it stands, and is made without the
+    /// standard library's generic validation, which looks up its type metadata at every call.
+    init?(utf8 bytes: UnsafeBufferPointer<UInt8>, allASCII: Bool) {
+        if allASCII {
+            self = String(decoding: bytes, as: UTF8.self)
+        } else if let text = String(validating: bytes, as: UTF8.self) {
+            self = text
+        } else {
+            return nil
+        }
+    }
+}
