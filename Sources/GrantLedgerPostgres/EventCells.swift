@@ -31,16 +31,21 @@ enum EventCells {
             data: Array(data.readableBytesView), hash: Array(hash.readableBytesView))
     }
 
-    /// A `bigint` in the binary format.
+    /// The cell, if it holds a value of `type` in the binary format (or is a NULL of it).
+    static func cell(_ cell: PostgresCell?, of type: PostgresDataType) -> PostgresCell? {
+        guard let cell, cell.format == .binary, cell.dataType == type else { return nil }
+        return cell
+    }
+
+    /// A `bigint`: eight bytes, big-endian.
     static func integer(_ cell: PostgresCell?) -> Int64? {
-        guard let cell, cell.format == .binary, cell.dataType == .int8, var bytes = cell.bytes, bytes.readableBytes == 8 else { return nil }
+        guard var bytes = bytes(cell, of: .int8), bytes.readableBytes == 8 else { return nil }
         return bytes.readInteger(endianness: .big, as: Int64.self)
     }
 
-    /// The bytes of a non-NULL cell of `type` in the binary format.
+    /// The bytes of a non-NULL cell of `type`.
     static func bytes(_ cell: PostgresCell?, of type: PostgresDataType = .bytea) -> ByteBuffer? {
-        guard let cell, cell.format == .binary, cell.dataType == type else { return nil }
-        return cell.bytes
+        Self.cell(cell, of: type)?.bytes
     }
 
     /// A non-NULL `text`.
@@ -50,8 +55,7 @@ enum EventCells {
 
     /// A `text` that may be NULL: nil when the cell is not one, `.some(nil)` for NULL.
     static func optionalText(_ cell: PostgresCell?) -> String?? {
-        guard let cell, cell.format == .binary, cell.dataType == .text else { return nil }
-        return .some(cell.bytes.map(string))
+        Self.cell(cell, of: .text).map { $0.bytes.map(string) }
     }
 
     /// The text's UTF-8, made as postgres-nio makes it (invalid bytes, which a UTF8 database
