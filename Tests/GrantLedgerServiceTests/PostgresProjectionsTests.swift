@@ -28,11 +28,13 @@ struct PostgresProjectionsTests {
         let digests = try sqlite.rebuild().digests.map(\.digest)
 
         let export = directory.appendingPathComponent("city.jsonl").path
-        try await Ledger.export(from: .file(configuration.databasePath), to: export)
+        let exported = try await Ledger.export(from: .file(configuration.databasePath), to: export)
         var onPostgres = configuration
         onPostgres.databasePath = try Self.freshURL()
         onPostgres.keyFile = sqlite.keyFilePath
-        try await Ledger.load(export, into: try LedgerLocation(onPostgres.databasePath))
+        let loaded = try await Ledger.load(export, into: try LedgerLocation(onPostgres.databasePath))
+        #expect(loaded == exported)
+        #expect(loaded.events == Self.city.count)
         let postgres = try await Ledger.open(onPostgres)
         #expect(try await postgres.head() == (try await sqlite.head()))
 

@@ -56,8 +56,12 @@ struct TransferTests {
         let ledger = try await Ledger.create(configuration)
         #expect(try await ledger.append(Examples.submissionLines).report.isComplete)
         let export = directory.appendingPathComponent("x.jsonl").path
-        try await Ledger.export(from: .file(configuration.databasePath), to: export)
+        let exported = try await Ledger.export(from: .file(configuration.databasePath), to: export)
+        #expect(exported.events == Examples.submissionLines.count)
+        let written = try String(contentsOfFile: export, encoding: .utf8)
         await #expect(throws: LogError.self) { try await Ledger.export(from: .file(configuration.databasePath), to: export) }
+        // The refused export left the file as it was.
+        #expect(try String(contentsOfFile: export, encoding: .utf8) == written)
         await #expect(throws: LedgerTransferError.notEmpty) { try await Ledger.load(export, into: .file(configuration.databasePath)) }
         // A failed load leaves no file behind.
         let cut = directory.appendingPathComponent("cut.jsonl").path

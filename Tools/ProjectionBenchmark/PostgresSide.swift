@@ -35,9 +35,10 @@ extension SizeRun {
         defer { try? FileManager.default.removeItem(atPath: export) }
         try Self.dropSchema(location)
         // As `grants export` (with the key: a log from before personal data was sealed is sealed then) and `grants load`.
-        try await Ledger.export(from: .file(path), to: export, keyFile: EventLog.defaultKeyFile(forDatabase: path))
+        let exported = try await Ledger.export(from: .file(path), to: export, keyFile: EventLog.defaultKeyFile(forDatabase: path))
         let counts = try await Ledger.load(export, into: .postgres(location))
         guard counts.events == events else { throw BenchmarkError("PostgreSQL holds \(counts.events) events, not \(events)") }
+        guard counts == exported else { throw BenchmarkError("the load took \(counts), but the export wrote \(exported)") }
         // Statistics for the planner, as after any bulk load.
         let connection = try PostgresBlockingConnection.connect(location)
         defer { connection.close() }
