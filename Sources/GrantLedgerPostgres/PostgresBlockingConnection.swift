@@ -75,6 +75,24 @@ public final class PostgresBlockingConnection: @unchecked Sendable {
 
     public func close() { try? connection.close().wait() }
 
+    /// Whether the session still answers a request, waited for at most `limit`. A request sent
+    /// just as the server ends the session (`pg_terminate_backend`, a restart) can be left
+    /// without an answer by postgres-nio, so a wait without a bound could last forever. A
+    /// session that does not answer in time is closed here, without waiting for the close
+    /// either, so that the server ends it and its locks go with it.
+    public func answers(within limit: TimeAmount) -> Bool {
+        guard !connection.isClosed else { return false }
+        let answer = connection.query("SELECT 1", logger: logger)
+        // Both settle it on the answer's event loop; the later of the two is ignored.
+        let settled = answer.eventLoop.makePromise(of: Bool.self)
+        answer.whenComplete { settled.succeed((try? $0.get()) != nil) }
+        let timer = answer.eventLoop.scheduleTask(in: limit) { settled.succeed(false) }
+        let answered = (try? settled.futureResult.wait()) ?? false
+        timer.cancel()
+        if !answered { _ = connection.close() as EventLoopFuture<Void> }
+        return answered
+    }
+
     /// Runs `query` and returns its rows, once every request sent before it has succeeded.
     public func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
         let answer = connection.query(query, logger: logger)

@@ -22,11 +22,16 @@ public final class CatchUpLease: Sendable {
         self.connection = connection
     }
 
-    /// Whether the lease still stands: on PostgreSQL, whether its session still answers.
+    /// Whether the lease still stands: on PostgreSQL, whether its session still answers, within
+    /// ``answerLimit`` (one that does not is closed, and the lease is lost with it).
     public var isHeld: Bool {
         guard let connection else { return true }
-        return !connection.isClosed && (try? connection.execute("SELECT 1")) != nil
+        return connection.answers(within: Self.answerLimit)
     }
+
+    /// How long the lease's session has to answer whether it still stands. A healthy server
+    /// answers in milliseconds; a lease given up wrongly only lets another instance catch up.
+    static let answerLimit = TimeAmount.seconds(5)
 
     /// Gives the lease up: another instance takes it at its next try. The lock is released
     /// and the release waited for before the session closes: a closed session's locks go

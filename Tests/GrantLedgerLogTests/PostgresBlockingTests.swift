@@ -42,4 +42,31 @@ struct PostgresBlockingTests {
         }
         #expect(try count() == 3_000)
     }
+
+    @Test("a session that does not answer in time is taken for gone, and closed so that the server ends it")
+    func answersWithinALimit() throws {
+        let location = try TestPostgres.freshLocation()
+        let busy = try PostgresBlockingConnection.connect(location)
+        defer { busy.close() }
+        #expect(busy.answers(within: .seconds(5)))
+        let pid = try busy.rows("SELECT pg_backend_pid()").first!.decode(Int32.self)
+
+        // Its next request waits behind a statement of two seconds: no answer within 200 ms.
+        try busy.send("SELECT pg_sleep(2)")
+        let start = ContinuousClock.now
+        #expect(!busy.answers(within: .milliseconds(200)))
+        #expect(ContinuousClock.now - start < .seconds(2))
+
+        // Closed on our side, the session ends on the server (once its statement is done).
+        let admin = try PostgresBlockingConnection.connect(location)
+        defer { admin.close() }
+        var alive = true
+        for _ in 0..<100 where alive {
+            alive = try admin.rows(PostgresQuery(unsafeSQL: "SELECT count(*) FROM pg_stat_activity WHERE pid = \(pid)"))
+                .first!.decode(Int64.self) > 0
+            if alive { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(!alive)
+        #expect(!busy.answers(within: .seconds(5)))
+    }
 }
